@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
+import { actorOf } from '../auth/principal.js';
+import { mayRun } from '../auth/permissions.js';
+import type { Command } from '../domain/commands.js';
+import { type IdSource, execute } from '../domain/engine.js';
+import type { HallEvent } from '../domain/events.js';
+import type { HallState } from '../domain/model.js';
+import { type BoardView, type StaffView, type TicketStatusView, boardView, staffView, ticketStatusView } from '../domain/views.js';
+import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
+import { messageFor } from '../protocol/messages.js';
+import { type HallStore, StoreError } from '../store/port.js';
+import type { RateLimits } from './rateLimits.js';
+
+/** Delivers committed events to the hall's connected clients. */
+export interface Broadcaster {
+  publish(hallId: string, events: HallEvent[]): void;
+}
+
+export function refusal(code: ErrorCode, details?: Record<string, unknown>): { ok: false; error: ErrorBody } {
+  return { ok: false, error: { code, message: messageFor(code), ...(details ? { details } : {}) } };
+}
+
+const MAX_EVENTS_PER_SYNC = 1000;
+
+/**
+ * The one path every command takes, from REST and sockets alike:
+ * authorise → rate-limit → engine inside one atomic store update → acknowledge
+ * → broadcast. Nothing is acknowledged or broadcast before the store has
+ * made it durable.
+ */
+export class HallService {
+  constructor(
+    private readonly store: HallStore,
+    private readonly clock: () => number,
+    private readonly ids: IdSource,
+    private readonly broadcaster: Broadcaster,
+    private readonly limits: RateLimits,
+    private readonly log: Logger,
+  ) {}
+
+  async run(principal: Principal, hallId: string, command: Command): Promise<Ack<unknown>> {
+    const hall = await this.loadOrNull(hallId);
+    if (!hall) return refusal('HALL_NOT_FOUND', { hallId });
+    if (!mayRun(principal, hallId, command, hall.config.phoneTickets === true)) {
+      return refusal(principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    }
+    const rate = await this.limits.forCommand(principal, command);
+    if (!rate.ok) return refusal('RATE_LIMITED', { retryAfterSeconds: rate.retryAfterSeconds });
+    const actor = actorOf(principal);
+    let outcome;
+    try {
+      outcome = await this.store.update(hallId, (state) => execute(state, command, actor, { now: this.clock(), ids: this.ids }));
+    } catch (error) {
+      if (error instanceof StoreError) {
+        this.log.error({ err: error, hallId, command: command.type }, 'store refused a write');
+        return refusal('STORE_UNAVAILABLE');
+      }
+      this.log.error({ err: error, hallId, command: command.type }, 'command failed unexpectedly');
+      return refusal('INTERNAL');
+    }
+    if (!outcome) return refusal('HALL_NOT_FOUND', { hallId });
+    if (!outcome.ok) return refusal(outcome.error.code, outcome.error.details);
+    if (outcome.events.length > 0) this.broadcaster.publish(hallId, outcome.events);
+    return { ok: true, data: outcome.result };
+  }
+
+  async board(hallId: string): Promise<BoardView | null> {
+    const hall = await this.loadOrNull(hallId);
+    return hall ? boardView(hall, this.clock()) : null;
+  }
+
+  async staff(hallId: string): Promise<StaffView | null> {
+    const hall = await this.loadOrNull(hallId);
+    return hall ? staffView(hall, this.clock()) : null;
+  }
+
+  async ticket(ticketId: string): Promise<TicketStatusView | null> {
+    const record = await this.store.getTicket(ticketId);
+    if (!record) return null;
+    const hall = await this.loadOrNull(record.hallId);
+    return ticketStatusView(hall, record.ticket, this.clock());
+  }
+
+  /** Events after `sinceSeq`; `complete: false` means the gap is too large and the client should take a snapshot. */
+  async eventsSince(hallId: string, sinceSeq: number): Promise<{ events: HallEvent[]; complete: boolean }> {
+    const events = await this.store.eventsSince(hallId, sinceSeq, MAX_EVENTS_PER_SYNC + 1);
+    return { events: events.slice(0, MAX_EVENTS_PER_SYNC), complete: events.length <= MAX_EVENTS_PER_SYNC };
+  }
+
+  private async loadOrNull(hallId: string): Promise<HallState | null> {
+    return this.store.loadHall(hallId);
+  }
+}

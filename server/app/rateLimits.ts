@@ -1,0 +1,51 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppConfig } from '../config.js';
+import type { Command } from '../domain/commands.js';
+import type { Principal } from '../auth/principal.js';
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Limits per caller: kiosks by device (a stuck button must not drain a cap),
+ * phones by IP, and staff or integration tokens, which drive whole halls, far higher.
+ */
+export class RateLimits {
+  private readonly kiosk: RateLimiterMemory;
+  private readonly phone: RateLimiterMemory;
+  private readonly staff: RateLimiterMemory;
+  private readonly login: RateLimiterMemory;
+  private readonly publicOther: RateLimiterMemory;
+
+  constructor(config: Pick<AppConfig, 'kioskIssueLimitPerMinute' | 'phoneIssueLimitPerHour' | 'staffRequestLimitPerMinute'>) {
+    this.kiosk = new RateLimiterMemory({ keyPrefix: 'kiosk', points: config.kioskIssueLimitPerMinute, duration: 60 });
+    this.phone = new RateLimiterMemory({ keyPrefix: 'phone', points: config.phoneIssueLimitPerHour, duration: 3600 });
+    this.staff = new RateLimiterMemory({ keyPrefix: 'staff', points: config.staffRequestLimitPerMinute, duration: 60 });
+    this.login = new RateLimiterMemory({ keyPrefix: 'login', points: 10, duration: 60 });
+    // Window screens of one hall often share one address; ratings are rare per screen.
+    this.publicOther = new RateLimiterMemory({ keyPrefix: 'public', points: 120, duration: 60 });
+  }
+
+  async forCommand(principal: Principal, command: Command): Promise<RateDecision> {
+    if (principal.kind === 'staff') return consume(this.staff, principal.user.id);
+    const issuing = command.type === 'ticket.issue' || command.type === 'appointment.check-in';
+    if (principal.kind === 'device') return issuing ? consume(this.kiosk, principal.device.id) : { ok: true };
+    return issuing ? consume(this.phone, principal.ip) : consume(this.publicOther, principal.ip);
+  }
+
+  /** Password guessing is slowed per client address. */
+  forLogin(ip: string): Promise<RateDecision> {
+    return consume(this.login, ip);
+  }
+}
+
+async function consume(limiter: RateLimiterMemory, key: string): Promise<RateDecision> {
+  try {
+    await limiter.consume(key);
+    return { ok: true };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+    throw rejection;
+  }
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode } from '../protocol/errors.js';
+import type { AccountStore } from '../store/port.js';
+import type { Principal } from './principal.js';
+import { type StaffTokens, hashDeviceToken, isDeviceToken } from './tokens.js';
+
+export type Authentication = { ok: true; principal: Principal } | { ok: false; code: ErrorCode };
+
+/** Turns a bearer token (or none) into a principal: staff, device, or public. */
+export class Authenticator {
+  constructor(
+    private readonly tokens: StaffTokens,
+    private readonly accounts: AccountStore,
+    private readonly now: () => number,
+  ) {}
+
+  async authenticate(token: string | undefined, ip: string): Promise<Authentication> {
+    if (!token) return { ok: true, principal: { kind: 'public', ip } };
+    if (token.length > 4096) return { ok: false, code: 'UNAUTHENTICATED' };
+    if (isDeviceToken(token)) {
+      const device = await this.accounts.findDeviceByTokenHash(hashDeviceToken(token));
+      if (!device || device.revokedAt !== undefined) return { ok: false, code: 'UNAUTHENTICATED' };
+      await this.accounts.touchDevice(device.id, this.now());
+      return { ok: true, principal: { kind: 'device', device } };
+    }
+    const check = await this.tokens.verify(token);
+    if (!check.ok) return { ok: false, code: check.expired ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED' };
+    // A disabled or deleted account loses access at once, even with an unexpired token.
+    const user = await this.accounts.getUser(check.principal.user.id);
+    if (!user || user.disabled) return { ok: false, code: 'UNAUTHENTICATED' };
+    return check;
+  }
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match?.[1];
+}

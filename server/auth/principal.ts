@@ -1,0 +1,34 @@
+import type { Actor, Clerk } from '../domain/model.js';
+import type { DeviceRecord } from '../store/port.js';
+
+/** Who is calling, after authentication; `actor` is what the engine sees. */
+export type Principal =
+  | { kind: 'staff'; user: Clerk; hallIds: string[] }
+  | { kind: 'device'; device: DeviceRecord }
+  | { kind: 'public'; ip: string };
+
+export function actorOf(principal: Principal): Actor {
+  switch (principal.kind) {
+    case 'staff':
+      return { kind: 'staff', user: principal.user };
+    case 'device':
+      return { kind: 'device', deviceId: principal.device.id, deviceKind: principal.device.kind };
+    default:
+      return { kind: 'public' };
+  }
+}
+
+export function mayActInHall(principal: Principal, hallId: string): boolean {
+  switch (principal.kind) {
+    case 'staff':
+      return principal.hallIds.includes('*') || principal.hallIds.includes(hallId);
+    case 'device':
+      return principal.device.hallId === hallId;
+    default:
+      return true;
+  }
+}
+
+export function isManager(principal: Principal): boolean {
+  return principal.kind === 'staff' && (principal.user.role === 'supervisor' || principal.user.role === 'admin');
+}

@@ -1,0 +1,38 @@
+import type { Channel, Outcome, PauseReason, RatingLevel } from './model.js';
+
+/**
+ * Commands the engine accepts. `requestId`, when a client sends one, makes a
+ * command idempotent: a retry (double click, lost acknowledgement) gets the
+ * first answer instead of a second effect.
+ */
+interface Base {
+  requestId?: string;
+}
+
+export type Command = Base &
+  (
+    | { type: 'ticket.issue'; serviceId: string; channel: Channel; priority: boolean }
+    | { type: 'ticket.cancel'; ticketId: string }
+    | { type: 'ticket.rate'; level: RatingLevel; ticketId?: string; windowId?: string }
+    | { type: 'window.open'; windowId: string }
+    | { type: 'window.take-over'; windowId: string }
+    | { type: 'window.pause'; windowId: string; reason: PauseReason; note?: string }
+    | { type: 'window.resume'; windowId: string }
+    | { type: 'window.close'; windowId: string }
+    | { type: 'window.call-next'; windowId: string }
+    | { type: 'window.call'; windowId: string; ticketId: string }
+    | { type: 'window.recall'; windowId: string }
+    | { type: 'window.start'; windowId: string }
+    | { type: 'window.finish'; windowId: string; outcome: Outcome; caseNumber?: string }
+    | { type: 'window.no-show'; windowId: string }
+    | { type: 'window.requeue'; windowId: string; ticketId: string; after?: number }
+    | { type: 'window.transfer'; windowId: string; serviceId?: string; toWindowId?: string; note?: string }
+    | { type: 'appointment.create'; serviceId: string; slotStart: number; slotEnd: number; externalRef?: string }
+    | { type: 'appointment.check-in'; code: string }
+    | { type: 'announcement.post'; text: string; textAlt?: string; expiresAt?: number }
+    | { type: 'announcement.remove'; announcementId: string }
+  );
+
+export type CommandType = Command['type'];
+
+export type WindowCommand = Extract<Command, { windowId: string }>;

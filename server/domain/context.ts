@@ -1,0 +1,88 @@
+import type { EventBody } from './events.js';
+import { fail } from './failure.js';
+import type { Actor, Clerk, HallState, Ticket, WindowConfig, WindowRuntime } from './model.js';
+import { windowConfig } from './queue.js';
+
+/** Sources of randomness, injected so the engine stays pure and tests stay repeatable. */
+export interface IdSource {
+  /** Unguessable id for public links (tickets). */
+  secretId(): string;
+  /** Short opaque id for internal records (appointments, announcements). */
+  id(): string;
+  /** Code a citizen types at the kiosk (appointments). */
+  checkInCode(): string;
+}
+
+export interface EngineEnv {
+  now: number;
+  ids: IdSource;
+}
+
+/** What a handler works with: a private draft of the hall it may mutate, and an event sink. */
+export interface Ctx {
+  readonly state: HallState;
+  readonly actor: Actor;
+  readonly now: number;
+  readonly ids: IdSource;
+  emit(event: EventBody): void;
+}
+
+export function staffOf(actor: Actor): Clerk {
+  if (actor.kind !== 'staff') fail('FORBIDDEN', { reason: 'staff only' });
+  return actor.user;
+}
+
+export function actorLabel(actor: Actor): string {
+  switch (actor.kind) {
+    case 'staff':
+      return `user:${actor.user.id}`;
+    case 'device':
+      return `device:${actor.deviceId}`;
+    default:
+      return 'public';
+  }
+}
+
+export interface WindowRef {
+  config: WindowConfig;
+  runtime: WindowRuntime;
+}
+
+export function requireWindow(ctx: Ctx, windowId: string): WindowRef {
+  const config = windowConfig(ctx.state, windowId);
+  const runtime = ctx.state.windows[windowId];
+  if (!config || !runtime) fail('WINDOW_NOT_FOUND', { windowId });
+  return { config, runtime };
+}
+
+/**
+ * A clerk acts only on the window they are signed in at; supervisors and
+ * admins may act on any window (integration accounts, hardware callers).
+ */
+export function requireHeld(ctx: Ctx, windowId: string): WindowRef {
+  const user = staffOf(ctx.actor);
+  const ref = requireWindow(ctx, windowId);
+  if (user.role === 'clerk' && ref.runtime.clerk?.id !== user.id) {
+    fail(ref.runtime.status === 'closed' ? 'WINDOW_CLOSED' : 'WINDOW_NOT_HELD', { windowId });
+  }
+  if (ref.runtime.status === 'closed') fail('WINDOW_CLOSED', { windowId });
+  return ref;
+}
+
+export function requireTicket(ctx: Ctx, ticketId: string): Ticket {
+  const ticket = ctx.state.tickets[ticketId];
+  if (!ticket) fail('TICKET_NOT_FOUND', { ticketId });
+  return ticket;
+}
+
+export function currentTicket(ctx: Ctx, ref: WindowRef): Ticket {
+  const id = ref.runtime.currentTicketId;
+  const ticket = id ? ctx.state.tickets[id] : undefined;
+  if (!ticket) fail('NO_CURRENT_TICKET', { windowId: ref.config.id });
+  return ticket;
+}
+
+/** Tickets are sent in events as copies, so later mutation of the draft never rewrites history. */
+export function snapshot(ticket: Ticket): Ticket {
+  return { ...ticket, ...(ticket.transfer ? { transfer: { ...ticket.transfer } } : {}) };
+}

@@ -1,0 +1,102 @@
+import type { Command } from './commands.js';
+import { type Ctx, type EngineEnv, actorLabel } from './context.js';
+import type { EventBody, HallEvent } from './events.js';
+import { DomainError, type Failure } from './failure.js';
+import * as calling from './handlers/calling.js';
+import * as hall from './handlers/hall.js';
+import * as tickets from './handlers/tickets.js';
+import * as windows from './handlers/windows.js';
+import { prune, rollOverDay } from './lifecycle.js';
+import type { Actor, HallState } from './model.js';
+
+export type { EngineEnv, IdSource } from './context.js';
+
+/** How many answered request ids a hall remembers for retries. */
+const REMEMBERED_REQUESTS = 200;
+
+export type ExecuteOutcome =
+  | { ok: true; state: HallState; events: HallEvent[]; result: unknown }
+  | { ok: false; error: Failure };
+
+function dispatch(ctx: Ctx, command: Command): unknown {
+  switch (command.type) {
+    case 'ticket.issue':
+      return tickets.issue(ctx, command);
+    case 'ticket.cancel':
+      return tickets.cancel(ctx, command);
+    case 'ticket.rate':
+      return tickets.rate(ctx, command);
+    case 'window.open':
+      return windows.open(ctx, command);
+    case 'window.take-over':
+      return windows.takeOver(ctx, command);
+    case 'window.pause':
+      return windows.pause(ctx, command);
+    case 'window.resume':
+      return windows.resume(ctx, command);
+    case 'window.close':
+      return windows.close(ctx, command);
+    case 'window.call-next':
+      return calling.callNext(ctx, command);
+    case 'window.call':
+      return calling.callSpecific(ctx, command);
+    case 'window.recall':
+      return calling.recall(ctx, command);
+    case 'window.start':
+      return calling.start(ctx, command);
+    case 'window.finish':
+      return calling.finish(ctx, command);
+    case 'window.no-show':
+      return calling.noShow(ctx, command);
+    case 'window.requeue':
+      return calling.requeue(ctx, command);
+    case 'window.transfer':
+      return calling.transfer(ctx, command);
+    case 'appointment.create':
+      return hall.createAppointment(ctx, command);
+    case 'appointment.check-in':
+      return hall.checkIn(ctx, command);
+    case 'announcement.post':
+      return hall.postAnnouncement(ctx, command);
+    case 'announcement.remove':
+      return hall.removeAnnouncement(ctx, command);
+  }
+}
+
+/**
+ * The queue engine: (state, command) → new state + events, or a refusal with
+ * the state untouched. Pure: time and randomness come from `env`, the input
+ * state is never mutated, and the same inputs give the same output.
+ */
+export function execute(state: HallState, command: Command, actor: Actor, env: EngineEnv): ExecuteOutcome {
+  // Request ids are scoped to the actor so one client can never read another's answer.
+  const requestKey = command.requestId !== undefined ? `${actorLabel(actor)}|${command.requestId}` : undefined;
+  if (requestKey !== undefined) {
+    const answered = state.requests.find((request) => request.id === requestKey);
+    if (answered) return { ok: true, state, events: [], result: answered.result };
+  }
+  const draft = structuredClone(state);
+  const bodies: EventBody[] = [];
+  const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, emit: (event) => bodies.push(event) };
+  let result: unknown;
+  try {
+    rollOverDay(ctx);
+    result = dispatch(ctx, command);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return { ok: false, error: { code: error.code, ...(error.details ? { details: error.details } : {}) } };
+    }
+    throw error;
+  }
+  prune(draft, env.now);
+  if (requestKey !== undefined) {
+    draft.requests.push({ id: requestKey, result });
+    if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
+  }
+  const label = actorLabel(actor);
+  const events = bodies.map((body): HallEvent => {
+    draft.seq += 1;
+    return { ...body, hallId: draft.config.id, seq: draft.seq, at: env.now, actor: label };
+  });
+  return { ok: true, state: draft, events, result };
+}

@@ -1,0 +1,245 @@
+/**
+ * The data the queue engine works on. Everything here is plain JSON (times are
+ * epoch milliseconds) so that a store can persist a hall as one document and
+ * the protocol can send it as is.
+ */
+
+export type Channel = 'kiosk' | 'desk' | 'phone' | 'appointment';
+export const CHANNELS: readonly Channel[] = ['kiosk', 'desk', 'phone', 'appointment'];
+
+export type Outcome = 'completed' | 'accepted' | 'rejected' | 'consulted';
+export const OUTCOMES: readonly Outcome[] = ['completed', 'accepted', 'rejected', 'consulted'];
+
+/** GB/T 39734-2020 five levels, 5 = 非常满意 … 1 = 非常不满意. */
+export type RatingLevel = 1 | 2 | 3 | 4 | 5;
+
+export type PauseReason = 'away' | 'lunch' | 'meeting' | 'other';
+export const PAUSE_REASONS: readonly PauseReason[] = ['away', 'lunch', 'meeting', 'other'];
+
+export type Role = 'clerk' | 'supervisor' | 'admin';
+
+/** Why the engine picked a ticket; shown to the clerk and kept in the event log. */
+export type CallReason =
+  | 'transfer' // transferred in from another window or service
+  | 'appointment' // checked-in appointment whose slot has come
+  | 'priority' // green channel
+  | 'long-wait' // waited longer than the hall's boost limit
+  | 'queue-order' // by tier, then issue order
+  | 'manual'; // a clerk chose it out of order (audited)
+
+/** A period in which tickets may be issued, in hall-local time. days: 1 = Monday … 7 = Sunday. */
+export interface IssuingPeriod {
+  days: number[];
+  from: string; // "08:30"
+  to: string; // "12:00", exclusive
+}
+
+export type TimeLimit = { kind: 'immediate' } | { kind: 'working-days'; days: number };
+
+export interface ServiceConfig {
+  id: string;
+  name: string;
+  /** Name in the hall's second language. */
+  nameAlt?: string;
+  prefix: string;
+  department?: string;
+  /** Tickets per local day; null = no cap. */
+  dailyCap: number | null;
+  /** Empty = tickets may be issued at any time. */
+  issuingHours: IssuingPeriod[];
+  timeLimit: TimeLimit;
+  fee?: string;
+  /** The materials list used by the one-time notice (一次性告知单). */
+  materials: string[];
+  /** Seed for the service-time average before any ticket has been served. */
+  initialServiceMinutes: number;
+  /** A disabled service issues no tickets but keeps its history. */
+  enabled: boolean;
+}
+
+export interface WindowServiceLink {
+  serviceId: string;
+  /** 1 is served first; tickets of a lower tier wait until higher tiers are empty (or boosted). */
+  tier: number;
+}
+
+export interface WindowConfig {
+  id: string;
+  number: number;
+  name: string;
+  nameAlt?: string;
+  department?: string;
+  services: WindowServiceLink[];
+  /** Printer interface for notices printed at this window, e.g. tcp://10.0.0.5:9100. */
+  printer?: string;
+}
+
+export interface CallingPolicy {
+  /** After this many priority calls in a row at a window, a normal ticket goes next if one waits. */
+  priorityStreakCap: number;
+  /** A ticket waiting longer than this jumps ahead of tier order; null = never. */
+  boostAfterMinutes: number | null;
+  /** Default number of people a requeued no-show goes behind. */
+  requeueAfter: number;
+  /** Minutes before a checked-in appointment's slot when it may be called. */
+  appointmentEarlyMinutes: number;
+  /** Minutes after slot end during which a check-in is still accepted. */
+  appointmentGraceMinutes: number;
+}
+
+export interface HallConfig {
+  id: string;
+  name: string;
+  nameAlt?: string;
+  timeZone: string;
+  /** BCP 47 code of the second language on boards, slips and kiosks ("en", "ii" for 彝文…). */
+  secondLanguage: string;
+  complaintPhone?: string;
+  /** Citizens may take a ticket on their own phone (QR code at the entrance), rate-limited per client. */
+  phoneTickets?: boolean;
+  /** A waiting ticket older than this raises a supervisor alert. */
+  maxWaitMinutes: number;
+  /** How long after finishing a ticket the citizen may still rate it. */
+  evaluationMinutes: number;
+  policy: CallingPolicy;
+  services: ServiceConfig[];
+  windows: WindowConfig[];
+}
+
+export type TicketStatus =
+  | 'waiting'
+  | 'called'
+  | 'serving'
+  | 'no-show'
+  | 'served'
+  | 'cancelled'
+  | 'expired';
+
+/** Statuses after which a ticket never comes back to a queue. */
+export const TERMINAL_STATUSES: readonly TicketStatus[] = ['served', 'cancelled', 'expired'];
+
+export interface TransferMark {
+  fromWindowId: string;
+  fromServiceId: string;
+  toWindowId?: string;
+  note?: string;
+  at: number;
+}
+
+export interface Ticket {
+  /** Unguessable; used in links such as /t/:id. */
+  id: string;
+  number: string; // "A001"
+  serviceId: string;
+  /** Local day (YYYY-MM-DD) the number belongs to. */
+  day: string;
+  seqOfDay: number;
+  channel: Channel;
+  priority: boolean;
+  appointmentId?: string;
+  /** Appointment slot start; such a ticket is preferred once the slot has come. */
+  slotStart?: number;
+  status: TicketStatus;
+  issuedAt: number;
+  /** Queue order key among tickets of equal standing; smaller = earlier. */
+  rank: number;
+  transfer?: TransferMark;
+  windowId?: string;
+  callReason?: CallReason;
+  calledAt?: number;
+  recallCount: number;
+  startedAt?: number;
+  finishedAt?: number;
+  outcome?: Outcome;
+  caseNumber?: string;
+  noShowCount: number;
+  rating?: RatingLevel;
+  clerkId?: string;
+}
+
+export type WindowStatus = 'closed' | 'open' | 'paused';
+
+export interface Clerk {
+  id: string;
+  name: string;
+  role: Role;
+  staffNo?: string;
+  post?: string;
+}
+
+export interface WindowRuntime {
+  status: WindowStatus;
+  clerk?: Clerk;
+  openedAt?: number;
+  pauseReason?: PauseReason;
+  pauseNote?: string;
+  pausedAt?: number;
+  currentTicketId?: string;
+  /** Consecutive priority calls; reset by a normal call (for priorityStreakCap). */
+  priorityStreak: number;
+  /** The last ticket finished here, which the window screen may have rated. */
+  lastFinishedTicketId?: string;
+}
+
+export interface ServiceStats {
+  /** Exponential moving average of service time. */
+  avgServiceSeconds: number;
+  samples: number;
+}
+
+export interface Appointment {
+  id: string;
+  serviceId: string;
+  slotStart: number;
+  slotEnd: number;
+  /** Short code the citizen types or scans at the kiosk; never broadcast. */
+  code: string;
+  externalRef?: string;
+  status: 'booked' | 'checked-in';
+  ticketId?: string;
+  createdAt: number;
+}
+
+export interface Announcement {
+  id: string;
+  text: string;
+  textAlt?: string;
+  postedAt: number;
+  expiresAt?: number;
+}
+
+export interface CallRecord {
+  ticketNumber: string;
+  serviceId: string;
+  windowId: string;
+  windowNumber: number;
+  at: number;
+  recall: boolean;
+}
+
+export interface HallState {
+  config: HallConfig;
+  /** Sequence number of the last event; the next event gets seq + 1. */
+  seq: number;
+  /** Local day the counters belong to. */
+  day: string;
+  /** Last number issued today, per service. */
+  counters: Record<string, number>;
+  /** Monotonic queue rank source; never reset so ranks stay comparable across days. */
+  rankCounter: number;
+  /** Tickets that can still change: waiting, called, serving, no-show, and served ones still rateable. */
+  tickets: Record<string, Ticket>;
+  windows: Record<string, WindowRuntime>;
+  serviceStats: Record<string, ServiceStats>;
+  appointments: Record<string, Appointment>;
+  announcements: Announcement[];
+  recentCalls: CallRecord[];
+  /** Results of recent commands by client request id, so a retried command is answered, not repeated. */
+  requests: Array<{ id: string; result: unknown }>;
+}
+
+/** Who is issuing a command. Authentication happens before the engine; authorisation on windows happens in it. */
+export type Actor =
+  | { kind: 'staff'; user: Clerk }
+  | { kind: 'device'; deviceId: string; deviceKind: 'kiosk' | 'printer' }
+  | { kind: 'public' };

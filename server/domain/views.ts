@@ -1,0 +1,172 @@
+import type { Clerk, HallState, PauseReason, Ticket, WindowStatus } from './model.js';
+import { issuingRefusal } from './handlers/tickets.js';
+import { estimatedWaitMinutes, peopleAhead, serviceQueue, waitingCounts, windowConfig } from './queue.js';
+
+/**
+ * Read models. The board view is public (wall boards, kiosks, phones): no
+ * personal data, no ticket ids, no check-in codes. The staff view adds what
+ * clerks and supervisors need to act.
+ */
+
+export interface BoardService {
+  id: string;
+  name: string;
+  nameAlt?: string;
+  prefix: string;
+  department?: string;
+  waiting: number;
+  estimatedWaitMinutes: number;
+  /** Why a ticket cannot be taken now (OUTSIDE_HOURS, CAP_REACHED, SERVICE_UNAVAILABLE), or null. */
+  unavailable: string | null;
+}
+
+export interface BoardWindow {
+  id: string;
+  number: number;
+  name: string;
+  nameAlt?: string;
+  department?: string;
+  status: WindowStatus;
+  currentTicket: string | null;
+  currentServiceId: string | null;
+  pauseReason: PauseReason | null;
+  pauseNote: string | null;
+  /** 工作人员公示: the clerk on duty, as the hall publishes it on the window. */
+  clerk: Pick<Clerk, 'name' | 'staffNo' | 'post'> | null;
+  /** The window screen shows the evaluator while this is set. */
+  awaitingRating: boolean;
+}
+
+export interface BoardView {
+  hall: {
+    id: string;
+    name: string;
+    nameAlt?: string;
+    timeZone: string;
+    secondLanguage: string;
+    complaintPhone?: string;
+  };
+  day: string;
+  seq: number;
+  services: BoardService[];
+  windows: BoardWindow[];
+  recentCalls: HallState['recentCalls'];
+  announcements: HallState['announcements'];
+}
+
+export function boardView(state: HallState, now: number): BoardView {
+  const counts = waitingCounts(state);
+  const { config } = state;
+  return {
+    hall: {
+      id: config.id,
+      name: config.name,
+      timeZone: config.timeZone,
+      secondLanguage: config.secondLanguage,
+      ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
+      ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
+    },
+    day: state.day,
+    seq: state.seq,
+    services: config.services.map((service) => ({
+      id: service.id,
+      name: service.name,
+      prefix: service.prefix,
+      waiting: counts[service.id] ?? 0,
+      estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, counts[service.id] ?? 0),
+      unavailable: issuingRefusal({ state, now }, service),
+      ...(service.nameAlt !== undefined ? { nameAlt: service.nameAlt } : {}),
+      ...(service.department !== undefined ? { department: service.department } : {}),
+    })),
+    windows: config.windows.map((window) => {
+      const runtime = state.windows[window.id];
+      const current = runtime?.currentTicketId ? state.tickets[runtime.currentTicketId] : undefined;
+      const clerk = runtime?.clerk;
+      const lastFinished = runtime?.lastFinishedTicketId ? state.tickets[runtime.lastFinishedTicketId] : undefined;
+      return {
+        id: window.id,
+        number: window.number,
+        name: window.name,
+        status: runtime?.status ?? 'closed',
+        currentTicket: current?.number ?? null,
+        currentServiceId: current?.serviceId ?? null,
+        pauseReason: runtime?.pauseReason ?? null,
+        pauseNote: runtime?.pauseNote ?? null,
+        clerk: clerk
+          ? { name: clerk.name, ...(clerk.staffNo ? { staffNo: clerk.staffNo } : {}), ...(clerk.post ? { post: clerk.post } : {}) }
+          : null,
+        awaitingRating: !current && lastFinished !== undefined && lastFinished.rating === undefined,
+        ...(window.nameAlt !== undefined ? { nameAlt: window.nameAlt } : {}),
+        ...(window.department !== undefined ? { department: window.department } : {}),
+      };
+    }),
+    recentCalls: state.recentCalls,
+    announcements: state.announcements.filter((announcement) => announcement.expiresAt === undefined || announcement.expiresAt > now),
+  };
+}
+
+export interface TicketStatusView {
+  id: string;
+  number: string;
+  serviceId: string;
+  serviceName: string;
+  status: Ticket['status'];
+  priority: boolean;
+  ahead: number;
+  estimatedWaitMinutes: number;
+  issuedAt: number;
+  calledAt: number | null;
+  window: { id: string; number: number; name: string } | null;
+}
+
+/** What the citizen's phone (e-ticket) sees; `live` is the ticket as the hall state has it now, if still there. */
+export function ticketStatusView(state: HallState | null, ticket: Ticket, now: number): TicketStatusView {
+  const live = state?.tickets[ticket.id] ?? ticket;
+  const ahead = state && live.status === 'waiting' ? peopleAhead(state, live, now) : 0;
+  const windowRef = state && live.windowId ? windowConfig(state, live.windowId) : undefined;
+  const atWindow = live.status === 'called' || live.status === 'serving' || live.status === 'served';
+  return {
+    id: live.id,
+    number: live.number,
+    serviceId: live.serviceId,
+    serviceName: state?.config.services.find((service) => service.id === live.serviceId)?.name ?? live.serviceId,
+    status: live.status,
+    priority: live.priority,
+    ahead,
+    estimatedWaitMinutes: state && live.status === 'waiting' ? estimatedWaitMinutes(state, live.serviceId, ahead) : 0,
+    issuedAt: live.issuedAt,
+    calledAt: live.calledAt ?? null,
+    window: atWindow && windowRef ? { id: windowRef.id, number: windowRef.number, name: windowRef.name } : null,
+  };
+}
+
+export interface StaffView extends BoardView {
+  /** Every live ticket, queues in calling order per service. */
+  queues: Record<string, Ticket[]>;
+  windowsRuntime: HallState['windows'];
+  current: Ticket[];
+  noShows: Ticket[];
+  maxWaitMinutes: number;
+  policy: HallState['config']['policy'];
+  serviceWindows: Record<string, string[]>;
+}
+
+export function staffView(state: HallState, now: number): StaffView {
+  const queues: Record<string, Ticket[]> = {};
+  for (const service of state.config.services) queues[service.id] = serviceQueue(state, service.id, now);
+  const live = Object.values(state.tickets);
+  const serviceWindows: Record<string, string[]> = {};
+  for (const window of state.config.windows) {
+    for (const link of window.services) (serviceWindows[link.serviceId] ??= []).push(window.id);
+  }
+  return {
+    ...boardView(state, now),
+    queues,
+    windowsRuntime: state.windows,
+    current: live.filter((ticket) => ticket.status === 'called' || ticket.status === 'serving'),
+    noShows: live.filter((ticket) => ticket.status === 'no-show'),
+    maxWaitMinutes: state.config.maxWaitMinutes,
+    policy: state.config.policy,
+    serviceWindows,
+  };
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type { Authenticator } from '../auth/authenticator.js';
+import { bearerToken } from '../auth/authenticator.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { isManager, mayActInHall } from '../auth/principal.js';
+import { type StaffTokens, hashDeviceToken, newDeviceToken } from '../auth/tokens.js';
+import { type HallCommandName, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
+import type { HallService } from '../app/hallService.js';
+import type { RateLimits } from '../app/rateLimits.js';
+import type { IssuedTicket } from '../domain/handlers/tickets.js';
+import type { Ticket } from '../domain/model.js';
+import { publicEvent } from '../protocol/redact.js';
+import { WINDOW_ACTIONS, type WindowAction, schemas, validationDetails } from '../protocol/schemas.js';
+import type { Store } from '../store/port.js';
+import { principalOf, route, sendAck, sendError } from './support.js';
+
+export interface ApiDeps {
+  store: Store;
+  service: HallService;
+  authenticator: Authenticator;
+  tokens: StaffTokens;
+  limits: RateLimits;
+  now: () => number;
+}
+
+const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
+
+function flattenIssued(data: unknown): unknown {
+  const { ticket, ahead, estimatedWaitMinutes } = data as IssuedTicket;
+  return {
+    id: ticket.id,
+    number: ticket.number,
+    serviceId: ticket.serviceId,
+    ahead,
+    estimatedWaitMinutes,
+    issuedAt: ticket.issuedAt,
+    priority: ticket.priority,
+    channel: ticket.channel,
+  };
+}
+
+/** call-next and call answer with the called ticket itself, plus the audit fields. */
+function flattenCall(data: unknown): unknown {
+  const { ticket, ...rest } = data as { ticket: Ticket; outOfOrder: boolean; finished?: Ticket };
+  return { ...ticket, outOfOrder: rest.outOfOrder, ...(rest.finished ? { finished: rest.finished } : {}) };
+}
+
+export function apiRouter(deps: ApiDeps): Router {
+  const { store, service, authenticator, tokens, limits } = deps;
+  const api = Router();
+
+  // Every request is authenticated once here; a token that is present but bad is refused, never downgraded to public.
+  api.use(
+    route(async (req, res, next) => {
+      const header = req.get('authorization');
+      const token = bearerToken(header);
+      if (header !== undefined && token === undefined) return sendError(req, res, 'UNAUTHENTICATED');
+      const authentication = await authenticator.authenticate(token, req.ip ?? 'unknown');
+      if (!authentication.ok) return sendError(req, res, authentication.code);
+      req.principal = authentication.principal;
+      next();
+    }),
+  );
+
+  api.post(
+    '/auth/login',
+    route(async (req, res) => {
+      const rate = await limits.forLogin(req.ip ?? 'unknown');
+      if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
+      const parsed = schemas.login.safeParse(req.body);
+      if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      const user = await store.accounts.findUserByUsername(parsed.data.username);
+      // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
+      const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user || !valid || user.disabled) return sendError(req, res, 'INVALID_CREDENTIALS');
+      const { token, expiresAt } = await tokens.issue(user);
+      res.json({
+        token,
+        expiresAt,
+        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, hallIds: user.hallIds, staffNo: user.staffNo ?? null, post: user.post ?? null },
+      });
+    }),
+  );
+
+  api.get(
+    '/auth/me',
+    route(async (req, res) => {
+      const principal = principalOf(req);
+      if (principal.kind === 'public') return sendError(req, res, 'UNAUTHENTICATED');
+      if (principal.kind === 'device') {
+        const { tokenHash: _hash, ...device } = principal.device;
+        res.json({ kind: 'device', device });
+        return;
+      }
+      res.json({ kind: 'staff', user: principal.user, hallIds: principal.hallIds });
+    }),
+  );
+
+  api.get(
+    '/halls',
+    route(async (_req, res) => {
+      res.json(await store.halls.listHalls());
+    }),
+  );
+
+  api.get(
+    '/halls/:hallId/board',
+    route(async (req, res) => {
+      const view = await service.board(String(req.params.hallId));
+      if (!view) return sendError(req, res, 'HALL_NOT_FOUND');
+      res.json(view);
+    }),
+  );
+
+  api.get(
+    '/halls/:hallId/staff-view',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const principal = principalOf(req);
+      if (principal.kind !== 'staff') return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      if (!mayActInHall(principal, hallId)) return sendError(req, res, 'FORBIDDEN');
+      const view = await service.staff(hallId);
+      if (!view) return sendError(req, res, 'HALL_NOT_FOUND');
+      res.json(view);
+    }),
+  );
+
+  api.get(
+    '/halls/:hallId/events',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const since = schemas.sync.safeParse({ sinceSeq: Number(req.query.since ?? 0) });
+      if (!since.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(since.error) });
+      if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
+      const principal = principalOf(req);
+      const staff = principal.kind === 'staff' && mayActInHall(principal, hallId);
+      const { events, complete } = await service.eventsSince(hallId, since.data.sinceSeq);
+      res.json({ events: staff ? events : events.map(publicEvent), complete });
+    }),
+  );
+
+  api.post(
+    '/halls/:hallId/tickets',
+    route(async (req, res) => {
+      const parsed = schemas.issueTicket.safeParse(req.body);
+      if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      const principal = principalOf(req);
+      const ack = await service.run(principal, String(req.params.hallId), issueCommand(parsed.data, principal));
+      sendAck(req, res, ack, 201, flattenIssued);
+    }),
+  );
+
+  api.get(
+    '/tickets/:ticketId',
+    route(async (req, res) => {
+      const id = schemas.id.safeParse(req.params.ticketId);
+      const view = id.success ? await service.ticket(id.data) : null;
+      if (!view) return sendError(req, res, 'TICKET_NOT_FOUND');
+      res.json(view);
+    }),
+  );
+
+  const hallCommandRoute = (name: HallCommandName, bodyOf: (req: import('express').Request) => unknown, status = 200) =>
+    route(async (req, res) => {
+      const parsed = parseHallCommand(name, bodyOf(req));
+      if (!parsed.ok) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
+      sendAck(req, res, ack, status, name === 'appointment:check-in' ? flattenIssued : undefined);
+    });
+  const withParam = (param: string, key: string) => (req: import('express').Request) => ({ ...(req.body ?? {}), [key]: req.params[param] });
+
+  api.post('/halls/:hallId/tickets/:ticketId/cancel', hallCommandRoute('ticket:cancel', withParam('ticketId', 'ticketId')));
+  api.post('/halls/:hallId/ratings', hallCommandRoute('ticket:rate', (req) => req.body, 201));
+  api.post('/halls/:hallId/appointments', hallCommandRoute('appointment:create', (req) => req.body, 201));
+  api.post('/halls/:hallId/appointments/check-in', hallCommandRoute('appointment:check-in', (req) => req.body, 201));
+  api.post('/halls/:hallId/announcements', hallCommandRoute('announcement:post', (req) => req.body, 201));
+  api.delete('/halls/:hallId/announcements/:announcementId', hallCommandRoute('announcement:remove', withParam('announcementId', 'announcementId')));
+
+  api.post(
+    '/halls/:hallId/windows/:windowId/:action',
+    route(async (req, res) => {
+      const action = String(req.params.action);
+      if (!WINDOW_ACTION_SET.has(action)) return sendError(req, res, 'NOT_FOUND');
+      const windowId = schemas.id.safeParse(req.params.windowId);
+      if (!windowId.success) return sendError(req, res, 'WINDOW_NOT_FOUND');
+      const parsed = parseWindowCommand(action as WindowAction, windowId.data, req.body ?? {});
+      if (!parsed.ok) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
+      sendAck(req, res, ack, 200, action === 'call-next' || action === 'call' ? flattenCall : undefined);
+    }),
+  );
+
+  // Devices (kiosks, print agents): paired by a supervisor or admin, who gets the token once.
+  api.post(
+    '/halls/:hallId/devices',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const principal = principalOf(req);
+      if (!isManager(principal) || !mayActInHall(principal, hallId)) {
+        return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      }
+      const parsed = schemas.createDevice.safeParse(req.body);
+      if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
+      const token = newDeviceToken();
+      const device = {
+        id: randomUUID(),
+        hallId,
+        kind: parsed.data.kind,
+        name: parsed.data.name,
+        tokenHash: hashDeviceToken(token),
+        createdAt: deps.now(),
+        createdBy: principal.kind === 'staff' ? principal.user.id : 'unknown',
+      };
+      await store.accounts.createDevice(device);
+      const { tokenHash: _hash, ...shown } = device;
+      res.status(201).json({ device: shown, token });
+    }),
+  );
+
+  api.get(
+    '/halls/:hallId/devices',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const principal = principalOf(req);
+      if (!isManager(principal) || !mayActInHall(principal, hallId)) {
+        return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      }
+      const devices = await store.accounts.listDevices(hallId);
+      res.json(devices.map(({ tokenHash: _hash, ...device }) => device));
+    }),
+  );
+
+  api.post(
+    '/halls/:hallId/devices/:deviceId/revoke',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const principal = principalOf(req);
+      if (!isManager(principal) || !mayActInHall(principal, hallId)) {
+        return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      }
+      const device = await store.accounts.getDevice(String(req.params.deviceId));
+      if (!device || device.hallId !== hallId) return sendError(req, res, 'NOT_FOUND');
+      await store.accounts.revokeDevice(device.id, deps.now());
+      res.json({ id: device.id, revokedAt: deps.now() });
+    }),
+  );
+
+  api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
+  return api;
+}
+
+/** A valid scrypt hash of a random string, used to spend the same time on unknown user names. */
+const DUMMY_HASH =
+  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$WJ3tM7Yq1tS4sCqMNh0qUq7gHk2m0pZQjv0b0yI3q0E=';

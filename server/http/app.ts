@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from 'pino';
+import { type ApiDeps, apiRouter } from './api.js';
+import { sendError } from './support.js';
+
+export interface HttpDeps extends ApiDeps {
+  log: Logger;
+  maxPayloadBytes: number;
+  trustProxy: boolean;
+  /** Project root, where display/, counter/ and ticket-printer/ live. */
+  rootDir: string;
+}
+
+/** Where each app's built files are; the built dist/ folder wins over the source page. */
+function appDir(rootDir: string, app: string): string {
+  const built = join(rootDir, app, 'dist');
+  return existsSync(built) ? built : join(rootDir, app, 'public');
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'same-origin');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.use('/api', express.json({ limit: deps.maxPayloadBytes, strict: true }), apiRouter(deps));
+
+  const apps: Array<[string, string]> = [
+    ['/display', 'display'],
+    ['/counter', 'counter'],
+    ['/admin', 'counter'],
+    ['/kiosk', 'ticket-printer'],
+    ['/t', 'ticket-printer'],
+  ];
+  for (const [mount, folder] of apps) {
+    const dir = appDir(deps.rootDir, folder);
+    app.use(mount, express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    // Client-side routes (/t/:ticketId, /counter/...) get the app's page.
+    app.get(`${mount}/{*rest}`, (_req, res) => res.sendFile(join(dir, 'index.html')));
+  }
+  app.get('/', (_req, res) => res.sendFile(join(deps.rootDir, 'server', 'http', 'home.html')));
+
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') return sendError(req, res, 'PAYLOAD_TOO_LARGE');
+    if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { reason: 'body is not valid JSON' } });
+    }
+    deps.log.error({ err: error, url: req.originalUrl }, 'request failed');
+    sendError(req, res, 'INTERNAL');
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Principal } from '../auth/principal.js';
+import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
+import { httpStatusOf } from '../protocol/errors.js';
+import { type Lang, messageFor } from '../protocol/messages.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+    }
+  }
+}
+
+export function langOf(req: Request): Lang {
+  if (req.query.lang === 'en') return 'en';
+  if (req.query.lang === 'zh') return 'zh';
+  return /^en\b/i.test(req.get('accept-language') ?? '') ? 'en' : 'zh';
+}
+
+export function sendError(req: Request, res: Response, error: ErrorBody | ErrorCode): void {
+  const body: ErrorBody = typeof error === 'string' ? { code: error, message: messageFor(error) } : error;
+  const localized: ErrorBody = { ...body, message: messageFor(body.code, langOf(req)) };
+  const retryAfter = body.details?.retryAfterSeconds;
+  if (body.code === 'RATE_LIMITED' && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
+  res.status(httpStatusOf(body.code)).json({ error: localized });
+}
+
+export function sendAck(req: Request, res: Response, ack: Ack<unknown>, successStatus = 200, shape?: (data: unknown) => unknown): void {
+  if (ack.ok) res.status(successStatus).json(shape ? shape(ack.data) : ack.data);
+  else sendError(req, res, ack.error);
+}
+
+/** Express 5 forwards rejected promises itself; this only narrows the types for handlers. */
+export function route(handler: (req: Request, res: Response, next: NextFunction) => Promise<void>): RequestHandler {
+  return (req, res, next) => handler(req, res, next);
+}
+
+export function principalOf(req: Request): Principal {
+  return req.principal ?? { kind: 'public', ip: req.ip ?? 'unknown' };
+}

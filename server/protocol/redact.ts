@@ -1,0 +1,33 @@
+import type { HallEvent } from '../domain/events.js';
+import type { Ticket } from '../domain/model.js';
+
+/**
+ * What public clients (wall boards, window screens, phones) receive of an
+ * event: no ticket ids (they are the e-ticket links), no clerk ids, case
+ * numbers, notes or booking references. Same seq, so gap detection still works.
+ */
+export type PublicTicket = Omit<Ticket, 'id' | 'clerkId' | 'caseNumber' | 'appointmentId' | 'transfer'> & {
+  transferred: boolean;
+};
+
+export function publicTicket(ticket: Ticket): PublicTicket {
+  const { id: _id, clerkId: _clerk, caseNumber: _case, appointmentId: _appointment, transfer, ...rest } = ticket;
+  return { ...rest, transferred: transfer !== undefined };
+}
+
+export type PublicEvent = Record<string, unknown> & Pick<HallEvent, 'type' | 'seq' | 'hallId' | 'at'>;
+
+export function publicEvent(event: HallEvent): PublicEvent {
+  const { actor: _actor, ...copy } = event as HallEvent & Record<string, unknown>;
+  const result: Record<string, unknown> = { ...copy };
+  delete result.clerkId;
+  delete result.caseNumber;
+  delete result.note;
+  if ('ticket' in event) result.ticket = publicTicket(event.ticket);
+  if (event.type === 'appointment:created') {
+    const { externalRef: _ref, ...appointment } = event.appointment;
+    result.appointment = appointment;
+  }
+  if (event.type === 'window:paused') result.note = event.note;
+  return result as PublicEvent;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { CHANNELS, OUTCOMES, PAUSE_REASONS } from '../domain/model.js';
+
+/**
+ * Validation of everything that arrives from outside, REST and socket alike.
+ * Strict objects: unknown keys are refused rather than ignored, and every
+ * string has a length limit so a hostile client cannot bloat the hall state.
+ */
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
+/** Epoch milliseconds within a sane range (2000 … 2100). */
+const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
+
+export const schemas = {
+  login: z.strictObject({ username: shortText(64), password: z.string().min(1).max(256) }),
+  issueTicket: z.strictObject({
+    serviceId: id,
+    priority: z.boolean().optional(),
+    channel: z.enum(CHANNELS).optional(),
+    requestId,
+  }),
+  cancelTicket: z.strictObject({ ticketId: id, requestId }),
+  rateTicket: z
+    .strictObject({
+      level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+      ticketId: id.optional(),
+      windowId: id.optional(),
+      requestId,
+    })
+    .refine((value) => value.ticketId !== undefined || value.windowId !== undefined, 'ticketId or windowId is required'),
+  windowOnly: z.strictObject({ requestId }),
+  pause: z.strictObject({ reason: z.enum(PAUSE_REASONS), note: shortText(100).optional(), requestId }),
+  call: z.strictObject({ ticketId: id, requestId }),
+  finish: z.strictObject({
+    outcome: z.enum(OUTCOMES).optional(),
+    caseNumber: shortText(64).optional(),
+    requestId,
+  }),
+  requeue: z.strictObject({ ticketId: id, after: z.number().int().min(0).max(1000).optional(), requestId }),
+  transfer: z
+    .strictObject({ serviceId: id.optional(), toWindowId: id.optional(), note: shortText(200).optional(), requestId })
+    .refine((value) => value.serviceId !== undefined || value.toWindowId !== undefined, 'serviceId or toWindowId is required'),
+  createAppointment: z.strictObject({
+    serviceId: id,
+    slotStart: epochMs,
+    slotEnd: epochMs,
+    externalRef: shortText(100).optional(),
+    requestId,
+  }),
+  checkIn: z.strictObject({ code: z.string().trim().regex(/^[0-9]{6}$/, 'six digits'), requestId }),
+  postAnnouncement: z.strictObject({
+    text: shortText(500),
+    textAlt: shortText(500).optional(),
+    expiresAt: epochMs.optional(),
+    requestId,
+  }),
+  removeAnnouncement: z.strictObject({ announcementId: id, requestId }),
+  createDevice: z.strictObject({ kind: z.enum(['kiosk', 'printer']), name: shortText(64) }),
+  sync: z.strictObject({ sinceSeq: z.number().int().min(0) }),
+  join: z.strictObject({ hallId: id }),
+  id,
+} as const;
+
+/** Window actions reachable as POST /api/halls/:hallId/windows/:windowId/:action and as socket `window:<action>`. */
+export const WINDOW_ACTIONS = [
+  'open',
+  'take-over',
+  'pause',
+  'resume',
+  'close',
+  'call-next',
+  'call',
+  'recall',
+  'start',
+  'finish',
+  'no-show',
+  'requeue',
+  'transfer',
+] as const;
+export type WindowAction = (typeof WINDOW_ACTIONS)[number];
+
+export const windowActionSchemas: Record<WindowAction, z.ZodType> = {
+  open: schemas.windowOnly,
+  'take-over': schemas.windowOnly,
+  pause: schemas.pause,
+  resume: schemas.windowOnly,
+  close: schemas.windowOnly,
+  'call-next': schemas.windowOnly,
+  call: schemas.call,
+  recall: schemas.windowOnly,
+  start: schemas.windowOnly,
+  finish: schemas.finish,
+  'no-show': schemas.windowOnly,
+  requeue: schemas.requeue,
+  transfer: schemas.transfer,
+};
+
+/** Field-level reasons for a VALIDATION_FAILED answer. */
+export function validationDetails(error: z.ZodError): { issues: Array<{ path: string; message: string }> } {
+  return {
+    issues: error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Typed Socket.IO event maps shared by the server and the apps.
+ *
+ * Connect with `io(origin, { auth: { hallId, token? }, transports: ['websocket'] })`.
+ * Without a token the socket is public (boards, window screens, phones) and
+ * receives redacted events; with a staff or device token it receives full
+ * events. Right after connecting the server sends `hall:snapshot`. Every
+ * broadcast carries the hall's `seq`; a client that sees a gap calls
+ * `hall:sync` with the last seq it applied.
+ */
+import type { IssuedTicket } from '../domain/handlers/tickets.js';
+import type { EventType, HallEvent } from '../domain/events.js';
+import type { BoardView, StaffView } from '../domain/views.js';
+import type { Ack } from './errors.js';
+import type { PublicEvent } from './redact.js';
+import type { WindowAction } from './schemas.js';
+
+export interface HandshakeAuth {
+  hallId: string;
+  token?: string;
+  /** What kind of screen this is, for the "display offline" alarms. */
+  client?: 'board' | 'window-screen' | 'kiosk' | 'counter' | 'supervisor' | 'phone' | 'agent';
+  windowId?: string;
+}
+
+export type HallSnapshot = { audience: 'public'; view: BoardView } | { audience: 'staff'; view: StaffView };
+
+export type SyncAnswer =
+  | { kind: 'events'; events: Array<HallEvent | PublicEvent> }
+  | { kind: 'snapshot'; snapshot: HallSnapshot };
+
+type AckFn<T> = (answer: Ack<T>) => void;
+
+export type ServerToClientEvents = {
+  'hall:snapshot': (snapshot: HallSnapshot) => void;
+} & {
+  [K in EventType]: (event: HallEvent | PublicEvent) => void;
+};
+
+export type ClientToServerEvents = {
+  'hall:sync': (payload: { sinceSeq: number }, ack: AckFn<SyncAnswer>) => void;
+  'ticket:issue': (
+    payload: { serviceId: string; priority?: boolean; channel?: string; requestId?: string },
+    ack: AckFn<IssuedTicket>,
+  ) => void;
+  'ticket:cancel': (payload: { ticketId: string; requestId?: string }, ack: AckFn<unknown>) => void;
+  'ticket:rate': (payload: { level: number; ticketId?: string; windowId?: string; requestId?: string }, ack: AckFn<unknown>) => void;
+  'appointment:create': (
+    payload: { serviceId: string; slotStart: number; slotEnd: number; externalRef?: string; requestId?: string },
+    ack: AckFn<unknown>,
+  ) => void;
+  'appointment:check-in': (payload: { code: string; requestId?: string }, ack: AckFn<IssuedTicket>) => void;
+  'announcement:post': (payload: { text: string; textAlt?: string; expiresAt?: number; requestId?: string }, ack: AckFn<unknown>) => void;
+  'announcement:remove': (payload: { announcementId: string; requestId?: string }, ack: AckFn<unknown>) => void;
+} & {
+  [A in WindowAction as `window:${A}`]: (payload: { windowId: string } & Record<string, unknown>, ack: AckFn<unknown>) => void;
+};
+
+export function hallRoom(hallId: string, audience: 'public' | 'staff'): string {
+  return `hall:${hallId}:${audience}`;
+}

@@ -1,0 +1,171 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { Authenticator } from '../auth/authenticator.js';
+import { type Principal, mayActInHall } from '../auth/principal.js';
+import type { Broadcaster, HallService } from '../app/hallService.js';
+import { refusal } from '../app/hallService.js';
+import { type HallCommandName, hallCommands, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
+import type { HallEvent } from '../domain/events.js';
+import type { Ack, ErrorCode } from '../protocol/errors.js';
+import { publicEvent } from '../protocol/redact.js';
+import { WINDOW_ACTIONS, schemas, validationDetails } from '../protocol/schemas.js';
+import {
+  type ClientToServerEvents,
+  type HallSnapshot,
+  type HandshakeAuth,
+  type ServerToClientEvents,
+  type SyncAnswer,
+  hallRoom,
+} from '../protocol/socket.js';
+
+interface SocketData {
+  principal: Principal;
+  hallId: string;
+  audience: 'public' | 'staff';
+  client?: HandshakeAuth['client'];
+  windowId?: string;
+}
+
+type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AnyAck = (answer: Ack<unknown>) => void;
+
+export interface RealtimeDeps {
+  service: HallService;
+  authenticator: Authenticator;
+  log: Logger;
+  maxPayloadBytes: number;
+  hallExists(hallId: string): Promise<boolean>;
+}
+
+const CLIENT_KINDS = new Set(['board', 'window-screen', 'kiosk', 'counter', 'supervisor', 'phone', 'agent']);
+
+/** Socket.IO hands `data` to the client's connect_error handler, so the app can show the same message as REST. */
+function handshakeError(code: ErrorCode): Error {
+  return Object.assign(new Error(code), { data: refusal(code).error });
+}
+
+function clientIp(socket: HallSocket): string {
+  return socket.handshake.address ?? 'unknown';
+}
+
+/**
+ * Socket.IO: authenticate once at the handshake, put the socket in its hall's
+ * public or staff room, send a snapshot, then relay commands to the same
+ * HallService the REST API uses.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: Server; broadcaster: Broadcaster } {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    maxHttpBufferSize: deps.maxPayloadBytes,
+    serveClient: false,
+    // Boards reconnect by themselves and resync from a snapshot; the built-in recovery is not relied on.
+    connectionStateRecovery: undefined,
+  });
+
+  io.use(async (socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+    const hall = schemas.id.safeParse(auth.hallId);
+    if (!hall.success) return next(handshakeError('VALIDATION_FAILED'));
+    const token = typeof auth.token === 'string' ? auth.token : undefined;
+    const authentication = await deps.authenticator.authenticate(token, clientIp(socket));
+    if (!authentication.ok) {
+      return next(handshakeError(authentication.code));
+    }
+    const principal = authentication.principal;
+    if (!mayActInHall(principal, hall.data)) return next(handshakeError('FORBIDDEN'));
+    if (!(await deps.hallExists(hall.data))) {
+      return next(handshakeError('HALL_NOT_FOUND'));
+    }
+    socket.data.principal = principal;
+    socket.data.hallId = hall.data;
+    socket.data.audience = principal.kind === 'public' ? 'public' : 'staff';
+    if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
+    if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
+    next();
+  });
+
+  io.on('connection', (socket: HallSocket) => {
+    const { hallId, audience } = socket.data;
+    void socket.join(hallRoom(hallId, audience));
+    void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
+      if (snapshot) socket.emit('hall:snapshot', snapshot);
+    });
+    registerHandlers(socket, deps);
+  });
+
+  const broadcaster: Broadcaster = {
+    publish(hallId: string, events: HallEvent[]) {
+      for (const event of events) {
+        io.to(hallRoom(hallId, 'staff')).emit(event.type, event);
+        io.to(hallRoom(hallId, 'public')).emit(event.type, publicEvent(event));
+      }
+    },
+  };
+  return { io, broadcaster };
+}
+
+async function snapshotFor(service: HallService, hallId: string, audience: 'public' | 'staff'): Promise<HallSnapshot | null> {
+  if (audience === 'staff') {
+    const view = await service.staff(hallId);
+    return view ? { audience, view } : null;
+  }
+  const view = await service.board(hallId);
+  return view ? { audience, view } : null;
+}
+
+/** Wraps a handler so that a missing ack, a throw or garbage never takes the server down. */
+function guarded(socket: HallSocket, log: Logger, handler: (payload: unknown) => Promise<Ack<unknown>>) {
+  return (payload: unknown, ack: unknown) => {
+    const reply: AnyAck = typeof ack === 'function' ? (ack as AnyAck) : () => undefined;
+    handler(payload)
+      .then(reply)
+      .catch((error: unknown) => {
+        log.error({ err: error, socket: socket.id }, 'socket handler failed');
+        reply(refusal('INTERNAL'));
+      });
+  };
+}
+
+function registerHandlers(socket: HallSocket, deps: RealtimeDeps): void {
+  const { service, log } = deps;
+  const { hallId, principal, audience } = socket.data;
+  const on = (event: string, handler: (payload: unknown) => Promise<Ack<unknown>>) =>
+    (socket as unknown as Socket).on(event, guarded(socket, log, handler));
+
+  on('hall:sync', async (payload): Promise<Ack<SyncAnswer>> => {
+    const parsed = schemas.sync.safeParse(payload);
+    if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+    const { events, complete } = await service.eventsSince(hallId, parsed.data.sinceSeq);
+    if (!complete) {
+      const snapshot = await snapshotFor(service, hallId, audience);
+      return snapshot ? { ok: true, data: { kind: 'snapshot', snapshot } } : refusal('HALL_NOT_FOUND');
+    }
+    return { ok: true, data: { kind: 'events', events: audience === 'staff' ? events : events.map(publicEvent) } };
+  });
+
+  on('ticket:issue', async (payload) => {
+    const parsed = schemas.issueTicket.safeParse(payload);
+    if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+    return service.run(principal, hallId, issueCommand(parsed.data, principal));
+  });
+
+  for (const name of Object.keys(hallCommands) as HallCommandName[]) {
+    on(name, async (payload) => {
+      const parsed = parseHallCommand(name, payload);
+      if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+      return service.run(principal, hallId, parsed.command);
+    });
+  }
+
+  for (const action of WINDOW_ACTIONS) {
+    on(`window:${action}`, async (payload) => {
+      if (typeof payload !== 'object' || payload === null) return refusal('VALIDATION_FAILED');
+      const { windowId, ...rest } = payload as Record<string, unknown>;
+      const window = schemas.id.safeParse(windowId);
+      if (!window.success) return refusal('VALIDATION_FAILED', validationDetails(window.error));
+      const parsed = parseWindowCommand(action, window.data, rest);
+      if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+      return service.run(principal, hallId, parsed.command);
+    });
+  }
+}

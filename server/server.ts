@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { Authenticator } from './auth/authenticator.js';
+import { StaffTokens, newSigningSecret } from './auth/tokens.js';
+import { type Broadcaster, HallService } from './app/hallService.js';
+import { cryptoIds } from './app/ids.js';
+import { RateLimits } from './app/rateLimits.js';
+import { bootstrap } from './bootstrap.js';
+import type { AppConfig } from './config.js';
+import type { IdSource } from './domain/engine.js';
+import { createHttpApp } from './http/app.js';
+import { attachRealtime } from './realtime/io.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/port.js';
+
+export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: () => number;
+  ids?: IdSource;
+  /** Printed once: the generated admin password. */
+  announce?: (message: string) => void;
+  log?: Logger;
+}
+
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? Date.now;
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
+  await bootstrap(
+    store,
+    {
+      demo: config.demo,
+      now: clock(),
+      announce: options.announce ?? ((message) => process.stdout.write(`\n${message}\n\n`)),
+      ...(config.adminPassword !== undefined ? { adminPassword: config.adminPassword } : {}),
+    },
+    log,
+  );
+  const secret = process.env.HALLQ_SECRET ?? (await store.accounts.getOrCreateSecret('token-signing', newSigningSecret));
+  const tokens = new StaffTokens(secret, config.tokenTtlHours);
+  const authenticator = new Authenticator(tokens, store.accounts, clock);
+  const limits = new RateLimits(config);
+
+  const httpServer = createServer();
+  // The broadcaster exists only once Socket.IO is attached; the service publishes through this indirection.
+  let publish: Broadcaster['publish'] = () => undefined;
+  const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, { publish: (hallId, events) => publish(hallId, events) }, limits, log);
+  const app = createHttpApp({
+    store,
+    service,
+    authenticator,
+    tokens,
+    limits,
+    now: clock,
+    log,
+    maxPayloadBytes: config.maxPayloadBytes,
+    trustProxy: config.trustProxy,
+    rootDir: ROOT_DIR,
+  });
+  httpServer.on('request', app);
+  const { io, broadcaster } = attachRealtime(httpServer, {
+    service,
+    authenticator,
+    log,
+    maxPayloadBytes: config.maxPayloadBytes,
+    hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
+  });
+  publish = broadcaster.publish;
+
+  await new Promise<void>((resolveListen, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolveListen());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, dataDir: config.dataDir }, 'HallQ is serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    store,
+    log,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((done) => io.close(() => done()));
+        httpServer.closeAllConnections();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { HallEvent } from '../domain/events.js';
+import type { Failure } from '../domain/failure.js';
+import type { HallState, Role, Ticket } from '../domain/model.js';
+
+/** What a transaction function returns: the new state and its events, or a refusal. */
+export type UpdateOutcome<T> =
+  | { ok: true; state: HallState; events: HallEvent[]; result: T }
+  | { ok: false; error: Failure };
+
+export interface HallSummary {
+  id: string;
+  name: string;
+  nameAlt?: string;
+  timeZone: string;
+}
+
+export interface TicketRecord {
+  hallId: string;
+  ticket: Ticket;
+}
+
+/**
+ * Durable home of every hall's state and event log. The one rule: `update`
+ * makes the new state and its events durable together, or neither, before its
+ * promise resolves; nobody is acknowledged earlier. Both adapters (SQLite,
+ * Redis) pass the same contract suite in tests/store/.
+ */
+export interface HallStore {
+  readonly kind: 'sqlite' | 'redis';
+  listHalls(): Promise<HallSummary[]>;
+  loadHall(hallId: string): Promise<HallState | null>;
+  /** Rejects with a StoreError('DUPLICATE') if the hall exists. */
+  createHall(state: HallState): Promise<void>;
+  /**
+   * Atomic read-modify-write of one hall. `fn` must be pure: an adapter may run
+   * it again on a fresher state after a lost compare-and-set. On `ok: false`
+   * nothing is written. Resolves to null when the hall does not exist.
+   */
+  update<T>(hallId: string, fn: (state: HallState) => UpdateOutcome<T>): Promise<UpdateOutcome<T> | null>;
+  /** Events with seq > afterSeq, oldest first, at most `limit`. */
+  eventsSince(hallId: string, afterSeq: number, limit: number): Promise<HallEvent[]>;
+  /** A ticket by its public id, including finished ones (projected from the events). */
+  getTicket(ticketId: string): Promise<TicketRecord | null>;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Halls this account may act in; ['*'] = every hall. */
+  hallIds: string[];
+  staffNo?: string;
+  post?: string;
+  /** scrypt$N$r$p$salt$hash */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: number;
+}
+
+export type DeviceKind = 'kiosk' | 'printer';
+
+export interface DeviceRecord {
+  id: string;
+  hallId: string;
+  kind: DeviceKind;
+  name: string;
+  /** SHA-256 of the token; the token itself is shown once and never stored. */
+  tokenHash: string;
+  createdAt: number;
+  createdBy: string;
+  revokedAt?: number;
+  lastSeenAt?: number;
+}
+
+export interface AccountStore {
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  getUser(id: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Rejects with a StoreError('DUPLICATE') if the username is taken. */
+  createUser(user: UserRecord): Promise<void>;
+  createDevice(device: DeviceRecord): Promise<void>;
+  getDevice(id: string): Promise<DeviceRecord | null>;
+  findDeviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
+  listDevices(hallId: string): Promise<DeviceRecord[]>;
+  revokeDevice(id: string, at: number): Promise<void>;
+  touchDevice(id: string, at: number): Promise<void>;
+  /** A named secret (e.g. the token-signing key), created by `create` on first use and then stable. */
+  getOrCreateSecret(name: string, create: () => string): Promise<string>;
+}
+
+export interface Store {
+  halls: HallStore;
+  accounts: AccountStore;
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'DUPLICATE' | 'UNAVAILABLE' | 'CORRUPT';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
