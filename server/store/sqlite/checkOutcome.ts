@@ -1,0 +1,33 @@
+import type { HallEvent } from '../../domain/events.js';
+import type { HallState } from '../../domain/model.js';
+
+/** Rejects an outcome that would break the event log; these are programming errors, not refusals. */
+export function checkOutcome(hallId: string, before: HallState, outcome: { state: HallState; events: HallEvent[] }): void {
+  const { state, events } = outcome;
+  if (!state || typeof state !== 'object' || !Array.isArray(events)) {
+    throw new Error(`update(${hallId}): an ok outcome needs a state and an events array`);
+  }
+  if (state === before && events.length > 0) {
+    throw new Error(`update(${hallId}): fn returned its input state object; it must return a new state`);
+  }
+  if (state.config?.id !== hallId) {
+    throw new Error(`update(${hallId}): returned state belongs to hall ${String(state.config?.id)}`);
+  }
+  for (let k = 0; k < events.length; k++) {
+    const event = events[k]!;
+    const expected = before.seq + 1 + k;
+    if (event.seq !== expected) {
+      throw new Error(`update(${hallId}): event #${k} (${event.type}) has seq ${event.seq}, expected ${expected}`);
+    }
+    if (event.hallId !== hallId) {
+      throw new Error(`update(${hallId}): event seq ${event.seq} names hall ${event.hallId}`);
+    }
+    if (typeof event.type !== 'string' || !Number.isFinite(event.at)) {
+      throw new Error(`update(${hallId}): event seq ${event.seq} needs a type and a numeric "at"`);
+    }
+  }
+  const lastSeq = events.length > 0 ? events[events.length - 1]!.seq : before.seq;
+  if (state.seq !== lastSeq) {
+    throw new Error(`update(${hallId}): returned state.seq ${state.seq} but the last event seq is ${lastSeq}`);
+  }
+}

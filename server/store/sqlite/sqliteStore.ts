@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import type { Store } from '../port.js';
+import { SqliteAccountStore } from './accounts.js';
+import { toStoreError } from './errors.js';
+import { SqliteHallStore } from './halls.js';
+import { migrate, schemaVersionOf } from './migrations.js';
+
+export interface SqliteStoreOptions {
+  /** Database file, or ':memory:' (tests). */
+  file: string;
+  /** FULL (default): a commit survives power loss. NORMAL: survives a process crash only. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long to wait for another connection's lock before failing; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/** The settings of an open SQLite store's connection, for tests and health checks. */
+export interface SqliteDiagnostics {
+  file: string;
+  journalMode: string;
+  /** 0 = OFF, 1 = NORMAL, 2 = FULL, 3 = EXTRA */
+  synchronous: number;
+  busyTimeoutMs: number;
+  foreignKeys: boolean;
+  schemaVersion: number;
+  /** Group-commit transactions committed so far by this store. */
+  commits: number;
+  /** update() calls those transactions settled (updates / commits = mean batch size). */
+  updates: number;
+}
+
+const connections = new WeakMap<Store, { db: Database.Database; halls: SqliteHallStore }>();
+
+/**
+ * Opens (creating and migrating if needed) the SQLite store. This process must
+ * be the only one writing the file: hall states are cached in memory.
+ * Throws StoreError('CORRUPT') for a file that is not a HallQ database or was
+ * written by a newer build.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  let db: Database.Database;
+  try {
+    db = new Database(options.file);
+  } catch (error) {
+    throw toStoreError(error, `opening ${options.file}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw toStoreError(error, `opening ${options.file}`);
+  }
+
+  const halls = new SqliteHallStore(db);
+  const accounts = new SqliteAccountStore(db);
+  const store: Store = {
+    halls,
+    accounts,
+    async close() {
+      if (!db.open) return;
+      halls.shutdown(); // commits whatever update() calls are still queued
+      accounts.shutdown();
+      db.close();
+    },
+  };
+  connections.set(store, { db, halls });
+  return store;
+}
+
+/** Reads the connection settings of a store made by openSqliteStore (throws for any other store). */
+export function sqliteDiagnostics(store: Store): SqliteDiagnostics {
+  const entry = connections.get(store);
+  if (!entry) throw new TypeError('not a store opened by openSqliteStore');
+  const { db, halls } = entry;
+  return {
+    commits: halls.stats.commits,
+    updates: halls.stats.updates,
+    file: db.name,
+    journalMode: String(db.pragma('journal_mode', { simple: true })),
+    synchronous: Number(db.pragma('synchronous', { simple: true })),
+    busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+    foreignKeys: Number(db.pragma('foreign_keys', { simple: true })) === 1,
+    schemaVersion: schemaVersionOf(db),
+  };
+}

@@ -1,0 +1,431 @@
+/**
+ * The store contract: every adapter of server/store/port.ts runs this same
+ * suite (tests/store/sqlite.test.ts, later the Redis one).
+ *
+ * Harness rules for `makeStore`:
+ * - each call returns a fresh, empty store;
+ * - `reopen()` (optional; the durability tests are skipped without it) returns
+ *   a NEW store over the same data; the suite closes the previous store first;
+ * - `cleanup()` closes every store the harness handed out (`close()` must be
+ *   idempotent) and deletes the data.
+ *
+ * Beyond port.ts, the suite pins down: `close()` commits updates already
+ * requested and is idempotent; after it, calls reject with StoreError('UNAVAILABLE');
+ * an ok outcome whose event seqs are not state.seq+1.. contiguous, or whose
+ * state.seq is not the last event's seq, is rejected and nothing is written.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HallState } from '../../server/domain/model.js';
+import { StoreError, type Store, type StoreErrorCode, type UpdateOutcome } from '../../server/store/port.js';
+import {
+  T0,
+  issueNext,
+  makeDevice,
+  makeHallState,
+  makeUser,
+  postAnnouncement,
+  setTicketStatus,
+  ticketIssuedEvent,
+} from './fixtures.js';
+
+export interface StoreHarness {
+  store: Store;
+  reopen?: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+async function expectStoreError(promise: Promise<unknown>, code: StoreErrorCode): Promise<StoreError> {
+  const error = await promise.then(
+    () => {
+      throw new Error(`expected a StoreError(${code}), but the call succeeded`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StoreError);
+  expect((error as StoreError).code).toBe(code);
+  return error as StoreError;
+}
+
+function seqsOf(events: Array<{ seq: number }>): number[] {
+  return events.map((e) => e.seq);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+export function describeHallStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
+  describe(`store contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await makeStore();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    async function reopen(): Promise<Store> {
+      await store.close();
+      store = await harness.reopen!();
+      return store;
+    }
+
+    describe('halls', () => {
+      it('createHall then loadHall round-trips; an unknown hall is null', async () => {
+        const state = makeHallState('h1');
+        await store.halls.createHall(state);
+        expect(await store.halls.loadHall('h1')).toEqual(makeHallState('h1'));
+        expect(await store.halls.loadHall('nope')).toBeNull();
+      });
+
+      it('the store keeps its own copy of a created hall', async () => {
+        const state = makeHallState('h1');
+        await store.halls.createHall(state);
+        state.config.name = 'changed after create';
+        state.counters['svc-a'] = 99;
+        expect(await store.halls.loadHall('h1')).toEqual(makeHallState('h1'));
+      });
+
+      it('createHall twice rejects with DUPLICATE and keeps the first', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const second = makeHallState('h1');
+        second.config.name = 'impostor';
+        await expectStoreError(store.halls.createHall(second), 'DUPLICATE');
+        expect((await store.halls.loadHall('h1'))?.config.name).toBe(makeHallState('h1').config.name);
+      });
+
+      it('listHalls lists every hall', async () => {
+        expect(await store.halls.listHalls()).toEqual([]);
+        const h2 = makeHallState('h2');
+        delete h2.config.nameAlt;
+        h2.config.timeZone = 'Asia/Urumqi';
+        await store.halls.createHall(h2);
+        await store.halls.createHall(makeHallState('h1'));
+        const halls = (await store.halls.listHalls()).sort((a, b) => a.id.localeCompare(b.id));
+        expect(halls).toEqual([
+          { id: 'h1', name: '便民服务中心 h1', nameAlt: 'Service Hall h1', timeZone: 'Asia/Shanghai' },
+          { id: 'h2', name: '便民服务中心 h2', timeZone: 'Asia/Urumqi' },
+        ]);
+      });
+
+      it('an ok update persists the state and its events', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const outcome = await store.halls.update('h1', issueNext);
+        expect(outcome?.ok).toBe(true);
+        if (!outcome?.ok) return;
+        expect(outcome.result.number).toBe('A001');
+        expect(outcome.state.seq).toBe(1);
+
+        const loaded = await store.halls.loadHall('h1');
+        expect(loaded).toEqual(outcome.state);
+        expect(loaded?.counters['svc-a']).toBe(1);
+
+        const events = await store.halls.eventsSince('h1', 0, 100);
+        expect(events).toEqual(outcome.events);
+        expect(events[0]).toMatchObject({ type: 'ticket:issued', hallId: 'h1', seq: 1 });
+      });
+
+      it('an update may append several events at once', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const outcome = await store.halls.update('h1', (state) => {
+          const first = issueNext(state);
+          if (!first.ok) return first;
+          const second = issueNext(first.state);
+          if (!second.ok) return second;
+          return { ok: true, state: second.state, events: [...first.events, ...second.events], result: 2 };
+        });
+        expect(outcome).toMatchObject({ ok: true, result: 2 });
+        expect((await store.halls.loadHall('h1'))?.seq).toBe(2);
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([1, 2]);
+      });
+
+      it('eventsSince honours afterSeq and limit, oldest first, per hall', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        for (let i = 0; i < 5; i++) await store.halls.update('h1', issueNext);
+        await store.halls.update('h2', issueNext);
+
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([1, 2, 3, 4, 5]);
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 2))).toEqual([1, 2]);
+        expect(seqsOf(await store.halls.eventsSince('h1', 2, 100))).toEqual([3, 4, 5]);
+        expect(seqsOf(await store.halls.eventsSince('h1', 3, 1))).toEqual([4]);
+        expect(await store.halls.eventsSince('h1', 5, 100)).toEqual([]);
+        expect(await store.halls.eventsSince('h1', 0, 0)).toEqual([]);
+        expect(seqsOf(await store.halls.eventsSince('h2', 0, 100))).toEqual([1]);
+        expect(await store.halls.eventsSince('nope', 0, 100)).toEqual([]);
+        const events = await store.halls.eventsSince('h1', 0, 100);
+        expect(events.map((e) => (e.type === 'ticket:issued' ? e.ticket.number : ''))).toEqual([
+          'A001',
+          'A002',
+          'A003',
+          'A004',
+          'A005',
+        ]);
+      });
+
+      it('an update returning ok:false writes nothing and resolves with the refusal', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const refusal: UpdateOutcome<never> = { ok: false, error: { code: 'QUEUE_EMPTY', details: { windowId: 'win-1' } } };
+        const outcome = await store.halls.update('h1', () => refusal);
+        expect(outcome).toEqual(refusal);
+        expect(await store.halls.loadHall('h1')).toEqual(makeHallState('h1'));
+        expect(await store.halls.eventsSince('h1', 0, 100)).toEqual([]);
+      });
+
+      it('an ok update that hands back its input state and no events (a replayed request) changes nothing', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.update('h1', issueNext);
+        const outcome = await store.halls.update('h1', (state) => ({ ok: true, state, events: [], result: 'answered' }));
+        expect(outcome).toMatchObject({ ok: true, result: 'answered', events: [], state: { seq: 1 } });
+        expect((await store.halls.loadHall('h1'))?.seq).toBe(1);
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([1]);
+      });
+
+      it('an update on a missing hall resolves null without calling fn', async () => {
+        let called = false;
+        const outcome = await store.halls.update('nope', (state) => {
+          called = true;
+          return issueNext(state);
+        });
+        expect(outcome).toBeNull();
+        expect(called).toBe(false);
+      });
+
+      it('a throwing fn rejects with its error, writes nothing, and the store keeps working', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const boom = new Error('bug in a command handler');
+        await expect(
+          store.halls.update('h1', () => {
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect(await store.halls.loadHall('h1')).toEqual(makeHallState('h1'));
+        expect(await store.halls.eventsSince('h1', 0, 100)).toEqual([]);
+
+        const next = await store.halls.update('h1', issueNext);
+        expect(next).toMatchObject({ ok: true, state: { seq: 1 } });
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([1]);
+      });
+
+      it('an outcome that breaks the sequence rule is rejected and nothing is written', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const gap = (state: HallState): UpdateOutcome<null> => {
+          const ticket = issueNext(state);
+          if (!ticket.ok) return ticket;
+          return {
+            ok: true,
+            state: { ...ticket.state, seq: state.seq + 2 },
+            events: [ticketIssuedEvent('h1', state.seq + 2, ticket.result)],
+            result: null,
+          };
+        };
+        const staleStateSeq = (state: HallState): UpdateOutcome<null> => {
+          const ticket = issueNext(state);
+          if (!ticket.ok) return ticket;
+          return { ok: true, state: { ...ticket.state, seq: state.seq }, events: ticket.events, result: null };
+        };
+        await expect(store.halls.update('h1', gap)).rejects.toThrow();
+        await expect(store.halls.update('h1', staleStateSeq)).rejects.toThrow();
+        expect(await store.halls.loadHall('h1')).toEqual(makeHallState('h1'));
+        expect(await store.halls.eventsSince('h1', 0, 100)).toEqual([]);
+        expect(await store.halls.update('h1', issueNext)).toMatchObject({ ok: true, state: { seq: 1 } });
+      });
+
+      it('200 concurrent updates lose nothing and number the events 1..200', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const outcomes = await Promise.all(Array.from({ length: 200 }, () => store.halls.update('h1', issueNext)));
+        const numbers = outcomes.map((o) => (o?.ok ? o.result.number : 'refused'));
+        expect(new Set(numbers).size).toBe(200);
+        expect(numbers[0]).toBe('A001');
+        expect(numbers[199]).toBe('A200');
+
+        const state = await store.halls.loadHall('h1');
+        expect(state?.seq).toBe(200);
+        expect(state?.counters['svc-a']).toBe(200);
+        expect(Object.keys(state?.tickets ?? {})).toHaveLength(200);
+        const events = await store.halls.eventsSince('h1', 0, 1000);
+        expect(seqsOf(events)).toEqual(range(1, 200));
+      });
+
+      it('updates issued together succeed or fail independently, each on the freshest state', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        const boom = new Error('boom');
+        const results = await Promise.allSettled([
+          store.halls.update('h1', issueNext),
+          store.halls.update('h1', () => {
+            throw boom;
+          }),
+          store.halls.update('h1', () => ({ ok: false, error: { code: 'CAP_REACHED' } })),
+          store.halls.update('h2', issueNext),
+          store.halls.update('missing', issueNext),
+          store.halls.update('h1', issueNext),
+        ]);
+        expect(results.map((r) => r.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        expect(results[1]).toMatchObject({ reason: boom });
+        expect(results[2]).toMatchObject({ value: { ok: false, error: { code: 'CAP_REACHED' } } });
+        expect(results[4]).toMatchObject({ value: null });
+        expect(results[5]).toMatchObject({ value: { ok: true, result: { number: 'A002' }, state: { seq: 2 } } });
+        expect((await store.halls.loadHall('h1'))?.seq).toBe(2);
+        expect((await store.halls.loadHall('h2'))?.seq).toBe(1);
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([1, 2]);
+        expect(seqsOf(await store.halls.eventsSince('h2', 0, 100))).toEqual([1]);
+      });
+
+      it('getTicket returns the latest projected version, also after the ticket left the hall state', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const issued = await store.halls.update('h1', issueNext);
+        if (!issued?.ok) throw new Error('issue failed');
+        const id = issued.result.id;
+        expect(await store.halls.getTicket(id)).toEqual({ hallId: 'h1', ticket: issued.result });
+
+        await store.halls.update('h1', setTicketStatus(id, 'called', T0 + 60_000));
+        await store.halls.update('h1', postAnnouncement('ann-1', T0 + 61_000));
+        expect((await store.halls.getTicket(id))?.ticket).toMatchObject({ status: 'called', calledAt: T0 + 60_000 });
+
+        await store.halls.update('h1', setTicketStatus(id, 'served', T0 + 120_000));
+        expect((await store.halls.loadHall('h1'))?.tickets[id]).toBeUndefined();
+        const record = await store.halls.getTicket(id);
+        expect(record).toEqual({
+          hallId: 'h1',
+          ticket: {
+            ...issued.result,
+            status: 'served',
+            windowId: 'win-1',
+            calledAt: T0 + 60_000,
+            finishedAt: T0 + 120_000,
+            outcome: 'completed',
+          },
+        });
+        expect(await store.halls.getTicket('no-such-ticket')).toBeNull();
+      });
+
+      it('close() commits updates already requested, is idempotent, and later calls are refused', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const pending = store.halls.update('h1', issueNext);
+        await store.close();
+        expect(await pending).toMatchObject({ ok: true, state: { seq: 1 } });
+        await store.close();
+        await expectStoreError(store.halls.update('h1', issueNext), 'UNAVAILABLE');
+        await expectStoreError(store.halls.loadHall('h1'), 'UNAVAILABLE');
+        await expectStoreError(store.accounts.getUser('u1'), 'UNAVAILABLE');
+        if (harness.reopen) {
+          const again = await harness.reopen();
+          store = again;
+          expect((await again.halls.loadHall('h1'))?.seq).toBe(1);
+        }
+      });
+
+      it('everything committed survives a reopen, and numbering continues', async (ctx) => {
+        if (!harness.reopen) ctx.skip();
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        await Promise.all(Array.from({ length: 20 }, () => store.halls.update('h1', issueNext)));
+        const served = await store.halls.update('h1', setTicketStatus('h1-t1', 'served', T0 + 90_000));
+        expect(served?.ok).toBe(true);
+        await store.halls.update('h2', issueNext);
+        const before = {
+          h1: await store.halls.loadHall('h1'),
+          h2: await store.halls.loadHall('h2'),
+          events: await store.halls.eventsSince('h1', 0, 1000),
+          ticket: await store.halls.getTicket('h1-t1'),
+        };
+
+        const reopened = await reopen();
+        expect(await reopened.halls.loadHall('h1')).toEqual(before.h1);
+        expect(await reopened.halls.loadHall('h2')).toEqual(before.h2);
+        expect(await reopened.halls.eventsSince('h1', 0, 1000)).toEqual(before.events);
+        expect(seqsOf(before.events)).toEqual(range(1, 21));
+        expect(await reopened.halls.getTicket('h1-t1')).toEqual(before.ticket);
+        expect(before.ticket?.ticket.status).toBe('served');
+        expect((await reopened.halls.listHalls()).map((h) => h.id).sort()).toEqual(['h1', 'h2']);
+
+        const next = await reopened.halls.update('h1', issueNext);
+        expect(next).toMatchObject({ ok: true, result: { number: 'A021' }, state: { seq: 22 } });
+        await expectStoreError(reopened.halls.createHall(makeHallState('h1')), 'DUPLICATE');
+      });
+    });
+
+    describe('accounts', () => {
+      it('creates and finds users; usernames are unique and case-sensitive', async () => {
+        const zhang = makeUser('u1', 'zhangsan', { role: 'supervisor', hallIds: ['h1', 'h2'] });
+        const admin = makeUser('u2', 'admin', { role: 'admin', hallIds: ['*'], disabled: true });
+        delete admin.staffNo;
+        delete admin.post;
+        await store.accounts.createUser(zhang);
+        await store.accounts.createUser(admin);
+
+        expect(await store.accounts.findUserByUsername('zhangsan')).toEqual(zhang);
+        expect(await store.accounts.findUserByUsername('ZhangSan')).toBeNull();
+        expect(await store.accounts.getUser('u2')).toEqual(admin);
+        expect(await store.accounts.getUser('nope')).toBeNull();
+        expect(await store.accounts.findUserByUsername('nobody')).toBeNull();
+
+        await expectStoreError(store.accounts.createUser(makeUser('u3', 'zhangsan')), 'DUPLICATE');
+        await store.accounts.createUser(makeUser('u4', 'ZhangSan'));
+
+        const users = (await store.accounts.listUsers()).sort((a, b) => a.id.localeCompare(b.id));
+        expect(users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
+        expect(users[1]).toEqual(admin);
+      });
+
+      it('creates, finds, lists, touches and revokes devices', async () => {
+        const kiosk = makeDevice('d1', 'h1', 'hash-1');
+        const printer = makeDevice('d2', 'h1', 'hash-2', { kind: 'printer', name: '叫号打印机' });
+        const other = makeDevice('d3', 'h2', 'hash-3');
+        for (const d of [kiosk, printer, other]) await store.accounts.createDevice(d);
+
+        expect(await store.accounts.getDevice('d1')).toEqual(kiosk);
+        expect(await store.accounts.getDevice('nope')).toBeNull();
+        expect(await store.accounts.findDeviceByTokenHash('hash-2')).toEqual(printer);
+        expect(await store.accounts.findDeviceByTokenHash('hash-x')).toBeNull();
+        const inH1 = (await store.accounts.listDevices('h1')).sort((a, b) => a.id.localeCompare(b.id));
+        expect(inH1).toEqual([kiosk, printer]);
+        expect(await store.accounts.listDevices('h9')).toEqual([]);
+
+        await expectStoreError(store.accounts.createDevice(makeDevice('d4', 'h1', 'hash-1')), 'DUPLICATE');
+
+        await store.accounts.touchDevice('d1', T0 + 1_000);
+        await store.accounts.touchDevice('d1', T0 + 2_000);
+        expect((await store.accounts.getDevice('d1'))?.lastSeenAt).toBe(T0 + 2_000);
+
+        await store.accounts.revokeDevice('d2', T0 + 5_000);
+        const revoked = await store.accounts.findDeviceByTokenHash('hash-2');
+        expect(revoked?.revokedAt).toBe(T0 + 5_000);
+        expect((await store.accounts.getDevice('d1'))?.revokedAt).toBeUndefined();
+      });
+
+      it('getOrCreateSecret creates once and then returns the same value', async (ctx) => {
+        let calls = 0;
+        const create = () => `secret-${++calls}`;
+        expect(await store.accounts.getOrCreateSecret('token-key', create)).toBe('secret-1');
+        expect(await store.accounts.getOrCreateSecret('token-key', create)).toBe('secret-1');
+        expect(await store.accounts.getOrCreateSecret('other-key', create)).toBe('secret-2');
+        expect(calls).toBe(2);
+
+        if (!harness.reopen) ctx.skip();
+        await store.accounts.createUser(makeUser('u1', 'lisi'));
+        await store.accounts.createDevice(makeDevice('d1', 'h1', 'hash-1'));
+        const reopened = await reopen();
+        const never = () => {
+          throw new Error('must not create again');
+        };
+        expect(await reopened.accounts.getOrCreateSecret('token-key', never)).toBe('secret-1');
+        expect(await reopened.accounts.getOrCreateSecret('other-key', never)).toBe('secret-2');
+        expect(await reopened.accounts.findUserByUsername('lisi')).toEqual(makeUser('u1', 'lisi'));
+        expect(await reopened.accounts.findDeviceByTokenHash('hash-1')).toEqual(makeDevice('d1', 'h1', 'hash-1'));
+      });
+    });
+  });
+}

@@ -1,0 +1,202 @@
+/**
+ * Hand-built states and events for the store contract suite. Deliberately
+ * independent of the engine: a store only has to persist what it is given.
+ */
+import type { HallEvent } from '../../server/domain/events.js';
+import type { HallState, Ticket, TicketStatus } from '../../server/domain/model.js';
+import type { DeviceRecord, UpdateOutcome, UserRecord } from '../../server/store/port.js';
+
+export const T0 = Date.UTC(2025, 2, 3, 1, 0, 0); // 2025-03-03 09:00 Asia/Shanghai
+
+/** A valid minimal hall: one service (A), one window (1), nothing issued yet. */
+export function makeHallState(id: string): HallState {
+  return {
+    config: {
+      id,
+      name: `便民服务中心 ${id}`,
+      nameAlt: `Service Hall ${id}`,
+      timeZone: 'Asia/Shanghai',
+      secondLanguage: 'en',
+      maxWaitMinutes: 60,
+      evaluationMinutes: 5,
+      policy: {
+        priorityStreakCap: 2,
+        boostAfterMinutes: 45,
+        requeueAfter: 3,
+        appointmentEarlyMinutes: 10,
+        appointmentGraceMinutes: 15,
+      },
+      services: [
+        {
+          id: 'svc-a',
+          name: '社保业务',
+          nameAlt: 'Social insurance',
+          prefix: 'A',
+          dailyCap: null,
+          issuingHours: [],
+          timeLimit: { kind: 'immediate' },
+          materials: ['居民身份证'],
+          initialServiceMinutes: 5,
+          enabled: true,
+        },
+      ],
+      windows: [{ id: 'win-1', number: 1, name: '1号窗口', services: [{ serviceId: 'svc-a', tier: 1 }] }],
+    },
+    seq: 0,
+    day: '2025-03-03',
+    counters: {},
+    rankCounter: 0,
+    tickets: {},
+    windows: { 'win-1': { status: 'closed', priorityStreak: 0 } },
+    serviceStats: { 'svc-a': { avgServiceSeconds: 300, samples: 0 } },
+    appointments: {},
+    announcements: [],
+    recentCalls: [],
+    requests: [],
+  };
+}
+
+export function makeTicket(id: string, seqOfDay: number, overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    id,
+    number: `A${String(seqOfDay).padStart(3, '0')}`,
+    serviceId: 'svc-a',
+    day: '2025-03-03',
+    seqOfDay,
+    channel: 'kiosk',
+    priority: false,
+    status: 'waiting',
+    issuedAt: T0 + seqOfDay * 1000,
+    rank: seqOfDay,
+    recallCount: 0,
+    noShowCount: 0,
+    ...overrides,
+  };
+}
+
+/** A `ticket:issued` event as the engine would emit it. */
+export function ticketIssuedEvent(hallId: string, seq: number, ticket: Ticket, at = ticket.issuedAt): HallEvent {
+  return {
+    type: 'ticket:issued',
+    ticket,
+    ahead: 0,
+    estimatedWaitMinutes: 0,
+    waiting: { 'svc-a': 1 },
+    hallId,
+    seq,
+    at,
+  };
+}
+
+/** Update fn: issue the next ticket of service A (a new state, never mutating the input). */
+export function issueNext(state: HallState): UpdateOutcome<Ticket> {
+  const hallId = state.config.id;
+  const n = (state.counters['svc-a'] ?? 0) + 1;
+  const ticket = makeTicket(`${hallId}-t${n}`, n, { rank: state.rankCounter + 1 });
+  const seq = state.seq + 1;
+  return {
+    ok: true,
+    state: {
+      ...state,
+      seq,
+      counters: { ...state.counters, 'svc-a': n },
+      rankCounter: state.rankCounter + 1,
+      tickets: { ...state.tickets, [ticket.id]: ticket },
+    },
+    events: [ticketIssuedEvent(hallId, seq, ticket)],
+    result: ticket,
+  };
+}
+
+/**
+ * Update fn: move a live ticket to `status`, emitting one event carrying it.
+ * Terminal tickets leave the hall state, as the engine does.
+ */
+export function setTicketStatus(ticketId: string, status: TicketStatus, at: number) {
+  return (state: HallState): UpdateOutcome<Ticket> => {
+    const current = state.tickets[ticketId];
+    if (!current) return { ok: false, error: { code: 'TICKET_NOT_FOUND' } };
+    const hallId = state.config.id;
+    const seq = state.seq + 1;
+    const ticket: Ticket = { ...current, status, windowId: 'win-1' };
+    const tickets = { ...state.tickets };
+    let event: HallEvent;
+    if (status === 'called') {
+      ticket.calledAt = at;
+      tickets[ticketId] = ticket;
+      event = {
+        type: 'ticket:called',
+        ticket,
+        windowId: 'win-1',
+        windowNumber: 1,
+        reason: 'queue-order',
+        outOfOrder: false,
+        waiting: { 'svc-a': 0 },
+        hallId,
+        seq,
+        at,
+      };
+    } else if (status === 'served') {
+      ticket.finishedAt = at;
+      ticket.outcome = 'completed';
+      delete tickets[ticketId];
+      event = {
+        type: 'ticket:finished',
+        ticket,
+        windowId: 'win-1',
+        outcome: 'completed',
+        serviceSeconds: 60,
+        automatic: false,
+        hallId,
+        seq,
+        at,
+      };
+    } else {
+      throw new Error(`fixture cannot set status ${status}`);
+    }
+    return { ok: true, state: { ...state, seq, tickets }, events: [event], result: ticket };
+  };
+}
+
+/** Update fn: an event without a ticket (announcement), to check the projection ignores it. */
+export function postAnnouncement(id: string, at: number) {
+  return (state: HallState): UpdateOutcome<void> => {
+    const seq = state.seq + 1;
+    const announcement = { id, text: '午间12:00-13:30照常办理', postedAt: at };
+    return {
+      ok: true,
+      state: { ...state, seq, announcements: [...state.announcements, announcement] },
+      events: [{ type: 'announcement:posted', announcement, hallId: state.config.id, seq, at }],
+      result: undefined,
+    };
+  };
+}
+
+export function makeUser(id: string, username: string, overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id,
+    username,
+    displayName: `张三 ${id}`,
+    role: 'clerk',
+    hallIds: ['h1'],
+    staffNo: `S-${id}`,
+    post: '综合受理',
+    passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
+    disabled: false,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function makeDevice(id: string, hallId: string, tokenHash: string, overrides: Partial<DeviceRecord> = {}): DeviceRecord {
+  return {
+    id,
+    hallId,
+    kind: 'kiosk',
+    name: `取号机 ${id}`,
+    tokenHash,
+    createdAt: T0,
+    createdBy: 'admin-1',
+    ...overrides,
+  };
+}
