@@ -37,6 +37,13 @@ export interface StartOptions {
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
+  if (config.redisUrl !== undefined) {
+    // Refuse rather than silently run on SQLite: an operator who set Redis expects several processes to share halls.
+    throw new Error('HALLQ_REDIS_URL is set, but the Redis store is not part of this version yet; unset it to use the embedded SQLite store.');
+  }
+  if (config.demo) {
+    log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
+  }
   const clock = options.clock ?? Date.now;
   mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
