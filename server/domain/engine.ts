@@ -1,6 +1,7 @@
 import type { Command } from './commands.js';
 import { type Ctx, type EngineEnv, actorLabel } from './context.js';
 import type { EventBody, HallEvent } from './events.js';
+import { draftOf } from './draft.js';
 import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
 import * as hall from './handlers/hall.js';
@@ -75,7 +76,7 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     const answered = state.requests.find((request) => request.id === requestKey);
     if (answered) return { ok: true, state, events: [], result: answered.result };
   }
-  const draft = structuredClone(state);
+  const draft = draftOf(state);
   const bodies: EventBody[] = [];
   const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, emit: (event) => bodies.push(event) };
   let result: unknown;
