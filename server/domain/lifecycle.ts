@@ -41,6 +41,12 @@ export function rollOverDay(ctx: Ctx): void {
       ctx.emit({ type: 'ticket:expired', ticket: snapshot(ticket) });
     }
   }
+  // Bookings whose check-in window has passed are kept through their day so that a late
+  // citizen is told APPOINTMENT_EXPIRED rather than "unknown code"; they go with the day.
+  const grace = state.config.policy.appointmentGraceMinutes * MINUTE;
+  for (const appointment of Object.values(state.appointments)) {
+    if (appointment.status === 'booked' && appointment.slotEnd + grace < ctx.now) delete state.appointments[appointment.id];
+  }
   const previousDay = state.day;
   state.day = today;
   state.counters = {};
@@ -59,10 +65,10 @@ export function prune(state: HallState, now: number): void {
   for (const runtime of Object.values(state.windows)) {
     if (runtime.lastFinishedTicketId && !state.tickets[runtime.lastFinishedTicketId]) delete runtime.lastFinishedTicketId;
   }
-  const grace = state.config.policy.appointmentGraceMinutes * MINUTE;
   for (const appointment of Object.values(state.appointments)) {
     const checkedInDone = appointment.status === 'checked-in' && !(appointment.ticketId && state.tickets[appointment.ticketId]);
-    if (checkedInDone || appointment.slotEnd + grace < now) delete state.appointments[appointment.id];
+    // Expired bookings stay until the day rolls over (rollOverDay), see there.
+    if (checkedInDone) delete state.appointments[appointment.id];
   }
   if (state.announcements.some((announcement) => announcement.expiresAt !== undefined && announcement.expiresAt <= now)) {
     state.announcements = state.announcements.filter(

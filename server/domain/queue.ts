@@ -45,10 +45,13 @@ export function windowCanServe(window: WindowConfig, ticket: Ticket): boolean {
 export function classOf(state: HallState, ticket: Ticket, now: number): Exclude<CallReason, 'manual'> {
   const { policy } = state.config;
   if (ticket.transfer) return 'transfer';
-  if (ticket.slotStart !== undefined && ticket.slotStart - policy.appointmentEarlyMinutes * MINUTE <= now) {
+  // A requeued no-show had its turn (as with the boost below): its slot or green channel no
+  // longer puts it in front, otherwise "requeue after N" would send it straight back to the head.
+  const hadTurn = ticket.noShowCount > 0;
+  if (!hadTurn && ticket.slotStart !== undefined && ticket.slotStart - policy.appointmentEarlyMinutes * MINUTE <= now) {
     return 'appointment';
   }
-  if (ticket.priority) return 'priority';
+  if (!hadTurn && ticket.priority) return 'priority';
   if (isBoosted(state, ticket, now)) return 'long-wait';
   return 'queue-order';
 }

@@ -1,5 +1,5 @@
 import type { HallEvent } from '../domain/events.js';
-import type { Ticket } from '../domain/model.js';
+import type { Clerk, Ticket } from '../domain/model.js';
 
 /**
  * What public clients (wall boards, window screens, phones) receive of an
@@ -15,6 +15,10 @@ export function publicTicket(ticket: Ticket): PublicTicket {
   return { ...rest, transferred: transfer !== undefined };
 }
 
+export function publicClerk(clerk: Clerk): Pick<Clerk, 'name' | 'staffNo' | 'post'> {
+  return { name: clerk.name, ...(clerk.staffNo ? { staffNo: clerk.staffNo } : {}), ...(clerk.post ? { post: clerk.post } : {}) };
+}
+
 export type PublicEvent = Record<string, unknown> & Pick<HallEvent, 'type' | 'seq' | 'hallId' | 'at'>;
 
 export function publicEvent(event: HallEvent): PublicEvent {
@@ -28,6 +32,9 @@ export function publicEvent(event: HallEvent): PublicEvent {
     const { externalRef: _ref, ...appointment } = event.appointment;
     result.appointment = appointment;
   }
-  if (event.type === 'window:paused') result.note = event.note;
+  if (event.type === 'window:paused' && event.note !== undefined) result.note = event.note;
+  // 工作人员公示 publishes the clerk's name, staff number and post, not the account behind them.
+  if ('clerk' in event && event.clerk) result.clerk = publicClerk(event.clerk);
+  if ('previousClerk' in event && event.previousClerk) result.previousClerk = publicClerk(event.previousClerk);
   return result as PublicEvent;
 }

@@ -65,7 +65,8 @@ export function createTicket(
   };
   state.tickets[ticket.id] = ticket;
   const ahead = peopleAhead(state, ticket, ctx.now);
-  return { ticket, ahead, estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, ahead) };
+  // A copy: the result is remembered for retries (state.requests) and must not alias the live ticket.
+  return { ticket: snapshot(ticket), ahead, estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, ahead) };
 }
 
 export function issue(ctx: Ctx, command: Extract<Command, { type: 'ticket.issue' }>): IssuedTicket {
