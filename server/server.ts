@@ -9,6 +9,7 @@ import { StaffTokens, newSigningSecret } from './auth/tokens.js';
 import { type Broadcaster, HallService } from './app/hallService.js';
 import { cryptoIds } from './app/ids.js';
 import { RateLimits } from './app/rateLimits.js';
+import { startHallTicker } from './app/hallTicker.js';
 import { bootstrap } from './bootstrap.js';
 import type { AppConfig } from './config.js';
 import type { IdSource } from './domain/engine.js';
@@ -33,6 +34,8 @@ export interface StartOptions {
   /** Printed once: the generated admin password. */
   announce?: (message: string) => void;
   log?: Logger;
+  /** How often halls get their clock tick (midnight roll-over); tests shorten it. */
+  tickIntervalMs?: number;
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -84,9 +87,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     authenticator,
     log,
     maxPayloadBytes: config.maxPayloadBytes,
+    trustProxy: config.trustProxy,
+    accounts: store.accounts,
+    now: clock,
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
   });
   publish = broadcaster.publish;
+  const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
 
   await new Promise<void>((resolveListen, reject) => {
     httpServer.once('error', reject);
@@ -104,6 +111,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     log,
     close() {
       closing ??= (async () => {
+        stopTicker();
         await new Promise<void>((done) => io.close(() => done()));
         httpServer.closeAllConnections();
         await store.close();

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import type { Command } from '../domain/commands.js';
-import type { Channel } from '../domain/model.js';
+import type { CallResult } from '../domain/handlers/calling.js';
+import type { IssuedTicket } from '../domain/handlers/tickets.js';
+import type { Channel, Ticket } from '../domain/model.js';
 import { type WindowAction, schemas, windowActionSchemas } from '../protocol/schemas.js';
 
 /**
@@ -166,4 +168,40 @@ export function parseWindowCommand(
   const parsed = windowActionSchemas[action].safeParse(payload ?? {});
   if (!parsed.success) return { ok: false, error: parsed.error };
   return { ok: true, command: windowCommand(action, windowId, parsed.data as Record<string, unknown>) };
+}
+
+/**
+ * The answer a caller gets for a command, the same over REST and sockets:
+ * an issued ticket and a called ticket are answered flat, and a public caller
+ * (a window screen rating a service) learns nothing beyond what it sent.
+ */
+export function presentResult(command: Command, data: unknown, principal: Principal): unknown {
+  switch (command.type) {
+    case 'ticket.issue':
+    case 'appointment.check-in': {
+      const { ticket, ahead, estimatedWaitMinutes } = data as IssuedTicket;
+      return {
+        id: ticket.id,
+        number: ticket.number,
+        serviceId: ticket.serviceId,
+        ahead,
+        estimatedWaitMinutes,
+        issuedAt: ticket.issuedAt,
+        priority: ticket.priority,
+        channel: ticket.channel,
+      };
+    }
+    case 'window.call-next':
+    case 'window.call': {
+      const { ticket, outOfOrder, finished } = data as CallResult;
+      return { ...ticket, outOfOrder, ...(finished ? { finished } : {}) };
+    }
+    case 'ticket.rate': {
+      if (principal.kind !== 'public') return data;
+      const ticket = data as Ticket;
+      return { number: ticket.number, level: ticket.rating };
+    }
+    default:
+      return data;
+  }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { mayRun } from '../auth/permissions.js';
+import { presentResult } from './commandCatalog.js';
 import type { Command } from '../domain/commands.js';
 import { type IdSource, execute } from '../domain/engine.js';
 import type { HallEvent } from '../domain/events.js';
@@ -22,6 +23,12 @@ export function refusal(code: ErrorCode, details?: Record<string, unknown>): { o
 }
 
 const MAX_EVENTS_PER_SYNC = 1000;
+
+function withoutTicketIds(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!details) return undefined;
+  const { ticketId: _hidden, ...rest } = details;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
 
 /**
  * The one path every command takes, from REST and sockets alike:
@@ -60,9 +67,13 @@ export class HallService {
       return refusal('INTERNAL');
     }
     if (!outcome) return refusal('HALL_NOT_FOUND', { hallId });
-    if (!outcome.ok) return refusal(outcome.error.code, outcome.error.details);
+    if (!outcome.ok) {
+      // A public caller (window screen, phone) is not told which ticket ids exist.
+      const details = principal.kind === 'public' ? withoutTicketIds(outcome.error.details) : outcome.error.details;
+      return refusal(outcome.error.code, details);
+    }
     if (outcome.events.length > 0) this.broadcaster.publish(hallId, outcome.events);
-    return { ok: true, data: outcome.result };
+    return { ok: true, data: presentResult(command, outcome.result, principal) };
   }
 
   async board(hallId: string): Promise<BoardView | null> {

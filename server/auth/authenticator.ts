@@ -31,6 +31,24 @@ export class Authenticator {
   }
 }
 
+/**
+ * A socket authenticates once, at its handshake; before each command it is
+ * re-checked here, so a revoked kiosk, a disabled account or an expired token
+ * stops working on an open connection too.
+ */
+export async function stillValid(accounts: AccountStore, principal: Principal, now: number): Promise<ErrorCode | null> {
+  if (principal.kind === 'device') {
+    const device = await accounts.getDevice(principal.device.id);
+    return device && device.revokedAt === undefined ? null : 'UNAUTHENTICATED';
+  }
+  if (principal.kind === 'staff') {
+    if (principal.expiresAt !== undefined && principal.expiresAt <= now) return 'TOKEN_EXPIRED';
+    const user = await accounts.getUser(principal.user.id);
+    return user && !user.disabled ? null : 'UNAUTHENTICATED';
+  }
+  return null;
+}
+
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());

@@ -3,7 +3,7 @@ import type { DeviceRecord } from '../store/port.js';
 
 /** Who is calling, after authentication; `actor` is what the engine sees. */
 export type Principal =
-  | { kind: 'staff'; user: Clerk; hallIds: string[] }
+  | { kind: 'staff'; user: Clerk; hallIds: string[]; expiresAt?: number }
   | { kind: 'device'; device: DeviceRecord }
   | { kind: 'public'; ip: string };
 

@@ -52,6 +52,7 @@ export class StaffTokens {
         ok: true,
         principal: {
           kind: 'staff',
+          ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
           hallIds: Array.isArray(payload.halls) ? payload.halls.map(String) : [],
           user: {
             id: payload.sub,

@@ -31,6 +31,8 @@ export type Command = Base &
     | { type: 'appointment.check-in'; code: string }
     | { type: 'announcement.post'; text: string; textAlt?: string; expiresAt?: number }
     | { type: 'announcement.remove'; announcementId: string }
+    /** Sent by the server's clock, not by clients: lets midnight roll-over and expiry happen in an idle hall. */
+    | { type: 'hall.tick' }
   );
 
 export type CommandType = Command['type'];

@@ -69,8 +69,13 @@ export function requireHeld(ctx: Ctx, windowId: string): WindowRef {
   return ref;
 }
 
+/** A live ticket by an id from outside; own keys only, so "__proto__" or "constructor" are just unknown ids. */
+export function liveTicket(state: HallState, ticketId: string): Ticket | undefined {
+  return Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
+}
+
 export function requireTicket(ctx: Ctx, ticketId: string): Ticket {
-  const ticket = ctx.state.tickets[ticketId];
+  const ticket = liveTicket(ctx.state, ticketId);
   if (!ticket) fail('TICKET_NOT_FOUND', { ticketId });
   return ticket;
 }

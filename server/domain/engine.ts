@@ -61,6 +61,8 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return hall.postAnnouncement(ctx, command);
     case 'announcement.remove':
       return hall.removeAnnouncement(ctx, command);
+    case 'hall.tick':
+      return { day: ctx.state.day };
   }
 }
 
@@ -70,8 +72,13 @@ function dispatch(ctx: Ctx, command: Command): unknown {
  * state is never mutated, and the same inputs give the same output.
  */
 export function execute(state: HallState, command: Command, actor: Actor, env: EngineEnv): ExecuteOutcome {
-  // Request ids are scoped to the actor so one client can never read another's answer.
-  const requestKey = command.requestId !== undefined ? `${actorLabel(actor)}|${command.requestId}` : undefined;
+  // Request ids are scoped to the actor and the command, so one client can never read another's
+  // answer nor replay one kind of command as another. Public callers are all one actor to the
+  // engine, so their request ids are not remembered at all (their pages debounce instead).
+  const requestKey =
+    command.requestId !== undefined && actor.kind !== 'public'
+      ? `${actorLabel(actor)}|${command.type}|${command.requestId}`
+      : undefined;
   if (requestKey !== undefined) {
     const answered = state.requests.find((request) => request.id === requestKey);
     if (answered) return { ok: true, state, events: [], result: answered.result };
@@ -89,6 +96,7 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     }
     throw error;
   }
+  if (command.type === 'hall.tick' && bodies.length === 0) return { ok: true, state, events: [], result };
   prune(draft, env.now);
   if (requestKey !== undefined) {
     draft.requests.push({ id: requestKey, result });

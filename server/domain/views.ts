@@ -95,7 +95,11 @@ export function boardView(state: HallState, now: number): BoardView {
         clerk: clerk
           ? { name: clerk.name, ...(clerk.staffNo ? { staffNo: clerk.staffNo } : {}), ...(clerk.post ? { post: clerk.post } : {}) }
           : null,
-        awaitingRating: !current && lastFinished !== undefined && lastFinished.rating === undefined,
+        awaitingRating:
+          !current &&
+          lastFinished !== undefined &&
+          lastFinished.rating === undefined &&
+          (lastFinished.finishedAt ?? now) + config.evaluationMinutes * 60_000 > now,
         ...(window.nameAlt !== undefined ? { nameAlt: window.nameAlt } : {}),
         ...(window.department !== undefined ? { department: window.department } : {}),
       };

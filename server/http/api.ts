@@ -8,8 +8,6 @@ import { type StaffTokens, hashDeviceToken, newDeviceToken } from '../auth/token
 import { type HallCommandName, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
 import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
-import type { IssuedTicket } from '../domain/handlers/tickets.js';
-import type { Ticket } from '../domain/model.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, type WindowAction, schemas, validationDetails } from '../protocol/schemas.js';
 import type { Store } from '../store/port.js';
@@ -25,26 +23,6 @@ export interface ApiDeps {
 }
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
-
-function flattenIssued(data: unknown): unknown {
-  const { ticket, ahead, estimatedWaitMinutes } = data as IssuedTicket;
-  return {
-    id: ticket.id,
-    number: ticket.number,
-    serviceId: ticket.serviceId,
-    ahead,
-    estimatedWaitMinutes,
-    issuedAt: ticket.issuedAt,
-    priority: ticket.priority,
-    channel: ticket.channel,
-  };
-}
-
-/** call-next and call answer with the called ticket itself, plus the audit fields. */
-function flattenCall(data: unknown): unknown {
-  const { ticket, ...rest } = data as { ticket: Ticket; outOfOrder: boolean; finished?: Ticket };
-  return { ...ticket, outOfOrder: rest.outOfOrder, ...(rest.finished ? { finished: rest.finished } : {}) };
-}
 
 export function apiRouter(deps: ApiDeps): Router {
   const { store, service, authenticator, tokens, limits } = deps;
@@ -147,7 +125,7 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
       const principal = principalOf(req);
       const ack = await service.run(principal, String(req.params.hallId), issueCommand(parsed.data, principal));
-      sendAck(req, res, ack, 201, flattenIssued);
+      sendAck(req, res, ack, 201);
     }),
   );
 
@@ -166,9 +144,13 @@ export function apiRouter(deps: ApiDeps): Router {
       const parsed = parseHallCommand(name, bodyOf(req));
       if (!parsed.ok) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
       const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
-      sendAck(req, res, ack, status, name === 'appointment:check-in' ? flattenIssued : undefined);
+      sendAck(req, res, ack, status);
     });
-  const withParam = (param: string, key: string) => (req: import('express').Request) => ({ ...(req.body ?? {}), [key]: req.params[param] });
+  // Only an object body takes the id from the path; anything else (e.g. an array) is validated as sent and refused.
+  const withParam = (param: string, key: string) => (req: import('express').Request) => {
+    const body: unknown = req.body ?? {};
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, [key]: req.params[param] } : body;
+  };
 
   api.post('/halls/:hallId/tickets/:ticketId/cancel', hallCommandRoute('ticket:cancel', withParam('ticketId', 'ticketId')));
   api.post('/halls/:hallId/ratings', hallCommandRoute('ticket:rate', (req) => req.body, 201));
@@ -187,7 +169,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const parsed = parseWindowCommand(action as WindowAction, windowId.data, req.body ?? {});
       if (!parsed.ok) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
       const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
-      sendAck(req, res, ack, 200, action === 'call-next' || action === 'call' ? flattenCall : undefined);
+      sendAck(req, res, ack, 200);
     }),
   );
 

@@ -27,8 +27,8 @@ export function sendError(req: Request, res: Response, error: ErrorBody | ErrorC
   res.status(httpStatusOf(body.code)).json({ error: localized });
 }
 
-export function sendAck(req: Request, res: Response, ack: Ack<unknown>, successStatus = 200, shape?: (data: unknown) => unknown): void {
-  if (ack.ok) res.status(successStatus).json(shape ? shape(ack.data) : ack.data);
+export function sendAck(req: Request, res: Response, ack: Ack<unknown>, successStatus = 200): void {
+  if (ack.ok) res.status(successStatus).json(ack.data);
   else sendError(req, res, ack.error);
 }
 

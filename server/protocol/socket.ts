@@ -21,6 +21,8 @@ export interface HandshakeAuth {
   /** What kind of screen this is, for the "display offline" alarms. */
   client?: 'board' | 'window-screen' | 'kiosk' | 'counter' | 'supervisor' | 'phone' | 'agent';
   windowId?: string;
+  /** Language of error messages in acknowledgements; Chinese by default. */
+  lang?: 'zh' | 'en';
 }
 
 export type HallSnapshot = { audience: 'public'; view: BoardView } | { audience: 'staff'; view: StaffView };

@@ -1,13 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import type { Authenticator } from '../auth/authenticator.js';
+import { type Authenticator, stillValid } from '../auth/authenticator.js';
 import { type Principal, mayActInHall } from '../auth/principal.js';
 import type { Broadcaster, HallService } from '../app/hallService.js';
 import { refusal } from '../app/hallService.js';
 import { type HallCommandName, hallCommands, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
 import type { HallEvent } from '../domain/events.js';
 import type { Ack, ErrorCode } from '../protocol/errors.js';
+import { type Lang, messageFor } from '../protocol/messages.js';
+import type { Command } from '../domain/commands.js';
+import type { AccountStore } from '../store/port.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, schemas, validationDetails } from '../protocol/schemas.js';
 import {
@@ -21,6 +24,7 @@ import {
 
 interface SocketData {
   principal: Principal;
+  lang: Lang;
   hallId: string;
   audience: 'public' | 'staff';
   client?: HandshakeAuth['client'];
@@ -35,6 +39,10 @@ export interface RealtimeDeps {
   authenticator: Authenticator;
   log: Logger;
   maxPayloadBytes: number;
+  /** Behind a reverse proxy, the client address comes from X-Forwarded-For (as over REST). */
+  trustProxy: boolean;
+  accounts: AccountStore;
+  now(): number;
   hallExists(hallId: string): Promise<boolean>;
 }
 
@@ -45,8 +53,10 @@ function handshakeError(code: ErrorCode): Error {
   return Object.assign(new Error(code), { data: refusal(code).error });
 }
 
-function clientIp(socket: HallSocket): string {
-  return socket.handshake.address ?? 'unknown';
+function clientIp(socket: HallSocket, trustProxy: boolean): string {
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return trustProxy && first ? first : (socket.handshake.address ?? 'unknown');
 }
 
 /**
@@ -66,8 +76,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
     const auth = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
     const hall = schemas.id.safeParse(auth.hallId);
     if (!hall.success) return next(handshakeError('VALIDATION_FAILED'));
+    // A token that is present but not a string is refused, never downgraded to public (as over REST).
+    if (auth.token !== undefined && auth.token !== null && typeof auth.token !== 'string') {
+      return next(handshakeError('UNAUTHENTICATED'));
+    }
     const token = typeof auth.token === 'string' ? auth.token : undefined;
-    const authentication = await deps.authenticator.authenticate(token, clientIp(socket));
+    const authentication = await deps.authenticator.authenticate(token, clientIp(socket, deps.trustProxy));
     if (!authentication.ok) {
       return next(handshakeError(authentication.code));
     }
@@ -78,7 +92,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
     }
     socket.data.principal = principal;
     socket.data.hallId = hall.data;
-    socket.data.audience = principal.kind === 'public' ? 'public' : 'staff';
+    // Kiosks and print agents stand in public places: they get the public view, like boards.
+    socket.data.audience = principal.kind === 'staff' ? 'staff' : 'public';
+    socket.data.lang = auth.lang === 'en' ? 'en' : 'zh';
     if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
     if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
     next();
@@ -113,12 +129,27 @@ async function snapshotFor(service: HallService, hallId: string, audience: 'publ
   return view ? { audience, view } : null;
 }
 
-/** Wraps a handler so that a missing ack, a throw or garbage never takes the server down. */
+/** Error messages in the language the client asked for at its handshake. */
+function localized(answer: Ack<unknown>, lang: Lang): Ack<unknown> {
+  return answer.ok ? answer : { ok: false, error: { ...answer.error, message: messageFor(answer.error.code, lang) } };
+}
+
+/**
+ * Wraps a handler so that a missing ack, a throw or garbage never takes the server down.
+ * The ack is the last argument when the client asked for one, also when it sent no payload
+ * (then it comes first) or extra arguments (refused, like unknown keys).
+ */
 function guarded(socket: HallSocket, log: Logger, handler: (payload: unknown) => Promise<Ack<unknown>>) {
-  return (payload: unknown, ack: unknown) => {
-    const reply: AnyAck = typeof ack === 'function' ? (ack as AnyAck) : () => undefined;
-    handler(payload)
-      .then(reply)
+  return (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const reply: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
+    const payloads = typeof last === 'function' ? args.slice(0, -1) : args;
+    if (payloads.length > 1) {
+      reply(refusal('VALIDATION_FAILED', { reason: 'one payload object expected' }));
+      return;
+    }
+    handler(payloads[0])
+      .then((answer) => reply(localized(answer, socket.data.lang)))
       .catch((error: unknown) => {
         log.error({ err: error, socket: socket.id }, 'socket handler failed');
         reply(refusal('INTERNAL'));
@@ -129,8 +160,25 @@ function guarded(socket: HallSocket, log: Logger, handler: (payload: unknown) =>
 function registerHandlers(socket: HallSocket, deps: RealtimeDeps): void {
   const { service, log } = deps;
   const { hallId, principal, audience } = socket.data;
-  const on = (event: string, handler: (payload: unknown) => Promise<Ack<unknown>>) =>
+  const known = new Set<string>();
+  const on = (event: string, handler: (payload: unknown) => Promise<Ack<unknown>>) => {
+    known.add(event);
     (socket as unknown as Socket).on(event, guarded(socket, log, handler));
+  };
+  /** Every command re-checks the caller: revoked devices and expired or disabled logins stop at once. */
+  const run = async (command: Command): Promise<Ack<unknown>> => {
+    const invalid = await stillValid(deps.accounts, principal, deps.now());
+    if (invalid) {
+      setImmediate(() => socket.disconnect(true));
+      return refusal(invalid);
+    }
+    return service.run(principal, hallId, command);
+  };
+  // An event the server does not know is answered, not left to time out.
+  (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => {
+    const ack = args[args.length - 1];
+    if (!known.has(event) && typeof ack === 'function') (ack as AnyAck)(localized(refusal('NOT_FOUND', { event: String(event).slice(0, 64) }), socket.data.lang));
+  });
 
   on('hall:sync', async (payload): Promise<Ack<SyncAnswer>> => {
     const parsed = schemas.sync.safeParse(payload);
@@ -146,14 +194,14 @@ function registerHandlers(socket: HallSocket, deps: RealtimeDeps): void {
   on('ticket:issue', async (payload) => {
     const parsed = schemas.issueTicket.safeParse(payload);
     if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-    return service.run(principal, hallId, issueCommand(parsed.data, principal));
+    return run(issueCommand(parsed.data, principal));
   });
 
   for (const name of Object.keys(hallCommands) as HallCommandName[]) {
     on(name, async (payload) => {
       const parsed = parseHallCommand(name, payload);
       if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return service.run(principal, hallId, parsed.command);
+      return run(parsed.command);
     });
   }
 
@@ -165,7 +213,7 @@ function registerHandlers(socket: HallSocket, deps: RealtimeDeps): void {
       if (!window.success) return refusal('VALIDATION_FAILED', validationDetails(window.error));
       const parsed = parseWindowCommand(action, window.data, rest);
       if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return service.run(principal, hallId, parsed.command);
+      return run(parsed.command);
     });
   }
 }

@@ -111,7 +111,6 @@ describe('failed commands', () => {
       [{ type: 'window.resume', windowId: 'w4' }, supervisor],
       [{ type: 'ticket.cancel', ticketId: freshIds.waiting! }, clerk1],
       [{ type: 'announcement.post', text: 'x' }, supervisor],
-      [{ type: 'ticket.rate', windowId: 'w1', level: 1, requestId: 'rate-1' }, publicActor],
     ];
     for (const [command, actor] of commands) {
       const outcome = execute(frozen, command, actor, fresh.env);

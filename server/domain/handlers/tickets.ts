@@ -1,5 +1,5 @@
 import type { Command } from '../commands.js';
-import { type Ctx, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
+import { type Ctx, liveTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
 import type { Channel, ServiceConfig, Ticket } from '../model.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig, waitingCounts } from '../queue.js';
@@ -107,7 +107,7 @@ export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }
   let ticket: Ticket | undefined;
   if (command.ticketId !== undefined) {
     staffOf(ctx.actor);
-    ticket = ctx.state.tickets[command.ticketId];
+    ticket = liveTicket(ctx.state, command.ticketId);
     if (!ticket) fail('NOT_RATEABLE', { ticketId: command.ticketId });
   } else if (command.windowId !== undefined) {
     const ref = requireWindow(ctx, command.windowId);
@@ -118,6 +118,9 @@ export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }
     fail('VALIDATION_FAILED', { reason: 'ticketId or windowId is required' });
   }
   if (ticket.status !== 'served') fail('NOT_RATEABLE', { ticketId: ticket.id });
+  // Checked here as well as by pruning, which only runs when a command arrives.
+  const ratingEnds = (ticket.finishedAt ?? ctx.now) + ctx.state.config.evaluationMinutes * 60_000;
+  if (ctx.now >= ratingEnds) fail('NOT_RATEABLE', { ticketId: ticket.id });
   if (ticket.rating !== undefined) fail('ALREADY_RATED', { ticketId: ticket.id });
   ticket.rating = command.level;
   ctx.emit({

@@ -99,6 +99,13 @@ export function close(ctx: Ctx, command: Extract<Command, { type: 'window.close'
     fail('WINDOW_HAS_TICKET', { windowId: command.windowId, ticketId: runtime.currentTicketId });
   }
   const clerk = runtime.clerk;
+  // Tickets transferred to this very window would otherwise wait for it all day; they go to their service's queue, still in front.
+  for (const ticket of Object.values(ctx.state.tickets)) {
+    if (ticket.status === 'waiting' && ticket.transfer?.toWindowId === command.windowId) {
+      const { toWindowId: _closed, ...unpinned } = ticket.transfer;
+      ticket.transfer = unpinned;
+    }
+  }
   runtime.status = 'closed';
   runtime.priorityStreak = 0;
   delete runtime.clerk;

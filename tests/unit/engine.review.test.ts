@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { execute } from '../../server/domain/engine.js';
+import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
+import type { CallResult } from '../../server/domain/handlers/calling.js';
+import { boardView } from '../../server/domain/views.js';
+import { clerk1, clerk2, harness, kiosk, local, publicActor, supervisor } from '../helpers/engineHarness.js';
+
+describe('request ids are scoped to a caller and a command', () => {
+  it('two citizens on phones never share an answer, even with the same request id', () => {
+    const h = harness();
+    const first = h.ok<IssuedTicket>({ type: 'ticket.issue', serviceId: 'svc-a', channel: 'phone', priority: false, requestId: 'same-id-1' }, publicActor);
+    const second = h.ok<IssuedTicket>({ type: 'ticket.issue', serviceId: 'svc-a', channel: 'phone', priority: false, requestId: 'same-id-1' }, publicActor);
+    expect(second.ticket.id).not.toBe(first.ticket.id);
+    expect(h.state.requests).toHaveLength(0);
+  });
+
+  it('a request id reused for another kind of command runs that command', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.ok({ type: 'ticket.issue', serviceId: 'svc-a', channel: 'desk', priority: false, requestId: 'reused-1' }, clerk1);
+    h.ok({ type: 'window.pause', windowId: 'w1', reason: 'lunch', requestId: 'reused-1' }, clerk1);
+    expect(h.state.windows.w1?.status).toBe('paused');
+  });
+});
+
+describe('the server clock tick', () => {
+  it('rolls an idle hall over at local midnight: waiting tickets expire, numbering restarts', () => {
+    const h = harness();
+    const waiting = h.issue('svc-a');
+    h.clock.set(local('2026-03-03T00:00'));
+    h.ok({ type: 'hall.tick' }, supervisor);
+    expect(h.lastEvents.map((event) => event.type)).toEqual(['ticket:expired', 'hall:day-started']);
+    expect(h.state.tickets[waiting.id]).toBeUndefined();
+    expect(h.state.day).toBe('2026-03-03');
+    expect(h.issue('svc-a').number).toBe('A001');
+  });
+
+  it('changes nothing on an ordinary tick (the store then writes nothing)', () => {
+    const h = harness();
+    h.issue('svc-a');
+    const before = h.state;
+    const outcome = execute(before, { type: 'hall.tick' }, supervisor, h.env);
+    expect(outcome.ok && outcome.state).toBe(before);
+    expect(outcome.ok && outcome.events).toEqual([]);
+  });
+});
+
+describe('the rating window', () => {
+  it('is enforced by time even when no other command came in between', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    h.finish('w1', clerk1);
+    h.advance(h.state.config.evaluationMinutes + 1);
+    expect(boardView(h.state, h.clock.now).windows.find((window) => window.id === 'w1')?.awaitingRating).toBe(false);
+    expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, publicActor).code).toBe('NOT_RATEABLE');
+  });
+
+  it('accepts a rating on a frozen state without writing to it', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    h.finish('w1', clerk1);
+    const frozen = structuredClone(h.state);
+    const deepFreeze = (value: unknown): void => {
+      if (value && typeof value === 'object') {
+        Object.freeze(value);
+        for (const child of Object.values(value)) deepFreeze(child);
+      }
+    };
+    deepFreeze(frozen);
+    const outcome = execute(frozen, { type: 'ticket.rate', windowId: 'w1', level: 4 }, publicActor, h.env);
+    expect(outcome.ok).toBe(true);
+  });
+});
+
+describe('closing a window', () => {
+  it('releases tickets transferred to it to their service queue, still in front', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.open('w2', clerk2);
+    h.issue('svc-a');
+    h.issue('svc-a');
+    const first = h.callNext('w1', clerk1);
+    h.ok({ type: 'window.transfer', windowId: 'w1', toWindowId: 'w2', note: 'needs civil affairs' }, clerk1);
+    h.ok({ type: 'window.close', windowId: 'w2' }, clerk2);
+    expect(h.state.tickets[first.ticket.id]?.transfer?.toWindowId).toBeUndefined();
+    const next = h.ok<CallResult>({ type: 'window.call-next', windowId: 'w1' }, clerk1);
+    expect(next.ticket.id).toBe(first.ticket.id);
+    expect(next.reason).toBe('transfer');
+  });
+});
+
+describe('a kiosk is not a citizen', () => {
+  it('kiosk retries are still answered once', () => {
+    const h = harness();
+    const command = { type: 'ticket.issue', serviceId: 'svc-a', channel: 'kiosk', priority: false, requestId: 'kiosk-tap-1' } as const;
+    const first = h.ok<IssuedTicket>(command, kiosk);
+    const again = h.ok<IssuedTicket>(command, kiosk);
+    expect(again.ticket.id).toBe(first.ticket.id);
+  });
+});
