@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { SignJWT } from 'jose';
 import { loadConfig, type AppConfig } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../../server/server.js';
 import { StaffTokens } from '../../server/auth/tokens.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
@@ -193,7 +193,7 @@ export function freshIp(): string {
   return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<AppConfig> = {}, startOptions: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hallq-it-'));
   const config: AppConfig = {
     ...loadConfig([], {}),
@@ -206,7 +206,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
     trustProxy: true,
     ...overrides,
   };
-  const server = await startServer(config, { announce: () => undefined });
+  const server = await startServer(config, { announce: () => undefined, ...startOptions });
   const url = server.url;
   const tokens = new Map<string, Promise<string>>();
   const sockets = new Set<TestSocket>();

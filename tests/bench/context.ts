@@ -1,0 +1,11 @@
+/** What every benchmark gets from the runner. */
+export interface BenchContext {
+  tree: 'dist' | 'src';
+  /** A fresh, empty data directory (removed by the runner at the end). */
+  newDataDir(name: string): string;
+  /** Set with --profile: server children write V8 CPU profiles here. */
+  profileDir?: string;
+  /** --quick: shorter phases, for checking the bench itself. */
+  quick: boolean;
+  log(message: string): void;
+}

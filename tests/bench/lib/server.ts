@@ -1,0 +1,240 @@
+/**
+ * Starting, querying, stopping and SIGKILL-ing the server child (tests/bench/serverChild.ts).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { withTimeout } from './stats.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CHILD_SCRIPT = fileURLToPath(new URL('../serverChild.ts', import.meta.url));
+
+export const ADMIN_PASSWORD = 'bench-admin-password-1';
+
+export interface ServerOptions {
+  dataDir: string;
+  /** 0 = pick a free port. */
+  port?: number;
+  tree: 'dist' | 'src';
+  halls: number;
+  windows: number;
+  exposeGc?: boolean;
+  /** Enables profileStart()/profileStop(): CPU profiles of the server are written into this directory. */
+  cpuProfDir?: string;
+  label: string;
+  env?: Record<string, string>;
+}
+
+export interface ReadyInfo {
+  url: string;
+  port: number;
+  halls: string[];
+  created: number;
+  tree: string;
+  /** Child-side: from the first line of serverChild until ready (imports, startServer, halls). */
+  bootMs: number;
+  /** Child-side: process uptime at ready (includes node + tsx start-up). */
+  uptimeMs: number;
+}
+
+export interface HeapInfo {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  rss: number;
+}
+
+export interface StatsInfo {
+  wallMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  eventLoopUtilization: number;
+  commits: number;
+  updates: number;
+  synchronous: number;
+  journalMode: string;
+  heapUsed: number;
+}
+
+const live = new Set<ChildProcess>();
+
+/** The bench's environment without any HALLQ_* / PORT setting that could change the server under test. */
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || key.startsWith('HALLQ_') || key === 'PORT' || key === 'NODE_OPTIONS') continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+/** Kills every server child still running (used by the bench's exit and signal handlers). */
+export function killAllServers(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
+export class ServerProcess {
+  readonly spawnedAt: number;
+  ready!: ReadyInfo;
+  /** Parent-side performance.now() when the ready message arrived. */
+  readyAt = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly logTail: string[] = [];
+
+  private constructor(
+    readonly options: ServerOptions,
+    readonly child: ChildProcess,
+  ) {
+    this.spawnedAt = performance.now();
+    live.add(child);
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        for (const { reject } of this.pending.values()) reject(new Error(`server child exited (${signal ?? code})`));
+        this.pending.clear();
+        resolve({ code, signal });
+      });
+    });
+    const relay = (stream: NodeJS.ReadableStream | null) => {
+      let buffer = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffer += chunk;
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) !== -1) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          if (!line.trim()) continue;
+          this.logTail.push(line);
+          if (this.logTail.length > 40) this.logTail.shift();
+          process.stderr.write(`[server ${options.label}] ${line.slice(0, 500)}\n`);
+        }
+      });
+    };
+    relay(child.stdout);
+    relay(child.stderr);
+    child.on('message', (message: { type: string; id?: number; error?: string; message?: string }) => {
+      if (message.type === 'error' && message.id === undefined) {
+        process.stderr.write(`[server ${options.label}] child error: ${message.message}\n`);
+        return;
+      }
+      if (message.id === undefined) return;
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.error) waiter.reject(new Error(message.error));
+      else waiter.resolve(message);
+    });
+  }
+
+  static async start(options: ServerOptions): Promise<ServerProcess> {
+    const execArgv = ['--import', 'tsx'];
+    if (options.exposeGc) execArgv.push('--expose-gc');
+    const child = fork(CHILD_SCRIPT, [], {
+      cwd: REPO_ROOT,
+      execArgv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...inheritedEnv(),
+        NODE_ENV: 'production',
+        HALLQ_DATA_DIR: options.dataDir,
+        HALLQ_PORT: String(options.port ?? 0),
+        HALLQ_HOST: '127.0.0.1',
+        HALLQ_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        HALLQ_DEMO: '0',
+        HALLQ_LOG_LEVEL: 'warn',
+        HALLQ_SQLITE_SYNCHRONOUS: 'FULL',
+        HALLQ_STAFF_RATE: '100000000',
+        HALLQ_KIOSK_RATE: '100000000',
+        BENCH_SERVER_TREE: options.tree,
+        BENCH_HALLS: String(options.halls),
+        BENCH_WINDOWS: String(options.windows),
+        ...options.env,
+      },
+    });
+    const server = new ServerProcess(options, child);
+    const ready = new Promise<ReadyInfo>((resolve, reject) => {
+      const onMessage = (message: { type: string; message?: string } & ReadyInfo) => {
+        if (message.type === 'ready') {
+          child.off('message', onMessage);
+          resolve(message);
+        } else if (message.type === 'error') {
+          reject(new Error(`server child failed to start: ${message.message}`));
+        }
+      };
+      child.on('message', onMessage);
+      void server.exited.then(({ code, signal }) =>
+        reject(new Error(`server child exited before it was ready (${signal ?? code}):\n${server.logTail.join('\n')}`)),
+      );
+    });
+    server.ready = await withTimeout(ready, 60_000, `server child ${options.label} to start`);
+    server.readyAt = performance.now();
+    return server;
+  }
+
+  get url(): string {
+    return this.ready.url;
+  }
+
+  private request<T>(type: 'heap' | 'stats' | 'profile-start' | 'profile-stop', extra: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    const answer = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    });
+    this.child.send({ type, id, ...extra });
+    return withTimeout(answer, 30_000, `server child ${type}`);
+  }
+
+  /** Heap after forced GC (child must have been started with exposeGc). */
+  heap(): Promise<HeapInfo> {
+    return this.request<HeapInfo>('heap');
+  }
+
+  /** CPU, event-loop utilisation and commit counters since the previous stats() call. */
+  stats(): Promise<StatsInfo> {
+    return this.request<StatsInfo>('stats');
+  }
+
+  /** Starts a V8 CPU profile of the server's main thread (no-op unless profiling was asked for). */
+  async profileStart(): Promise<void> {
+    if (this.options.cpuProfDir) await this.request('profile-start');
+  }
+
+  /** Stops it and writes `<cpuProfDir>/<label>.cpuprofile`; returns the path, if any. */
+  async profileStop(): Promise<string | undefined> {
+    if (!this.options.cpuProfDir) return undefined;
+    const file = join(this.options.cpuProfDir, `${this.options.label}.cpuprofile`);
+    await this.request('profile-stop', { file });
+    return file;
+  }
+
+  /** kill -9; resolves once the process is gone. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Graceful close; SIGKILL after 10 s. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      this.child.send({ type: 'stop' });
+    } catch {
+      // IPC already closed
+    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * HallQ benchmark: `npm run bench [-- options]`.
+ *
+ *   --only latency,issue,memory,restart   run some parts (repeatable; default all)
+ *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
+ *                                         with `npm run build` if missing or older than server/) or server/*.ts via tsx
+ *   --profile                             write V8 CPU profiles of the latency and issue servers to
+ *                                         tests/bench/results/profiles/ and print where the time goes
+ *   --quick                               shorter phases (to check the bench itself; figures not comparable)
+ *   --strict                              exit 1 if a budget is missed
+ *
+ * One server process (a child: tests/bench/serverChild.ts) with the SQLite
+ * store at synchronous=FULL in a fresh temporary data directory per part;
+ * all clients live in this process; loopback only. Results are printed and
+ * written to tests/bench/results/latest.json. See docs/performance.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, freemem, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BenchContext } from './context.js';
+import { runIssue, type IssueResult } from './issue.js';
+import { runLatency, type LatencyResult } from './latency.js';
+import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.js';
+import { REPO_ROOT, killAllServers } from './lib/server.js';
+import { round, summarize } from './lib/stats.js';
+import { runMemory, type MemoryResult } from './memory.js';
+import { runRestart, type RestartResult } from './restart.js';
+
+const PARTS = ['latency', 'issue', 'memory', 'restart'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Args {
+  only: Part[];
+  tree: 'dist' | 'src';
+  profile: boolean;
+  quick: boolean;
+  strict: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { only: [], tree: 'dist', profile: false, quick: false, strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i] ?? '';
+    if (flag === '--only') {
+      for (const part of value().split(/[,|]/).map((s) => s.trim()).filter(Boolean)) {
+        if (!PARTS.includes(part as Part)) throw new Error(`unknown part "${part}" (expected ${PARTS.join(', ')})`);
+        args.only.push(part as Part);
+      }
+    } else if (flag === '--server') {
+      const tree = value();
+      if (tree !== 'dist' && tree !== 'src') throw new Error('--server must be dist or src');
+      args.tree = tree;
+    } else if (flag === '--profile') args.profile = true;
+    else if (flag === '--quick') args.quick = true;
+    else if (flag === '--strict') args.strict = true;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  if (args.only.length === 0) args.only = [...PARTS];
+  return args;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than server/; falls back to the sources if the build fails. */
+function ensureBuilt(log: (m: string) => void): 'dist' | 'src' {
+  const built = join(REPO_ROOT, 'dist/server/server.js');
+  let builtAt = 0;
+  try {
+    builtAt = statSync(built).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  const sourcesAt = Math.max(newestMtime(join(REPO_ROOT, 'server')), statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs);
+  if (builtAt > sourcesAt) return 'dist';
+  log(builtAt ? 'dist/ is older than server/: npm run build…' : 'dist/ is missing: npm run build…');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 180_000 });
+  if (result.status === 0) return 'dist';
+  log('WARNING: npm run build failed; measuring the server sources through tsx instead (--server src)');
+  return 'src';
+}
+
+/** fdatasync latency of the disk the data directories live on: the floor under every durable commit. */
+function fsyncProbe(dir: string): { p50Ms: number; p99Ms: number } {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 200; i++) {
+      writeSync(fd, block);
+      const t = performance.now();
+      fsyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  const s = summarize(times);
+  return { p50Ms: round(s.p50, 3), p99Ms: round(s.p99, 3) };
+}
+
+interface Row {
+  part: Part;
+  metric: string;
+  measured: string;
+  budget: string;
+  pass: boolean | null;
+}
+
+function rows(results: Partial<Record<Part, unknown>>): Row[] {
+  const out: Row[] = [];
+  const latency = results.latency as LatencyResult | undefined;
+  if (latency && !('error' in latency)) {
+    const l = latency.callToLastBoard;
+    out.push({ part: 'latency', metric: 'call → last of hall\'s 30 boards, p50', measured: `${l.p50} ms`, budget: '≤ 2 ms', pass: l.p50 <= 2 });
+    out.push({ part: 'latency', metric: 'call → last of hall\'s 30 boards, p99', measured: `${l.p99} ms`, budget: '≤ 10 ms', pass: l.p99 <= 10 });
+    out.push({ part: 'latency', metric: 'call → last of hall\'s 30 boards, max', measured: `${l.max} ms`, budget: '—', pass: null });
+    const l3 = latency.callToLastOfFirst3Boards;
+    out.push({ part: 'latency', metric: 'call → last of 3 boards, p50 / p99 / max', measured: `${l3.p50} / ${l3.p99} / ${l3.max} ms`, budget: '(2 / 10 ms)', pass: null });
+    const a = latency.callAck;
+    out.push({ part: 'latency', metric: 'call → staff ack, p50 / p99', measured: `${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
+    out.push({
+      part: 'latency',
+      metric: 'calls measured / incomplete / refused',
+      measured: `${latency.callToLastBoard.count} / ${latency.incompleteCalls} / ${Object.values(latency.refusedCalls).reduce((n, v) => n + v, 0)}`,
+      budget: 'all delivered',
+      pass: latency.incompleteCalls === 0 && Object.keys(latency.refusedCalls).length === 0 && latency.boardGaps === 0,
+    });
+  }
+  const issue = results.issue as IssueResult | undefined;
+  if (issue && !('error' in issue)) {
+    out.push({ part: 'issue', metric: `tickets/s, durable (${issue.concurrency} in flight)`, measured: `${issue.ticketsPerSecond}/s`, budget: '≥ 3,000/s', pass: issue.ticketsPerSecond >= 3000 });
+    out.push({ part: 'issue', metric: 'issue ack p50 / p99', measured: `${issue.ackLatency.p50} / ${issue.ackLatency.p99} ms`, budget: '—', pass: null });
+  }
+  const memory = results.memory as MemoryResult | undefined;
+  if (memory && !('error' in memory)) {
+    out.push({ part: 'memory', metric: `heap per board (${memory.options.boards} boards)`, measured: `${memory.heapPerBoardKB} KB`, budget: '≤ 15 KB', pass: memory.heapPerBoardKB <= 15 });
+    out.push({ part: 'memory', metric: 'heap per board, marginal / off-heap / RSS', measured: `${memory.heapPerBoardMarginalKB} / ${memory.externalPerBoardKB} / ${memory.rssPerBoardKB} KB`, budget: '—', pass: null });
+  }
+  const restart = results.restart as RestartResult | undefined;
+  if (restart && !('error' in restart)) {
+    out.push({ part: 'restart', metric: `kill -9 → all ${restart.boards} boards resynced`, measured: `${restart.killToAllResyncedMs} ms`, budget: '≤ 3,000 ms', pass: restart.killToAllResyncedMs <= 3000 });
+    out.push({ part: 'restart', metric: 'kill → new server ready; resync p50', measured: `${restart.killToServerReadyMs} ms; ${restart.resync.p50} ms`, budget: '—', pass: null });
+    out.push({
+      part: 'restart',
+      metric: 'acked lost / numbers reused / boards off hall seq',
+      measured: `${restart.acknowledgedLost} / ${restart.numbersReused} / ${restart.boardsNotOnHallSeq}`,
+      budget: '0 / 0 / 0',
+      pass: restart.acknowledgedLost === 0 && restart.numbersReused === 0 && restart.boardsNotOnHallSeq === 0 && restart.seqHoles === 0 && restart.seqSeenBeforeKillMissing === 0,
+    });
+  }
+  for (const part of PARTS) {
+    const r = results[part] as { error?: string } | undefined;
+    if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
+  }
+  return out;
+}
+
+function table(list: Row[]): string {
+  const head = ['part', 'metric', 'measured', 'budget', 'verdict'];
+  const body = list.map((r) => [r.part, r.metric, r.measured, r.budget, r.pass === null ? '' : r.pass ? 'PASS' : 'FAIL']);
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join(' | ');
+  return [line(head), width.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const log = (message: string) => process.stdout.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'hallq-bench-'));
+  const resultsDir = join(REPO_ROOT, 'tests/bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+
+  const cleanup = () => {
+    killAllServers();
+    rmSync(tmpRoot, { recursive: true, force: true });
+  };
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      process.exit(130);
+    });
+  }
+  // Bounded in time whatever happens.
+  const watchdog = setTimeout(() => {
+    log('watchdog: the bench ran over 6 minutes; giving up');
+    process.exit(3);
+  }, 6 * 60_000);
+  watchdog.unref();
+
+  const tree = args.tree === 'dist' ? ensureBuilt(log) : 'src';
+  let profileDir: string | undefined;
+  if (args.profile) {
+    profileDir = join(resultsDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+    mkdirSync(profileDir, { recursive: true });
+  }
+  let dirs = 0;
+  const ctx: BenchContext = {
+    tree,
+    newDataDir: (name) => {
+      const dir = join(tmpRoot, `${String(++dirs).padStart(2, '0')}-${name}`);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    },
+    quick: args.quick,
+    log,
+    ...(profileDir ? { profileDir } : {}),
+  };
+
+  const cpuList = cpus();
+  const machine = {
+    nproc: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? 'unknown',
+    memoryGB: round(totalmem() / 1024 ** 3, 1),
+    freeMemoryGB: round(freemem() / 1024 ** 3, 1),
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+    dataDirFsync: fsyncProbe(tmpRoot),
+  };
+  log(`machine: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; fsync p50 ${machine.dataDirFsync.p50Ms} ms; server code: ${tree}`);
+
+  const results: Partial<Record<Part, unknown>> = {};
+  const runners: Record<Part, () => Promise<unknown>> = {
+    latency: () => runLatency(ctx),
+    issue: () => runIssue(ctx),
+    memory: () => runMemory(ctx),
+    restart: () => runRestart(ctx),
+  };
+  for (const part of args.only) {
+    const t = performance.now();
+    log(`── ${part} ──`);
+    try {
+      results[part] = await runners[part]();
+    } catch (error) {
+      results[part] = { error: String((error as Error)?.stack ?? error) };
+      log(`${part} failed: ${String((error as Error)?.message ?? error)}`);
+    }
+    killAllServers();
+    log(`${part} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+
+  let profiles: ProfileSummary[] = [];
+  if (profileDir) {
+    profiles = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => summarizeProfile(join(profileDir, f), 30));
+    for (const p of profiles) process.stdout.write(`\n${formatProfile(p)}\n`);
+  }
+
+  const list = rows(results);
+  const report = {
+    date: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    serverCode: tree,
+    store: 'SQLite, WAL, synchronous=FULL',
+    machine,
+    durationSeconds: round((performance.now() - started) / 1000, 1),
+    budgets: list,
+    results,
+    ...(profiles.length ? { profiles } : {}),
+  };
+  const out = join(resultsDir, 'latest.json');
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${table(list)}\n\nDetails: ${out} (${report.durationSeconds} s)\n`);
+  const failed = list.some((r) => r.pass === false);
+  process.exit(args.strict && failed ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,156 @@
+/**
+ * The server under test, in its own process: `node [--expose-gc] --import tsx tests/bench/serverChild.ts`.
+ *
+ * Started by tests/bench/run.ts over IPC (fork). Configuration comes from the
+ * usual HALLQ_* environment (loadConfig), plus:
+ *   BENCH_SERVER_TREE  'dist' (default; the compiled dist/server) or 'src' (server/*.ts through tsx)
+ *   BENCH_HALLS        number of halls bench-001 … to create if missing (default 100)
+ *   BENCH_WINDOWS      windows per bench hall (default 10)
+ *
+ * It calls startServer() exactly as server/main.ts does, creates the bench
+ * halls through the running server's own store (before telling the parent it
+ * is ready, so no client sees a half-made set), and then answers the parent:
+ *   { type: 'heap', id }  -> heap figures after forced GC (needs --expose-gc)
+ *   { type: 'stats', id } -> CPU time, event-loop utilisation, group-commit counters
+ *   { type: 'profile-start' | 'profile-stop', id, file } -> V8 CPU profile of exactly the
+ *                            measured window (inspector Profiler), written to `file`
+ *   { type: 'stop' }      -> graceful close, then exit 0
+ * No route or hook is added to the server itself.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as tick } from 'node:timers/promises';
+import type * as ServerModule from '../../server/server.js';
+import type * as ConfigModule from '../../server/config.js';
+import type * as DemoModule from '../../server/demo/demoHall.js';
+import type * as LifecycleModule from '../../server/domain/lifecycle.js';
+import type * as SqliteModule from '../../server/store/sqlite/sqliteStore.js';
+import type { HallConfig, WindowConfig } from '../../server/domain/model.js';
+import { benchHallId } from './lib/halls.js';
+
+type Request =
+  | { type: 'heap' | 'stats'; id: number }
+  | { type: 'profile-start'; id: number }
+  | { type: 'profile-stop'; id: number; file: string }
+  | { type: 'stop' };
+
+const tree = process.env.BENCH_SERVER_TREE === 'src' ? 'src' : 'dist';
+const base = tree === 'dist' ? '../../dist/server/' : '../../server/';
+const ext = tree === 'dist' ? '.js' : '.ts';
+
+const load = <T>(path: string): Promise<T> => import(new URL(`${base}${path}${ext}`, import.meta.url).href) as Promise<T>;
+
+/** The demo hall's services and policy, with `windows` windows that each serve every service ("一窗式"). */
+function benchHallConfig(demo: typeof DemoModule, index: number, windows: number): HallConfig {
+  const config = demo.demoHallConfig();
+  const template = config.windows;
+  const all = config.services.map((service) => ({ serviceId: service.id, tier: 1 }));
+  const built: WindowConfig[] = [];
+  for (let w = 0; w < windows; w++) {
+    const like = template[w % template.length]!;
+    built.push({ ...like, id: String(w + 1), number: w + 1, name: `${like.name}${w >= template.length ? '（二）' : ''}`, services: all.map((s) => ({ ...s })) });
+  }
+  return { ...config, id: benchHallId(index), name: `压测大厅 ${String(index + 1).padStart(3, '0')}`, windows: built };
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const [serverMod, configMod, demoMod, lifecycleMod, sqliteMod] = await Promise.all([
+    load<typeof ServerModule>('server'),
+    load<typeof ConfigModule>('config'),
+    load<typeof DemoModule>('demo/demoHall'),
+    load<typeof LifecycleModule>('domain/lifecycle'),
+    load<typeof SqliteModule>('store/sqlite/sqliteStore'),
+  ]);
+  const config = configMod.loadConfig([], process.env);
+  const server = await serverMod.startServer(config, { announce: () => undefined });
+  const hallCount = Number(process.env.BENCH_HALLS ?? 100);
+  const windowCount = Number(process.env.BENCH_WINDOWS ?? 10);
+  const halls: string[] = [];
+  let created = 0;
+  for (let i = 0; i < hallCount; i++) {
+    const id = benchHallId(i);
+    halls.push(id);
+    if (await server.store.halls.loadHall(id)) continue;
+    await server.store.halls.createHall(lifecycleMod.newHallState(benchHallConfig(demoMod, i, windowCount), Date.now()));
+    created++;
+  }
+  let elu = performance.eventLoopUtilization();
+  send({ type: 'ready', url: server.url, port: server.port, halls, created, tree, bootMs: performance.now() - t0, uptimeMs: process.uptime() * 1000 });
+
+  let profiler: Session | undefined;
+  let cpuMark = process.cpuUsage();
+  let wallMark = performance.now();
+
+  process.on('message', (raw: Request) => {
+    void (async () => {
+      if (raw.type === 'stop') {
+        await server.close();
+        process.exit(0);
+      }
+      if (raw.type === 'profile-start') {
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+        await profiler.post('Profiler.start');
+        return send({ type: 'profile', id: raw.id });
+      }
+      if (raw.type === 'profile-stop') {
+        if (!profiler) return send({ type: 'profile', id: raw.id, error: 'no profile running' });
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        profiler = undefined;
+        writeFileSync(raw.file, JSON.stringify(profile));
+        return send({ type: 'profile', id: raw.id, file: raw.file });
+      }
+      if (raw.type === 'heap') {
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (!gc) return send({ type: 'heap', id: raw.id, error: 'start the child with --expose-gc' });
+        // Several rounds: the first GC can queue finalizers/weak callbacks whose garbage the next one frees.
+        for (let i = 0; i < 4; i++) {
+          gc();
+          await tick();
+        }
+        const m = process.memoryUsage();
+        return send({ type: 'heap', id: raw.id, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss });
+      }
+      if (raw.type === 'stats') {
+        // Since the previous stats request (or start-up): CPU seconds and event-loop utilisation.
+        const cpu = process.cpuUsage(cpuMark);
+        const wall = performance.now() - wallMark;
+        const loop = performance.eventLoopUtilization(elu);
+        cpuMark = process.cpuUsage();
+        wallMark = performance.now();
+        elu = performance.eventLoopUtilization();
+        const diag = sqliteMod.sqliteDiagnostics(server.store);
+        return send({
+          type: 'stats',
+          id: raw.id,
+          wallMs: wall,
+          cpuUserMs: cpu.user / 1000,
+          cpuSystemMs: cpu.system / 1000,
+          eventLoopUtilization: loop.utilization,
+          commits: diag.commits,
+          updates: diag.updates,
+          synchronous: diag.synchronous,
+          journalMode: diag.journalMode,
+          heapUsed: process.memoryUsage().heapUsed,
+        });
+      }
+    })().catch((error: unknown) => send({ type: 'error', message: String((error as Error)?.stack ?? error) }));
+  });
+  // If the bench process goes away, so does the server.
+  process.on('disconnect', () => process.exit(0));
+}
+
+function send(message: Record<string, unknown>): void {
+  process.send?.(message);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench server child failed: ${String((error as Error)?.stack ?? error)}\n`);
+  send({ type: 'error', message: String((error as Error)?.message ?? error) });
+  process.exit(1);
+});

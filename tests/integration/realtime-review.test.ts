@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
+
+/** Behaviours added after review: the server's clock tick, socket languages, unknown events, kiosks' view. */
+describe('realtime details', () => {
+  let t: TestServer;
+  // The server's clock is ours to move, so midnight comes when the test says.
+  let now = Date.parse('2026-03-02T23:59:00+08:00');
+
+  beforeAll(async () => {
+    t = await startTestServer({}, { clock: () => now, tickIntervalMs: 50 });
+  });
+  afterAll(async () => t?.close());
+
+  it('rolls an idle hall over at local midnight by itself, and tells the boards', async () => {
+    const token = await t.login('zhuren');
+    const issued = await t.api('POST', `/api/halls/${DEMO}/tickets`, { token, body: { serviceId: 'zonghe-zixun' } });
+    expect(issued.body.number).toBe('A001');
+    const board = await t.connect({ hallId: DEMO });
+    now = Date.parse('2026-03-03T00:00:30+08:00');
+    const started = await board.waitForEvent('hall:day-started');
+    expect(started).toMatchObject({ day: '2026-03-03', previousDay: '2026-03-02' });
+    expect((await t.api('GET', `/api/tickets/${issued.body.id}`)).body.status).toBe('expired');
+    const view = (await t.api('GET', `/api/halls/${DEMO}/board`)).body;
+    expect(view.day).toBe('2026-03-03');
+    expect(view.services.find((s: any) => s.id === 'zonghe-zixun').waiting).toBe(0);
+    const next = await t.api('POST', `/api/halls/${DEMO}/tickets`, { token, body: { serviceId: 'zonghe-zixun' } });
+    expect(next.body.number).toBe('A001');
+  });
+
+  it('answers socket errors in the language asked for at the handshake', async () => {
+    const english = await t.connect({ hallId: DEMO, auth: { lang: 'en' } });
+    const answer = await english.send('window:call-next', { windowId: '1' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in first.' } });
+    const chinese = await t.connect({ hallId: DEMO });
+    expect(await chinese.send('window:call-next', { windowId: '1' })).toMatchObject({ error: { message: '请先登录。' } });
+  });
+
+  it('answers an unknown socket event instead of leaving the client waiting', async () => {
+    const board = await t.connect({ hallId: DEMO });
+    expect(await board.send('ticket:teleport', { to: 'front' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('gives a kiosk the public view: no ticket ids of other citizens', async () => {
+    const admin = await t.login('admin');
+    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: admin, body: { kind: 'kiosk', name: '大厅入口取号机' } });
+    expect(paired.status).toBe(201);
+    const kiosk = await t.connect({ hallId: DEMO, token: paired.body.token });
+    expect(kiosk.snapshot.audience).toBe('public');
+    const staff = await t.login('zhuren');
+    const other = await t.api('POST', `/api/halls/${DEMO}/tickets`, { token: staff, body: { serviceId: 'minzheng-dibao' } });
+    const seen = await kiosk.waitForEvent('ticket:issued', { where: (event: any) => event.ticket.number === other.body.number });
+    expect(JSON.stringify(seen)).not.toContain(other.body.id);
+    // Its own ticket's id it gets in the answer, to print the e-ticket QR code.
+    const own = await kiosk.send('ticket:issue', { serviceId: 'minzheng-dibao' });
+    expect(own).toMatchObject({ ok: true, data: { id: expect.any(String), channel: 'kiosk' } });
+  });
+});
