@@ -10,7 +10,7 @@ import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, type WindowAction, schemas, validationDetails } from '../protocol/schemas.js';
-import type { Store } from '../store/port.js';
+import type { Store, UserRecord } from '../store/port.js';
 import { principalOf, route, sendAck, sendError } from './support.js';
 
 export interface ApiDeps {
@@ -23,6 +23,19 @@ export interface ApiDeps {
 }
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
+
+/** The account as its owner and the apps see it: never the password hash. */
+function publicUser(user: UserRecord) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    hallIds: user.hallIds,
+    staffNo: user.staffNo ?? null,
+    post: user.post ?? null,
+  };
+}
 
 export function apiRouter(deps: ApiDeps): Router {
   const { store, service, authenticator, tokens, limits } = deps;
@@ -56,7 +69,7 @@ export function apiRouter(deps: ApiDeps): Router {
       res.json({
         token,
         expiresAt,
-        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, hallIds: user.hallIds, staffNo: user.staffNo ?? null, post: user.post ?? null },
+        user: publicUser(user),
       });
     }),
   );
@@ -71,7 +84,9 @@ export function apiRouter(deps: ApiDeps): Router {
         res.json({ kind: 'device', device });
         return;
       }
-      res.json({ kind: 'staff', user: principal.user, hallIds: principal.hallIds });
+      const user = await store.accounts.getUser(principal.user.id);
+      if (!user) return sendError(req, res, 'UNAUTHENTICATED');
+      res.json({ kind: 'staff', user: publicUser(user) });
     }),
   );
 
@@ -225,7 +240,8 @@ export function apiRouter(deps: ApiDeps): Router {
       const device = await store.accounts.getDevice(String(req.params.deviceId));
       if (!device || device.hallId !== hallId) return sendError(req, res, 'NOT_FOUND');
       await store.accounts.revokeDevice(device.id, deps.now());
-      res.json({ id: device.id, revokedAt: deps.now() });
+      // Revoking twice keeps the first time; answer with what is stored.
+      res.json({ id: device.id, revokedAt: (await store.accounts.getDevice(device.id))?.revokedAt ?? deps.now() });
     }),
   );
 

@@ -86,7 +86,11 @@ describe('basics', () => {
   it('GET /api/auth/me for staff, device and public', async () => {
     const me = await t.api('GET', '/api/auth/me', { token: tok.clerk1 });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ kind: 'staff', user: { role: 'clerk', name: '王芳', staffNo: 'QS001' }, hallIds: [DEMO] });
+    // The same account shape as the login answer, read from the store (not the token's claims).
+    const login = await t.api('POST', '/api/auth/login', { body: { username: 'clerk1', password: 'demo1234' }, ip: '10.9.8.7' });
+    expect(me.body).toEqual({ kind: 'staff', user: login.body.user });
+    expect(me.body.user).toMatchObject({ username: 'clerk1', role: 'clerk', displayName: '王芳', staffNo: 'QS001', hallIds: [DEMO] });
+    expect(JSON.stringify(me.body)).not.toContain('scrypt');
     secrets.userIds.add(me.body.user.id);
     for (const user of ['clerk2', 'clerk3', 'zhuren', 'admin'] as const) {
       secrets.userIds.add((await t.api('GET', '/api/auth/me', { token: tok[user] })).body.user.id);

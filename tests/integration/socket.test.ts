@@ -116,7 +116,7 @@ describe('broadcast', () => {
     const closed = await board.waitForEvent('window:closed', { where: (e) => e.windowId === '5' });
     board.close();
     expect(closed.clerk).toEqual(opened.clerk);
-    expect(opened.clerk).toEqual({ name: me.name, staffNo: 'QS005', post: '国土村建专干' });
+    expect(opened.clerk).toEqual({ name: me.displayName, staffNo: 'QS005', post: '国土村建专干' });
     expect(JSON.stringify(opened)).not.toContain(me.id);
     expect(JSON.stringify(board.events)).not.toContain(me.id);
   });
