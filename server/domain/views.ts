@@ -1,4 +1,4 @@
-import type { Clerk, HallState, PauseReason, Ticket, WindowStatus } from './model.js';
+import type { Clerk, HallConfig, HallState, PauseReason, Ticket, WindowStatus } from './model.js';
 import { issuingRefusal } from './handlers/tickets.js';
 import { estimatedWaitMinutes, peopleAhead, serviceQueue, waitingCounts, windowConfig } from './queue.js';
 
@@ -38,14 +38,7 @@ export interface BoardWindow {
 }
 
 export interface BoardView {
-  hall: {
-    id: string;
-    name: string;
-    nameAlt?: string;
-    timeZone: string;
-    secondLanguage: string;
-    complaintPhone?: string;
-  };
+  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone'>;
   day: string;
   seq: number;
   services: BoardService[];

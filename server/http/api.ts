@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
 import { bearerToken } from '../auth/authenticator.js';
 import { verifyPassword } from '../auth/passwords.js';
@@ -9,9 +9,9 @@ import { type HallCommandName, issueCommand, parseHallCommand, parseWindowComman
 import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
 import { publicEvent } from '../protocol/redact.js';
-import { WINDOW_ACTIONS, type WindowAction, schemas, validationDetails } from '../protocol/schemas.js';
+import { WINDOW_ACTIONS, type WindowAction, schemas } from '../protocol/schemas.js';
 import type { Store, UserRecord } from '../store/port.js';
-import { principalOf, route, sendAck, sendError } from './support.js';
+import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 
 export interface ApiDeps {
   store: Store;
@@ -23,6 +23,14 @@ export interface ApiDeps {
 }
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
+
+/** Device pairing and revocation are for supervisors and admins of the hall; answers the refusal itself. */
+function requireManager(req: Request, res: Response, hallId: string): boolean {
+  const principal = principalOf(req);
+  if (isManager(principal) && mayActInHall(principal, hallId)) return true;
+  sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+  return false;
+}
 
 /** The account as its owner and the apps see it: never the password hash. */
 function publicUser(user: UserRecord) {
@@ -60,7 +68,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const rate = await limits.forLogin(req.ip ?? 'unknown');
       if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       const parsed = schemas.login.safeParse(req.body);
-      if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      if (!parsed.success) return sendValidationError(req, res, parsed.error);
       const user = await store.accounts.findUserByUsername(parsed.data.username);
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
       const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
@@ -124,7 +132,7 @@ export function apiRouter(deps: ApiDeps): Router {
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
       const since = schemas.sync.safeParse({ sinceSeq: Number(req.query.since ?? 0) });
-      if (!since.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(since.error) });
+      if (!since.success) return sendValidationError(req, res, since.error);
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
       const principal = principalOf(req);
       const staff = principal.kind === 'staff' && mayActInHall(principal, hallId);
@@ -137,7 +145,7 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/tickets',
     route(async (req, res) => {
       const parsed = schemas.issueTicket.safeParse(req.body);
-      if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      if (!parsed.success) return sendValidationError(req, res, parsed.error);
       const principal = principalOf(req);
       const ack = await service.run(principal, String(req.params.hallId), issueCommand(parsed.data, principal));
       sendAck(req, res, ack, 201);
@@ -154,15 +162,15 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  const hallCommandRoute = (name: HallCommandName, bodyOf: (req: import('express').Request) => unknown, status = 200) =>
+  const hallCommandRoute = (name: HallCommandName, bodyOf: (req: Request) => unknown, status = 200) =>
     route(async (req, res) => {
       const parsed = parseHallCommand(name, bodyOf(req));
-      if (!parsed.ok) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      if (!parsed.ok) return sendValidationError(req, res, parsed.error);
       const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
       sendAck(req, res, ack, status);
     });
   // Only an object body takes the id from the path; anything else (e.g. an array) is validated as sent and refused.
-  const withParam = (param: string, key: string) => (req: import('express').Request) => {
+  const withParam = (param: string, key: string) => (req: Request) => {
     const body: unknown = req.body ?? {};
     return typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, [key]: req.params[param] } : body;
   };
@@ -182,7 +190,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const windowId = schemas.id.safeParse(req.params.windowId);
       if (!windowId.success) return sendError(req, res, 'WINDOW_NOT_FOUND');
       const parsed = parseWindowCommand(action as WindowAction, windowId.data, req.body ?? {});
-      if (!parsed.ok) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      if (!parsed.ok) return sendValidationError(req, res, parsed.error);
       const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
       sendAck(req, res, ack, 200);
     }),
@@ -194,11 +202,9 @@ export function apiRouter(deps: ApiDeps): Router {
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
       const principal = principalOf(req);
-      if (!isManager(principal) || !mayActInHall(principal, hallId)) {
-        return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      }
+      if (!requireManager(req, res, hallId)) return;
       const parsed = schemas.createDevice.safeParse(req.body);
-      if (!parsed.success) return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(parsed.error) });
+      if (!parsed.success) return sendValidationError(req, res, parsed.error);
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
       const token = newDeviceToken();
       const device = {
@@ -220,10 +226,7 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/devices',
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
-      const principal = principalOf(req);
-      if (!isManager(principal) || !mayActInHall(principal, hallId)) {
-        return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      }
+      if (!requireManager(req, res, hallId)) return;
       const devices = await store.accounts.listDevices(hallId);
       res.json(devices.map(({ tokenHash: _hash, ...device }) => device));
     }),
@@ -233,10 +236,7 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/devices/:deviceId/revoke',
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
-      const principal = principalOf(req);
-      if (!isManager(principal) || !mayActInHall(principal, hallId)) {
-        return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      }
+      if (!requireManager(req, res, hallId)) return;
       const device = await store.accounts.getDevice(String(req.params.deviceId));
       if (!device || device.hallId !== hallId) return sendError(req, res, 'NOT_FOUND');
       await store.accounts.revokeDevice(device.id, deps.now());

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ZodError } from 'zod';
 import type { Principal } from '../auth/principal.js';
+import { validationDetails } from '../protocol/schemas.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
 import { httpStatusOf } from '../protocol/errors.js';
 import { type Lang, messageFor } from '../protocol/messages.js';
@@ -25,6 +27,10 @@ export function sendError(req: Request, res: Response, error: ErrorBody | ErrorC
   const retryAfter = body.details?.retryAfterSeconds;
   if (body.code === 'RATE_LIMITED' && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
   res.status(httpStatusOf(body.code)).json({ error: localized });
+}
+
+export function sendValidationError(req: Request, res: Response, error: ZodError): void {
+  sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: validationDetails(error) });
 }
 
 export function sendAck(req: Request, res: Response, ack: Ack<unknown>, successStatus = 200): void {

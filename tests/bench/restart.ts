@@ -3,8 +3,10 @@
  *
  * 1,000 public boards (10 per hall) and one staff socket per hall, all with
  * Socket.IO reconnection on. While calls and ticket issues are streaming in
- * (100/s each), the server child gets SIGKILL and a new one is started at
- * once on the same port and data directory; after it is up, a few more
+ * (calls at 100/s; issues in a closed loop on every staff socket, so that
+ * about 100 commands are in flight), the server child gets SIGKILL and the
+ * production entry point (`node dist/server/main.js`) is started at once on
+ * the same port and data directory; after it is up, a few more
  * tickets are issued and called. Measured from the kill: until every board
  * has resynced (its first `hall:snapshot` after the kill; the server sends
  * one on every connect — boards also `hall:sync` on any seq gap). Checked:
@@ -26,7 +28,8 @@ export interface RestartOptions {
   reconnect: ReconnectOptions;
   loadSeconds: number;
   callsPerSecond: number;
-  issuesPerSecond: number;
+  /** Closed-loop `ticket:issue` commands kept in flight per staff socket until the kill. */
+  issuesInFlightPerHall: number;
   postRestartHalls: number;
 }
 
@@ -37,8 +40,8 @@ export interface RestartResult {
   killToExitMs: number;
   /** kill → new server child listening with its halls loaded (ms). */
   killToServerReadyMs: number;
-  /** The new child's own start-up: node + loader + imports + startServer (ms, child clock). */
-  childStartupMs: number;
+  /** The restarted process (`node dist/server/main.js`): spawn → "HallQ is serving" (ms). */
+  restartedProcessStartupMs: number;
   /** kill → every board resynced (ms): the budgeted figure. */
   killToAllResyncedMs: number;
   /** kill → resync, per board. */
@@ -52,6 +55,8 @@ export interface RestartResult {
   ackedAfterRestart: { issues: number; calls: number };
   /** Sent before the kill but never acknowledged (in doubt: may or may not have committed). */
   inDoubt: number;
+  /** Refusals by error code (a healthy run has none). */
+  refused: Record<string, number>;
   acknowledgedLost: number;
   numbersReused: number;
   seqHoles: number;
@@ -82,7 +87,7 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
     reconnect: { reconnectionDelay: 250, reconnectionDelayMax: 1000 },
     loadSeconds: 2,
     callsPerSecond: 100,
-    issuesPerSecond: 100,
+    issuesInFlightPerHall: 1,
     postRestartHalls: 20,
     ...overrides,
   };
@@ -109,6 +114,11 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
 
     // Load until the kill: calls and issues, acknowledged ones recorded.
     const acked: Acked[] = [];
+    const refused: Record<string, number> = {};
+    const note = (ack: Ack<unknown>) => {
+      if (!ack.ok) refused[ack.error?.code ?? 'REFUSED'] = (refused[ack.error?.code ?? 'REFUSED'] ?? 0) + 1;
+      else if (!(ack.data as { ticket?: unknown } | undefined)?.ticket) refused.UNEXPECTED_ACK = (refused.UNEXPECTED_ACK ?? 0) + 1;
+    };
     let sent = 0;
     let answered = 0;
     let sentBeforeKill = 0;
@@ -121,6 +131,7 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
         .command<{ ticket: { id: string; number: string } }>('ticket:issue', { serviceId }, 5000)
         .then((ack) => {
           if (!after) answeredBeforeKill++;
+          note(ack);
           if (ack.ok && ack.data) acked.push({ hallId, kind: 'issue', ticketId: ack.data.ticket.id, number: ack.data.ticket.number, after });
         })
         .catch(() => undefined)
@@ -134,20 +145,40 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
         .command<{ ticket: { id: string; number: string } }>('window:call-next', { windowId }, 5000)
         .then((ack: Ack<{ ticket: { id: string; number: string } }>) => {
           if (!after) answeredBeforeKill++;
+          note(ack);
           if (ack.ok && ack.data) acked.push({ hallId, kind: 'call', ticketId: ack.data.ticket.id, number: ack.data.ticket.number, windowId, after });
         })
         .catch(() => undefined)
         .finally(() => answered++);
     };
+    // Calls on a timer, and a closed loop of issues on every staff socket, so that commands are in flight at the kill.
+    let killed = false;
+    const issueLoops = [...staff.keys()].flatMap((hallId, h) => Array.from({ length: options.issuesInFlightPerHall }, async () => {
+      let i = 0;
+      while (!killed) {
+        sent++;
+        sentBeforeKill++;
+        const serviceId = SERVICE_IDS[(h + i++) % SERVICE_IDS.length]!;
+        try {
+          const ack = await staff.get(hallId)!.command<{ ticket: { id: string; number: string } }>('ticket:issue', { serviceId }, 5000);
+          answeredBeforeKill++;
+          note(ack);
+          if (ack.ok && ack.data) acked.push({ hallId, kind: 'issue', ticketId: ack.data.ticket.id, number: ack.data.ticket.number, after: false });
+        } catch {
+          // no answer: in doubt
+        } finally {
+          answered++;
+        }
+      }
+    }));
     const start = performance.now();
     let k = 0;
     await new Promise<void>((resolve) => {
-      const interval = 1000 / Math.max(options.callsPerSecond, options.issuesPerSecond);
+      const interval = 1000 / options.callsPerSecond;
       const pump = () => {
         if (performance.now() - start >= options.loadSeconds * 1000) return resolve();
         const hallId = halls[k % halls.length]!;
         call(hallId, benchWindowId(Math.floor(k / halls.length) % 10), false);
-        issue(hallId, SERVICE_IDS[k % SERVICE_IDS.length]!, false);
         k++;
         setTimeout(pump, interval);
       };
@@ -159,9 +190,11 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
     for (const board of boards) seenBeforeKill.set(board.hallId, Math.max(seenBeforeKill.get(board.hallId) ?? 0, board.lastSeq));
     const inFlightAtKill = sent - answered;
     killAt = performance.now();
+    killed = true;
     await server.kill();
     const exitAt = performance.now();
-    server = await ServerProcess.start({ dataDir, port, tree: ctx.tree, halls: options.halls, windows: 10, label: 'restart#2' });
+    // The restart is the production entry point (dist/server/main.js), as an init system would run it.
+    server = await ServerProcess.startMain({ dataDir, port, tree: ctx.tree, halls: options.halls, windows: 10, label: 'restart#2' });
     const readyAt = performance.now();
     const ackedBefore = acked.filter((a) => !a.after);
     const ackedBeforeCount = { issues: ackedBefore.filter((a) => a.kind === 'issue').length, calls: ackedBefore.filter((a) => a.kind === 'call').length };
@@ -182,6 +215,7 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
     while (resyncAt.size < boards.length && performance.now() < deadline) await sleep(10);
     const allResyncedAt = resyncAt.size === boards.length ? Math.max(...resyncAt.values()) : Number.NaN;
     await withTimeout(posted, 10_000, 'post-restart commands');
+    await Promise.all(issueLoops);
     const settleDeadline = performance.now() + 10_000;
     while (answered < sent && performance.now() < settleDeadline) await sleep(20);
 
@@ -238,7 +272,7 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
       boards: boards.length,
       killToExitMs: round(exitAt - killAt, 1),
       killToServerReadyMs: round(readyAt - killAt, 1),
-      childStartupMs: round(server.ready.uptimeMs, 1),
+      restartedProcessStartupMs: round(server.ready.uptimeMs, 1),
       killToAllResyncedMs: round(allResyncedAt - killAt, 1),
       resync: roundSummary(summarize(resyncTimes), 1),
       readyToAllResyncedMs: round(allResyncedAt - readyAt, 1),
@@ -247,6 +281,7 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
       ackedBeforeKill: ackedBeforeCount,
       ackedAfterRestart: { issues: ackedAfter.filter((a) => a.kind === 'issue').length, calls: ackedAfter.filter((a) => a.kind === 'call').length },
       inDoubt: sentBeforeKill - answeredBeforeKill,
+      refused,
       acknowledgedLost,
       numbersReused,
       seqHoles,

@@ -3,7 +3,7 @@ import type { Command } from '../../server/domain/commands.js';
 import { execute } from '../../server/domain/engine.js';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
 import type { HallState } from '../../server/domain/model.js';
-import { clerk1, clerk2, harness, kiosk, publicActor, supervisor } from '../helpers/engineHarness.js';
+import { clerk1, clerk2, harness, kiosk, supervisor } from '../helpers/engineHarness.js';
 
 const issueA = (requestId?: string): Command => ({
   type: 'ticket.issue',

@@ -82,7 +82,7 @@ export class SqliteHallStore implements HallStore {
     touched: Set<string>,
   ) => Map<string, HallState>;
 
-  constructor(private readonly db: Sqlite.Database) {
+  constructor(db: Sqlite.Database) {
     this.selectHall = db.prepare('SELECT state_json, seq FROM halls WHERE id = ?');
     this.selectSummaries = db.prepare(
       `SELECT id, name,

@@ -1,7 +1,7 @@
 /**
  * Starting, querying, stopping and SIGKILL-ing the server child (tests/bench/serverChild.ts).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ export interface ServerOptions {
   cpuProfDir?: string;
   label: string;
   env?: Record<string, string>;
+  /** SQLite synchronous mode; FULL unless investigating. */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 export interface ReadyInfo {
@@ -60,6 +62,26 @@ export interface StatsInfo {
 
 const live = new Set<ChildProcess>();
 
+function serverEnv(options: ServerOptions, logLevel: string): Record<string, string> {
+  return {
+    ...inheritedEnv(),
+    NODE_ENV: 'production',
+    HALLQ_DATA_DIR: options.dataDir,
+    HALLQ_PORT: String(options.port ?? 0),
+    HALLQ_HOST: '127.0.0.1',
+    HALLQ_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    HALLQ_DEMO: '0',
+    HALLQ_LOG_LEVEL: logLevel,
+    HALLQ_SQLITE_SYNCHRONOUS: options.synchronous ?? 'FULL',
+    HALLQ_STAFF_RATE: '100000000',
+    HALLQ_KIOSK_RATE: '100000000',
+    BENCH_SERVER_TREE: options.tree,
+    BENCH_HALLS: String(options.halls),
+    BENCH_WINDOWS: String(options.windows),
+    ...options.env,
+  };
+}
+
 /** The bench's environment without any HALLQ_* / PORT setting that could change the server under test. */
 function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -95,6 +117,9 @@ export class ServerProcess {
   private constructor(
     readonly options: ServerOptions,
     readonly child: ChildProcess,
+    /** Whether a log line is worth showing on the bench's stderr; `onLine` sees every line. */
+    private readonly shouldRelay: (line: string) => boolean = () => true,
+    private readonly onLine: (line: string) => void = () => undefined,
   ) {
     this.spawnedAt = performance.now();
     live.add(child);
@@ -118,7 +143,8 @@ export class ServerProcess {
           if (!line.trim()) continue;
           this.logTail.push(line);
           if (this.logTail.length > 40) this.logTail.shift();
-          process.stderr.write(`[server ${options.label}] ${line.slice(0, 500)}\n`);
+          this.onLine(line);
+          if (this.shouldRelay(line)) process.stderr.write(`[server ${options.label}] ${line.slice(0, 500)}\n`);
         }
       });
     };
@@ -145,23 +171,7 @@ export class ServerProcess {
       cwd: REPO_ROOT,
       execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        ...inheritedEnv(),
-        NODE_ENV: 'production',
-        HALLQ_DATA_DIR: options.dataDir,
-        HALLQ_PORT: String(options.port ?? 0),
-        HALLQ_HOST: '127.0.0.1',
-        HALLQ_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        HALLQ_DEMO: '0',
-        HALLQ_LOG_LEVEL: 'warn',
-        HALLQ_SQLITE_SYNCHRONOUS: 'FULL',
-        HALLQ_STAFF_RATE: '100000000',
-        HALLQ_KIOSK_RATE: '100000000',
-        BENCH_SERVER_TREE: options.tree,
-        BENCH_HALLS: String(options.halls),
-        BENCH_WINDOWS: String(options.windows),
-        ...options.env,
-      },
+      env: serverEnv(options, 'warn'),
     });
     const server = new ServerProcess(options, child);
     const ready = new Promise<ReadyInfo>((resolve, reject) => {
@@ -180,6 +190,50 @@ export class ServerProcess {
     });
     server.ready = await withTimeout(ready, 60_000, `server child ${options.label} to start`);
     server.readyAt = performance.now();
+    return server;
+  }
+
+  /**
+   * The production entry point instead of the bench child: `node dist/server/main.js`
+   * (or `node --import tsx server/main.ts` for --server src), same environment. Ready when it
+   * logs "HallQ is serving". No IPC: heap(), stats() and profiles are unavailable. Used to
+   * restart after the kill, where the halls already exist.
+   */
+  static async startMain(options: ServerOptions): Promise<ServerProcess> {
+    const args = options.tree === 'dist' ? ['dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'];
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv(options, 'info') });
+    let onServing: (url: string) => void = () => undefined;
+    const serving = new Promise<string>((resolve) => (onServing = resolve));
+    const parse = (line: string): { level?: number; msg?: string; url?: string } | null => {
+      try {
+        return JSON.parse(line) as { level?: number; msg?: string; url?: string };
+      } catch {
+        return null;
+      }
+    };
+    const server = new ServerProcess(
+      options,
+      child,
+      (line) => (parse(line)?.level ?? 50) >= 40,
+      (line) => {
+        const entry = parse(line);
+        if (entry?.msg === 'HallQ is serving' && entry.url) onServing(entry.url);
+      },
+    );
+    const failed = server.exited.then(({ code, signal }) => {
+      throw new Error(`server ${options.label} exited before it was ready (${signal ?? code}):\n${server.logTail.join('\n')}`);
+    });
+    const url = await withTimeout(Promise.race([serving, failed]), 60_000, `server ${options.label} to start`);
+    server.readyAt = performance.now();
+    server.ready = {
+      url,
+      port: Number(new URL(url).port),
+      halls: [],
+      created: 0,
+      tree: options.tree,
+      bootMs: Number.NaN,
+      uptimeMs: server.readyAt - server.spawnedAt,
+    };
     return server;
   }
 
@@ -229,7 +283,8 @@ export class ServerProcess {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     try {
-      this.child.send({ type: 'stop' });
+      if (this.child.connected) this.child.send({ type: 'stop' });
+      else this.child.kill('SIGTERM');
     } catch {
       // IPC already closed
     }
