@@ -68,6 +68,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const httpServer = createServer();
   // The broadcaster exists only once Socket.IO is attached; the service publishes through this indirection.
   let publish: Broadcaster['publish'] = () => undefined;
+  let disconnectDevice: (deviceId: string) => void = () => undefined;
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, { publish: (hallId, events) => publish(hallId, events) }, limits, log);
   const app = createHttpApp({
     store,
@@ -76,13 +77,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     tokens,
     limits,
     now: clock,
+    onDeviceRevoked: (deviceId) => disconnectDevice(deviceId),
     log,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
   });
   httpServer.on('request', app);
-  const { io, broadcaster } = attachRealtime(httpServer, {
+  const { io, broadcaster, disconnectDevice: cutOff } = attachRealtime(httpServer, {
     service,
     authenticator,
     log,
@@ -93,6 +95,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
   });
   publish = broadcaster.publish;
+  disconnectDevice = cutOff;
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
 
   await new Promise<void>((resolveListen, reject) => {

@@ -170,17 +170,32 @@ export function parseWindowCommand(
   return { ok: true, command: windowCommand(action, windowId, parsed.data as Record<string, unknown>) };
 }
 
+/** What issuing (or an appointment check-in) answers, over REST and sockets alike. */
+export interface IssuedTicketAnswer {
+  id: string;
+  number: string;
+  serviceId: string;
+  ahead: number;
+  estimatedWaitMinutes: number;
+  issuedAt: number;
+  priority: boolean;
+  channel: Channel;
+}
+
+/** What call-next and call answer: the called ticket, whether it was out of order, and what got finished first. */
+export type CalledTicketAnswer = Ticket & { outOfOrder: boolean; finished?: Ticket };
+
 /**
  * The answer a caller gets for a command, the same over REST and sockets:
  * an issued ticket and a called ticket are answered flat, and a public caller
- * (a window screen rating a service) learns nothing beyond what it sent.
+ * or a device (a window screen or kiosk rating a service) learns nothing beyond what it sent.
  */
 export function presentResult(command: Command, data: unknown, principal: Principal): unknown {
   switch (command.type) {
     case 'ticket.issue':
     case 'appointment.check-in': {
       const { ticket, ahead, estimatedWaitMinutes } = data as IssuedTicket;
-      return {
+      const answer: IssuedTicketAnswer = {
         id: ticket.id,
         number: ticket.number,
         serviceId: ticket.serviceId,
@@ -190,14 +205,16 @@ export function presentResult(command: Command, data: unknown, principal: Princi
         priority: ticket.priority,
         channel: ticket.channel,
       };
+      return answer;
     }
     case 'window.call-next':
     case 'window.call': {
       const { ticket, outOfOrder, finished } = data as CallResult;
-      return { ...ticket, outOfOrder, ...(finished ? { finished } : {}) };
+      const answer: CalledTicketAnswer = { ...ticket, outOfOrder, ...(finished ? { finished } : {}) };
+      return answer;
     }
     case 'ticket.rate': {
-      if (principal.kind !== 'public') return data;
+      if (principal.kind === 'staff') return data;
       const ticket = data as Ticket;
       return { number: ticket.number, level: ticket.rating };
     }

@@ -68,8 +68,8 @@ export class HallService {
     }
     if (!outcome) return refusal('HALL_NOT_FOUND', { hallId });
     if (!outcome.ok) {
-      // A public caller (window screen, phone) is not told which ticket ids exist.
-      const details = principal.kind === 'public' ? withoutTicketIds(outcome.error.details) : outcome.error.details;
+      // Only staff are told ticket ids: they are e-ticket links, and kiosks and screens stand in public.
+      const details = principal.kind !== 'staff' ? withoutTicketIds(outcome.error.details) : outcome.error.details;
       return refusal(outcome.error.code, details);
     }
     if (outcome.events.length > 0) this.broadcaster.publish(hallId, outcome.events);

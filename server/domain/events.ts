@@ -59,7 +59,13 @@ export type EventBody =
   | { type: 'window:taken-over'; windowId: string; clerk: Clerk; previousClerk?: Clerk }
   | { type: 'window:paused'; windowId: string; reason: PauseReason; note?: string }
   | { type: 'window:resumed'; windowId: string; pausedSeconds: number }
-  | { type: 'window:closed'; windowId: string; clerk?: Clerk }
+  | {
+      type: 'window:closed';
+      windowId: string;
+      clerk?: Clerk;
+      /** Tickets that had been transferred to this window and now wait in their service's queue. */
+      released: Ticket[];
+    }
   | { type: 'appointment:created'; appointment: Omit<Appointment, 'code'> }
   | { type: 'appointment:checked-in'; appointmentId: string; ticket: Ticket; waiting: WaitingCounts }
   | { type: 'announcement:posted'; announcement: Announcement }

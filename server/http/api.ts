@@ -20,6 +20,8 @@ export interface ApiDeps {
   tokens: StaffTokens;
   limits: RateLimits;
   now: () => number;
+  /** Closes the live connections of a revoked device. */
+  onDeviceRevoked(deviceId: string): void;
 }
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
@@ -240,6 +242,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const device = await store.accounts.getDevice(String(req.params.deviceId));
       if (!device || device.hallId !== hallId) return sendError(req, res, 'NOT_FOUND');
       await store.accounts.revokeDevice(device.id, deps.now());
+      deps.onDeviceRevoked(device.id);
       // Revoking twice keeps the first time; answer with what is stored.
       res.json({ id: device.id, revokedAt: (await store.accounts.getDevice(device.id))?.revokedAt ?? deps.now() });
     }),

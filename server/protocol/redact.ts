@@ -28,6 +28,7 @@ export function publicEvent(event: HallEvent): PublicEvent {
   delete result.caseNumber;
   delete result.note;
   if ('ticket' in event) result.ticket = publicTicket(event.ticket);
+  if (event.type === 'window:closed') result.released = event.released.map(publicTicket);
   if (event.type === 'appointment:created') {
     const { externalRef: _ref, ...appointment } = event.appointment;
     result.appointment = appointment;

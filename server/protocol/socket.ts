@@ -3,12 +3,12 @@
  *
  * Connect with `io(origin, { auth: { hallId, token? }, transports: ['websocket'] })`.
  * Without a token the socket is public (boards, window screens, phones) and
- * receives redacted events; with a staff or device token it receives full
- * events. Right after connecting the server sends `hall:snapshot`. Every
+ * receives redacted events; so do device sockets (kiosks, print agents),
+ * which stand in public places. Staff sockets receive full events. Right after connecting the server sends `hall:snapshot`. Every
  * broadcast carries the hall's `seq`; a client that sees a gap calls
  * `hall:sync` with the last seq it applied.
  */
-import type { IssuedTicket } from '../domain/handlers/tickets.js';
+import type { CalledTicketAnswer, IssuedTicketAnswer } from '../app/commandCatalog.js';
 import type { EventType, HallEvent } from '../domain/events.js';
 import type { BoardView, StaffView } from '../domain/views.js';
 import type { Ack } from './errors.js';
@@ -43,7 +43,7 @@ export type ClientToServerEvents = {
   'hall:sync': (payload: { sinceSeq: number }, ack: AckFn<SyncAnswer>) => void;
   'ticket:issue': (
     payload: { serviceId: string; priority?: boolean; channel?: string; requestId?: string },
-    ack: AckFn<IssuedTicket>,
+    ack: AckFn<IssuedTicketAnswer>,
   ) => void;
   'ticket:cancel': (payload: { ticketId: string; requestId?: string }, ack: AckFn<unknown>) => void;
   'ticket:rate': (payload: { level: number; ticketId?: string; windowId?: string; requestId?: string }, ack: AckFn<unknown>) => void;
@@ -51,11 +51,16 @@ export type ClientToServerEvents = {
     payload: { serviceId: string; slotStart: number; slotEnd: number; externalRef?: string; requestId?: string },
     ack: AckFn<unknown>,
   ) => void;
-  'appointment:check-in': (payload: { code: string; requestId?: string }, ack: AckFn<IssuedTicket>) => void;
+  'appointment:check-in': (payload: { code: string; requestId?: string }, ack: AckFn<IssuedTicketAnswer>) => void;
   'announcement:post': (payload: { text: string; textAlt?: string; expiresAt?: number; requestId?: string }, ack: AckFn<unknown>) => void;
   'announcement:remove': (payload: { announcementId: string; requestId?: string }, ack: AckFn<unknown>) => void;
+  'window:call-next': (payload: { windowId: string; requestId?: string }, ack: AckFn<CalledTicketAnswer>) => void;
+  'window:call': (payload: { windowId: string; ticketId: string; requestId?: string }, ack: AckFn<CalledTicketAnswer>) => void;
 } & {
-  [A in WindowAction as `window:${A}`]: (payload: { windowId: string } & Record<string, unknown>, ack: AckFn<unknown>) => void;
+  [A in Exclude<WindowAction, 'call-next' | 'call'> as `window:${A}`]: (
+    payload: { windowId: string } & Record<string, unknown>,
+    ack: AckFn<unknown>,
+  ) => void;
 };
 
 export function hallRoom(hallId: string, audience: 'public' | 'staff'): string {

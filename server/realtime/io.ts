@@ -49,8 +49,8 @@ export interface RealtimeDeps {
 const CLIENT_KINDS = new Set(['board', 'window-screen', 'kiosk', 'counter', 'supervisor', 'phone', 'agent']);
 
 /** Socket.IO hands `data` to the client's connect_error handler, so the app can show the same message as REST. */
-function handshakeError(code: ErrorCode): Error {
-  return Object.assign(new Error(code), { data: refusal(code).error });
+function handshakeError(code: ErrorCode, lang: Lang): Error {
+  return Object.assign(new Error(code), { data: { ...refusal(code).error, message: messageFor(code, lang) } });
 }
 
 function clientIp(socket: HallSocket, trustProxy: boolean): string {
@@ -64,7 +64,17 @@ function clientIp(socket: HallSocket, trustProxy: boolean): string {
  * public or staff room, send a snapshot, then relay commands to the same
  * HallService the REST API uses.
  */
-export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: Server; broadcaster: Broadcaster } {
+/** setTimeout's limit; a token living longer than ~24 days is re-checked on its next command instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface Realtime {
+  io: Server;
+  broadcaster: Broadcaster;
+  /** Cuts a revoked kiosk or print agent off at once. */
+  disconnectDevice(deviceId: string): void;
+}
+
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: deps.maxPayloadBytes,
     serveClient: false,
@@ -74,35 +84,45 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
 
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+    const lang: Lang = auth.lang === 'en' ? 'en' : 'zh';
     const hall = schemas.id.safeParse(auth.hallId);
-    if (!hall.success) return next(handshakeError('VALIDATION_FAILED'));
+    if (!hall.success) return next(handshakeError('VALIDATION_FAILED', lang));
     // A token that is present but not a string is refused, never downgraded to public (as over REST).
     if (auth.token !== undefined && auth.token !== null && typeof auth.token !== 'string') {
-      return next(handshakeError('UNAUTHENTICATED'));
+      return next(handshakeError('UNAUTHENTICATED', lang));
     }
+    // An empty token is a client bug, refused as over REST ("Bearer " with nothing after it).
+    if (auth.token === '') return next(handshakeError('UNAUTHENTICATED', lang));
     const token = typeof auth.token === 'string' ? auth.token : undefined;
     const authentication = await deps.authenticator.authenticate(token, clientIp(socket, deps.trustProxy));
     if (!authentication.ok) {
-      return next(handshakeError(authentication.code));
+      return next(handshakeError(authentication.code, lang));
     }
     const principal = authentication.principal;
-    if (!mayActInHall(principal, hall.data)) return next(handshakeError('FORBIDDEN'));
+    if (!mayActInHall(principal, hall.data)) return next(handshakeError('FORBIDDEN', lang));
     if (!(await deps.hallExists(hall.data))) {
-      return next(handshakeError('HALL_NOT_FOUND'));
+      return next(handshakeError('HALL_NOT_FOUND', lang));
     }
     socket.data.principal = principal;
     socket.data.hallId = hall.data;
     // Kiosks and print agents stand in public places: they get the public view, like boards.
     socket.data.audience = principal.kind === 'staff' ? 'staff' : 'public';
-    socket.data.lang = auth.lang === 'en' ? 'en' : 'zh';
+    socket.data.lang = lang;
     if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
     if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
     next();
   });
 
   io.on('connection', (socket: HallSocket) => {
-    const { hallId, audience } = socket.data;
+    const { hallId, audience, principal } = socket.data;
     void socket.join(hallRoom(hallId, audience));
+    if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
+    if (principal.kind === 'staff' && principal.expiresAt !== undefined) {
+      // An expired login must stop listening to staff events, not only stop sending commands.
+      const expiry = setTimeout(() => socket.disconnect(true), Math.min(principal.expiresAt - deps.now(), MAX_TIMER_MS));
+      expiry.unref();
+      socket.once('disconnect', () => clearTimeout(expiry));
+    }
     void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
       if (snapshot) socket.emit('hall:snapshot', snapshot);
     });
@@ -117,7 +137,17 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
       }
     },
   };
-  return { io, broadcaster };
+  return {
+    io,
+    broadcaster,
+    disconnectDevice(deviceId: string) {
+      io.in(deviceRoom(deviceId)).disconnectSockets(true);
+    },
+  };
+}
+
+function deviceRoom(deviceId: string): string {
+  return `device:${deviceId}`;
 }
 
 async function snapshotFor(service: HallService, hallId: string, audience: 'public' | 'staff'): Promise<HallSnapshot | null> {
@@ -161,19 +191,20 @@ function registerHandlers(socket: HallSocket, deps: RealtimeDeps): void {
   const { service, log } = deps;
   const { hallId, principal, audience } = socket.data;
   const known = new Set<string>();
+  /** Every request re-checks the caller first: revoked devices and expired or disabled logins stop at once. */
   const on = (event: string, handler: (payload: unknown) => Promise<Ack<unknown>>) => {
     known.add(event);
-    (socket as unknown as Socket).on(event, guarded(socket, log, handler));
+    (socket as unknown as Socket).on(
+      event,
+      guarded(socket, log, async (payload) => {
+        const invalid = await stillValid(deps.accounts, principal, deps.now());
+        if (!invalid) return handler(payload);
+        setImmediate(() => socket.disconnect(true));
+        return refusal(invalid);
+      }),
+    );
   };
-  /** Every command re-checks the caller: revoked devices and expired or disabled logins stop at once. */
-  const run = async (command: Command): Promise<Ack<unknown>> => {
-    const invalid = await stillValid(deps.accounts, principal, deps.now());
-    if (invalid) {
-      setImmediate(() => socket.disconnect(true));
-      return refusal(invalid);
-    }
-    return service.run(principal, hallId, command);
-  };
+  const run = (command: Command): Promise<Ack<unknown>> => service.run(principal, hallId, command);
   // An event the server does not know is answered, not left to time out.
   (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => {
     const ack = args[args.length - 1];

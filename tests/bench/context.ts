@@ -7,5 +7,7 @@ export interface BenchContext {
   profileDir?: string;
   /** --quick: shorter phases, for checking the bench itself. */
   quick: boolean;
+  /** SQLite synchronous mode of every server: FULL (the budgeted configuration) unless --synchronous NORMAL. */
+  synchronous: 'FULL' | 'NORMAL';
   log(message: string): void;
 }

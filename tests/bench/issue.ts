@@ -46,6 +46,7 @@ export async function runIssue(ctx: BenchContext, overrides: Partial<IssueOption
   const server = await ServerProcess.start({
     dataDir: ctx.newDataDir('issue'),
     tree: ctx.tree,
+    synchronous: ctx.synchronous,
     halls: options.halls,
     windows: 10,
     label: 'issue',

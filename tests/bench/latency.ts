@@ -15,7 +15,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
 import type { Board, SeqEvent } from './lib/clients.js';
-import { loginAdmin } from './lib/clients.js';
+import { ackedTicket, loginAdmin } from './lib/clients.js';
 import { benchWindowId } from './lib/halls.js';
 import { ServerProcess, type StatsInfo } from './lib/server.js';
 import { closeAll, connectBoards, connectStaff, openWindows, stockQueues } from './lib/setup.js';
@@ -114,6 +114,7 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
   const server = await ServerProcess.start({
     dataDir: ctx.newDataDir('latency'),
     tree: ctx.tree,
+    synchronous: ctx.synchronous,
     halls: hallCount,
     windows,
     label: 'latency',
@@ -202,11 +203,11 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
       pending.set(key, record);
       staffSockets
         .get(hallId)!
-        .command<{ ticket: { number: string } }>('window:call-next', { windowId })
+        .command('window:call-next', { windowId })
         .then(
           (ack) => {
             record.ackAt = performance.now();
-            if (ack.ok) record.ackNumber = ack.data?.ticket.number;
+            if (ack.ok) record.ackNumber = ackedTicket(ack.data)?.number;
             else record.error = ack.error?.code ?? 'REFUSED';
           },
           (error: unknown) => {

@@ -7,7 +7,9 @@
  * exist), then after 1,000 and after 3,000 idle boards have their snapshot,
  * then again after they all disconnect (to see that nothing stays behind).
  */
+import { join } from 'node:path';
 import type { BenchContext } from './context.js';
+import { type HeapGroup, formatHeapDiff, heapDiff } from './lib/heapDiff.js';
 import type { Board } from './lib/clients.js';
 import { type HeapInfo, ServerProcess } from './lib/server.js';
 import { closeAll, connectBoards } from './lib/setup.js';
@@ -33,13 +35,16 @@ export interface MemoryResult {
   /** Off-heap (Buffers, ws) per board, KB: process.memoryUsage().external (which includes arrayBuffers). */
   externalPerBoardKB: number;
   rssPerBoardKB: number;
+  /** With --profile: growth per board by kind of object, from heap snapshots (bytes of self size). */
+  breakdownPerBoard?: HeapGroup[];
 }
 
 const MB = 1024 * 1024;
 
 export async function runMemory(ctx: BenchContext, overrides: Partial<MemoryOptions> = {}): Promise<MemoryResult> {
   const options: MemoryOptions = { halls: 100, boards: 3000, firstStep: 1000, ...(ctx.quick ? { boards: 1000, firstStep: 300 } : {}), ...overrides };
-  const server = await ServerProcess.start({ dataDir: ctx.newDataDir('memory'), tree: ctx.tree, halls: options.halls, windows: 10, label: 'memory', exposeGc: true });
+  const server = await ServerProcess.start({ dataDir: ctx.newDataDir('memory'), tree: ctx.tree,
+    synchronous: ctx.synchronous, halls: options.halls, windows: 10, label: 'memory', exposeGc: true });
   const boards: Board[] = [];
   try {
     const halls = server.ready.halls;
@@ -47,6 +52,8 @@ export async function runMemory(ctx: BenchContext, overrides: Partial<MemoryOpti
     closeAll(warm);
     await sleep(1000);
     const baseline = await server.heap();
+    const snapshots = ctx.profileDir ? { before: join(ctx.profileDir, 'memory-baseline.heapsnapshot'), after: join(ctx.profileDir, 'memory-boards.heapsnapshot') } : null;
+    if (snapshots) await server.heapSnapshot(snapshots.before);
 
     const perHallFirst = Math.round(options.firstStep / halls.length);
     const perHallAll = Math.round(options.boards / halls.length);
@@ -62,6 +69,13 @@ export async function runMemory(ctx: BenchContext, overrides: Partial<MemoryOpti
     const all = await server.heap();
     const allCount = boards.length;
     ctx.log(`memory: heap ${(baseline.heapUsed / MB).toFixed(1)} MB → ${(first.heapUsed / MB).toFixed(1)} MB (${firstCount} boards) → ${(all.heapUsed / MB).toFixed(1)} MB (${allCount} boards)`);
+
+    let breakdownPerBoard: HeapGroup[] | undefined;
+    if (snapshots) {
+      await server.heapSnapshot(snapshots.after);
+      breakdownPerBoard = heapDiff(snapshots.before, snapshots.after, allCount, 30);
+      ctx.log(`memory: heap snapshots in ${ctx.profileDir}\n${formatHeapDiff(breakdownPerBoard, allCount)}`);
+    }
 
     closeAll(boards);
     boards.length = 0;
@@ -79,6 +93,7 @@ export async function runMemory(ctx: BenchContext, overrides: Partial<MemoryOpti
       heapPerBoardMarginalKB: per(all, first, allCount - firstCount, (h) => h.heapUsed),
       externalPerBoardKB: per(all, baseline, allCount, (h) => h.external),
       rssPerBoardKB: per(all, baseline, allCount, (h) => h.rss),
+      ...(breakdownPerBoard ? { breakdownPerBoard } : {}),
     };
   } finally {
     closeAll(boards);

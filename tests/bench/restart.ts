@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
-import { type Ack, type Board, type ReconnectOptions, type Staff, getJson, loginAdmin } from './lib/clients.js';
+import { type Ack, type Board, type ReconnectOptions, type Staff, ackedTicket, getJson, loginAdmin } from './lib/clients.js';
 import { benchWindowId } from './lib/halls.js';
 import { ServerProcess } from './lib/server.js';
 import { SERVICE_IDS, closeAll, connectBoards, connectStaff, openWindows, stockQueues } from './lib/setup.js';
@@ -92,7 +92,8 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
     ...overrides,
   };
   const dataDir = ctx.newDataDir('restart');
-  let server = await ServerProcess.start({ dataDir, tree: ctx.tree, halls: options.halls, windows: 10, label: 'restart#1' });
+  let server = await ServerProcess.start({ dataDir, tree: ctx.tree,
+    synchronous: ctx.synchronous, halls: options.halls, windows: 10, label: 'restart#1' });
   const port = server.ready.port;
   let staff = new Map<string, Staff>();
   const boards: Board[] = [];
@@ -117,7 +118,7 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
     const refused: Record<string, number> = {};
     const note = (ack: Ack<unknown>) => {
       if (!ack.ok) refused[ack.error?.code ?? 'REFUSED'] = (refused[ack.error?.code ?? 'REFUSED'] ?? 0) + 1;
-      else if (!(ack.data as { ticket?: unknown } | undefined)?.ticket) refused.UNEXPECTED_ACK = (refused.UNEXPECTED_ACK ?? 0) + 1;
+      else if (!ackedTicket(ack.data)) refused.UNEXPECTED_ACK = (refused.UNEXPECTED_ACK ?? 0) + 1;
     };
     let sent = 0;
     let answered = 0;
@@ -128,11 +129,12 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
       if (!after) sentBeforeKill++;
       staff
         .get(hallId)!
-        .command<{ ticket: { id: string; number: string } }>('ticket:issue', { serviceId }, 5000)
+        .command('ticket:issue', { serviceId }, 5000)
         .then((ack) => {
           if (!after) answeredBeforeKill++;
           note(ack);
-          if (ack.ok && ack.data) acked.push({ hallId, kind: 'issue', ticketId: ack.data.ticket.id, number: ack.data.ticket.number, after });
+          const t = ack.ok ? ackedTicket(ack.data) : undefined;
+          if (t) acked.push({ hallId, kind: 'issue', ticketId: t.id, number: t.number, after });
         })
         .catch(() => undefined)
         .finally(() => answered++);
@@ -142,11 +144,12 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
       if (!after) sentBeforeKill++;
       staff
         .get(hallId)!
-        .command<{ ticket: { id: string; number: string } }>('window:call-next', { windowId }, 5000)
-        .then((ack: Ack<{ ticket: { id: string; number: string } }>) => {
+        .command('window:call-next', { windowId }, 5000)
+        .then((ack: Ack) => {
           if (!after) answeredBeforeKill++;
           note(ack);
-          if (ack.ok && ack.data) acked.push({ hallId, kind: 'call', ticketId: ack.data.ticket.id, number: ack.data.ticket.number, windowId, after });
+          const t = ack.ok ? ackedTicket(ack.data) : undefined;
+          if (t) acked.push({ hallId, kind: 'call', ticketId: t.id, number: t.number, windowId, after });
         })
         .catch(() => undefined)
         .finally(() => answered++);
@@ -160,10 +163,11 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
         sentBeforeKill++;
         const serviceId = SERVICE_IDS[(h + i++) % SERVICE_IDS.length]!;
         try {
-          const ack = await staff.get(hallId)!.command<{ ticket: { id: string; number: string } }>('ticket:issue', { serviceId }, 5000);
+          const ack = await staff.get(hallId)!.command('ticket:issue', { serviceId }, 5000);
           answeredBeforeKill++;
           note(ack);
-          if (ack.ok && ack.data) acked.push({ hallId, kind: 'issue', ticketId: ack.data.ticket.id, number: ack.data.ticket.number, after: false });
+          const t = ack.ok ? ackedTicket(ack.data) : undefined;
+          if (t) acked.push({ hallId, kind: 'issue', ticketId: t.id, number: t.number, after: false });
         } catch {
           // no answer: in doubt
         } finally {
@@ -194,7 +198,8 @@ export async function runRestart(ctx: BenchContext, overrides: Partial<RestartOp
     await server.kill();
     const exitAt = performance.now();
     // The restart is the production entry point (dist/server/main.js), as an init system would run it.
-    server = await ServerProcess.startMain({ dataDir, port, tree: ctx.tree, halls: options.halls, windows: 10, label: 'restart#2' });
+    server = await ServerProcess.startMain({ dataDir, port, tree: ctx.tree,
+    synchronous: ctx.synchronous, halls: options.halls, windows: 10, label: 'restart#2' });
     const readyAt = performance.now();
     const ackedBefore = acked.filter((a) => !a.after);
     const ackedBeforeCount = { issues: ackedBefore.filter((a) => a.kind === 'issue').length, calls: ackedBefore.filter((a) => a.kind === 'call').length };

@@ -14,12 +14,14 @@
  *   { type: 'stats', id } -> CPU time, event-loop utilisation, group-commit counters
  *   { type: 'profile-start' | 'profile-stop', id, file } -> V8 CPU profile of exactly the
  *                            measured window (inspector Profiler), written to `file`
+ *   { type: 'heap-snapshot', id, file } -> forced GC, then v8.writeHeapSnapshot(file)
  *   { type: 'stop' }      -> graceful close, then exit 0
  * No route or hook is added to the server itself.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { setImmediate as tick } from 'node:timers/promises';
 import type * as ServerModule from '../../server/server.js';
 import type * as ConfigModule from '../../server/config.js';
@@ -33,6 +35,7 @@ type Request =
   | { type: 'heap' | 'stats'; id: number }
   | { type: 'profile-start'; id: number }
   | { type: 'profile-stop'; id: number; file: string }
+  | { type: 'heap-snapshot'; id: number; file: string }
   | { type: 'stop' };
 
 const tree = process.env.BENCH_SERVER_TREE === 'src' ? 'src' : 'dist';
@@ -105,14 +108,15 @@ async function main(): Promise<void> {
         writeFileSync(raw.file, JSON.stringify(profile));
         return send({ type: 'profile', id: raw.id, file: raw.file });
       }
-      if (raw.type === 'heap') {
+      if (raw.type === 'heap' || raw.type === 'heap-snapshot') {
         const gc = (globalThis as { gc?: () => void }).gc;
-        if (!gc) return send({ type: 'heap', id: raw.id, error: 'start the child with --expose-gc' });
+        if (!gc) return send({ type: raw.type, id: raw.id, error: 'start the child with --expose-gc' });
         // Several rounds: the first GC can queue finalizers/weak callbacks whose garbage the next one frees.
         for (let i = 0; i < 4; i++) {
           gc();
           await tick();
         }
+        if (raw.type === 'heap-snapshot') return send({ type: raw.type, id: raw.id, file: writeHeapSnapshot(raw.file) });
         const m = process.memoryUsage();
         return send({ type: 'heap', id: raw.id, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss });
       }

@@ -56,3 +56,39 @@ describe('realtime details', () => {
     expect(own).toMatchObject({ ok: true, data: { id: expect.any(String), channel: 'kiosk' } });
   });
 });
+
+describe('cutting callers off', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t?.close());
+
+  it('disconnects a kiosk the moment its device is revoked', async () => {
+    const admin = await t.login('admin');
+    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: admin, body: { kind: 'kiosk', name: '二楼取号机' } });
+    const kiosk = await t.connect({ hallId: DEMO, token: paired.body.token });
+    const gone = kiosk.waitForEvent('disconnect');
+    expect((await t.api('POST', `/api/halls/${DEMO}/devices/${paired.body.device.id}/revoke`, { token: admin })).status).toBe(200);
+    expect(await gone).toBe('io server disconnect');
+    expect(await t.connectError({ hallId: DEMO, token: paired.body.token })).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses an empty socket token, in the language asked for', async () => {
+    expect(await t.connectError({ hallId: DEMO, token: '', lang: 'en' })).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Please sign in first.' });
+  });
+
+  it('tells a kiosk only the number and level of a rating it sends', async () => {
+    const admin = await t.login('admin');
+    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: admin, body: { kind: 'kiosk', name: '评价器' } });
+    const clerk = await t.login('clerk6');
+    const hall = `/api/halls/${DEMO}`;
+    await t.api('POST', `${hall}/windows/6/open`, { token: clerk });
+    const issued = await t.api('POST', `${hall}/tickets`, { token: clerk, body: { serviceId: 'caizheng-huinong-butie' } });
+    await t.api('POST', `${hall}/windows/6/call-next`, { token: clerk });
+    await t.api('POST', `${hall}/windows/6/finish`, { token: clerk, body: { outcome: 'completed', caseNumber: 'CZ-1' } });
+    const rated = await t.api('POST', `${hall}/ratings`, { token: paired.body.token, body: { windowId: '6', level: 4 } });
+    expect(rated.status).toBe(201);
+    expect(rated.body).toEqual({ number: issued.body.number, level: 4 });
+  });
+});

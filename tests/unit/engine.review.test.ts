@@ -87,6 +87,8 @@ describe('closing a window', () => {
     h.ok({ type: 'window.transfer', windowId: 'w1', toWindowId: 'w2', note: 'needs civil affairs' }, clerk1);
     h.ok({ type: 'window.close', windowId: 'w2' }, clerk2);
     expect(h.state.tickets[first.ticket.id]?.transfer?.toWindowId).toBeUndefined();
+    const closed = h.eventsOfType('window:closed').at(-1);
+    expect(closed?.released.map((ticket) => ticket.id)).toEqual([first.ticket.id]);
     const next = h.ok<CallResult>({ type: 'window.call-next', windowId: 'w1' }, clerk1);
     expect(next.ticket.id).toBe(first.ticket.id);
     expect(next.reason).toBe('transfer');

@@ -1,7 +1,7 @@
 import type { Command } from '../commands.js';
-import { type Ctx, requireHeld, requireWindow, staffOf } from '../context.js';
+import { type Ctx, requireHeld, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
-import type { Clerk, HallState, WindowRuntime } from '../model.js';
+import type { Clerk, HallState, Ticket, WindowRuntime } from '../model.js';
 
 export interface WindowResult {
   windowId: string;
@@ -100,10 +100,12 @@ export function close(ctx: Ctx, command: Extract<Command, { type: 'window.close'
   }
   const clerk = runtime.clerk;
   // Tickets transferred to this very window would otherwise wait for it all day; they go to their service's queue, still in front.
+  const released: Ticket[] = [];
   for (const ticket of Object.values(ctx.state.tickets)) {
     if (ticket.status === 'waiting' && ticket.transfer?.toWindowId === command.windowId) {
       const { toWindowId: _closed, ...unpinned } = ticket.transfer;
       ticket.transfer = unpinned;
+      released.push(snapshot(ticket));
     }
   }
   runtime.status = 'closed';
@@ -113,6 +115,6 @@ export function close(ctx: Ctx, command: Extract<Command, { type: 'window.close'
   delete runtime.pauseReason;
   delete runtime.pauseNote;
   delete runtime.pausedAt;
-  ctx.emit({ type: 'window:closed', windowId: command.windowId, ...(clerk ? { clerk: { ...clerk } } : {}) });
+  ctx.emit({ type: 'window:closed', windowId: command.windowId, released, ...(clerk ? { clerk: { ...clerk } } : {}) });
   return result(ctx, command.windowId);
 }

@@ -187,6 +187,16 @@ export async function getJson<T>(url: string, token?: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/**
+ * The ticket in a `ticket:issue` / `window:call-next` acknowledgement: answered flat
+ * ({ id, number, … }); older builds nested it as { ticket: { id, number } }.
+ */
+export function ackedTicket(data: unknown): { id: string; number: string } | undefined {
+  const flat = data as { id?: unknown; number?: unknown; ticket?: { id?: unknown; number?: unknown } } | undefined;
+  const t = flat?.ticket ?? flat;
+  return typeof t?.id === 'string' && typeof t.number === 'string' ? { id: t.id, number: t.number } : undefined;
+}
+
 export function expectOk<T>(ack: Ack<T>, what: string): T {
   if (!ack.ok) throw new Error(`${what} refused: ${ack.error?.code} ${ack.error?.message ?? ''}`);
   return ack.data as T;

@@ -241,7 +241,7 @@ export class ServerProcess {
     return this.ready.url;
   }
 
-  private request<T>(type: 'heap' | 'stats' | 'profile-start' | 'profile-stop', extra: Record<string, unknown> = {}): Promise<T> {
+  private request<T>(type: 'heap' | 'heap-snapshot' | 'stats' | 'profile-start' | 'profile-stop', extra: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     const answer = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -253,6 +253,11 @@ export class ServerProcess {
   /** Heap after forced GC (child must have been started with exposeGc). */
   heap(): Promise<HeapInfo> {
     return this.request<HeapInfo>('heap');
+  }
+
+  /** Forced GC, then a V8 heap snapshot written to `file` (needs exposeGc). */
+  async heapSnapshot(file: string): Promise<void> {
+    await this.request('heap-snapshot', { file });
   }
 
   /** CPU, event-loop utilisation and commit counters since the previous stats() call. */
