@@ -126,7 +126,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
       if (snapshot) socket.emit('hall:snapshot', snapshot);
     });
-    registerHandlers(socket, deps);
+    (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
   });
 
   const broadcaster: Broadcaster = {
@@ -164,87 +164,86 @@ function localized(answer: Ack<unknown>, lang: Lang): Ack<unknown> {
   return answer.ok ? answer : { ok: false, error: { ...answer.error, message: messageFor(answer.error.code, lang) } };
 }
 
+type Handler = (socket: HallSocket, deps: RealtimeDeps, payload: unknown) => Promise<Ack<unknown>>;
+
+const run = (socket: HallSocket, deps: RealtimeDeps, command: Command): Promise<Ack<unknown>> =>
+  deps.service.run(socket.data.principal, socket.data.hallId, command);
+
 /**
- * Wraps a handler so that a missing ack, a throw or garbage never takes the server down.
- * The ack is the last argument when the client asked for one, also when it sent no payload
- * (then it comes first) or extra arguments (refused, like unknown keys).
+ * Every socket request, by event name. One table for the whole server rather
+ * than listeners per socket: a wall board holds a connection for days and
+ * should cost as little memory as possible.
  */
-function guarded(socket: HallSocket, log: Logger, handler: (payload: unknown) => Promise<Ack<unknown>>) {
-  return (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const reply: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
-    const payloads = typeof last === 'function' ? args.slice(0, -1) : args;
-    if (payloads.length > 1) {
-      reply(refusal('VALIDATION_FAILED', { reason: 'one payload object expected' }));
-      return;
-    }
-    handler(payloads[0])
-      .then((answer) => reply(localized(answer, socket.data.lang)))
-      .catch((error: unknown) => {
-        log.error({ err: error, socket: socket.id }, 'socket handler failed');
-        reply(refusal('INTERNAL'));
-      });
-  };
-}
-
-function registerHandlers(socket: HallSocket, deps: RealtimeDeps): void {
-  const { service, log } = deps;
-  const { hallId, principal, audience } = socket.data;
-  const known = new Set<string>();
-  /** Every request re-checks the caller first: revoked devices and expired or disabled logins stop at once. */
-  const on = (event: string, handler: (payload: unknown) => Promise<Ack<unknown>>) => {
-    known.add(event);
-    (socket as unknown as Socket).on(
-      event,
-      guarded(socket, log, async (payload) => {
-        const invalid = await stillValid(deps.accounts, principal, deps.now());
-        if (!invalid) return handler(payload);
-        setImmediate(() => socket.disconnect(true));
-        return refusal(invalid);
-      }),
-    );
-  };
-  const run = (command: Command): Promise<Ack<unknown>> => service.run(principal, hallId, command);
-  // An event the server does not know is answered, not left to time out.
-  (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => {
-    const ack = args[args.length - 1];
-    if (!known.has(event) && typeof ack === 'function') (ack as AnyAck)(localized(refusal('NOT_FOUND', { event: String(event).slice(0, 64) }), socket.data.lang));
-  });
-
-  on('hall:sync', async (payload): Promise<Ack<SyncAnswer>> => {
-    const parsed = schemas.sync.safeParse(payload);
-    if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-    const { events, complete } = await service.eventsSince(hallId, parsed.data.sinceSeq);
-    if (!complete) {
-      const snapshot = await snapshotFor(service, hallId, audience);
-      return snapshot ? { ok: true, data: { kind: 'snapshot', snapshot } } : refusal('HALL_NOT_FOUND');
-    }
-    return { ok: true, data: { kind: 'events', events: audience === 'staff' ? events : events.map(publicEvent) } };
-  });
-
-  on('ticket:issue', async (payload) => {
-    const parsed = schemas.issueTicket.safeParse(payload);
-    if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-    return run(issueCommand(parsed.data, principal));
-  });
-
-  for (const name of Object.keys(hallCommands) as HallCommandName[]) {
-    on(name, async (payload) => {
+const HANDLERS = new Map<string, Handler>([
+  [
+    'hall:sync',
+    async (socket, deps, payload): Promise<Ack<SyncAnswer>> => {
+      const parsed = schemas.sync.safeParse(payload);
+      if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+      const { hallId, audience } = socket.data;
+      const { events, complete } = await deps.service.eventsSince(hallId, parsed.data.sinceSeq);
+      if (!complete) {
+        const snapshot = await snapshotFor(deps.service, hallId, audience);
+        return snapshot ? { ok: true, data: { kind: 'snapshot', snapshot } } : refusal('HALL_NOT_FOUND');
+      }
+      return { ok: true, data: { kind: 'events', events: audience === 'staff' ? events : events.map(publicEvent) } };
+    },
+  ],
+  [
+    'ticket:issue',
+    async (socket, deps, payload) => {
+      const parsed = schemas.issueTicket.safeParse(payload);
+      if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+      return run(socket, deps, issueCommand(parsed.data, socket.data.principal));
+    },
+  ],
+  ...(Object.keys(hallCommands) as HallCommandName[]).map((name): [string, Handler] => [
+    name,
+    async (socket, deps, payload) => {
       const parsed = parseHallCommand(name, payload);
       if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return run(parsed.command);
-    });
-  }
-
-  for (const action of WINDOW_ACTIONS) {
-    on(`window:${action}`, async (payload) => {
+      return run(socket, deps, parsed.command);
+    },
+  ]),
+  ...WINDOW_ACTIONS.map((action): [string, Handler] => [
+    `window:${action}`,
+    async (socket, deps, payload) => {
       if (typeof payload !== 'object' || payload === null) return refusal('VALIDATION_FAILED');
       const { windowId, ...rest } = payload as Record<string, unknown>;
       const window = schemas.id.safeParse(windowId);
       if (!window.success) return refusal('VALIDATION_FAILED', validationDetails(window.error));
       const parsed = parseWindowCommand(action, window.data, rest);
       if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return run(parsed.command);
-    });
+      return run(socket, deps, parsed.command);
+    },
+  ]),
+]);
+
+/**
+ * Answers one socket request so that a missing ack, a throw or garbage never
+ * takes the server down. The ack is the last argument when the client asked
+ * for one, also when it sent no payload (then it comes first) or extra
+ * arguments (refused, like unknown keys). The caller is re-checked first, so
+ * revoked devices and expired or disabled logins stop at once; an unknown
+ * event is answered, not left to time out.
+ */
+async function dispatch(socket: HallSocket, deps: RealtimeDeps, event: string, args: unknown[]): Promise<void> {
+  const last = args[args.length - 1];
+  const reply: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
+  const answer = (ack: Ack<unknown>) => reply(localized(ack, socket.data.lang));
+  try {
+    const handler = HANDLERS.get(event);
+    if (!handler) return answer(refusal('NOT_FOUND', { event: String(event).slice(0, 64) }));
+    const payloads = typeof last === 'function' ? args.slice(0, -1) : args;
+    if (payloads.length > 1) return answer(refusal('VALIDATION_FAILED', { reason: 'one payload object expected' }));
+    const invalid = await stillValid(deps.accounts, socket.data.principal, deps.now());
+    if (invalid) {
+      setImmediate(() => socket.disconnect(true));
+      return answer(refusal(invalid));
+    }
+    answer(await handler(socket, deps, payloads[0]));
+  } catch (error) {
+    deps.log.error({ err: error, socket: socket.id }, 'socket handler failed');
+    answer(refusal('INTERNAL'));
   }
 }
