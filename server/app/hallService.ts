@@ -72,7 +72,10 @@ export class HallService {
       const details = principal.kind !== 'staff' ? withoutTicketIds(outcome.error.details) : outcome.error.details;
       return refusal(outcome.error.code, details);
     }
-    if (outcome.events.length > 0) this.broadcaster.publish(hallId, outcome.events);
+    // The caller's answer goes out first (it is written in this turn of the event loop); the hall's
+    // screens get the events right after, in the next turn, so a clerk never waits on a broadcast.
+    const { events } = outcome;
+    if (events.length > 0) setImmediate(() => this.broadcaster.publish(hallId, events));
     return { ok: true, data: presentResult(command, outcome.result, principal) };
   }
 

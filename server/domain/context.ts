@@ -24,7 +24,18 @@ export interface Ctx {
   readonly actor: Actor;
   readonly now: number;
   readonly ids: IdSource;
+  /** Tickets this command has already copied (or created) and may change in place. */
+  readonly owned: Set<string>;
   emit(event: EventBody): void;
+}
+
+/** The draft's own copy of a ticket, made on first write: tickets are shared with the input state until then. */
+export function ownTicket(ctx: Ctx, ticket: Ticket): Ticket {
+  if (ctx.owned.has(ticket.id)) return ctx.state.tickets[ticket.id] ?? ticket;
+  const copy = { ...ticket };
+  ctx.state.tickets[ticket.id] = copy;
+  ctx.owned.add(ticket.id);
+  return copy;
 }
 
 export function staffOf(actor: Actor): Clerk {
@@ -77,14 +88,14 @@ export function liveTicket(state: HallState, ticketId: string): Ticket | undefin
 export function requireTicket(ctx: Ctx, ticketId: string): Ticket {
   const ticket = liveTicket(ctx.state, ticketId);
   if (!ticket) fail('TICKET_NOT_FOUND', { ticketId });
-  return ticket;
+  return ownTicket(ctx, ticket);
 }
 
 export function currentTicket(ctx: Ctx, ref: WindowRef): Ticket {
   const id = ref.runtime.currentTicketId;
   const ticket = id ? ctx.state.tickets[id] : undefined;
   if (!ticket) fail('NO_CURRENT_TICKET', { windowId: ref.config.id });
-  return ticket;
+  return ownTicket(ctx, ticket);
 }
 
 /** Tickets are sent in events as copies, so later mutation of the draft never rewrites history. */

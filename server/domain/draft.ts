@@ -2,17 +2,18 @@ import type { HallState } from './model.js';
 
 /**
  * A private copy of a hall for one command, made only as deep as handlers
- * write: records they change field by field (tickets, window runtimes,
+ * write: small records they change field by field (window runtimes,
  * appointments, service stats) are copied one level; lists are copied; the
- * configuration, which no command changes, is shared. Much cheaper than a
- * deep clone for every command, and the property tests check that the input
- * state is never changed.
+ * configuration, which no command changes, is shared. Tickets, the bulk of a
+ * busy hall, are shared too and copied on write (`ownTicket`), so a ticket a
+ * command did not touch keeps its identity and the store writes only the ones
+ * that changed. The property tests check that the input state is never changed.
  */
 export function draftOf(state: HallState): HallState {
   return {
     ...state,
     counters: { ...state.counters },
-    tickets: copyRecords(state.tickets),
+    tickets: { ...state.tickets },
     windows: copyRecords(state.windows),
     serviceStats: copyRecords(state.serviceStats),
     appointments: copyRecords(state.appointments),

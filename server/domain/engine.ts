@@ -85,7 +85,7 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   }
   const draft = draftOf(state);
   const bodies: EventBody[] = [];
-  const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, emit: (event) => bodies.push(event) };
+  const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, owned: new Set(), emit: (event) => bodies.push(event) };
   let result: unknown;
   try {
     rollOverDay(ctx);

@@ -35,10 +35,8 @@ export function rollOverDay(ctx: Ctx): void {
   if (today === state.day) return;
   for (const ticket of Object.values(state.tickets)) {
     if (ticket.status === 'waiting' || ticket.status === 'no-show') {
-      ticket.status = 'expired';
-      ticket.finishedAt = ctx.now;
       delete state.tickets[ticket.id];
-      ctx.emit({ type: 'ticket:expired', ticket: snapshot(ticket) });
+      ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
     }
   }
   // Bookings whose check-in window has passed are kept through their day so that a late

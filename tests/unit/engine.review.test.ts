@@ -104,3 +104,20 @@ describe('a kiosk is not a citizen', () => {
     expect(again.ticket.id).toBe(first.ticket.id);
   });
 });
+
+describe('copy on write', () => {
+  it('keeps tickets a command did not touch as the very same objects, so the store writes only what changed', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    for (let i = 0; i < 5; i++) h.issue('svc-a');
+    const before = h.state;
+    const outcome = execute(before, { type: 'window.call-next', windowId: 'w1' }, clerk1, h.env);
+    if (!outcome.ok) throw new Error(outcome.error.code);
+    const called = (outcome.result as CallResult).ticket.id;
+    const untouched = Object.keys(before.tickets).filter((id) => id !== called);
+    expect(untouched).toHaveLength(4);
+    for (const id of untouched) expect(outcome.state.tickets[id]).toBe(before.tickets[id]);
+    expect(outcome.state.tickets[called]).not.toBe(before.tickets[called]);
+    expect(outcome.state.config).toBe(before.config);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Command } from '../commands.js';
-import { type Ctx, type WindowRef, currentTicket, requireHeld, requireTicket, snapshot } from '../context.js';
+import { type Ctx, type WindowRef, currentTicket, ownTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../model.js';
 import { rankAfter, selectNext, serviceConfig, tierAt, waitingCounts, windowConfig } from '../queue.js';
@@ -100,8 +100,9 @@ export function callNext(ctx: Ctx, command: Extract<Command, { type: 'window.cal
   const selection = selectNext(ctx.state, ref.config.id, ctx.now);
   if (!selection) fail('QUEUE_EMPTY', { windowId: ref.config.id });
   const finished = ref.runtime.currentTicketId ? finishCurrent(ctx, ref, 'completed', true) : undefined;
-  assignToWindow(ctx, ref, selection.ticket, selection.reason, false);
-  return { ticket: snapshot(selection.ticket), reason: selection.reason, outOfOrder: false, ...(finished ? { finished } : {}) };
+  const ticket = ownTicket(ctx, selection.ticket);
+  assignToWindow(ctx, ref, ticket, selection.reason, false);
+  return { ticket: snapshot(ticket), reason: selection.reason, outOfOrder: false, ...(finished ? { finished } : {}) };
 }
 
 /** Calling a chosen ticket out of order is allowed, and audited through `outOfOrder`. */

@@ -1,5 +1,5 @@
 import type { Command } from '../commands.js';
-import { type Ctx, liveTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
+import { type Ctx, liveTicket, ownTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
 import type { Channel, ServiceConfig, Ticket } from '../model.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig, waitingCounts } from '../queue.js';
@@ -64,6 +64,7 @@ export function createTicket(
     ...(options.slotStart !== undefined ? { slotStart: options.slotStart } : {}),
   };
   state.tickets[ticket.id] = ticket;
+  ctx.owned.add(ticket.id);
   const ahead = peopleAhead(state, ticket, ctx.now);
   // A copy: the result is remembered for retries (state.requests) and must not alias the live ticket.
   return { ticket: snapshot(ticket), ahead, estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, ahead) };
@@ -122,6 +123,7 @@ export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }
   const ratingEnds = (ticket.finishedAt ?? ctx.now) + ctx.state.config.evaluationMinutes * 60_000;
   if (ctx.now >= ratingEnds) fail('NOT_RATEABLE', { ticketId: ticket.id });
   if (ticket.rating !== undefined) fail('ALREADY_RATED', { ticketId: ticket.id });
+  ticket = ownTicket(ctx, ticket);
   ticket.rating = command.level;
   ctx.emit({
     type: 'ticket:rated',

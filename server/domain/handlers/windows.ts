@@ -1,5 +1,5 @@
 import type { Command } from '../commands.js';
-import { type Ctx, requireHeld, requireWindow, snapshot, staffOf } from '../context.js';
+import { type Ctx, ownTicket, requireHeld, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
 import type { Clerk, HallState, Ticket, WindowRuntime } from '../model.js';
 
@@ -104,8 +104,9 @@ export function close(ctx: Ctx, command: Extract<Command, { type: 'window.close'
   for (const ticket of Object.values(ctx.state.tickets)) {
     if (ticket.status === 'waiting' && ticket.transfer?.toWindowId === command.windowId) {
       const { toWindowId: _closed, ...unpinned } = ticket.transfer;
-      ticket.transfer = unpinned;
-      released.push(snapshot(ticket));
+      const owned = ownTicket(ctx, ticket);
+      owned.transfer = unpinned;
+      released.push(snapshot(owned));
     }
   }
   runtime.status = 'closed';
