@@ -14,7 +14,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
-import type { Board, SeqEvent } from './lib/clients.js';
+import type { Board, SeqEvent, Staff } from './lib/clients.js';
 import { ackedTicket, loginAdmin } from './lib/clients.js';
 import { benchWindowId } from './lib/halls.js';
 import { ServerProcess, type StatsInfo } from './lib/server.js';
@@ -121,7 +121,7 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
     ...(ctx.profileDir ? { cpuProfDir: ctx.profileDir } : {}),
   });
   const boards: Board[] = [];
-  const staffSockets = new Map<string, import('./lib/clients.js').Staff>();
+  const staffSockets = new Map<string, Staff>();
   try {
     const halls = server.ready.halls;
     const token = await loginAdmin(server.url);

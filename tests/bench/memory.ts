@@ -52,7 +52,9 @@ export async function runMemory(ctx: BenchContext, overrides: Partial<MemoryOpti
     closeAll(warm);
     await sleep(1000);
     const baseline = await server.heap();
-    const snapshots = ctx.profileDir ? { before: join(ctx.profileDir, 'memory-baseline.heapsnapshot'), after: join(ctx.profileDir, 'memory-boards.heapsnapshot') } : null;
+    // Heap snapshots (with --profile) are large (~100 MB): they go to a temporary directory, only the breakdown is kept.
+    const snapshotDir = ctx.profileDir ? ctx.newDataDir('heap-snapshots') : null;
+    const snapshots = snapshotDir ? { before: join(snapshotDir, 'baseline.heapsnapshot'), after: join(snapshotDir, 'boards.heapsnapshot') } : null;
     if (snapshots) await server.heapSnapshot(snapshots.before);
 
     const perHallFirst = Math.round(options.firstStep / halls.length);
@@ -74,7 +76,7 @@ export async function runMemory(ctx: BenchContext, overrides: Partial<MemoryOpti
     if (snapshots) {
       await server.heapSnapshot(snapshots.after);
       breakdownPerBoard = heapDiff(snapshots.before, snapshots.after, allCount, 30);
-      ctx.log(`memory: heap snapshots in ${ctx.profileDir}\n${formatHeapDiff(breakdownPerBoard, allCount)}`);
+      ctx.log(`memory: heap snapshot diff\n${formatHeapDiff(breakdownPerBoard, allCount)}`);
     }
 
     closeAll(boards);

@@ -1,11 +1,13 @@
 /**
  * HallQ benchmark: `npm run bench [-- options]`.
  *
- *   --only latency,issue,memory,restart   run some parts (repeatable; default all)
+ *   --only latency,issue,memory,restart   run some parts (repeatable; default these four)
+ *          store                          diagnostic: engine + SQLite store alone, in process (no sockets)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
  *                                         with `npm run build` if missing or older than server/) or server/*.ts via tsx
- *   --profile                             write V8 CPU profiles of the latency and issue servers to
- *                                         tests/bench/results/profiles/ and print where the time goes
+ *   --profile                             CPU-profile the latency and issue servers over their measured
+ *                                         window (tests/bench/results/profiles/<date>/*.cpuprofile, summarised
+ *                                         in the output), and break the memory figure down with heap snapshots
  *   --quick                               shorter phases (to check the bench itself; figures not comparable)
  *   --strict                              exit 1 if a budget is missed
  *   --synchronous NORMAL                  investigation only: SQLite synchronous=NORMAL instead of FULL
@@ -18,7 +20,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
@@ -29,8 +31,11 @@ import { REPO_ROOT, killAllServers } from './lib/server.js';
 import { round, summarize } from './lib/stats.js';
 import { runMemory, type MemoryResult } from './memory.js';
 import { runRestart, type RestartResult } from './restart.js';
+import { runStore, type StoreResult } from './store.js';
 
-const PARTS = ['latency', 'issue', 'memory', 'restart'] as const;
+/** The budgeted parts, run by default; `store` is a diagnostic run only with --only. */
+const PARTS = ['latency', 'issue', 'memory', 'restart', 'store'] as const;
+const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart'];
 type Part = (typeof PARTS)[number];
 
 interface Args {
@@ -66,7 +71,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--strict') args.strict = true;
     else throw new Error(`unknown option ${arg}`);
   }
-  if (args.only.length === 0) args.only = [...PARTS];
+  if (args.only.length === 0) args.only = [...DEFAULT_PARTS];
   return args;
 }
 
@@ -181,6 +186,11 @@ function rows(results: Partial<Record<Part, unknown>>): Row[] {
       pass: restart.acknowledgedLost === 0 && restart.numbersReused === 0 && restart.boardsNotOnHallSeq === 0 && restart.seqHoles === 0 && restart.seqSeenBeforeKillMissing === 0,
     });
   }
+  const store = results.store as StoreResult | undefined;
+  if (store && !('error' in store)) {
+    out.push({ part: 'store', metric: 'engine + SQLite alone: issues/s (diagnostic)', measured: `${store.issuesPerSecond}/s`, budget: '(≥ 3,000/s)', pass: null });
+    out.push({ part: 'store', metric: 'hall state rewritten per command, start → end', measured: `${store.hallStateKBAtStart} → ${store.hallStateKBAtEnd} KB`, budget: '—', pass: null });
+  }
   for (const part of PARTS) {
     const r = results[part] as { error?: string } | undefined;
     if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
@@ -217,9 +227,9 @@ async function main(): Promise<void> {
   }
   // Bounded in time whatever happens.
   const watchdog = setTimeout(() => {
-    log('watchdog: the bench ran over 6 minutes; giving up');
+    log('watchdog: the bench ran over 5 minutes; giving up');
     process.exit(3);
-  }, 6 * 60_000);
+  }, 5 * 60_000);
   watchdog.unref();
 
   const tree = args.tree === 'dist' ? ensureBuilt(log) : 'src';
@@ -252,8 +262,11 @@ async function main(): Promise<void> {
     os: `${process.platform} ${release()}`,
     dataDirFsync: fsyncProbe(tmpRoot),
     dataDirFsyncAtEnd: { p50Ms: Number.NaN, p99Ms: Number.NaN },
+    /** 1-minute load average before and after: other work on the machine skews every figure. */
+    loadAverageAtStart: round(loadavg()[0]!, 2),
+    loadAverageAtEnd: Number.NaN,
   };
-  log(`machine: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; fsync p50 ${machine.dataDirFsync.p50Ms} ms; server code: ${tree}; SQLite synchronous=${args.synchronous}`);
+  log(`machine: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; fsync p50 ${machine.dataDirFsync.p50Ms} ms; load average ${machine.loadAverageAtStart}; server code: ${tree}; SQLite synchronous=${args.synchronous}`);
   if (args.synchronous !== 'FULL') log('NOTE: synchronous=NORMAL is not the budgeted configuration; use these figures for comparison only');
   if (args.profile) log('NOTE: the CPU profiler slows the server; figures from a --profile run are not the budget figures');
 
@@ -262,6 +275,7 @@ async function main(): Promise<void> {
     latency: () => runLatency(ctx),
     issue: () => runIssue(ctx),
     memory: () => runMemory(ctx),
+    store: () => runStore(ctx),
     restart: async () => {
       const tuned = await runRestart(ctx);
       // For comparison: the same with socket.io-client's default back-off (1 s, up to 5 s), what a board gets if it sets nothing.
@@ -297,6 +311,7 @@ async function main(): Promise<void> {
   }
 
   machine.dataDirFsyncAtEnd = fsyncProbe(tmpRoot);
+  machine.loadAverageAtEnd = round(loadavg()[0]!, 2);
   const list = rows(results);
   const report = {
     date: new Date().toISOString(),

@@ -28,8 +28,7 @@ import type * as ConfigModule from '../../server/config.js';
 import type * as DemoModule from '../../server/demo/demoHall.js';
 import type * as LifecycleModule from '../../server/domain/lifecycle.js';
 import type * as SqliteModule from '../../server/store/sqlite/sqliteStore.js';
-import type { HallConfig, WindowConfig } from '../../server/domain/model.js';
-import { benchHallId } from './lib/halls.js';
+import { benchHallConfig, benchHallId } from './lib/halls.js';
 
 type Request =
   | { type: 'heap' | 'stats'; id: number }
@@ -43,19 +42,6 @@ const base = tree === 'dist' ? '../../dist/server/' : '../../server/';
 const ext = tree === 'dist' ? '.js' : '.ts';
 
 const load = <T>(path: string): Promise<T> => import(new URL(`${base}${path}${ext}`, import.meta.url).href) as Promise<T>;
-
-/** The demo hall's services and policy, with `windows` windows that each serve every service ("一窗式"). */
-function benchHallConfig(demo: typeof DemoModule, index: number, windows: number): HallConfig {
-  const config = demo.demoHallConfig();
-  const template = config.windows;
-  const all = config.services.map((service) => ({ serviceId: service.id, tier: 1 }));
-  const built: WindowConfig[] = [];
-  for (let w = 0; w < windows; w++) {
-    const like = template[w % template.length]!;
-    built.push({ ...like, id: String(w + 1), number: w + 1, name: `${like.name}${w >= template.length ? '（二）' : ''}`, services: all.map((s) => ({ ...s })) });
-  }
-  return { ...config, id: benchHallId(index), name: `压测大厅 ${String(index + 1).padStart(3, '0')}`, windows: built };
-}
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -76,7 +62,7 @@ async function main(): Promise<void> {
     const id = benchHallId(i);
     halls.push(id);
     if (await server.store.halls.loadHall(id)) continue;
-    await server.store.halls.createHall(lifecycleMod.newHallState(benchHallConfig(demoMod, i, windowCount), Date.now()));
+    await server.store.halls.createHall(lifecycleMod.newHallState(benchHallConfig(demoMod.demoHallConfig, i, windowCount), Date.now()));
     created++;
   }
   let elu = performance.eventLoopUtilization();
