@@ -95,6 +95,11 @@ export interface HallConfig {
   /** BCP 47 code of the second language on boards, slips and kiosks ("en", "ii" for 彝文…). */
   secondLanguage: string;
   complaintPhone?: string;
+  /**
+   * How boards speak a call in the second language when the app has no grammar for it (彝文 …):
+   * a template with {ticket} and {window}, e.g. "{ticket} ꉬ {window} ꀕ". English needs none.
+   */
+  callTemplateAlt?: string;
   /** Citizens may take a ticket on their own phone (QR code at the entrance), rate-limited per client. */
   phoneTickets?: boolean;
   /** A waiting ticket older than this raises a supervisor alert. */

@@ -38,7 +38,7 @@ export interface BoardWindow {
 }
 
 export interface BoardView {
-  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone'>;
+  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'>;
   day: string;
   seq: number;
   services: BoardService[];
@@ -56,8 +56,10 @@ export function boardView(state: HallState, now: number): BoardView {
       name: config.name,
       timeZone: config.timeZone,
       secondLanguage: config.secondLanguage,
+      evaluationMinutes: config.evaluationMinutes,
       ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
+      ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
     },
     day: state.day,
     seq: state.seq,
@@ -88,8 +90,8 @@ export function boardView(state: HallState, now: number): BoardView {
         clerk: clerk
           ? { name: clerk.name, ...(clerk.staffNo ? { staffNo: clerk.staffNo } : {}), ...(clerk.post ? { post: clerk.post } : {}) }
           : null,
+        // The citizen just served may still rate while the clerk already calls the next one (one-button callers).
         awaitingRating:
-          !current &&
           lastFinished !== undefined &&
           lastFinished.rating === undefined &&
           (lastFinished.finishedAt ?? now) + config.evaluationMinutes * 60_000 > now,

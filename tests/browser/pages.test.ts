@@ -37,7 +37,6 @@ describe.runIf(hasChromium())('pages in Chromium', () => {
   });
 
   it.each([
-    ['/display?hall=demo', '综合屏'],
     ['/counter', '呼叫器'],
     ['/kiosk?hall=demo', '取号机'],
     ['/t/some-ticket', '电子号票'],

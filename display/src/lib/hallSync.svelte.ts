@@ -1,0 +1,124 @@
+import { type Socket, io } from 'socket.io-client';
+import type { BoardView } from '../../../server/domain/views.js';
+import type { HallSnapshot, SyncAnswer } from '../../../server/protocol/socket.js';
+import type { Ack } from '../../../server/protocol/errors.js';
+import { type PublicHallEvent, applyEvent } from './boardState.js';
+
+export interface HallSyncOptions {
+  hallId: string;
+  client: 'board' | 'window-screen';
+  windowId?: string;
+  /** Called for every event applied in order, live or caught up after a reconnect. */
+  onEvent?: (event: PublicHallEvent, live: boolean) => void;
+}
+
+/**
+ * The one socket of a display: snapshot on connect, then events in `seq`
+ * order. A gap or a reconnect is repaired with `hall:sync` (the missed events,
+ * so missed calls are still shown and, if recent, announced) or a fresh
+ * snapshot. While the server is unreachable the last state stays on screen.
+ */
+export class HallSync {
+  view = $state<BoardView | null>(null);
+  online = $state(false);
+  private readonly socket: Socket;
+  private syncing = false;
+  private pending: PublicHallEvent[] = [];
+
+  constructor(private readonly options: HallSyncOptions) {
+    this.socket = io({
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { hallId: options.hallId, client: options.client, ...(options.windowId ? { windowId: options.windowId } : {}) },
+      // Come back quickly after a server restart; the budget is every board resynced within 3 s.
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 1000,
+      randomizationFactor: 0.3,
+    });
+    this.socket.on('connect', () => (this.online = true));
+    this.socket.on('disconnect', () => (this.online = false));
+    this.socket.on('connect_error', () => (this.online = false));
+    this.socket.on('hall:snapshot', (snapshot: HallSnapshot) => void this.onSnapshot(snapshot));
+    this.socket.onAny((name: string, payload: unknown) => {
+      if (name === 'hall:snapshot' || !payload || typeof (payload as PublicHallEvent).seq !== 'number') return;
+      this.receive(payload as PublicHallEvent);
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  /** Sends a command over the display's socket (the window screen's rating). */
+  command<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    return this.socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  }
+
+  private async onSnapshot(snapshot: HallSnapshot): Promise<void> {
+    const fresh = snapshot.view as BoardView;
+    const current = this.view;
+    if (current && fresh.seq > current.seq && (await this.catchUp(current.seq))) return;
+    if (!this.view || fresh.seq >= this.view.seq) this.view = fresh;
+    this.flush();
+  }
+
+  /** Events that arrived while no snapshot was there yet, or during a catch-up, in seq order. */
+  private flush(): void {
+    const queued = this.pending.sort((a, b) => a.seq - b.seq);
+    this.pending = [];
+    for (const event of queued) this.receive(event);
+  }
+
+  private receive(event: PublicHallEvent): void {
+    const view = this.view;
+    if (!view || this.syncing) {
+      this.pending.push(event);
+      return;
+    }
+    if (event.seq <= view.seq) return;
+    if (event.seq === view.seq + 1) {
+      this.apply(event, true);
+      return;
+    }
+    this.pending.push(event);
+    void this.catchUp(view.seq);
+  }
+
+  private apply(event: PublicHallEvent, live: boolean): void {
+    if (!this.view || event.seq !== this.view.seq + 1) return;
+    this.view = applyEvent(this.view, event);
+    this.options.onEvent?.(event, live);
+  }
+
+  /**
+   * Fetches what was missed after `sinceSeq` and applies it; false when the
+   * server sent a snapshot instead or could not answer. On failure the socket
+   * reconnects, which always brings a fresh snapshot, so a display never
+   * stays behind and never spins.
+   */
+  private async catchUp(sinceSeq: number): Promise<boolean> {
+    if (this.syncing) return true;
+    this.syncing = true;
+    let caughtUp = false;
+    try {
+      const answer = await this.command<SyncAnswer>('hall:sync', { sinceSeq });
+      if (answer.ok && answer.data.kind === 'snapshot') this.view = answer.data.snapshot.view as BoardView;
+      if (answer.ok && answer.data.kind === 'events') {
+        for (const event of answer.data.events as PublicHallEvent[]) this.apply(event, false);
+        caughtUp = true;
+      }
+      if (!answer.ok) this.reconnect();
+    } catch {
+      this.reconnect();
+    } finally {
+      this.syncing = false;
+    }
+    if (this.online) this.flush();
+    return caughtUp;
+  }
+
+  private reconnect(): void {
+    this.pending = [];
+    this.socket.disconnect().connect();
+  }
+}

@@ -1,0 +1,37 @@
+/** 中文界面文字（默认）。 */
+export const zh = {
+  window: '窗口',
+  windowNo: (number: number) => `${number}号窗口`,
+  nowServing: '正在办理',
+  nowCalling: '请到窗口办理',
+  latestCall: '最新叫号',
+  recentCalls: '最近叫号',
+  waiting: '等候人数',
+  waitingUnit: '人',
+  people: (count: number) => `${count}人`,
+  idle: '空闲',
+  closed: '暂停服务',
+  offline: '连接中断，正在重连…',
+  recall: '重呼',
+  pauseReasons: { away: '暂离', lunch: '午休', meeting: '会议', other: '暂停' } as Record<string, string>,
+  enableSound: '开启声音',
+  enableSoundHint: '点击屏幕任意位置开启叫号语音',
+  noCallsYet: '暂无叫号',
+  announcements: '公告',
+  complaintPhone: '投诉电话',
+  // Window screen
+  clerkOnDuty: '当班工作人员',
+  staffNo: '工号',
+  post: '岗位',
+  windowClosed: '本窗口暂停服务',
+  windowPaused: '工作人员暂时离开',
+  pleaseWait: '请在等候区等候叫号',
+  rateTitle: '请您对本次服务进行评价',
+  rateHint: '轻触下方按钮',
+  ratingLevels: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as Record<number, string>,
+  thanks: '感谢您的评价！',
+  rateFailed: '评价未能提交，请再试一次',
+  yourNumber: '当前号码',
+};
+
+export type Messages = typeof zh;
