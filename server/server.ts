@@ -14,7 +14,7 @@ import { bootstrap } from './bootstrap.js';
 import type { AppConfig } from './config.js';
 import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
-import { attachRealtime } from './realtime/io.js';
+import { type Realtime, attachRealtime } from './realtime/io.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/port.js';
 
@@ -66,10 +66,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const limits = new RateLimits(config);
 
   const httpServer = createServer();
-  // The broadcaster exists only once Socket.IO is attached; the service publishes through this indirection.
-  let publish: Broadcaster['publish'] = () => undefined;
-  let disconnectDevice: (deviceId: string) => void = () => undefined;
-  const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, { publish: (hallId, events) => publish(hallId, events) }, limits, log);
+  // Express must be the server's request listener before Socket.IO attaches (Socket.IO then
+  // takes /socket.io and hands everything else on), yet both need each other: one late binding.
+  let realtime: Realtime | undefined;
+  const broadcaster: Broadcaster = { publish: (hallId, events) => realtime?.broadcaster.publish(hallId, events) };
+  const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
   const app = createHttpApp({
     store,
     service,
@@ -77,14 +78,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     tokens,
     limits,
     now: clock,
-    onDeviceRevoked: (deviceId) => disconnectDevice(deviceId),
+    onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
+    screens: (hallId) => realtime?.screens(hallId) ?? [],
     log,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
   });
   httpServer.on('request', app);
-  const { io, broadcaster, disconnectDevice: cutOff } = attachRealtime(httpServer, {
+  realtime = attachRealtime(httpServer, {
     service,
     authenticator,
     log,
@@ -94,8 +96,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
   });
-  publish = broadcaster.publish;
-  disconnectDevice = cutOff;
+  const { io } = realtime;
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
 
   await new Promise<void>((resolveListen, reject) => {

@@ -11,6 +11,7 @@ import type { RateLimits } from '../app/rateLimits.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, type WindowAction, schemas } from '../protocol/schemas.js';
 import type { Store, UserRecord } from '../store/port.js';
+import type { ScreenSummary } from '../realtime/presence.js';
 import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 
 export interface ApiDeps {
@@ -22,6 +23,8 @@ export interface ApiDeps {
   now: () => number;
   /** Closes the live connections of a revoked device. */
   onDeviceRevoked(deviceId: string): void;
+  /** Screens connected to this process, for the "display offline" alarm. */
+  screens(hallId: string): ScreenSummary[];
 }
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
@@ -126,6 +129,18 @@ export function apiRouter(deps: ApiDeps): Router {
       const view = await service.staff(hallId);
       if (!view) return sendError(req, res, 'HALL_NOT_FOUND');
       res.json(view);
+    }),
+  );
+
+  api.get(
+    '/halls/:hallId/displays',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const principal = principalOf(req);
+      if (principal.kind !== 'staff') return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      if (!mayActInHall(principal, hallId)) return sendError(req, res, 'FORBIDDEN');
+      if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
+      res.json({ hallId, screens: deps.screens(hallId) });
     }),
   );
 

@@ -14,6 +14,7 @@ import type { BoardView, StaffView } from '../domain/views.js';
 import type { Ack } from './errors.js';
 import type { PublicEvent } from './redact.js';
 import type { WindowAction } from './schemas.js';
+import type { ScreenSummary } from '../realtime/presence.js';
 
 export interface HandshakeAuth {
   hallId: string;
@@ -35,6 +36,8 @@ type AckFn<T> = (answer: Ack<T>) => void;
 
 export type ServerToClientEvents = {
   'hall:snapshot': (snapshot: HallSnapshot) => void;
+  /** Staff only: which boards, window screens and kiosks are connected (for "display offline" alarms). */
+  'displays:changed': (presence: { hallId: string; screens: ScreenSummary[] }) => void;
 } & {
   [K in EventType]: (event: HallEvent | PublicEvent) => void;
 };

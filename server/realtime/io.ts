@@ -11,6 +11,7 @@ import type { Ack, ErrorCode } from '../protocol/errors.js';
 import { type Lang, messageFor } from '../protocol/messages.js';
 import type { Command } from '../domain/commands.js';
 import type { AccountStore } from '../store/port.js';
+import { Presence, type ScreenSummary, isScreenKind } from './presence.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, schemas, validationDetails } from '../protocol/schemas.js';
 import {
@@ -72,6 +73,8 @@ export interface Realtime {
   broadcaster: Broadcaster;
   /** Cuts a revoked kiosk or print agent off at once. */
   disconnectDevice(deviceId: string): void;
+  /** The hall's boards, window screens, kiosks and agents connected to this process. */
+  screens(hallId: string): ScreenSummary[];
 }
 
 export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
@@ -113,8 +116,19 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     next();
   });
 
+  const presence = new Presence();
+  const announcePresence = (hallId: string) =>
+    io.to(hallRoom(hallId, 'staff')).emit('displays:changed', { hallId, screens: presence.summary(hallId) });
+
   io.on('connection', (socket: HallSocket) => {
-    const { hallId, audience, principal } = socket.data;
+    const { hallId, audience, principal, client, windowId } = socket.data;
+    if (isScreenKind(client)) {
+      presence.add(hallId, socket.id, { kind: client, connectedAt: deps.now(), ...(windowId ? { windowId } : {}) });
+      announcePresence(hallId);
+      socket.once('disconnect', () => {
+        if (presence.remove(hallId, socket.id)) announcePresence(hallId);
+      });
+    }
     void socket.join(hallRoom(hallId, audience));
     if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
     if (principal.kind === 'staff' && principal.expiresAt !== undefined) {
@@ -143,6 +157,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     disconnectDevice(deviceId: string) {
       io.in(deviceRoom(deviceId)).disconnectSockets(true);
     },
+    screens: (hallId: string) => presence.summary(hallId),
   };
 }
 

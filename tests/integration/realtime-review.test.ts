@@ -92,3 +92,31 @@ describe('cutting callers off', () => {
     expect(rated.body).toEqual({ number: issued.body.number, level: 4 });
   });
 });
+
+describe('which screens are connected', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t?.close());
+
+  it('lists boards and window screens for staff, and tells staff sockets when one drops', async () => {
+    const token = await t.login('zhuren');
+    const staff = await t.connect({ hallId: DEMO, token });
+    const board = await t.connect({ hallId: DEMO, auth: { client: 'board' } });
+    const screen = await t.connect({ hallId: DEMO, auth: { client: 'window-screen', windowId: '3' } });
+    const listed = await t.api('GET', `/api/halls/${DEMO}/displays`, { token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.screens).toEqual([
+      { kind: 'board', windowId: null, connections: 1, since: expect.any(Number) },
+      { kind: 'window-screen', windowId: '3', connections: 1, since: expect.any(Number) },
+    ]);
+    const from = staff.mark();
+    screen.close();
+    const changed = await staff.waitForEvent('displays:changed', { from });
+    expect(changed.screens).toEqual([{ kind: 'board', windowId: null, connections: 1, since: expect.any(Number) }]);
+    expect(board.hallEvents()).toEqual([]);
+    expect(JSON.stringify(board.events)).not.toContain('displays:changed');
+    expect((await t.api('GET', `/api/halls/${DEMO}/displays`)).status).toBe(401);
+  });
+});

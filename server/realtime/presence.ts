@@ -1,0 +1,59 @@
+/**
+ * Which screens of a hall are connected right now, so clerks and supervisors
+ * see "board offline" or "window screen offline" alarms. Held in this
+ * process's memory: it describes live connections, which die with the process.
+ */
+
+export type ScreenKind = 'board' | 'window-screen' | 'kiosk' | 'agent';
+
+export interface ConnectedScreen {
+  kind: ScreenKind;
+  windowId?: string;
+  connectedAt: number;
+}
+
+export interface ScreenSummary {
+  kind: ScreenKind;
+  windowId: string | null;
+  connections: number;
+  since: number;
+}
+
+const SCREEN_KINDS = new Set<string>(['board', 'window-screen', 'kiosk', 'agent']);
+
+export function isScreenKind(kind: string | undefined): kind is ScreenKind {
+  return kind !== undefined && SCREEN_KINDS.has(kind);
+}
+
+export class Presence {
+  private readonly halls = new Map<string, Map<string, ConnectedScreen>>();
+
+  add(hallId: string, socketId: string, screen: ConnectedScreen): void {
+    let sockets = this.halls.get(hallId);
+    if (!sockets) this.halls.set(hallId, (sockets = new Map()));
+    sockets.set(socketId, screen);
+  }
+
+  remove(hallId: string, socketId: string): boolean {
+    const sockets = this.halls.get(hallId);
+    const removed = sockets?.delete(socketId) ?? false;
+    if (sockets && sockets.size === 0) this.halls.delete(hallId);
+    return removed;
+  }
+
+  /** One line per kind and window: how many connections, connected since when. */
+  summary(hallId: string): ScreenSummary[] {
+    const grouped = new Map<string, ScreenSummary>();
+    for (const screen of this.halls.get(hallId)?.values() ?? []) {
+      const key = `${screen.kind}|${screen.windowId ?? ''}`;
+      const entry = grouped.get(key);
+      if (entry) {
+        entry.connections += 1;
+        entry.since = Math.min(entry.since, screen.connectedAt);
+      } else {
+        grouped.set(key, { kind: screen.kind, windowId: screen.windowId ?? null, connections: 1, since: screen.connectedAt });
+      }
+    }
+    return [...grouped.values()].sort((a, b) => a.kind.localeCompare(b.kind) || (a.windowId ?? '').localeCompare(b.windowId ?? '', 'en', { numeric: true }));
+  }
+}
