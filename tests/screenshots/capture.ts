@@ -1,0 +1,83 @@
+/**
+ * Renders the screens a person sees into docs/screenshots/ (npm run screenshots):
+ * a demo morning is played through the real API, then Debian's Chromium takes
+ * the pictures. Run after changing anything visible, and look at them.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config.js';
+import { ROOT_DIR, startServer } from '../../server/server.js';
+import { launchChromium } from '../helpers/browser.js';
+
+const OUT = join(ROOT_DIR, 'docs', 'screenshots');
+const ADMIN_PASSWORD = 'screenshot-admin';
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hallq-shots-'));
+  const server = await startServer(
+    loadConfig([], { HALLQ_DATA_DIR: dataDir, PORT: '0', HALLQ_HOST: '127.0.0.1', HALLQ_LOG_LEVEL: 'warn', HALLQ_ADMIN_PASSWORD: ADMIN_PASSWORD }),
+    { announce: () => undefined },
+  );
+  const browser = await launchChromium();
+  try {
+    const api = async (path: string, token: string | undefined, body?: unknown) => {
+      const response = await fetch(`${server.url}/api${path}`, {
+        method: body === undefined && !path.includes('/windows/') ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body !== undefined || path.includes('/windows/') ? { body: JSON.stringify(body ?? {}) } : {}),
+      });
+      return response.json() as Promise<any>;
+    };
+    const login = async (username: string, password = 'demo1234') =>
+      (await api('/auth/login', undefined, { username, password })).token as string;
+    const clerks: Record<string, string> = {};
+    for (const n of [1, 2, 3, 4, 5, 6, 8]) {
+      clerks[String(n)] = await login(`clerk${n}`);
+      await api(`/halls/demo/windows/${n}/open`, clerks[String(n)]);
+    }
+    const desk = clerks['1']!;
+    const services = [
+      'zonghe-zixun', 'minzheng-dibao', 'minzheng-dibao', 'jisheng-shengyu-dengji', 'laobao-shiye-dengji', 'laobao-jumin-yanglao',
+      'guotu-zhaijidi', 'caizheng-huinong-butie', 'shoufei-shuiqi', 'zonghe-zixun', 'minzheng-canji', 'laobao-shiye-dengji',
+      'shoufei-shuiqi', 'shoufei-shuiqi', 'zonghe-xinfang', 'minzheng-laonian-youdai', 'jisheng-liudong-hunyu', 'zonghe-zixun',
+    ];
+    for (const serviceId of services) await api('/halls/demo/tickets', desk, { serviceId });
+    for (const n of ['1', '2', '3', '4', '6', '8', '2']) await api(`/halls/demo/windows/${n}/call-next`, clerks[n]!);
+    await api('/halls/demo/windows/5/pause', clerks['5']!, { reason: 'lunch', note: '13:30 回来' });
+    const admin = await login('admin', ADMIN_PASSWORD);
+    await api('/halls/demo/announcements', admin, {
+      text: '本中心办公时间：周一至周五 8:30—12:00，14:00—17:30；逢场天周六上午照常办公。',
+      textAlt: 'Office hours: Mon–Fri 8:30–12:00 and 14:00–17:30; market-day Saturdays 8:30–12:00.',
+    });
+    await api('/halls/demo/windows/1/call-next', clerks['1']!);
+
+    mkdirSync(OUT, { recursive: true });
+    const shoot = async (name: string, path: string, width: number, height: number, before?: () => Promise<void>) => {
+      if (before) await before();
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(server.url + path);
+      await page.waitForFunction(() => document.fonts.status === 'loaded');
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: join(OUT, `${name}.png`) });
+      await page.close();
+      process.stdout.write(`docs/screenshots/${name}.png\n`);
+    };
+    await shoot('board-landscape', '/display?hall=demo&voice=0', 1920, 1080);
+    await shoot('board-portrait', '/display?hall=demo&voice=0', 1080, 1920);
+    await shoot('board-landscape-en', '/display?hall=demo&voice=0&lang=en', 1920, 1080);
+    await shoot('window-screen-serving', '/display?hall=demo&window=3', 1280, 800);
+    await shoot('window-screen-rating', '/display?hall=demo&window=4', 1280, 800, async () => {
+      await api('/halls/demo/windows/4/finish', clerks['4']!, { outcome: 'completed' });
+    });
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
