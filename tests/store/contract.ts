@@ -14,6 +14,7 @@
  * an ok outcome whose event seqs are not state.seq+1.. contiguous, or whose
  * state.seq is not the last event's seq, is rejected and nothing is written.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HallState } from '../../server/domain/model.js';
 import { StoreError, type Store, type StoreErrorCode, type UpdateOutcome } from '../../server/store/port.js';
@@ -22,8 +23,12 @@ import {
   issueNext,
   makeDevice,
   makeHallState,
+  makeHallWithTickets,
+  makeTicket,
   makeUser,
   postAnnouncement,
+  recallTicket,
+  rewriteEverything,
   setTicketStatus,
   ticketIssuedEvent,
 } from './fixtures.js';
@@ -354,6 +359,169 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         const next = await reopened.halls.update('h1', issueNext);
         expect(next).toMatchObject({ ok: true, result: { number: 'A021' }, state: { seq: 22 } });
         await expectStoreError(reopened.halls.createHall(makeHallState('h1')), 'DUPLICATE');
+      });
+
+      it('states that share unchanged objects with their input and states that share nothing both load back exactly', async (ctx) => {
+        // An adapter may write only what changed (by object identity); whatever it does, what loads back must be the state.
+        type Step = (state: HallState) => UpdateOutcome<unknown>;
+        const stepsFor = (h: string): Step[] => [
+          issueNext, // a new tickets map; every old ticket and the config shared
+          issueNext,
+          issueNext,
+          issueNext,
+          postAnnouncement('ann-a', T0 + 10_000), // config and tickets map both shared
+          recallTicket(`${h}-t2`, T0 + 11_000), // one ticket replaced, the others shared
+          setTicketStatus(`${h}-t3`, 'called', T0 + 12_000),
+          // Nothing shared; the config, a ticket and the set of tickets change.
+          rewriteEverything((copy) => {
+            copy.config.name = `renamed ${h}`;
+            copy.config.nameAlt = 'Renamed Hall';
+            copy.config.services[0]!.materials.push('户口簿');
+            copy.tickets[`${h}-t1`]!.priority = true;
+            delete copy.tickets[`${h}-t4`];
+            copy.tickets[`${h}-x9`] = { ...copy.tickets[`${h}-t1`]!, id: `${h}-x9`, number: 'A099', seqOfDay: 99, rank: 99 };
+            copy.counters['svc-a'] = 99;
+          }, T0 + 13_000),
+          rewriteEverything(() => {}, T0 + 14_000), // nothing shared, nothing changed
+          issueNext, // sharing again, after a full rewrite
+          setTicketStatus(`${h}-t2`, 'served', T0 + 15_000), // a ticket leaves the state
+          (state) => {
+            // The config changes while the tickets map is shared.
+            const seq = state.seq + 1;
+            return {
+              ok: true,
+              state: { ...state, seq, config: { ...state.config, name: `${h} again`, maxWaitMinutes: 45 } },
+              events: [{ type: 'announcement:removed', announcementId: 'ann-a', hallId: h, seq, at: T0 + 16_000 }],
+              result: null,
+            };
+          },
+        ];
+        const count = stepsFor('h1').length;
+
+        // h1: one update per commit. h2: the same updates all requested at once.
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        let last1: UpdateOutcome<unknown> | null = null;
+        for (const step of stepsFor('h1')) {
+          last1 = await store.halls.update('h1', step);
+          expect(last1?.ok).toBe(true);
+        }
+        const together = await Promise.all(stepsFor('h2').map((step) => store.halls.update('h2', step)));
+        expect(together.every((outcome) => outcome?.ok)).toBe(true);
+        const last2 = together[together.length - 1];
+        if (!last1?.ok || !last2?.ok) throw new Error('unreachable');
+        const expected = { h1: last1.state, h2: last2.state };
+        expect(Object.keys(expected.h1.tickets).sort()).toEqual(['h1-t1', 'h1-t100', 'h1-t3', 'h1-x9']);
+        expect(Object.keys(expected.h2.tickets).sort()).toEqual(['h2-t1', 'h2-t100', 'h2-t3', 'h2-x9']);
+        const summaries = [
+          { id: 'h1', name: 'h1 again', nameAlt: 'Renamed Hall', timeZone: 'Asia/Shanghai' },
+          { id: 'h2', name: 'h2 again', nameAlt: 'Renamed Hall', timeZone: 'Asia/Shanghai' },
+        ];
+        const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+        expect(await store.halls.loadHall('h1')).toEqual(expected.h1);
+        expect(await store.halls.loadHall('h2')).toEqual(expected.h2);
+        expect((await store.halls.listHalls()).sort(byId)).toEqual(summaries);
+
+        if (!harness.reopen) ctx.skip();
+        const reopened = await reopen();
+        expect(await reopened.halls.loadHall('h1')).toEqual(expected.h1);
+        expect(await reopened.halls.loadHall('h2')).toEqual(expected.h2);
+        expect((await reopened.halls.listHalls()).sort(byId)).toEqual(summaries);
+        expect(seqsOf(await reopened.halls.eventsSince('h1', 0, 100))).toEqual(range(1, count));
+        expect(seqsOf(await reopened.halls.eventsSince('h2', 0, 100))).toEqual(range(1, count));
+        // And it goes on from there.
+        const next = await reopened.halls.update('h2', issueNext);
+        expect(next).toMatchObject({ ok: true, result: { number: 'A101' } });
+        if (next?.ok) expect(await reopened.halls.loadHall('h2')).toEqual(next.state);
+      });
+
+      it('a hall with 300 live tickets, 100 updates each changing one ticket, loads back exactly', async (ctx) => {
+        const created = makeHallWithTickets('h1', 300);
+        await store.halls.createHall(created);
+        expect(await store.halls.loadHall('h1')).toEqual(makeHallWithTickets('h1', 300));
+
+        // Updates k and k+50 recall the same ticket: some twice in one commit, some in two.
+        const ticketOf = (k: number) => `h1-t${(((k % 50) * 37) % 300) + 1}`;
+        const recall = (k: number) => recallTicket(ticketOf(k), T0 + 100_000 + k * 1000);
+        const together = await Promise.all(range(0, 59).map((k) => store.halls.update('h1', recall(k))));
+        let last = together[together.length - 1];
+        for (const k of range(60, 99)) last = await store.halls.update('h1', recall(k));
+        if (!last?.ok) throw new Error('an update failed');
+        const expected = last.state;
+        expect(expected.seq).toBe(100);
+        expect(Object.keys(expected.tickets)).toHaveLength(300);
+        const recalled = Object.values(expected.tickets).filter((ticket) => ticket.recallCount > 0);
+        expect(recalled).toHaveLength(50);
+        expect(recalled.every((ticket) => ticket.recallCount === 2)).toBe(true);
+        expect(expected.tickets[ticketOf(99)]?.calledAt).toBe(T0 + 100_000 + 99 * 1000);
+
+        expect(await store.halls.loadHall('h1')).toEqual(expected);
+        expect((await store.halls.getTicket(ticketOf(99)))?.ticket).toEqual(expected.tickets[ticketOf(99)]);
+        if (!harness.reopen) ctx.skip();
+        const reopened = await reopen();
+        expect(await reopened.halls.loadHall('h1')).toEqual(expected);
+        expect((await reopened.halls.getTicket(ticketOf(99)))?.ticket).toEqual(expected.tickets[ticketOf(99)]);
+      });
+      it('any mix of added, changed, removed, shared and copied parts loads back exactly (property)', async () => {
+        type Op = { kind: 'add' | 'change' | 'remove' | 'config' | 'copy-all' | 'same-parts'; pick: number; withPrevious: boolean };
+        const op = fc.record({
+          kind: fc.constantFrom<Op['kind']>('add', 'add', 'change', 'change', 'remove', 'config', 'copy-all', 'same-parts'),
+          pick: fc.nat(),
+          withPrevious: fc.boolean(),
+        });
+        // Pure update fns: the store may run one again on a fresher state.
+        const stepOf = ({ kind, pick }: Op) => (state: HallState): UpdateOutcome<null> => {
+          const seq = state.seq + 1;
+          const ids = Object.keys(state.tickets);
+          const picked = ids.length > 0 ? ids[pick % ids.length]! : undefined;
+          let next: HallState = { ...state, seq };
+          if (kind === 'add') {
+            const ticket = makeTicket(`${state.config.id}-n${seq}`, seq, { rank: seq });
+            next.tickets = { ...state.tickets, [ticket.id]: ticket };
+          } else if (kind === 'change' && picked) {
+            const old = state.tickets[picked]!;
+            next.tickets = { ...state.tickets, [picked]: { ...old, recallCount: old.recallCount + 1, calledAt: T0 + seq } };
+          } else if (kind === 'remove' && picked) {
+            next.tickets = { ...state.tickets };
+            delete next.tickets[picked];
+          } else if (kind === 'config') {
+            next.config = { ...state.config, maxWaitMinutes: seq, name: `hall at ${seq}` };
+          } else if (kind === 'copy-all') {
+            next = structuredClone(next);
+            if (picked) next.tickets[picked] = { ...next.tickets[picked]!, priority: !next.tickets[picked]!.priority };
+          }
+          return {
+            ok: true,
+            state: next,
+            events: [{ type: 'announcement:removed', announcementId: kind, hallId: state.config.id, seq, at: T0 + seq }],
+            result: null,
+          };
+        };
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.integer({ min: 0, max: 40 }), fc.array(op, { minLength: 1, maxLength: 40 }), async (initial, ops) => {
+            const hallId = `p${++run}`;
+            await store.halls.createHall(makeHallWithTickets(hallId, initial));
+            // Consecutive ops marked withPrevious are requested together (one group commit, if the adapter batches).
+            let last: UpdateOutcome<null> | null = null;
+            for (let i = 0; i < ops.length; ) {
+              let j = i + 1;
+              while (j < ops.length && ops[j]!.withPrevious) j++;
+              const outcomes = await Promise.all(ops.slice(i, j).map((o) => store.halls.update(hallId, stepOf(o))));
+              last = outcomes[outcomes.length - 1]!;
+              i = j;
+            }
+            if (!last?.ok) throw new Error('an update failed');
+            expect(last.state.seq).toBe(ops.length);
+            expect(await store.halls.loadHall(hallId)).toEqual(last.state);
+            if (harness.reopen) {
+              const reopened = await reopen();
+              expect(await reopened.halls.loadHall(hallId)).toEqual(last.state);
+              expect((await reopened.halls.listHalls()).find((h) => h.id === hallId)?.name).toBe(last.state.config.name);
+            }
+          }),
+          { numRuns: 30 },
+        );
       });
     });
 

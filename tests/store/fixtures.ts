@@ -200,3 +200,52 @@ export function makeDevice(id: string, hallId: string, tokenHash: string, overri
     ...overrides,
   };
 }
+
+/** A hall holding `count` waiting tickets `${id}-t1` … (issued before the store saw the hall). */
+export function makeHallWithTickets(id: string, count: number): HallState {
+  const state = makeHallState(id);
+  for (let n = 1; n <= count; n++) state.tickets[`${id}-t${n}`] = makeTicket(`${id}-t${n}`, n);
+  state.counters['svc-a'] = count;
+  state.rankCounter = count;
+  return state;
+}
+
+/** Update fn: recall a live ticket (a new ticket object; every other ticket keeps its identity). */
+export function recallTicket(ticketId: string, at: number) {
+  return (state: HallState): UpdateOutcome<Ticket> => {
+    const current = state.tickets[ticketId];
+    if (!current) return { ok: false, error: { code: 'TICKET_NOT_FOUND' } };
+    const seq = state.seq + 1;
+    const ticket: Ticket = { ...current, status: 'called', windowId: 'win-1', calledAt: at, recallCount: current.recallCount + 1 };
+    return {
+      ok: true,
+      state: { ...state, seq, tickets: { ...state.tickets, [ticketId]: ticket } },
+      events: [
+        { type: 'ticket:recalled', ticket, windowId: 'win-1', windowNumber: 1, recallCount: ticket.recallCount, hallId: state.config.id, seq, at },
+      ],
+      result: ticket,
+    };
+  };
+}
+
+/**
+ * Update fn: a deep copy of the whole state (no object shared with the input,
+ * not even the unchanged config or tickets), changed by `change`, plus an
+ * announcement so that there is an event.
+ */
+export function rewriteEverything(change: (copy: HallState) => void, at: number) {
+  return (state: HallState): UpdateOutcome<void> => {
+    const copy = structuredClone(state);
+    change(copy);
+    const seq = state.seq + 1;
+    const announcement = { id: `ann-${seq}`, text: '系统维护', postedAt: at };
+    copy.seq = seq;
+    copy.announcements.push(announcement);
+    return {
+      ok: true,
+      state: copy,
+      events: [{ type: 'announcement:posted', announcement, hallId: state.config.id, seq, at }],
+      result: undefined,
+    };
+  };
+}

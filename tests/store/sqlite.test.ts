@@ -3,10 +3,63 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HallEvent } from '../../server/domain/events.js';
+import type { HallState } from '../../server/domain/model.js';
 import { SCHEMA_VERSION, openSqliteStore, sqliteDiagnostics } from '../../server/store/sqlite/index.js';
+import { MIGRATIONS } from '../../server/store/sqlite/migrations.js';
 import { StoreError, type Store } from '../../server/store/port.js';
 import { describeHallStoreContract, type StoreHarness } from './contract.js';
-import { issueNext, makeHallState } from './fixtures.js';
+import {
+  T0,
+  issueNext,
+  makeHallState,
+  makeHallWithTickets,
+  postAnnouncement,
+  recallTicket,
+  rewriteEverything,
+  setTicketStatus,
+} from './fixtures.js';
+
+/** A hall state and its events as the v1 release would have stored them, built with the fixtures. */
+function v1History(hallId: string, issues: number): { state: HallState; events: HallEvent[] } {
+  let state = makeHallState(hallId);
+  const events: HallEvent[] = [];
+  const apply = (outcome: ReturnType<typeof issueNext> | ReturnType<ReturnType<typeof setTicketStatus>>) => {
+    if (!outcome.ok) throw new Error('fixture refused');
+    state = outcome.state;
+    events.push(...outcome.events);
+  };
+  for (let i = 0; i < issues; i++) apply(issueNext(state));
+  apply(setTicketStatus(`${hallId}-t2`, 'called', T0 + 60_000)(state));
+  apply(setTicketStatus(`${hallId}-t1`, 'called', T0 + 61_000)(state));
+  apply(setTicketStatus(`${hallId}-t1`, 'served', T0 + 62_000)(state));
+  return { state, events };
+}
+
+/** Writes a database exactly as schema v1 (the first release) left it. */
+function writeV1Database(file: string, halls: Array<{ state: HallState; events: HallEvent[] }>, stateJson = (s: HallState) => JSON.stringify(s)): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(MIGRATIONS.find((m) => m.version === 1)!.sql);
+  db.pragma('user_version = 1');
+  const insertHall = db.prepare('INSERT INTO halls (id, name, state_json, seq, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
+  const upsertTicket = db.prepare(
+    `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json`,
+  );
+  for (const { state, events } of halls) {
+    insertHall.run(state.config.id, state.config.name, stateJson(state), state.seq, events.length + 1, T0);
+    for (const event of events) {
+      insertEvent.run(event.hallId, event.seq, event.type, event.at, JSON.stringify(event));
+      if ('ticket' in event) {
+        const t = event.ticket;
+        upsertTicket.run(t.id, event.hallId, t.day, t.number, t.status, JSON.stringify(t));
+      }
+    }
+  }
+  db.close();
+}
 
 async function fileHarness(): Promise<StoreHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'hallq-sqlite-'));
@@ -154,6 +207,109 @@ describe('sqlite adapter specifics', () => {
     ]);
     expect(outcomes.map((o) => (o?.ok ? o.result.number : 'refused'))).toEqual(['A002', 'A003', 'A001']);
     expect((await store.halls.eventsSince('h1', 0, 100)).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('migrates a v1 database (whole state in state_json) to the split layout, keeping every hall exactly', async () => {
+    const h1 = v1History('h1', 12);
+    const h2 = v1History('h2', 3);
+    h2.state.config.windows.push({ id: 'win-2', number: 2, name: '2号窗口', services: [{ serviceId: 'svc-a', tier: 1 }] });
+    const empty = { state: makeHallState('h3'), events: [] };
+    writeV1Database(file, [h1, h2, empty]);
+
+    const store = open();
+    expect(sqliteDiagnostics(store).schemaVersion).toBe(SCHEMA_VERSION);
+    for (const { state } of [h1, h2, empty]) {
+      const loaded = await store.halls.loadHall(state.config.id);
+      expect(loaded).toEqual(state);
+      expect(Object.keys(loaded!.tickets)).toEqual(Object.keys(state.tickets)); // even in the same order
+    }
+    expect(Object.keys(h1.state.tickets)).toHaveLength(11);
+    expect((await store.halls.listHalls()).map((h) => [h.id, h.name, h.nameAlt, h.timeZone])).toEqual([
+      ['h1', '便民服务中心 h1', 'Service Hall h1', 'Asia/Shanghai'],
+      ['h2', '便民服务中心 h2', 'Service Hall h2', 'Asia/Shanghai'],
+      ['h3', '便民服务中心 h3', 'Service Hall h3', 'Asia/Shanghai'],
+    ]);
+    expect(await store.halls.eventsSince('h1', 0, 100)).toEqual(h1.events);
+    expect((await store.halls.getTicket('h1-t1'))?.ticket.status).toBe('served');
+
+    // The rows are in the new layout.
+    const raw = new Database(file, { readonly: true });
+    const row = raw
+      .prepare('SELECT state_json, c.json AS config_json FROM halls JOIN hall_configs c ON c.hall_id = halls.id WHERE id = ?')
+      .get('h2') as { state_json: string; config_json: string };
+    const rest = JSON.parse(row.state_json) as Record<string, unknown>;
+    expect(rest).not.toHaveProperty('config');
+    expect(rest).not.toHaveProperty('tickets');
+    expect(rest.seq).toBe(h2.state.seq);
+    expect(JSON.parse(row.config_json)).toEqual(h2.state.config);
+    expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h1'").pluck().get()).toBe(11);
+    expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h3'").pluck().get()).toBe(0);
+    raw.close();
+
+    // Work goes on, and survives a reopen.
+    const next = await store.halls.update('h1', issueNext);
+    expect(next).toMatchObject({ ok: true, result: { number: 'A013' }, state: { seq: 16 } });
+    await store.close();
+    const again = open();
+    expect(await again.halls.loadHall('h1')).toEqual(next?.ok ? next.state : null);
+    expect(await again.halls.loadHall('h2')).toEqual(h2.state);
+  });
+
+  it('a v1 database with an unreadable hall is refused as CORRUPT and left as it was', async () => {
+    const h1 = v1History('h1', 2);
+    const h2 = v1History('h2', 2);
+    writeV1Database(file, [h1, h2], (state) => (state.config.id === 'h2' ? '{"config": {"id": "h2"' : JSON.stringify(state)));
+    expect(() => open()).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(JSON.parse(raw.prepare("SELECT state_json FROM halls WHERE id = 'h1'").pluck().get() as string)).toEqual(h1.state);
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'live_tickets'").pluck().get()).toBe(0);
+    raw.close();
+  });
+
+  it('an update writes the state row, the config only when its object changed, and only the tickets that changed', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallWithTickets('h1', 300));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
+      CREATE TRIGGER w1 AFTER INSERT ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket+', NEW.id); END;
+      CREATE TRIGGER w2 AFTER UPDATE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket~', NEW.id); END;
+      CREATE TRIGGER w3 AFTER DELETE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket-', OLD.id); END;
+      CREATE TRIGGER w4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
+      CREATE TRIGGER w5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;`);
+    const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
+
+    await store.halls.update('h1', postAnnouncement('ann-1', T0));
+    expect(writes()).toEqual(['state h1']);
+    await store.halls.update('h1', recallTicket('h1-t7', T0));
+    expect(writes()).toEqual(['state h1', 'ticket~ h1-t7']);
+    await store.halls.update('h1', issueNext);
+    expect(writes()).toEqual(['state h1', 'ticket+ h1-t301']);
+    await store.halls.update('h1', setTicketStatus('h1-t9', 'served', T0));
+    expect(writes()).toEqual(['state h1', 'ticket- h1-t9']);
+    // Several updates of one hall in one commit: written once, against the state before the commit.
+    await Promise.all([
+      store.halls.update('h1', recallTicket('h1-t7', T0)),
+      store.halls.update('h1', recallTicket('h1-t8', T0)),
+      store.halls.update('h1', recallTicket('h1-t7', T0)),
+      store.halls.update('h1', issueNext),
+      store.halls.update('h1', setTicketStatus('h1-t302', 'served', T0)),
+    ]);
+    expect(writes()).toEqual(['state h1', 'ticket~ h1-t7', 'ticket~ h1-t8']);
+    // Copying everything is correct, just not cheap.
+    await store.halls.update('h1', rewriteEverything(() => {}, T0));
+    const all = writes();
+    expect(all.filter((w) => w.startsWith('ticket~'))).toHaveLength(300);
+    expect(all.filter((w) => !w.startsWith('ticket~'))).toEqual(['config h1', 'state h1']);
+    spy.close();
+
+    const before = await store.halls.loadHall('h1');
+    await store.close();
+    const again = open();
+    const loaded = await again.halls.loadHall('h1');
+    expect(loaded).toEqual(before);
+    expect(Object.keys(loaded!.tickets)).toEqual(Object.keys(before!.tickets)); // in the engine's order
   });
 
   it('a fn that mutates its input and returns it is rejected, and the hall is re-read from disk', async () => {

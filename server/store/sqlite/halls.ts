@@ -10,6 +10,7 @@ import {
 } from '../port.js';
 import { checkOutcome } from './checkOutcome.js';
 import { parseStored, toStoreError } from './errors.js';
+import { assembleHall, ownTicket, splitHall, type StoredTicketRow } from './layout.js';
 
 type AnyOutcome = UpdateOutcome<unknown>;
 
@@ -24,6 +25,7 @@ type Settlement = { ok: true; value: AnyOutcome | null } | { ok: false; error: u
 
 interface HallRow {
   state_json: string;
+  config_json: string | null;
   seq: number;
 }
 
@@ -52,6 +54,15 @@ interface TicketRow {
  * every promise rejects with StoreError('UNAVAILABLE') and the cache entries of
  * the halls involved are dropped, so the next read comes from disk.
  *
+ * A hall is stored in three parts (see layout.ts): the hall row's state_json
+ * (everything but config and tickets), a hall_configs row, and one live_tickets
+ * row per live ticket. A committed batch writes, per hall, the state_json, the
+ * config only if the config OBJECT differs from the one before the batch, and
+ * only the tickets whose objects differ (upsert) or are gone (delete). That
+ * relies on what was already required of `fn`: it never mutates the state it is
+ * given; an unchanged part may be shared (and then is not written) or copied
+ * (and then is written again, needlessly but correctly).
+ *
  * For speed, states are not cloned: the state handed to `fn` (and returned by
  * `loadHall`) is the cached object itself. `fn` must treat it as read-only and
  * return a new object (sharing unchanged parts is fine); callers of
@@ -70,12 +81,30 @@ export class SqliteHallStore implements HallStore {
 
   private readonly selectHall: Sqlite.Statement<[string], HallRow>;
   private readonly selectSummaries: Sqlite.Statement<[], SummaryRow>;
+  private readonly selectLiveTickets: Sqlite.Statement<[string], StoredTicketRow>;
   private readonly insertHall: Sqlite.Statement<[string, string, string, number, number]>;
-  private readonly updateHall: Sqlite.Statement<[string, string, number, number, string]>;
+  private readonly insertConfig: Sqlite.Statement<[string, string]>;
+  private readonly updateHallState: Sqlite.Statement<[string, number, number, string]>;
+  private readonly updateHallName: Sqlite.Statement<[string, string]>;
+  private readonly updateConfig: Sqlite.Statement<[string, string]>;
+  private readonly upsertLiveTicket: Sqlite.Statement<[string, string, number, string]>;
+  private readonly deleteLiveTicket: Sqlite.Statement<[string, string]>;
+  /** Number of defined entries of a `HallState.tickets` object already counted (see writeHall). */
+  private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
+  /** Last `live_tickets.ord` handed out; only this process writes the file. */
+  private lastOrd: number;
   private readonly insertEvent: Sqlite.Statement<[string, number, string, number, string]>;
   private readonly upsertTicket: Sqlite.Statement<[string, string, string, string, string, string]>;
   private readonly selectEvents: Sqlite.Statement<[string, number, number], string>;
   private readonly selectTicket: Sqlite.Statement<[string], TicketRow>;
+  private readonly createTransaction: (
+    hallId: string,
+    name: string,
+    stateJson: string,
+    configJson: string,
+    seq: number,
+    ticketRows: StoredTicketRow[],
+  ) => void;
   private readonly runBatch: (
     batch: PendingUpdate[],
     settlements: Settlement[],
@@ -83,19 +112,33 @@ export class SqliteHallStore implements HallStore {
   ) => Map<string, HallState>;
 
   constructor(db: Sqlite.Database) {
-    this.selectHall = db.prepare('SELECT state_json, seq FROM halls WHERE id = ?');
+    this.selectHall = db.prepare(
+      `SELECT h.state_json, c.json AS config_json, h.seq
+         FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id WHERE h.id = ?`,
+    );
+    this.selectLiveTickets = db.prepare('SELECT id, json FROM live_tickets WHERE hall_id = ? ORDER BY ord');
     this.selectSummaries = db.prepare(
-      `SELECT id, name,
-              json_extract(state_json, '$.config.nameAlt') AS nameAlt,
-              json_extract(state_json, '$.config.timeZone') AS timeZone
-         FROM halls ORDER BY id`,
+      `SELECT h.id, h.name,
+              json_extract(c.json, '$.nameAlt') AS nameAlt,
+              json_extract(c.json, '$.timeZone') AS timeZone
+         FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id ORDER BY h.id`,
     );
     this.insertHall = db.prepare(
       'INSERT INTO halls (id, name, state_json, seq, version, updated_at) VALUES (?, ?, ?, ?, 1, ?)',
     );
-    this.updateHall = db.prepare(
-      'UPDATE halls SET name = ?, state_json = ?, seq = ?, version = version + 1, updated_at = ? WHERE id = ?',
+    this.insertConfig = db.prepare('INSERT INTO hall_configs (hall_id, json) VALUES (?, ?)');
+    this.updateHallState = db.prepare(
+      'UPDATE halls SET state_json = ?, seq = ?, version = version + 1, updated_at = ? WHERE id = ?',
     );
+    this.updateHallName = db.prepare('UPDATE halls SET name = ? WHERE id = ?');
+    this.updateConfig = db.prepare('UPDATE hall_configs SET json = ? WHERE hall_id = ?');
+    // ON CONFLICT DO UPDATE keeps the row's ord: a changed ticket keeps its place.
+    this.upsertLiveTicket = db.prepare(
+      `INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)
+       ON CONFLICT (hall_id, id) DO UPDATE SET json = excluded.json`,
+    );
+    this.deleteLiveTicket = db.prepare('DELETE FROM live_tickets WHERE hall_id = ? AND id = ?');
+    this.lastOrd = db.prepare<[], number>('SELECT coalesce(max(ord), 0) FROM live_tickets').pluck().get() ?? 0;
     this.insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
     this.upsertTicket = db.prepare(
       `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
@@ -109,6 +152,13 @@ export class SqliteHallStore implements HallStore {
       .pluck();
     this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
+    this.createTransaction = db.transaction(
+      (hallId: string, name: string, stateJson: string, configJson: string, seq: number, ticketRows: StoredTicketRow[]) => {
+        this.insertHall.run(hallId, name, stateJson, seq, Date.now());
+        this.insertConfig.run(hallId, configJson);
+        for (const row of ticketRows) this.upsertLiveTicket.run(hallId, row.id, ++this.lastOrd, row.json);
+      },
+    ).immediate;
   }
 
   async listHalls(): Promise<HallSummary[]> {
@@ -130,13 +180,22 @@ export class SqliteHallStore implements HallStore {
   async createHall(state: HallState): Promise<void> {
     this.assertOpen();
     const hallId = state.config.id;
-    const json = JSON.stringify(state);
+    const { rest, config, tickets } = splitHall(state);
+    const stateJson = JSON.stringify(rest);
+    const configJson = JSON.stringify(config);
+    const ticketRows: StoredTicketRow[] = [];
+    for (const id in tickets) {
+      const ticket = ownTicket(tickets, id);
+      if (ticket !== undefined) ticketRows.push({ id, json: JSON.stringify(ticket) });
+    }
     this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
-      this.insertHall.run(hallId, state.config.name, json, state.seq, Date.now());
+      this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows);
     });
     // Cache exactly what is on disk, not the caller's (mutable) object.
-    this.cache.set(hallId, JSON.parse(json) as HallState);
+    const stored = assembleHall(hallId, stateJson, configJson, ticketRows);
+    this.ticketCounts.set(stored.tickets, ticketRows.length);
+    this.cache.set(hallId, stored);
   }
 
   update<T>(hallId: string, fn: (state: HallState) => UpdateOutcome<T>): Promise<UpdateOutcome<T> | null> {
@@ -222,6 +281,8 @@ export class SqliteHallStore implements HallStore {
    */
   private applyBatch(batch: PendingUpdate[], settlements: Settlement[], touched: Set<string>): Map<string, HallState> {
     const staged = new Map<string, HallState>();
+    /** Per hall, the committed state the batch started from (what is on disk now). */
+    const base = new Map<string, HallState>();
     const events: HallEvent[] = [];
     const eventJson: string[] = [];
     const tickets = new Map<string, { hallId: string; ticket: Ticket }>();
@@ -229,9 +290,12 @@ export class SqliteHallStore implements HallStore {
     for (let i = 0; i < batch.length; i++) {
       const op = batch[i]!;
       touched.add(op.hallId);
-      let state: HallState | null;
+      let state: HallState | null | undefined = staged.get(op.hallId);
       try {
-        state = staged.get(op.hallId) ?? this.read(op.hallId);
+        if (state === undefined) {
+          state = this.read(op.hallId);
+          if (state) base.set(op.hallId, state);
+        }
       } catch (error) {
         settlements[i] = { ok: false, error: toStoreError(error, `update(${op.hallId})`) };
         continue;
@@ -264,9 +328,7 @@ export class SqliteHallStore implements HallStore {
     }
 
     const now = Date.now();
-    for (const [hallId, state] of staged) {
-      this.updateHall.run(state.config.name, JSON.stringify(state), state.seq, now, hallId);
-    }
+    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now);
     for (let k = 0; k < events.length; k++) {
       const event = events[k]!;
       this.insertEvent.run(event.hallId, event.seq, event.type, event.at, eventJson[k]!);
@@ -277,13 +339,55 @@ export class SqliteHallStore implements HallStore {
     return staged; // flush() caches these once COMMIT has succeeded
   }
 
+  /**
+   * Writes what differs between `prev` (on disk) and `next`: the state row
+   * always, the config if its object changed, the tickets whose objects changed.
+   */
+  private writeHall(hallId: string, prev: HallState, next: HallState, now: number): void {
+    const { rest, config, tickets } = splitHall(next);
+    this.updateHallState.run(JSON.stringify(rest), next.seq, now, hallId);
+    if (config !== prev.config) {
+      this.updateConfig.run(JSON.stringify(config), hallId);
+      if (config.name !== prev.config.name) this.updateHallName.run(config.name, hallId);
+    }
+    const before: Record<string, Ticket> = prev.tickets ?? NO_TICKETS;
+    if (tickets === before) return;
+    // Hot path (every hall of every batch), hence no hasOwnProperty per key: an
+    // entry identical to the one before is an own entry there too (a ticket
+    // object is never inherited from Object.prototype). An entry whose value is
+    // undefined counts as absent, as in JSON.
+    let count = 0; // defined entries of `tickets`
+    let kept = 0; // ... that `before` has too
+    for (const id in tickets) {
+      const ticket = tickets[id];
+      if (ticket === undefined) continue;
+      count++;
+      const old = before[id];
+      if (ticket === old) {
+        kept++;
+        continue;
+      }
+      if (old !== undefined && ownTicket(before, id) !== undefined) kept++;
+      this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket));
+    }
+    this.ticketCounts.set(tickets, count);
+    // Entries gone since `before` exist only if it had more than were kept; usually it did not.
+    if (kept < (this.ticketCounts.get(before) ?? countTickets(before))) {
+      for (const id in before) {
+        if (ownTicket(before, id) !== undefined && ownTicket(tickets, id) === undefined) this.deleteLiveTicket.run(hallId, id);
+      }
+    }
+  }
+
   /** The committed state of a hall: from memory, or loaded once from disk. */
   private read(hallId: string): HallState | null {
     const cached = this.cache.get(hallId);
     if (cached) return cached;
     const row = this.selectHall.get(hallId);
     if (!row) return null;
-    const state = parseStored<HallState>(row.state_json, `state of hall ${hallId}`);
+    const ticketRows = this.selectLiveTickets.all(hallId);
+    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows);
+    this.ticketCounts.set(state.tickets, ticketRows.length);
     if (state.seq !== row.seq) {
       throw new StoreError('CORRUPT', `hall ${hallId}: state seq ${state.seq} differs from the stored seq ${row.seq}`);
     }
@@ -302,6 +406,14 @@ export class SqliteHallStore implements HallStore {
   private assertOpen(): void {
     if (this.closed) throw closedError();
   }
+}
+
+const NO_TICKETS: Record<string, Ticket> = Object.freeze({}) as Record<string, Ticket>;
+
+function countTickets(tickets: Record<string, Ticket>): number {
+  let count = 0;
+  for (const id in tickets) if (ownTicket(tickets, id) !== undefined) count++;
+  return count;
 }
 
 function closedError(): StoreError {

@@ -1,5 +1,8 @@
 import type Sqlite from 'better-sqlite3';
+import type { HallState } from '../../domain/model.js';
 import { StoreError } from '../port.js';
+import { parseStored } from './errors.js';
+import { splitHall } from './layout.js';
 
 /**
  * Versioned schema. The version lives in `PRAGMA user_version` (part of the
@@ -11,6 +14,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Data conversion run after `sql`, in the same transaction. */
+  convert?: (db: Sqlite.Database) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -82,7 +87,56 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'hall split into state, config and live tickets',
+    sql: `
+      -- HallState.config, written only when the configuration changes; halls.state_json
+      -- no longer holds it. Its own table, not a column of halls: SQLite rewrites a whole
+      -- row (overflow pages included) whenever its size changes, which state_json's does
+      -- on nearly every command, so a column would still copy the ~17 KB config each time.
+      CREATE TABLE hall_configs (
+        hall_id TEXT PRIMARY KEY REFERENCES halls(id),
+        json    TEXT NOT NULL
+      ) STRICT;
+
+      -- HallState.tickets, one row per live ticket, so that an update writes only the
+      -- tickets it changed; ord keeps them in the order the engine had them. A rowid
+      -- table: new rows append at its end, which is cheaper than WITHOUT ROWID here.
+      CREATE TABLE live_tickets (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        id      TEXT NOT NULL,
+        ord     INTEGER NOT NULL,
+        json    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, id)
+      ) STRICT;
+    `,
+    convert: splitV1Halls,
+  },
 ];
+
+/** v1 kept the whole HallState in state_json; move config and tickets out of it. */
+function splitV1Halls(db: Sqlite.Database): void {
+  const rows = db.prepare<[], { id: string; state_json: string }>('SELECT id, state_json FROM halls ORDER BY id').all();
+  const updateHall = db.prepare<[string, string]>('UPDATE halls SET state_json = ? WHERE id = ?');
+  const insertConfig = db.prepare<[string, string]>('INSERT INTO hall_configs (hall_id, json) VALUES (?, ?)');
+  const insertTicket = db.prepare<[string, string, number, string]>(
+    'INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)',
+  );
+  let ord = 0;
+  for (const row of rows) {
+    const state = parseStored<HallState>(row.state_json, `state of hall ${row.id}`);
+    if (state === null || typeof state !== 'object' || Array.isArray(state) || !state.config || typeof state.config !== 'object') {
+      throw new StoreError('CORRUPT', `hall ${row.id}: stored state is not a hall state`);
+    }
+    const { rest, config, tickets } = splitHall(state);
+    updateHall.run(JSON.stringify(rest), row.id);
+    insertConfig.run(row.id, JSON.stringify(config));
+    for (const [id, ticket] of Object.entries(tickets)) {
+      if (ticket !== undefined) insertTicket.run(row.id, id, ++ord, JSON.stringify(ticket));
+    }
+  }
+}
 
 /** The schema version this build writes and understands. */
 export const SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
@@ -107,6 +161,7 @@ export function migrate(db: Sqlite.Database): void {
       // Re-read under the write lock: another process may have just applied it.
       if (schemaVersionOf(db) >= step.version) return;
       db.exec(step.sql);
+      step.convert?.(db);
       db.pragma(`user_version = ${step.version}`);
     }).immediate();
   }
