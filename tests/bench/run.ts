@@ -3,6 +3,8 @@
  *
  *   --only latency,issue,memory,restart   run some parts (repeatable; default these four)
  *          store                          diagnostic: engine + SQLite store alone, in process (no sockets)
+ *          paint                          REST call → number painted on the demo board in headless Chromium
+ *                                         (needs /usr/bin/chromium or HALLQ_CHROMIUM; builds display/dist if stale)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
  *                                         with `npm run build` if missing or older than server/) or server/*.ts via tsx
  *   --profile                             CPU-profile the latency and issue servers over their measured
@@ -30,11 +32,12 @@ import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/prof
 import { REPO_ROOT, killAllServers } from './lib/server.js';
 import { round, summarize } from './lib/stats.js';
 import { runMemory, type MemoryResult } from './memory.js';
+import { paintSummaryLine, runPaint, type PaintResult } from './paint.js';
 import { runRestart, type RestartResult } from './restart.js';
 import { runStore, type StoreResult } from './store.js';
 
-/** The budgeted parts, run by default; `store` is a diagnostic run only with --only. */
-const PARTS = ['latency', 'issue', 'memory', 'restart', 'store'] as const;
+/** The budgeted parts, run by default; `store` (a diagnostic) and `paint` (no budget; needs Chromium) run only with --only. */
+const PARTS = ['latency', 'issue', 'memory', 'restart', 'store', 'paint'] as const;
 const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart'];
 type Part = (typeof PARTS)[number];
 
@@ -191,6 +194,21 @@ function rows(results: Partial<Record<Part, unknown>>): Row[] {
     out.push({ part: 'store', metric: 'engine + SQLite alone: issues/s (diagnostic)', measured: `${store.issuesPerSecond}/s`, budget: '(≥ 3,000/s)', pass: null });
     out.push({ part: 'store', metric: 'hall state rewritten per command, start → end', measured: `${store.hallStateKBAtStart} → ${store.hallStateKBAtEnd} KB`, budget: '—', pass: null });
   }
+  const paint = results.paint as PaintResult | undefined;
+  if (paint && !('error' in paint)) {
+    const p = paint.callToPaint;
+    out.push({ part: 'paint', metric: 'REST call → number painted in Chromium board, p50 / p99 / max', measured: `${p.p50} / ${p.p99} / ${p.max} ms`, budget: '—', pass: null });
+    const s = paint.callToSocketBoard;
+    const a = paint.callToAnswer;
+    out.push({ part: 'paint', metric: '— call → socket.io board in bench / REST answer, p50 / p99', measured: `${s.p50} / ${s.p99} ms; ${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
+    out.push({
+      part: 'paint',
+      metric: 'calls measured / not painted / refused',
+      measured: `${paint.measured} / ${paint.notPainted} / ${Object.values(paint.refused).reduce((n, v) => n + v, 0)}`,
+      budget: 'all painted',
+      pass: paint.notPainted === 0 && Object.keys(paint.refused).length === 0 && p.count === paint.measured,
+    });
+  }
   for (const part of PARTS) {
     const r = results[part] as { error?: string } | undefined;
     if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
@@ -276,6 +294,11 @@ async function main(): Promise<void> {
     issue: () => runIssue(ctx),
     memory: () => runMemory(ctx),
     store: () => runStore(ctx),
+    paint: async () => {
+      const result = await runPaint(ctx);
+      ctx.log(paintSummaryLine(result));
+      return result;
+    },
     restart: async () => {
       const tuned = await runRestart(ctx);
       // For comparison: the same with socket.io-client's default back-off (1 s, up to 5 s), what a board gets if it sets nothing.

@@ -28,6 +28,7 @@ export interface SpeechOptions {
 }
 
 const CHIME_MS = 700;
+const LOG_KEPT = 200;
 const PAUSE_BETWEEN_MS = 250;
 
 function wait(ms: number): Promise<void> {
@@ -58,6 +59,8 @@ export class SpeechQueue {
       phrases.forEach((phrase, index) => {
         const entry: SpeechEntry = { ...phrase, queuedAt: now };
         this.log.push(entry);
+        // A board runs for months: keep the recent history only.
+        if (this.log.length > LOG_KEPT) this.log.splice(0, this.log.length - LOG_KEPT);
         this.queue.push({ entry, chime: options.chime && round === 0 && index === 0 });
       });
     }
