@@ -29,6 +29,14 @@ export interface ApiDeps {
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
 
+/** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
+function requireStaff(req: Request, res: Response, hallId: string): boolean {
+  const principal = principalOf(req);
+  if (principal.kind === 'staff' && mayActInHall(principal, hallId)) return true;
+  sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+  return false;
+}
+
 /** Device pairing and revocation are for supervisors and admins of the hall; answers the refusal itself. */
 function requireManager(req: Request, res: Response, hallId: string): boolean {
   const principal = principalOf(req);
@@ -123,9 +131,7 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/staff-view',
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
-      const principal = principalOf(req);
-      if (principal.kind !== 'staff') return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      if (!mayActInHall(principal, hallId)) return sendError(req, res, 'FORBIDDEN');
+      if (!requireStaff(req, res, hallId)) return;
       const view = await service.staff(hallId);
       if (!view) return sendError(req, res, 'HALL_NOT_FOUND');
       res.json(view);
@@ -136,9 +142,7 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/displays',
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
-      const principal = principalOf(req);
-      if (principal.kind !== 'staff') return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      if (!mayActInHall(principal, hallId)) return sendError(req, res, 'FORBIDDEN');
+      if (!requireStaff(req, res, hallId)) return;
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
       res.json({ hallId, screens: deps.screens(hallId) });
     }),

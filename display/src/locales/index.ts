@@ -20,3 +20,18 @@ export function secondaryMessages(code: string, primary: 'zh' | 'en'): Messages 
   if (base === primary) return primary === 'en' ? zh : null;
   return LOCALES[base] ?? null;
 }
+
+interface Named {
+  name: string;
+  nameAlt?: string | undefined;
+}
+
+/** The name to show first in the page language: the hall's second-language name (nameAlt) when the page is English. */
+export function localName(named: Named, lang: 'zh' | 'en'): string {
+  return lang === 'en' && named.nameAlt ? named.nameAlt : named.name;
+}
+
+/** The other name, shown smaller beside it. */
+export function otherName(named: Named, lang: 'zh' | 'en'): string | undefined {
+  return lang === 'en' ? named.name : named.nameAlt;
+}
