@@ -6,7 +6,7 @@ import { presentResult } from './commandCatalog.js';
 import type { Command } from '../domain/commands.js';
 import { type IdSource, execute } from '../domain/engine.js';
 import type { HallEvent } from '../domain/events.js';
-import type { HallState } from '../domain/model.js';
+import type { Actor, HallState } from '../domain/model.js';
 import { type BoardView, type StaffView, type TicketStatusView, boardView, staffView, ticketStatusView } from '../domain/views.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
 import { messageFor } from '../protocol/messages.js';
@@ -23,6 +23,9 @@ export function refusal(code: ErrorCode, details?: Record<string, unknown>): { o
 }
 
 const MAX_EVENTS_PER_SYNC = 1000;
+
+/** Who the event log names for the server's own clock. */
+const SYSTEM_ACTOR: Actor = { kind: 'staff', user: { id: 'system', name: '系统', role: 'admin' } };
 
 function withoutTicketIds(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!details) return undefined;
@@ -54,7 +57,25 @@ export class HallService {
     }
     const rate = await this.limits.forCommand(principal, command);
     if (!rate.ok) return refusal('RATE_LIMITED', { retryAfterSeconds: rate.retryAfterSeconds });
-    const actor = actorOf(principal);
+    const committed = await this.commit(hallId, command, actorOf(principal));
+    if (!committed.ok) {
+      // Only staff are told ticket ids: they are e-ticket links, and kiosks and screens stand in public.
+      const details = principal.kind !== 'staff' ? withoutTicketIds(committed.error.details) : committed.error.details;
+      return refusal(committed.error.code, details);
+    }
+    return { ok: true, data: presentResult(command, committed.data, principal) };
+  }
+
+  /**
+   * The server's own clock acting on a hall (midnight roll-over): no caller to
+   * authorise or rate-limit, so it can never be refused for being busy.
+   */
+  async tick(hallId: string): Promise<Ack<unknown>> {
+    return this.commit(hallId, { type: 'hall.tick' }, SYSTEM_ACTOR);
+  }
+
+  /** Engine inside one atomic store update, then the broadcast. */
+  private async commit(hallId: string, command: Command, actor: Actor): Promise<Ack<unknown>> {
     let outcome;
     try {
       outcome = await this.store.update(hallId, (state) => execute(state, command, actor, { now: this.clock(), ids: this.ids }));
@@ -67,16 +88,12 @@ export class HallService {
       return refusal('INTERNAL');
     }
     if (!outcome) return refusal('HALL_NOT_FOUND', { hallId });
-    if (!outcome.ok) {
-      // Only staff are told ticket ids: they are e-ticket links, and kiosks and screens stand in public.
-      const details = principal.kind !== 'staff' ? withoutTicketIds(outcome.error.details) : outcome.error.details;
-      return refusal(outcome.error.code, details);
-    }
+    if (!outcome.ok) return refusal(outcome.error.code, outcome.error.details);
     // The caller's answer goes out first (it is written in this turn of the event loop); the hall's
     // screens get the events right after, in the next turn, so a clerk never waits on a broadcast.
     const { events } = outcome;
     if (events.length > 0) setImmediate(() => this.broadcaster.publish(hallId, events));
-    return { ok: true, data: presentResult(command, outcome.result, principal) };
+    return { ok: true, data: outcome.result };
   }
 
   async board(hallId: string): Promise<BoardView | null> {

@@ -1,10 +1,6 @@
 import type { Logger } from 'pino';
-import type { Principal } from '../auth/principal.js';
 import type { HallStore } from '../store/port.js';
 import type { HallService } from './hallService.js';
-
-/** The server's own clock acting on the halls; never a client, so it is not in the command catalogue. */
-const SYSTEM: Principal = { kind: 'staff', user: { id: 'system', name: '系统', role: 'admin' }, hallIds: ['*'] };
 
 /**
  * Once a minute every hall gets a `hall.tick`, so that midnight roll-over
@@ -20,7 +16,7 @@ export function startHallTicker(service: HallService, halls: HallStore, log: Log
     void (async () => {
       try {
         for (const hall of await halls.listHalls()) {
-          const answer = await service.run(SYSTEM, hall.id, { type: 'hall.tick' });
+          const answer = await service.tick(hall.id);
           if (!answer.ok) log.warn({ hallId: hall.id, error: answer.error.code }, 'hall tick refused');
         }
       } catch (error) {
