@@ -131,9 +131,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     }
     void socket.join(hallRoom(hallId, audience));
     if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
-    if (principal.kind === 'staff' && principal.expiresAt !== undefined) {
+    const expiresIn = principal.kind === 'staff' && principal.expiresAt !== undefined ? principal.expiresAt - deps.now() : undefined;
+    if (expiresIn !== undefined && expiresIn <= MAX_TIMER_MS) {
       // An expired login must stop listening to staff events, not only stop sending commands.
-      const expiry = setTimeout(() => socket.disconnect(true), Math.min(principal.expiresAt - deps.now(), MAX_TIMER_MS));
+      const expiry = setTimeout(() => socket.disconnect(true), expiresIn);
       expiry.unref();
       socket.once('disconnect', () => clearTimeout(expiry));
     }
