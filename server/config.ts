@@ -241,7 +241,7 @@ const FIELDS: FieldSpec[] = [
     default: 6000,
     schema: positiveInt(),
     expect: 'a positive integer',
-    description: 'Requests and commands one staff login may send per minute; a guard against runaway clients.',
+    description: 'Commands one staff or integration login may send per minute (reads are not counted); a guard against runaway clients.',
   },
   {
     key: 'maxPayloadBytes',
