@@ -23,6 +23,7 @@ import {
   issueNext,
   makeDevice,
   makeHallState,
+  makeHallWithRequests,
   makeHallWithTickets,
   makeTicket,
   makeUser,
@@ -31,6 +32,7 @@ import {
   rewriteEverything,
   setTicketStatus,
   ticketIssuedEvent,
+  withRequest,
 } from './fixtures.js';
 
 export interface StoreHarness {
@@ -522,6 +524,156 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
           }),
           { numRuns: 30 },
         );
+      });
+
+      describe('remembered requests (HallState.requests)', () => {
+        type Request = HallState['requests'][number];
+        const idsOf = (state: HallState | null | undefined) => state?.requests.map((request) => request.id);
+        /** Update fn answering `result` without remembering it: the list copied, its entries shared (as the engine does). */
+        const answer =
+          <T>(result: T) =>
+          (state: HallState): UpdateOutcome<T> => {
+            const seq = state.seq + 1;
+            return {
+              ok: true,
+              state: { ...state, seq, requests: [...state.requests] },
+              events: [{ type: 'announcement:removed', announcementId: 'none', hallId: state.config.id, seq, at: T0 + seq }],
+              result,
+            };
+          };
+        /** Update fn setting `requests` to whatever `change` makes of them (a new list; entries shared unless `change` copies them). */
+        const rearrange =
+          (change: (requests: Request[]) => Request[]) =>
+          (state: HallState): UpdateOutcome<null> => {
+            const seq = state.seq + 1;
+            return {
+              ok: true,
+              state: { ...state, seq, requests: change([...state.requests]) },
+              events: [{ type: 'announcement:removed', announcementId: 'rearranged', hallId: state.config.id, seq, at: T0 + seq }],
+              result: null,
+            };
+          };
+
+        it('load back exactly and in order: appended and trimmed across commits, within one commit, and across a reopen', async (ctx) => {
+          await store.halls.createHall(makeHallWithRequests('h1', 5));
+          expect(await store.halls.loadHall('h1')).toEqual(makeHallWithRequests('h1', 5));
+          const old = (n: number) => `staff:u1|ticket.issue|h1-r${n}`;
+
+          // One answer per commit: the list grows to its cap (8), then the oldest go.
+          let last: UpdateOutcome<unknown> | null = null;
+          for (let k = 1; k <= 6; k++) last = await store.halls.update('h1', withRequest(`a${k}`, issueNext));
+          if (!last?.ok) throw new Error('an update failed');
+          expect(idsOf(last.state)).toEqual([old(4), old(5), 'a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
+          expect(await store.halls.loadHall('h1')).toEqual(last.state);
+
+          // Twenty answers requested together (one commit, if the adapter batches): twelve come and go within it.
+          const together = await Promise.all(range(1, 20).map((k) => store.halls.update('h1', withRequest(`b${k}`, issueNext))));
+          last = together[together.length - 1]!;
+          if (!last?.ok) throw new Error('an update failed');
+          expect(idsOf(last.state)).toEqual(range(13, 20).map((k) => `b${k}`));
+          expect(await store.halls.loadHall('h1')).toEqual(last.state);
+
+          // Answers of every JSON shape, mixed in one commit with commands that remember nothing,
+          // a refusal and a replay (the state handed back as it was).
+          const shapes: unknown[] = [null, 'text', 0, -1.5, '', [1, 'two', { three: [3] }], { nested: { deep: [true, false, null] } }, '"quoted"\n'];
+          const mixed = await Promise.all([
+            ...shapes.map((shape, k) => store.halls.update('h1', withRequest(`c${k}`, answer(shape)))),
+            store.halls.update('h1', answer('nothing remembered')),
+            store.halls.update('h1', () => ({ ok: false, error: { code: 'QUEUE_EMPTY' } })),
+            store.halls.update('h1', (state) => ({ ok: true, state, events: [], result: 'replayed' })),
+            store.halls.update('h1', withRequest('d1', issueNext)),
+          ]);
+          last = mixed[mixed.length - 1]!;
+          if (!last?.ok) throw new Error('an update failed');
+          expect(idsOf(last.state)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'd1']);
+          expect(last.state.requests.slice(0, 7).map((request) => request.result)).toEqual(shapes.slice(1));
+          const expected = last.state;
+          expect(await store.halls.loadHall('h1')).toEqual(expected);
+
+          if (!harness.reopen) ctx.skip();
+          let reopened = await reopen();
+          const loaded = await reopened.halls.loadHall('h1');
+          expect(loaded).toEqual(expected);
+          expect(idsOf(loaded)).toEqual(idsOf(expected));
+          // And it goes on from there: appended and trimmed after the reopen, alone and together.
+          await reopened.halls.update('h1', withRequest('e1', issueNext));
+          const after = await Promise.all([
+            reopened.halls.update('h1', withRequest('e2', issueNext)),
+            reopened.halls.update('h1', answer('nothing remembered')),
+            reopened.halls.update('h1', withRequest('e3', issueNext)),
+          ]);
+          last = after[after.length - 1]!;
+          if (!last?.ok) throw new Error('an update failed');
+          expect(idsOf(last.state)).toEqual(['c4', 'c5', 'c6', 'c7', 'd1', 'e1', 'e2', 'e3']);
+          expect(await reopened.halls.loadHall('h1')).toEqual(last.state);
+          reopened = await reopen();
+          expect(await reopened.halls.loadHall('h1')).toEqual(last.state);
+        });
+
+        it('any list of requests an update hands over loads back exactly, in order (property)', async () => {
+          type Op = {
+            kind: 'answer' | 'quiet' | 'shared' | 'drop' | 'move-last' | 'repeat' | 'copy-all' | 'clear';
+            pick: number;
+            withPrevious: boolean;
+          };
+          const op = fc.record({
+            kind: fc.constantFrom<Op['kind']>('answer', 'answer', 'answer', 'quiet', 'shared', 'drop', 'move-last', 'repeat', 'copy-all', 'clear'),
+            pick: fc.nat(),
+            withPrevious: fc.boolean(),
+          });
+          const stepOf = ({ kind, pick }: Op): ((state: HallState) => UpdateOutcome<unknown>) => {
+            const at = (requests: Request[]) => pick % Math.max(1, requests.length);
+            switch (kind) {
+              case 'answer': // the engine's way, with a small cap so that trims are frequent
+                return withRequest(`q${pick}`, answer({ pick, list: [pick, String(pick)] }), 6);
+              case 'quiet': // a command without a requestId: a copy of the list, same entries
+                return answer(pick);
+              case 'shared': // the very same list
+                return (state: HallState): UpdateOutcome<null> => {
+                  const seq = state.seq + 1;
+                  return {
+                    ok: true,
+                    state: { ...state, seq },
+                    events: [{ type: 'announcement:removed', announcementId: 'shared', hallId: state.config.id, seq, at: T0 + seq }],
+                    result: null,
+                  };
+                };
+              case 'drop': // an entry anywhere
+                return rearrange((requests) => (requests.splice(at(requests), 1), requests));
+              case 'move-last':
+                return rearrange((requests) => (requests.push(...requests.splice(at(requests), 1)), requests));
+              case 'repeat': // one entry object twice in the list
+                return rearrange((requests) => (requests.length > 0 ? [...requests, requests[at(requests)]!] : requests));
+              case 'copy-all':
+                return rearrange((requests) => structuredClone(requests));
+              case 'clear':
+                return rearrange(() => []);
+            }
+          };
+          let run = 0;
+          await fc.assert(
+            fc.asyncProperty(fc.integer({ min: 0, max: 8 }), fc.array(op, { minLength: 1, maxLength: 30 }), async (initial, ops) => {
+              const hallId = `r${++run}`;
+              await store.halls.createHall(makeHallWithRequests(hallId, initial));
+              // Consecutive ops marked withPrevious are requested together (one group commit, if the adapter batches).
+              let last: UpdateOutcome<unknown> | null = null;
+              for (let i = 0; i < ops.length; ) {
+                let j = i + 1;
+                while (j < ops.length && ops[j]!.withPrevious) j++;
+                const outcomes = await Promise.all(ops.slice(i, j).map((o) => store.halls.update(hallId, stepOf(o))));
+                last = outcomes[outcomes.length - 1]!;
+                i = j;
+              }
+              if (!last?.ok) throw new Error('an update failed');
+              expect(await store.halls.loadHall(hallId)).toEqual(last.state);
+              if (harness.reopen) {
+                const reopened = await reopen();
+                expect(await reopened.halls.loadHall(hallId)).toEqual(last.state);
+              }
+            }),
+            { numRuns: 30 },
+          );
+        });
       });
     });
 

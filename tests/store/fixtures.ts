@@ -249,3 +249,28 @@ export function rewriteEverything(change: (copy: HallState) => void, at: number)
     };
   };
 }
+
+/**
+ * Wraps an update fn as the engine handles a command that carries a client
+ * requestId: its answer is appended to a copy of `requests` (entries shared)
+ * and the oldest are dropped beyond `cap`.
+ */
+export function withRequest<T>(id: string, step: (state: HallState) => UpdateOutcome<T>, cap = 8) {
+  return (state: HallState): UpdateOutcome<T> => {
+    const outcome = step(state);
+    if (!outcome.ok) return outcome;
+    const requests = [...state.requests];
+    requests.push({ id, result: outcome.result });
+    if (requests.length > cap) requests.splice(0, requests.length - cap);
+    return { ...outcome, state: { ...outcome.state, requests } };
+  };
+}
+
+/** A hall whose `requests` already holds `count` answers `${id}-r1` … (remembered before the store saw it). */
+export function makeHallWithRequests(id: string, count: number): HallState {
+  const state = makeHallState(id);
+  for (let n = 1; n <= count; n++) {
+    state.requests.push({ id: `staff:u1|ticket.issue|${id}-r${n}`, result: { ticket: makeTicket(`${id}-old${n}`, n), ahead: n - 1 } });
+  }
+  return state;
+}

@@ -13,14 +13,23 @@ import {
   T0,
   issueNext,
   makeHallState,
+  makeHallWithRequests,
   makeHallWithTickets,
   postAnnouncement,
   recallTicket,
   rewriteEverything,
   setTicketStatus,
+  withRequest,
 } from './fixtures.js';
 
-/** A hall state and its events as the v1 release would have stored them, built with the fixtures. */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * A hall state and its events as the v1 and v2 releases would have stored them, built with the
+ * fixtures: two issues in three carry a requestId, and the hall remembers the last 6 answers.
+ */
 function v1History(hallId: string, issues: number): { state: HallState; events: HallEvent[] } {
   let state = makeHallState(hallId);
   const events: HallEvent[] = [];
@@ -29,34 +38,62 @@ function v1History(hallId: string, issues: number): { state: HallState; events: 
     state = outcome.state;
     events.push(...outcome.events);
   };
-  for (let i = 0; i < issues; i++) apply(issueNext(state));
+  for (let i = 0; i < issues; i++) apply(i % 3 === 2 ? issueNext(state) : withRequest(`${hallId}-req${i}`, issueNext, 6)(state));
   apply(setTicketStatus(`${hallId}-t2`, 'called', T0 + 60_000)(state));
   apply(setTicketStatus(`${hallId}-t1`, 'called', T0 + 61_000)(state));
   apply(setTicketStatus(`${hallId}-t1`, 'served', T0 + 62_000)(state));
   return { state, events };
 }
 
-/** Writes a database exactly as schema v1 (the first release) left it. */
-function writeV1Database(file: string, halls: Array<{ state: HallState; events: HallEvent[] }>, stateJson = (s: HallState) => JSON.stringify(s)): void {
+/** A database at schema `version`, as the release that introduced it created it. */
+function schemaAt(file: string, version: number): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.exec(MIGRATIONS.find((m) => m.version === 1)!.sql);
-  db.pragma('user_version = 1');
+  for (const step of MIGRATIONS) if (step.version <= version) db.exec(step.sql);
+  db.pragma(`user_version = ${version}`);
+  return db;
+}
+
+/** A hall's row, events and ticket projection, the same in v1 and v2. */
+function insertHallHistory(db: Database.Database, state: HallState, events: HallEvent[], stateJson: string): void {
   const insertHall = db.prepare('INSERT INTO halls (id, name, state_json, seq, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
   const upsertTicket = db.prepare(
     `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json`,
   );
-  for (const { state, events } of halls) {
-    insertHall.run(state.config.id, state.config.name, stateJson(state), state.seq, events.length + 1, T0);
-    for (const event of events) {
-      insertEvent.run(event.hallId, event.seq, event.type, event.at, JSON.stringify(event));
-      if ('ticket' in event) {
-        const t = event.ticket;
-        upsertTicket.run(t.id, event.hallId, t.day, t.number, t.status, JSON.stringify(t));
-      }
+  insertHall.run(state.config.id, state.config.name, stateJson, state.seq, events.length + 1, T0);
+  for (const event of events) {
+    insertEvent.run(event.hallId, event.seq, event.type, event.at, JSON.stringify(event));
+    if ('ticket' in event) {
+      const t = event.ticket;
+      upsertTicket.run(t.id, event.hallId, t.day, t.number, t.status, JSON.stringify(t));
     }
+  }
+}
+
+/** Writes a database exactly as schema v1 (the first release) left it. */
+function writeV1Database(file: string, halls: Array<{ state: HallState; events: HallEvent[] }>, stateJson = (s: HallState) => JSON.stringify(s)): void {
+  const db = schemaAt(file, 1);
+  for (const { state, events } of halls) insertHallHistory(db, state, events, stateJson(state));
+  db.close();
+}
+
+/** Writes a database exactly as schema v2 left it: requests still inside state_json. */
+function writeV2Database(
+  file: string,
+  halls: Array<{ state: HallState; events: HallEvent[] }>,
+  stateJson = (rest: object, state: HallState) => JSON.stringify(rest),
+): void {
+  const db = schemaAt(file, 2);
+  const insertConfig = db.prepare('INSERT INTO hall_configs (hall_id, json) VALUES (?, ?)');
+  const insertTicket = db.prepare('INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
+  let ord = 0;
+  for (const { state, events } of halls) {
+    const { config, tickets, ...rest } = state;
+    insertHallHistory(db, state, events, stateJson(rest, state));
+    insertConfig.run(state.config.id, JSON.stringify(config));
+    for (const [id, ticket] of Object.entries(tickets)) insertTicket.run(state.config.id, id, ++ord, JSON.stringify(ticket));
   }
   db.close();
 }
@@ -173,9 +210,9 @@ describe('sqlite adapter specifics', () => {
 
   it('a failed commit acknowledges nothing of the batch, and the store goes on from what is on disk', async () => {
     const store = open();
-    await store.halls.createHall(makeHallState('h1'));
+    await store.halls.createHall(makeHallWithRequests('h1', 3));
     await store.halls.createHall(makeHallState('h2'));
-    await store.halls.update('h1', issueNext);
+    await store.halls.update('h1', withRequest('r1', issueNext, 4));
 
     // Make the next-but-one event of h1 fail to insert, from another connection.
     const saboteur = new Database(file);
@@ -183,9 +220,9 @@ describe('sqlite adapter specifics', () => {
                    BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END`);
 
     const results = await Promise.allSettled([
-      store.halls.update('h1', issueNext), // seq 2
+      store.halls.update('h1', withRequest('r2', issueNext, 4)), // seq 2
       store.halls.update('h2', issueNext), // other hall, same batch
-      store.halls.update('h1', issueNext), // seq 3: fails
+      store.halls.update('h1', withRequest('r3', issueNext, 4)), // seq 3: fails
       store.halls.update('h1', () => ({ ok: false, error: { code: 'QUEUE_EMPTY' } })),
     ]);
     for (const result of results) {
@@ -194,6 +231,7 @@ describe('sqlite adapter specifics', () => {
       expect((result as PromiseRejectedResult).reason.code).toBe('UNAVAILABLE');
     }
     expect((await store.halls.loadHall('h1'))?.seq).toBe(1);
+    expect((await store.halls.loadHall('h1'))?.requests.map((r) => r.id)).toEqual([1, 2, 3].map((n) => `staff:u1|ticket.issue|h1-r${n}`).concat('r1'));
     expect((await store.halls.loadHall('h2'))?.seq).toBe(0);
     expect((await store.halls.eventsSince('h1', 0, 100)).map((e) => e.seq)).toEqual([1]);
     expect(await store.halls.getTicket('h1-t2')).toBeNull();
@@ -201,12 +239,16 @@ describe('sqlite adapter specifics', () => {
     saboteur.exec('DROP TRIGGER sabotage');
     saboteur.close();
     const outcomes = await Promise.all([
-      store.halls.update('h1', issueNext),
-      store.halls.update('h1', issueNext),
+      store.halls.update('h1', withRequest('r2', issueNext, 4)),
+      store.halls.update('h1', withRequest('r3', issueNext, 4)),
       store.halls.update('h2', issueNext),
     ]);
     expect(outcomes.map((o) => (o?.ok ? o.result.number : 'refused'))).toEqual(['A002', 'A003', 'A001']);
     expect((await store.halls.eventsSince('h1', 0, 100)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    const h1 = await store.halls.loadHall('h1');
+    expect(h1?.requests.map((r) => r.id)).toEqual(['staff:u1|ticket.issue|h1-r3', 'r1', 'r2', 'r3']);
+    await store.close();
+    expect(await open().halls.loadHall('h1')).toEqual(h1);
   });
 
   it('migrates a v1 database (whole state in state_json) to the split layout, keeping every hall exactly', async () => {
@@ -224,6 +266,7 @@ describe('sqlite adapter specifics', () => {
       expect(Object.keys(loaded!.tickets)).toEqual(Object.keys(state.tickets)); // even in the same order
     }
     expect(Object.keys(h1.state.tickets)).toHaveLength(11);
+    expect(h1.state.requests.map((r) => r.id)).toEqual([3, 4, 6, 7, 9, 10].map((i) => `h1-req${i}`)); // 8 answered, 6 kept
     expect((await store.halls.listHalls()).map((h) => [h.id, h.name, h.nameAlt, h.timeZone])).toEqual([
       ['h1', '便民服务中心 h1', 'Service Hall h1', 'Asia/Shanghai'],
       ['h2', '便民服务中心 h2', 'Service Hall h2', 'Asia/Shanghai'],
@@ -240,10 +283,12 @@ describe('sqlite adapter specifics', () => {
     const rest = JSON.parse(row.state_json) as Record<string, unknown>;
     expect(rest).not.toHaveProperty('config');
     expect(rest).not.toHaveProperty('tickets');
+    expect(rest).not.toHaveProperty('requests');
     expect(rest.seq).toBe(h2.state.seq);
     expect(JSON.parse(row.config_json)).toEqual(h2.state.config);
     expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h1'").pluck().get()).toBe(11);
     expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h3'").pluck().get()).toBe(0);
+    expect(raw.prepare("SELECT id FROM hall_requests WHERE hall_id = 'h1' ORDER BY ord").pluck().all()).toEqual(h1.state.requests.map((r) => r.id));
     raw.close();
 
     // Work goes on, and survives a reopen.
@@ -267,6 +312,117 @@ describe('sqlite adapter specifics', () => {
     raw.close();
   });
 
+  it('migrates a v2 database (requests in state_json) to hall_requests, keeping every hall exactly', async () => {
+    const h1 = v1History('h1', 12);
+    const h2 = v1History('h2', 2);
+    const h3 = { state: makeHallWithRequests('h3', 200), events: [] };
+    const h4 = { state: makeHallState('h4'), events: [] };
+    const h5 = { state: makeHallState('h5'), events: [] }; // stored without the key at all
+    writeV2Database(file, [h1, h2, h3, h4, h5], (rest, state) => {
+      if (state.config.id !== 'h5') return JSON.stringify(rest);
+      const { requests: _, ...withoutRequests } = rest as HallState;
+      return JSON.stringify(withoutRequests);
+    });
+    expect(h1.state.requests).toHaveLength(6);
+    expect(h2.state.requests).toHaveLength(2);
+
+    const store = open();
+    expect(sqliteDiagnostics(store).schemaVersion).toBe(SCHEMA_VERSION);
+    for (const { state } of [h1, h2, h3, h4, h5]) {
+      const loaded = await store.halls.loadHall(state.config.id);
+      expect(loaded).toEqual(state);
+      expect(loaded!.requests.map((r) => r.id)).toEqual(state.requests.map((r) => r.id)); // in order
+    }
+    expect(await store.halls.eventsSince('h1', 0, 100)).toEqual(h1.events);
+
+    // The rows are in the new layout.
+    const raw = new Database(file, { readonly: true });
+    for (const { state } of [h1, h2, h3, h4, h5]) {
+      const rest = JSON.parse(raw.prepare('SELECT state_json FROM halls WHERE id = ?').pluck().get(state.config.id) as string) as object;
+      expect(rest).not.toHaveProperty('requests');
+      const rows = raw.prepare('SELECT id, json FROM hall_requests WHERE hall_id = ? ORDER BY ord').all(state.config.id) as Array<{ id: string; json: string }>;
+      expect(rows.map((row) => row.id)).toEqual(state.requests.map((r) => r.id));
+      expect(rows.map((row) => JSON.parse(row.json) as unknown)).toEqual(state.requests);
+    }
+    raw.close();
+
+    // Work goes on (appending and trimming the migrated list), and survives a reopen.
+    const next = await store.halls.update('h1', withRequest('after-migration', issueNext, 6));
+    if (!next?.ok) throw new Error('update failed');
+    expect(next.state.requests.map((r) => r.id)).toEqual([...h1.state.requests.slice(1).map((r) => r.id), 'after-migration']);
+    const h3next = await store.halls.update('h3', withRequest('after-migration', (state) => issueNext(state), 200));
+    if (!h3next?.ok) throw new Error('update failed');
+    await store.close();
+    const again = open();
+    expect(await again.halls.loadHall('h1')).toEqual(next.state);
+    expect(await again.halls.loadHall('h3')).toEqual(h3next.state);
+    expect((await again.halls.loadHall('h3'))!.requests[0]!.id).toBe('staff:u1|ticket.issue|h3-r2');
+  });
+
+  it('a v2 database whose requests are not a list is refused as CORRUPT and left as it was', async () => {
+    const h1 = v1History('h1', 3);
+    const h2 = v1History('h2', 3);
+    writeV2Database(file, [h1, h2], (rest, state) => JSON.stringify(state.config.id === 'h2' ? { ...rest, requests: { not: 'a list' } } : rest));
+    expect(() => open()).toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringMatching(/h2.*requests/) }));
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    const { config: _, tickets: __, ...rest } = h1.state;
+    expect(JSON.parse(raw.prepare("SELECT state_json FROM halls WHERE id = 'h1'").pluck().get() as string)).toEqual(rest);
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'hall_requests'").pluck().get()).toBe(0);
+    raw.close();
+  });
+
+  it('an update inserts the request answers it adds and deletes the ones it drops, and nothing else of the list', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallWithRequests('h1', 7));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
+      CREATE TRIGGER r1 AFTER INSERT ON hall_requests BEGIN INSERT INTO writes VALUES ('request+', NEW.id); END;
+      CREATE TRIGGER r2 AFTER UPDATE ON hall_requests BEGIN INSERT INTO writes VALUES ('request~', NEW.id); END;
+      CREATE TRIGGER r3 AFTER DELETE ON hall_requests BEGIN INSERT INTO writes VALUES ('request-', OLD.id); END;
+      CREATE TRIGGER r4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
+      CREATE TRIGGER r5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;`);
+    const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
+    const old = (n: number) => `staff:u1|ticket.issue|h1-r${n}`;
+    const announce = (id: string) => postAnnouncement(id, T0);
+
+    // Below the cap (8): one insert. At the cap: one insert and the oldest deleted.
+    await store.halls.update('h1', withRequest('a1', announce('ann-1')));
+    expect(writes()).toEqual(['request+ a1', 'state h1']);
+    await store.halls.update('h1', withRequest('a2', announce('ann-2')));
+    expect(writes()).toEqual([`request- ${old(1)}`, 'request+ a2', 'state h1'].sort());
+    // A command that remembers nothing copies the list and shares its entries: nothing of it is written.
+    await store.halls.update('h1', (state) => {
+      const outcome = announce('ann-3')(state);
+      return outcome.ok ? { ...outcome, state: { ...outcome.state, requests: [...state.requests] } } : outcome;
+    });
+    expect(writes()).toEqual(['state h1']);
+    // Twelve answers in one commit: written against the list before it; the four that came
+    // and went within the commit are never written.
+    await Promise.all(range(1, 12).map((k) => store.halls.update('h1', withRequest(`b${k}`, announce(`ann-b${k}`)))));
+    expect(writes()).toEqual(
+      [...range(5, 12).map((k) => `request+ b${k}`), ...[2, 3, 4, 5, 6, 7].map((n) => `request- ${old(n)}`), 'request- a1', 'request- a2', 'state h1'].sort(),
+    );
+    // A replayed request (the state handed back as it was) writes nothing at all.
+    await store.halls.update('h1', (state) => ({ ok: true, state, events: [], result: 'replayed' }));
+    expect(writes()).toEqual([]);
+    // Copying everything is correct, just not cheap.
+    await store.halls.update('h1', rewriteEverything(() => {}, T0));
+    expect(writes()).toEqual(
+      ['config h1', 'state h1', ...range(5, 12).flatMap((k) => [`request+ b${k}`, `request- b${k}`])].sort(),
+    );
+    spy.close();
+
+    const raw = new Database(file, { readonly: true });
+    expect(JSON.parse(raw.prepare("SELECT state_json FROM halls WHERE id = 'h1'").pluck().get() as string)).not.toHaveProperty('requests');
+    raw.close();
+    const before = await store.halls.loadHall('h1');
+    expect(before!.requests.map((r) => r.id)).toEqual(range(5, 12).map((k) => `b${k}`));
+    await store.close();
+    expect(await open().halls.loadHall('h1')).toEqual(before);
+  });
+
   it('an update writes the state row, the config only when its object changed, and only the tickets that changed', async () => {
     const store = open();
     await store.halls.createHall(makeHallWithTickets('h1', 300));
@@ -277,7 +433,9 @@ describe('sqlite adapter specifics', () => {
       CREATE TRIGGER w2 AFTER UPDATE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket~', NEW.id); END;
       CREATE TRIGGER w3 AFTER DELETE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket-', OLD.id); END;
       CREATE TRIGGER w4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
-      CREATE TRIGGER w5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;`);
+      CREATE TRIGGER w5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;
+      CREATE TRIGGER w6 AFTER INSERT ON hall_requests BEGIN INSERT INTO writes VALUES ('request+', NEW.id); END;
+      CREATE TRIGGER w7 AFTER DELETE ON hall_requests BEGIN INSERT INTO writes VALUES ('request-', OLD.id); END;`);
     const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
 
     await store.halls.update('h1', postAnnouncement('ann-1', T0));

@@ -10,6 +10,9 @@ export function checkOutcome(hallId: string, before: HallState, outcome: { state
   if (state === before && events.length > 0) {
     throw new Error(`update(${hallId}): fn returned its input state object; it must return a new state`);
   }
+  if (state.requests !== undefined && !Array.isArray(state.requests)) {
+    throw new Error(`update(${hallId}): returned state.requests is not an array`);
+  }
   if (state.config?.id !== hallId) {
     throw new Error(`update(${hallId}): returned state belongs to hall ${String(state.config?.id)}`);
   }

@@ -10,7 +10,16 @@ import {
 } from '../port.js';
 import { checkOutcome } from './checkOutcome.js';
 import { parseStored, toStoreError } from './errors.js';
-import { assembleHall, ownTicket, splitHall, type StoredTicketRow } from './layout.js';
+import {
+  NO_REQUESTS,
+  assembleHall,
+  ownTicket,
+  requestColumns,
+  splitHall,
+  type RequestEntry,
+  type StoredRequestRow,
+  type StoredTicketRow,
+} from './layout.js';
 
 type AnyOutcome = UpdateOutcome<unknown>;
 
@@ -54,14 +63,16 @@ interface TicketRow {
  * every promise rejects with StoreError('UNAVAILABLE') and the cache entries of
  * the halls involved are dropped, so the next read comes from disk.
  *
- * A hall is stored in three parts (see layout.ts): the hall row's state_json
- * (everything but config and tickets), a hall_configs row, and one live_tickets
- * row per live ticket. A committed batch writes, per hall, the state_json, the
- * config only if the config OBJECT differs from the one before the batch, and
- * only the tickets whose objects differ (upsert) or are gone (delete). That
- * relies on what was already required of `fn`: it never mutates the state it is
- * given; an unchanged part may be shared (and then is not written) or copied
- * (and then is written again, needlessly but correctly).
+ * A hall is stored in four parts (see layout.ts): the hall row's state_json
+ * (everything but config, tickets and requests), a hall_configs row, one
+ * live_tickets row per live ticket and one hall_requests row per remembered
+ * request. A committed batch writes, per hall, the state_json, the config only
+ * if the config OBJECT differs from the one before the batch, only the tickets
+ * whose objects differ (upsert) or are gone (delete), and only the request
+ * entries whose objects are new (insert) or gone (delete). That relies on what
+ * was already required of `fn`: it never mutates the state it is given; an
+ * unchanged part may be shared (and then is not written) or copied (and then is
+ * written again, needlessly but correctly).
  *
  * For speed, states are not cloned: the state handed to `fn` (and returned by
  * `loadHall`) is the cached object itself. `fn` must treat it as read-only and
@@ -82,6 +93,7 @@ export class SqliteHallStore implements HallStore {
   private readonly selectHall: Sqlite.Statement<[string], HallRow>;
   private readonly selectSummaries: Sqlite.Statement<[], SummaryRow>;
   private readonly selectLiveTickets: Sqlite.Statement<[string], StoredTicketRow>;
+  private readonly selectRequests: Sqlite.Statement<[string], StoredRequestRow>;
   private readonly insertHall: Sqlite.Statement<[string, string, string, number, number]>;
   private readonly insertConfig: Sqlite.Statement<[string, string]>;
   private readonly updateHallState: Sqlite.Statement<[string, number, number, string]>;
@@ -93,6 +105,15 @@ export class SqliteHallStore implements HallStore {
   private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
   /** Last `live_tickets.ord` handed out; only this process writes the file. */
   private lastOrd: number;
+  private readonly insertRequest: Sqlite.Statement<[string, string, number, string]>;
+  private readonly deleteRequest: Sqlite.Statement<[string, number]>;
+  /**
+   * For each `HallState.requests` array committed (or loaded), the `hall_requests.ord`
+   * of each of its entries, in the same order: the rows that hold them.
+   */
+  private readonly requestOrds = new WeakMap<readonly RequestEntry[], number[]>();
+  /** Last `hall_requests.ord` handed out. */
+  private lastRequestOrd: number;
   private readonly insertEvent: Sqlite.Statement<[string, number, string, number, string]>;
   private readonly upsertTicket: Sqlite.Statement<[string, string, string, string, string, string]>;
   private readonly selectEvents: Sqlite.Statement<[string, number, number], string>;
@@ -104,7 +125,8 @@ export class SqliteHallStore implements HallStore {
     configJson: string,
     seq: number,
     ticketRows: StoredTicketRow[],
-  ) => void;
+    requestRows: Array<{ id: string; json: string }>,
+  ) => number[];
   private readonly runBatch: (
     batch: PendingUpdate[],
     settlements: Settlement[],
@@ -117,6 +139,7 @@ export class SqliteHallStore implements HallStore {
          FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id WHERE h.id = ?`,
     );
     this.selectLiveTickets = db.prepare('SELECT id, json FROM live_tickets WHERE hall_id = ? ORDER BY ord');
+    this.selectRequests = db.prepare('SELECT ord, json FROM hall_requests WHERE hall_id = ? ORDER BY ord');
     this.selectSummaries = db.prepare(
       `SELECT h.id, h.name,
               json_extract(c.json, '$.nameAlt') AS nameAlt,
@@ -139,6 +162,16 @@ export class SqliteHallStore implements HallStore {
     );
     this.deleteLiveTicket = db.prepare('DELETE FROM live_tickets WHERE hall_id = ? AND id = ?');
     this.lastOrd = db.prepare<[], number>('SELECT coalesce(max(ord), 0) FROM live_tickets').pluck().get() ?? 0;
+    this.insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
+    this.deleteRequest = db.prepare('DELETE FROM hall_requests WHERE hall_id = ? AND ord = ?');
+    // Per hall through the primary key, rather than a scan of every stored answer.
+    this.lastRequestOrd =
+      db
+        .prepare<[], number>(
+          'SELECT coalesce(max((SELECT max(ord) FROM hall_requests r WHERE r.hall_id = h.id)), 0) FROM halls h',
+        )
+        .pluck()
+        .get() ?? 0;
     this.insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
     this.upsertTicket = db.prepare(
       `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
@@ -153,10 +186,23 @@ export class SqliteHallStore implements HallStore {
     this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
     this.createTransaction = db.transaction(
-      (hallId: string, name: string, stateJson: string, configJson: string, seq: number, ticketRows: StoredTicketRow[]) => {
+      (
+        hallId: string,
+        name: string,
+        stateJson: string,
+        configJson: string,
+        seq: number,
+        ticketRows: StoredTicketRow[],
+        requestRows: Array<{ id: string; json: string }>,
+      ): number[] => {
         this.insertHall.run(hallId, name, stateJson, seq, Date.now());
         this.insertConfig.run(hallId, configJson);
         for (const row of ticketRows) this.upsertLiveTicket.run(hallId, row.id, ++this.lastOrd, row.json);
+        return requestRows.map((row) => {
+          const ord = ++this.lastRequestOrd;
+          this.insertRequest.run(hallId, row.id, ord, row.json);
+          return ord;
+        });
       },
     ).immediate;
   }
@@ -180,7 +226,7 @@ export class SqliteHallStore implements HallStore {
   async createHall(state: HallState): Promise<void> {
     this.assertOpen();
     const hallId = state.config.id;
-    const { rest, config, tickets } = splitHall(state);
+    const { rest, config, tickets, requests } = splitHall(state);
     const stateJson = JSON.stringify(rest);
     const configJson = JSON.stringify(config);
     const ticketRows: StoredTicketRow[] = [];
@@ -188,13 +234,21 @@ export class SqliteHallStore implements HallStore {
       const ticket = ownTicket(tickets, id);
       if (ticket !== undefined) ticketRows.push({ id, json: JSON.stringify(ticket) });
     }
-    this.guard(`createHall(${hallId})`, () => {
+    const requestRows = requests.map(requestColumns);
+    const ords = this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
-      this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows);
+      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, requestRows);
     });
     // Cache exactly what is on disk, not the caller's (mutable) object.
-    const stored = assembleHall(hallId, stateJson, configJson, ticketRows);
+    const stored = assembleHall(
+      hallId,
+      stateJson,
+      configJson,
+      ticketRows,
+      requestRows.map((row, k) => ({ ord: ords[k]!, json: row.json })),
+    );
     this.ticketCounts.set(stored.tickets, ticketRows.length);
+    this.requestOrds.set(stored.requests, ords);
     this.cache.set(hallId, stored);
   }
 
@@ -341,11 +395,13 @@ export class SqliteHallStore implements HallStore {
 
   /**
    * Writes what differs between `prev` (on disk) and `next`: the state row
-   * always, the config if its object changed, the tickets whose objects changed.
+   * always, the config if its object changed, the tickets whose objects changed,
+   * the request entries that came or went.
    */
   private writeHall(hallId: string, prev: HallState, next: HallState, now: number): void {
-    const { rest, config, tickets } = splitHall(next);
+    const { rest, config, tickets, requests } = splitHall(next);
     this.updateHallState.run(JSON.stringify(rest), next.seq, now, hallId);
+    this.writeRequests(hallId, prev.requests ?? NO_REQUESTS, requests);
     if (config !== prev.config) {
       this.updateConfig.run(JSON.stringify(config), hallId);
       if (config.name !== prev.config.name) this.updateHallName.run(config.name, hallId);
@@ -379,6 +435,48 @@ export class SqliteHallStore implements HallStore {
     }
   }
 
+  /**
+   * Brings hall_requests from `before` (on disk) to `after`. An entry of `after`
+   * keeps its row if it is the very object `before` had, at a place after the
+   * entries kept so far (rows are read back in ord order); any other entry gets
+   * a new row, with an ord above all others; the rows of the entries of `before`
+   * not kept are deleted. So the engine's append-and-trim-the-oldest writes one
+   * row per new answer and deletes one per dropped answer, and any other change
+   * (reordered, repeated or copied entries) is still stored exactly.
+   */
+  private writeRequests(hallId: string, before: readonly RequestEntry[], after: readonly RequestEntry[]): void {
+    if (after === before) return;
+    const ords = this.requestOrds.get(before) ?? this.storedRequestOrds(hallId, before.length);
+    const kept: number[] = new Array<number>(after.length);
+    let j = 0; // entries of `before` from j on may still be kept
+    for (let i = 0; i < after.length; i++) {
+      const entry = after[i]!;
+      let p = j;
+      while (p < before.length && before[p] !== entry) p++;
+      // Not found: a new entry, and as its row goes last, no later entry can keep an older row.
+      for (; j < p; j++) this.deleteRequest.run(hallId, ords[j]!);
+      if (p < before.length) {
+        kept[i] = ords[p]!;
+        j = p + 1;
+      } else {
+        const { id, json } = requestColumns(entry);
+        kept[i] = ++this.lastRequestOrd;
+        this.insertRequest.run(hallId, id, kept[i]!, json);
+      }
+    }
+    for (; j < before.length; j++) this.deleteRequest.run(hallId, ords[j]!);
+    this.requestOrds.set(after, kept);
+  }
+
+  /** The ords of a hall's stored requests (for a committed array whose ords are not remembered). */
+  private storedRequestOrds(hallId: string, expected: number): number[] {
+    const ords = this.selectRequests.all(hallId).map((row) => row.ord);
+    if (ords.length !== expected) {
+      throw new StoreError('CORRUPT', `hall ${hallId}: ${ords.length} stored requests, ${expected} in memory`);
+    }
+    return ords;
+  }
+
   /** The committed state of a hall: from memory, or loaded once from disk. */
   private read(hallId: string): HallState | null {
     const cached = this.cache.get(hallId);
@@ -386,8 +484,10 @@ export class SqliteHallStore implements HallStore {
     const row = this.selectHall.get(hallId);
     if (!row) return null;
     const ticketRows = this.selectLiveTickets.all(hallId);
-    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows);
+    const requestRows = this.selectRequests.all(hallId);
+    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows);
     this.ticketCounts.set(state.tickets, ticketRows.length);
+    this.requestOrds.set(state.requests, requestRows.map((r) => r.ord));
     if (state.seq !== row.seq) {
       throw new StoreError('CORRUPT', `hall ${hallId}: state seq ${state.seq} differs from the stored seq ${row.seq}`);
     }

@@ -2,7 +2,6 @@ import type Sqlite from 'better-sqlite3';
 import type { HallState } from '../../domain/model.js';
 import { StoreError } from '../port.js';
 import { parseStored } from './errors.js';
-import { splitHall } from './layout.js';
 
 /**
  * Versioned schema. The version lives in `PRAGMA user_version` (part of the
@@ -113,6 +112,28 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     convert: splitV1Halls,
   },
+  {
+    version: 3,
+    name: 'requests out of the hall state',
+    sql: `
+      -- HallState.requests (the answers to the last commands that carried a client requestId),
+      -- one row per entry, so that an update inserts the answers it adds and deletes the ones
+      -- it drops instead of rewriting them all in halls.state_json; ord keeps them in order.
+      -- WITHOUT ROWID, clustered by hall: the list is a queue per hall, so an update touches
+      -- the hall's last page (append) and first page (trim). Measured against a rowid table
+      -- (with PRIMARY KEY (hall_id, ord), or ord as the rowid and an index on hall_id), which
+      -- touches a table page and an index page for each: 54.0 instead of 58.3-58.5 KB written
+      -- per command with every other command remembered (48.8 KB without any), same CPU time.
+      CREATE TABLE hall_requests (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        id      TEXT NOT NULL,
+        ord     INTEGER NOT NULL,
+        json    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, ord)
+      ) STRICT, WITHOUT ROWID;
+    `,
+    convert: moveRequestsOut,
+  },
 ];
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */
@@ -129,11 +150,35 @@ function splitV1Halls(db: Sqlite.Database): void {
     if (state === null || typeof state !== 'object' || Array.isArray(state) || !state.config || typeof state.config !== 'object') {
       throw new StoreError('CORRUPT', `hall ${row.id}: stored state is not a hall state`);
     }
-    const { rest, config, tickets } = splitHall(state);
+    // The v2 layout (requests stayed in state_json until v3), whatever layout.ts says now.
+    const { config, tickets, ...rest } = state;
     updateHall.run(JSON.stringify(rest), row.id);
     insertConfig.run(row.id, JSON.stringify(config));
-    for (const [id, ticket] of Object.entries(tickets)) {
+    for (const [id, ticket] of Object.entries(tickets ?? {})) {
       if (ticket !== undefined) insertTicket.run(row.id, id, ++ord, JSON.stringify(ticket));
+    }
+  }
+}
+
+/** v2 kept HallState.requests in state_json; move them to hall_requests, in order. */
+function moveRequestsOut(db: Sqlite.Database): void {
+  const rows = db.prepare<[], { id: string; state_json: string }>('SELECT id, state_json FROM halls ORDER BY id').all();
+  const updateHall = db.prepare<[string, string]>('UPDATE halls SET state_json = ? WHERE id = ?');
+  const insertRequest = db.prepare<[string, string, number, string]>(
+    'INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)',
+  );
+  let ord = 0;
+  for (const row of rows) {
+    const state = parseStored<Record<string, unknown>>(row.state_json, `state of hall ${row.id}`);
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new StoreError('CORRUPT', `hall ${row.id}: stored state is not an object`);
+    }
+    const { requests = [], ...rest } = state;
+    if (!Array.isArray(requests)) throw new StoreError('CORRUPT', `hall ${row.id}: stored requests are not a list`);
+    updateHall.run(JSON.stringify(rest), row.id);
+    for (const entry of requests as unknown[]) {
+      const id = entry !== null && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? (entry as { id: string }).id : '';
+      insertRequest.run(row.id, id, ++ord, JSON.stringify(entry) ?? 'null');
     }
   }
 }
