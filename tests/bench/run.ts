@@ -192,7 +192,8 @@ function rows(results: Partial<Record<Part, unknown>>): Row[] {
   const store = results.store as StoreResult | undefined;
   if (store && !('error' in store)) {
     out.push({ part: 'store', metric: 'engine + SQLite alone: issues/s (diagnostic)', measured: `${store.issuesPerSecond}/s`, budget: '(≥ 3,000/s)', pass: null });
-    out.push({ part: 'store', metric: 'hall state rewritten per command, start → end', measured: `${store.hallStateKBAtStart} → ${store.hallStateKBAtEnd} KB`, budget: '—', pass: null });
+    out.push({ part: 'store', metric: 'hall state row (state_json), start → end, start → end', measured: `${store.hallStateKBAtStart} → ${store.hallStateKBAtEnd} KB`, budget: '—', pass: null });
+    out.push({ part: 'store', metric: 'bytes written per command (WAL + checkpoints)', measured: store.writtenKBPerCommand === null ? 'n/a' : `${store.writtenKBPerCommand} KB`, budget: '—', pass: null });
   }
   const paint = results.paint as PaintResult | undefined;
   if (paint && !('error' in paint)) {
