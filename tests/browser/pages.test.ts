@@ -37,7 +37,7 @@ describe.runIf(hasChromium())('pages in Chromium', () => {
   });
 
   it.each([
-    ['/counter', '呼叫器'],
+    ['/counter', '窗口呼叫器'],
     ['/kiosk?hall=demo', '取号机'],
     ['/t/some-ticket', '电子号票'],
   ])('%s is a page that says what it is', async (path, words) => {

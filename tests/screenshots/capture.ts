@@ -70,6 +70,50 @@ async function main(): Promise<void> {
     await shoot('window-screen-rating', '/display?hall=demo&window=4', 1280, 800, async () => {
       await api('/halls/demo/windows/4/finish', clerks['4']!, { outcome: 'completed' });
     });
+
+    // The clerk panel (呼叫器) on a 1366×768 clerk PC, driven through its own page like a clerk would.
+    for (const serviceId of ['nongye-linmu-caifa', 'nongye-nongji-butie', 'nongye-linmu-caifa', 'nongye-nongji-butie']) {
+      await api('/halls/demo/tickets', desk, { serviceId });
+    }
+    await api('/halls/demo/tickets', desk, { serviceId: 'nongye-nongji-butie', priority: true });
+    const board = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await board.goto(`${server.url}/display?hall=demo&voice=0`);
+    const counter = async (username: string) => {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(`${server.url}/counter?hall=demo`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码').fill('demo1234');
+      await page.getByRole('button', { name: '登录' }).click();
+      return page;
+    };
+    const snap = async (page: import('playwright-core').Page, name: string) => {
+      await page.waitForFunction(() => document.fonts.status === 'loaded');
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: join(OUT, `${name}.png`) });
+      process.stdout.write(`docs/screenshots/${name}.png\n`);
+    };
+    const idle = await counter('clerk7');
+    await idle.getByRole('button', { name: '签到 7号窗口' }).click();
+    await idle.getByTestId('current-none').waitFor();
+    await snap(idle, 'counter-idle');
+    await idle.close();
+
+    const serving = await counter('clerk2');
+    await serving.getByTestId('current-number').waitFor();
+    await serving.getByRole('button', { name: '重呼' }).click();
+    await serving.getByTestId('recall-count').waitFor();
+    await serving.getByRole('button', { name: '开始办理' }).click();
+    await serving.getByText('正在办理', { exact: true }).waitFor();
+    await serving.getByRole('radio', { name: '受理', exact: true }).check();
+    await serving.getByLabel('办件编号（选填）').fill('QS-2026-000123');
+    await snap(serving, 'counter-serving');
+    await serving.getByRole('button', { name: '转移…' }).click();
+    await serving.getByTestId('transfer-dialog').waitFor();
+    await serving.getByLabel('转到窗口').selectOption('1');
+    await serving.getByLabel('转办说明（选填，最多200字）').fill('需核对家庭收入证明，请综合窗口先行受理');
+    await snap(serving, 'counter-transfer');
+    await serving.close();
+    await board.close();
   } finally {
     await browser.close();
     await server.close();

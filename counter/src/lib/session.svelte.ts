@@ -1,0 +1,72 @@
+import { type ClientError, type ClientErrorCode, request } from './api.js';
+
+/** The staff account as the login answers it. */
+export interface StaffUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'clerk' | 'supervisor' | 'admin';
+  hallIds: string[];
+  staffNo: string | null;
+  post: string | null;
+}
+
+interface Stored {
+  token: string;
+  expiresAt: number;
+  user: StaffUser;
+}
+
+const KEY = 'hallq.counter.session';
+
+/**
+ * The login of this browser tab. The token lives in sessionStorage: it
+ * survives a reload (F5) but not closing the tab, and another tab on the same
+ * PC signs in on its own.
+ */
+export class Session {
+  token = $state<string | null>(null);
+  user = $state<StaffUser | null>(null);
+  expiresAt = 0;
+  /** Why the clerk is back at the login form (an expired or revoked login). */
+  notice = $state<ClientErrorCode | null>(null);
+
+  constructor() {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Stored | null;
+      if (stored && stored.expiresAt > Date.now()) this.set(stored);
+      else if (stored) this.notice = 'TOKEN_EXPIRED';
+    } catch {
+      sessionStorage.removeItem(KEY);
+    }
+  }
+
+  async login(username: string, password: string): Promise<ClientError | null> {
+    const answer = await request<Stored>('POST', '/api/auth/login', { body: { username, password } });
+    if (!answer.ok) return answer.error;
+    sessionStorage.setItem(KEY, JSON.stringify({ token: answer.data.token, expiresAt: answer.data.expiresAt, user: answer.data.user }));
+    this.notice = null;
+    this.set(answer.data);
+    return null;
+  }
+
+  /** Forgets the login; with a code, the login form says why. */
+  logout(notice: ClientErrorCode | null = null): void {
+    sessionStorage.removeItem(KEY);
+    this.token = null;
+    this.user = null;
+    this.expiresAt = 0;
+    this.notice = notice;
+  }
+
+  /** Whether the account may work in this hall (the server refuses with FORBIDDEN otherwise). */
+  belongsTo(hallId: string): boolean {
+    return Boolean(this.user && (this.user.hallIds.includes('*') || this.user.hallIds.includes(hallId)));
+  }
+
+  private set(stored: Stored): void {
+    this.token = stored.token;
+    this.user = stored.user;
+    this.expiresAt = stored.expiresAt;
+  }
+}
