@@ -148,7 +148,10 @@ export interface Ticket {
   issuedAt: number;
   /** Queue order key among tickets of equal standing; smaller = earlier. */
   rank: number;
+  /** Set while a transferred ticket waits; it is what puts the ticket in front. */
   transfer?: TransferMark;
+  /** The transfer that brought the ticket to the window now calling it, kept so that clerk reads the note. */
+  receivedTransfer?: TransferMark;
   windowId?: string;
   callReason?: CallReason;
   calledAt?: number;

@@ -6,12 +6,12 @@ import type { Clerk, Ticket } from '../domain/model.js';
  * event: no ticket ids (they are the e-ticket links), no clerk ids, case
  * numbers, notes or booking references. Same seq, so gap detection still works.
  */
-export type PublicTicket = Omit<Ticket, 'id' | 'clerkId' | 'caseNumber' | 'appointmentId' | 'transfer'> & {
+export type PublicTicket = Omit<Ticket, 'id' | 'clerkId' | 'caseNumber' | 'appointmentId' | 'transfer' | 'receivedTransfer'> & {
   transferred: boolean;
 };
 
 export function publicTicket(ticket: Ticket): PublicTicket {
-  const { id: _id, clerkId: _clerk, caseNumber: _case, appointmentId: _appointment, transfer, ...rest } = ticket;
+  const { id: _id, clerkId: _clerk, caseNumber: _case, appointmentId: _appointment, transfer, receivedTransfer: _received, ...rest } = ticket;
   return { ...rest, transferred: transfer !== undefined };
 }
 

@@ -121,3 +121,20 @@ describe('copy on write', () => {
     expect(outcome.state.config).toBe(before.config);
   });
 });
+
+describe('a transferred ticket arriving at its window', () => {
+  it('keeps the transfer note for the clerk who calls it, and loses its front place', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.open('w2', clerk2);
+    h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    h.ok({ type: 'window.transfer', windowId: 'w1', toWindowId: 'w2', note: '需核对家庭收入证明' }, clerk1);
+    const called = h.ok<CallResult>({ type: 'window.call-next', windowId: 'w2' }, clerk2);
+    expect(called.reason).toBe('transfer');
+    expect(called.ticket.transfer).toBeUndefined();
+    expect(called.ticket.receivedTransfer).toMatchObject({ fromWindowId: 'w1', note: '需核对家庭收入证明' });
+    const publicCall = h.eventsOfType('ticket:called').at(-1)!;
+    expect(publicCall.ticket.receivedTransfer?.note).toBe('需核对家庭收入证明');
+  });
+});

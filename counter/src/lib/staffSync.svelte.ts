@@ -1,5 +1,4 @@
 import { type Socket, io } from 'socket.io-client';
-import type { TransferMark } from '../../../server/domain/model.js';
 import type { StaffView } from '../../../server/domain/views.js';
 import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
@@ -47,7 +46,6 @@ export class StaffSync {
 
   private readonly socket: Socket;
   /** Transfer marks seen while tickets waited: the engine drops them when the ticket is called. */
-  private readonly transfers = new Map<string, TransferMark>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
   private stale = false;
@@ -128,17 +126,8 @@ export class StaffSync {
     return { ok: false, error: { code: 'TIMEOUT' } };
   }
 
-  /** How a ticket came to this queue, if it was transferred (remembered from when it waited). */
-  transferOf(ticketId: string): TransferMark | undefined {
-    return this.transfers.get(ticketId);
-  }
-
   private accept(view: StaffView, force = false): void {
     if (this.closed) return;
-    for (const queue of Object.values(view.queues)) {
-      for (const ticket of queue) if (ticket.transfer) this.transfers.set(ticket.id, ticket.transfer);
-    }
-    while (this.transfers.size > 500) this.transfers.delete(this.transfers.keys().next().value!);
     // A snapshot after a reconnect replaces the view even if its seq went back (a restored server).
     if (force || !this.view || view.seq >= this.view.seq) this.view = view;
   }

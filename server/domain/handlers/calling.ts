@@ -64,6 +64,9 @@ function assignToWindow(ctx: Ctx, ref: WindowRef, ticket: Ticket, reason: CallRe
   ticket.callReason = reason;
   ticket.recallCount = 0;
   delete ticket.startedAt;
+  // The mark stops giving priority once called, but the receiving clerk still needs the note.
+  if (ticket.transfer) ticket.receivedTransfer = ticket.transfer;
+  else delete ticket.receivedTransfer;
   delete ticket.transfer;
   if (clerk) ticket.clerkId = clerk.id;
   ref.runtime.currentTicketId = ticket.id;
