@@ -13,7 +13,7 @@ export function draftOf(state: HallState): HallState {
   return {
     ...state,
     counters: { ...state.counters },
-    tickets: { ...state.tickets },
+    tickets: copyMap(state.tickets),
     windows: copyRecords(state.windows),
     serviceStats: copyRecords(state.serviceStats),
     appointments: copyRecords(state.appointments),
@@ -21,6 +21,17 @@ export function draftOf(state: HallState): HallState {
     recentCalls: [...state.recentCalls],
     requests: [...state.requests],
   };
+}
+
+/**
+ * A shallow copy of a map keyed by random ids. A for-in copy is about twice as
+ * fast as object spread on such (dictionary-mode) objects, and this runs for
+ * every command of a busy hall.
+ */
+function copyMap<T>(records: Record<string, T>): Record<string, T> {
+  const copy: Record<string, T> = {};
+  for (const key in records) copy[key] = records[key]!;
+  return copy;
 }
 
 function copyRecords<T extends object>(records: Record<string, T>): Record<string, T> {

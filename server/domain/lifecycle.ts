@@ -33,7 +33,8 @@ export function rollOverDay(ctx: Ctx): void {
   const { state } = ctx;
   const today = localTime(ctx.now, state.config.timeZone).day;
   if (today === state.day) return;
-  for (const ticket of Object.values(state.tickets)) {
+  for (const id in state.tickets) {
+    const ticket = state.tickets[id]!;
     if (ticket.status === 'waiting' || ticket.status === 'no-show') {
       delete state.tickets[ticket.id];
       ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
@@ -55,7 +56,8 @@ export function rollOverDay(ctx: Ctx): void {
 /** Drops what can no longer change, keeping the hall document small (the event log keeps the history). */
 export function prune(state: HallState, now: number): void {
   const ratingWindow = state.config.evaluationMinutes * MINUTE;
-  for (const ticket of Object.values(state.tickets)) {
+  for (const id in state.tickets) {
+    const ticket = state.tickets[id]!;
     if (ticket.status === 'served' && (ticket.finishedAt ?? now) + ratingWindow <= now) {
       delete state.tickets[ticket.id];
     }

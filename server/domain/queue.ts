@@ -102,7 +102,8 @@ export function selectNext(state: HallState, windowId: string, now: number): Sel
   const window = windowConfig(state, windowId);
   if (!window) return null;
   const ranked: Ranked[] = [];
-  for (const ticket of Object.values(state.tickets)) {
+  for (const id in state.tickets) {
+    const ticket = state.tickets[id]!;
     if (!isWaiting(ticket) || !windowCanServe(window, ticket)) continue;
     const cls = classOf(state, ticket, now);
     ranked.push({ ticket, cls, tier: tierAt(window, ticket.serviceId) ?? Number.MAX_SAFE_INTEGER, key: keyWithinClass(ticket, cls) });
@@ -128,7 +129,8 @@ export function selectNext(state: HallState, windowId: string, now: number): Sel
  */
 export function serviceQueue(state: HallState, serviceId: string, now: number): Ticket[] {
   const ranked: Ranked[] = [];
-  for (const ticket of Object.values(state.tickets)) {
+  for (const id in state.tickets) {
+    const ticket = state.tickets[id]!;
     if (!isWaiting(ticket) || ticket.serviceId !== serviceId) continue;
     const cls = classOf(state, ticket, now);
     ranked.push({ ticket, cls, tier: 0, key: keyWithinClass(ticket, cls) });
@@ -165,7 +167,8 @@ export function estimatedWaitMinutes(state: HallState, serviceId: string, ahead:
 export function waitingCounts(state: HallState): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const service of state.config.services) counts[service.id] = 0;
-  for (const ticket of Object.values(state.tickets)) {
+  for (const id in state.tickets) {
+    const ticket = state.tickets[id]!;
     if (isWaiting(ticket)) counts[ticket.serviceId] = (counts[ticket.serviceId] ?? 0) + 1;
   }
   return counts;
