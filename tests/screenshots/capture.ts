@@ -16,7 +16,7 @@ const ADMIN_PASSWORD = 'screenshot-admin';
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hallq-shots-'));
   const server = await startServer(
-    loadConfig([], { HALLQ_DATA_DIR: dataDir, PORT: '0', HALLQ_HOST: '127.0.0.1', HALLQ_LOG_LEVEL: 'warn', HALLQ_ADMIN_PASSWORD: ADMIN_PASSWORD }),
+    loadConfig([], { HALLQ_DATA_DIR: dataDir, PORT: '0', HALLQ_HOST: '127.0.0.1', HALLQ_LOG_LEVEL: 'warn', HALLQ_ADMIN_PASSWORD: ADMIN_PASSWORD, HALLQ_TRUST_PROXY: 'true' }),
     { announce: () => undefined },
   );
   const browser = await launchChromium();
@@ -113,6 +113,28 @@ async function main(): Promise<void> {
     await serving.getByLabel('转办说明（选填，最多200字）').fill('需核对家庭收入证明，请综合窗口先行受理');
     await snap(serving, 'counter-transfer');
     await serving.close();
+
+    // The supervisor's live view (大厅监控) on a 1920×1080 screen, with a window screen at window 3
+    // and an out-of-order call at window 7 for the audit mark in the log.
+    const screen3 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await screen3.goto(`${server.url}/display?hall=demo&window=3`);
+    // (No more logins from this address: the login limit is 10 a minute per address; the page below comes from another.)
+    const shuiqi = [];
+    for (let i = 0; i < 2; i++) shuiqi.push(await api('/halls/demo/tickets', desk, { serviceId: 'shoufei-shuiqi' }));
+    const later = (shuiqi[1].ticket ?? shuiqi[1]) as { id: string };
+    const called = await api('/halls/demo/windows/8/call', clerks['8']!, { ticketId: later.id });
+    if (!called.outOfOrder) throw new Error(`window 8 call: ${JSON.stringify(called).slice(0, 300)}`);
+    await api('/halls/demo/windows/8/start', clerks['8']!);
+    const supervisor = await browser.newPage({ viewport: { width: 1920, height: 1080 }, extraHTTPHeaders: { 'x-forwarded-for': '10.0.0.2' } });
+    await supervisor.goto(`${server.url}/counter/supervisor?hall=demo`);
+    await supervisor.getByLabel('用户名').fill('zhuren');
+    await supervisor.getByLabel('密码').fill('demo1234');
+    await supervisor.getByRole('button', { name: '登录' }).click();
+    await supervisor.getByTestId('log-out-of-order').waitFor();
+    await supervisor.waitForTimeout(1500);
+    await snap(supervisor, 'supervisor');
+    await supervisor.close();
+    await screen3.close();
     await board.close();
   } finally {
     await browser.close();

@@ -1,4 +1,5 @@
 import { type Socket, io } from 'socket.io-client';
+import type { HallEvent } from '../../../server/domain/events.js';
 import type { StaffView } from '../../../server/domain/views.js';
 import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
@@ -15,6 +16,12 @@ export interface StaffSyncOptions {
   expiresAt: number;
   /** The login is no longer valid (expired, revoked, account disabled). */
   onAuthLost: (code: 'UNAUTHENTICATED' | 'TOKEN_EXPIRED') => void;
+  /** What this page declares at the handshake (the supervisor view says `supervisor`); default `counter`. */
+  client?: 'counter' | 'supervisor';
+  /** Every hall event as it arrives (full staff form), before the view is read again. */
+  onEvent?: (event: HallEvent) => void;
+  /** Every staff snapshot (each connect and reconnect), after the view took it. */
+  onSnapshot?: (view: StaffView) => void;
 }
 
 /** Coalesce a burst of events into one read of the staff view. */
@@ -55,7 +62,7 @@ export class StaffSync {
     this.socket = io({
       path: '/socket.io',
       transports: ['websocket'],
-      auth: { hallId: options.hallId, token: options.token, client: 'counter', lang: options.lang },
+      auth: { hallId: options.hallId, token: options.token, client: options.client ?? 'counter', lang: options.lang },
       reconnectionDelay: 300,
       reconnectionDelayMax: 2000,
     });
@@ -79,7 +86,9 @@ export class StaffSync {
       else this.refused = code;
     });
     this.socket.on('hall:snapshot', (snapshot: HallSnapshot) => {
-      if (snapshot.audience === 'staff') this.accept(snapshot.view, true);
+      if (snapshot.audience !== 'staff') return;
+      this.accept(snapshot.view, true);
+      options.onSnapshot?.(snapshot.view);
     });
     this.socket.on('displays:changed', (presence: { hallId: string; screens: ScreenSummary[] }) => {
       if (presence.hallId === options.hallId) this.screens = presence.screens;
@@ -87,6 +96,7 @@ export class StaffSync {
     this.socket.onAny((name: string, payload: unknown) => {
       const seq = (payload as { seq?: unknown } | null)?.seq;
       if (name === 'hall:snapshot' || typeof seq !== 'number') return;
+      options.onEvent?.(payload as HallEvent);
       this.schedule();
     });
   }

@@ -1,0 +1,172 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { postJson, ticketOf } from '../helpers/displayPage.js';
+import { hasChromium } from '../helpers/requirements.js';
+import { DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+
+/**
+ * The supervisor's live view (/counter/supervisor) in a real Chromium against
+ * a real server: clerks act through the REST API, the page must follow with
+ * no reload (window rows, queues, the event log with out-of-order calls
+ * marked, pauses with their reason, display-offline alarms), a clerk account
+ * is turned away, and ?lang=en switches the language.
+ */
+
+const POLL = { timeout: 5000, interval: 50 };
+
+describe.runIf(hasChromium())('supervisor view in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let admin: string;
+  const contexts: BrowserContext[] = [];
+  const hall = (path: string) => `${t.url}/api/halls/demo${path}`;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    browser = await launchChromium();
+    admin = await t.login('admin');
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function newPage(width = 1920, height = 1080): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height } });
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function openView(username: string, query = 'hall=demo'): Promise<Page> {
+    const page = await newPage();
+    await page.goto(`${t.url}/counter/supervisor?${query}`);
+    await page.locator('input[name=username]').fill(username);
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await page.locator('[data-testid=supervisor], [data-testid=supervisors-only]').first().waitFor({ timeout: 5000 });
+    return page;
+  }
+
+  const row = (page: Page, windowId: string) => page.getByTestId(`window-row-${windowId}`);
+  const cell = (page: Page, windowId: string, name: string) => row(page, windowId).getByTestId(name).innerText();
+  const firstLog = (page: Page) => page.getByTestId('log-entry').first().innerText();
+  const windowScreenAlarm = (page: Page, windowId: string) => page.locator(`[data-testid=alert-window-screen-offline][data-window="${windowId}"]`).count();
+
+  it('follows the hall live: windows, queues, the log with out-of-order calls marked, pauses, display alarms', async () => {
+    const page = await openView('zhuren');
+    expect(await page.title()).toContain('大厅监控');
+    expect(await page.getByTestId('user-name').innerText()).toContain('周建华');
+    expect(await page.getByRole('heading', { name: '窗口', exact: true }).count()).toBe(1);
+    expect(await cell(page, '6', 'window-state')).toContain('未签到');
+    // Nothing connected yet: the hall has no board.
+    await page.getByTestId('alert-board-offline').waitFor({ timeout: 5000 });
+    await expect.poll(() => page.getByTestId('connection').getAttribute('class'), POLL).not.toMatch(/offline/);
+
+    // The page never polls: a quiet hall makes no requests.
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.waitForTimeout(1500);
+    expect(requests).toEqual([]);
+
+    const clerk = await t.login('clerk6');
+    await postJson(hall('/windows/6/open'), clerk);
+    await expect.poll(() => cell(page, '6', 'window-state'), POLL).toContain('服务中');
+    expect(await cell(page, '6', 'window-clerk')).toContain('杨帆');
+    await expect.poll(() => windowScreenAlarm(page, '6'), POLL).toBe(1);
+    expect(await page.getByTestId('alert-window-screen-offline').innerText()).toBe('⚠ 6号窗口评价屏未连接');
+    expect(await firstLog(page)).toContain('杨帆 签到6号窗口');
+
+    const tickets = [];
+    for (let i = 0; i < 3; i++) tickets.push(ticketOf(await postJson(hall('/tickets'), admin, { serviceId: 'caizheng-huinong-butie' })));
+    const queue = page.getByTestId('queue-row-caizheng-huinong-butie');
+    await expect.poll(() => queue.getByTestId('queue-waiting').innerText(), POLL).toBe('3');
+
+    await postJson(hall('/windows/6/call-next'), clerk);
+    await expect.poll(() => cell(page, '6', 'window-ticket'), POLL).toContain(tickets[0]!.number);
+    expect(await cell(page, '6', 'window-ticket')).toContain('已叫号');
+    expect(await cell(page, '6', 'window-time')).toMatch(/叫号后\s+0:0\d/);
+    await expect.poll(() => queue.getByTestId('queue-waiting').innerText(), POLL).toBe('2');
+    await expect.poll(() => firstLog(page), POLL).toContain(`杨帆 在6号窗口叫 ${tickets[0]!.number} 号（按顺序）`);
+    expect(await page.getByTestId('log-out-of-order').count()).toBe(0);
+
+    // Out of order: the third ticket while the second is next.
+    await postJson(hall('/windows/6/call'), clerk, { ticketId: tickets[2]!.id });
+    await expect.poll(() => cell(page, '6', 'window-ticket'), POLL).toContain(tickets[2]!.number);
+    await expect.poll(() => firstLog(page), POLL).toContain(`杨帆 在6号窗口叫 ${tickets[2]!.number} 号（指定叫号）`);
+    const marked = page.locator('[data-testid=log-entry].out-of-order');
+    expect(await marked.count()).toBe(1);
+    expect(await marked.getByTestId('log-out-of-order').innerText()).toBe('审计：不按顺序叫号');
+    expect(await marked.innerText()).toContain(tickets[2]!.number);
+    // The call before it finished the first ticket implicitly, and says so.
+    expect(await page.getByTestId('log-entry').nth(1).innerText()).toContain(`杨帆 在6号窗口结束 ${tickets[0]!.number} 号：办结`);
+
+    // A pause, with its reason and note, in the row and in the log.
+    await postJson(hall('/windows/6/finish'), clerk, { outcome: 'completed' });
+    await postJson(hall('/windows/6/pause'), clerk, { reason: 'lunch', note: '13:30 回来' });
+    await expect.poll(() => cell(page, '6', 'window-state'), POLL).toContain('暂停');
+    const state = await cell(page, '6', 'window-state');
+    expect(state).toContain('午休');
+    expect(state).toContain('13:30 回来');
+    expect(state).toMatch(/已 0:0\d/);
+    await expect.poll(() => firstLog(page), POLL).toContain('杨帆 暂停6号窗口：午休（13:30 回来）');
+    // A paused window is still staffed: its screen alarm stays.
+    expect(await windowScreenAlarm(page, '6')).toBe(1);
+
+    // A window screen of window 6 connects: its alarm goes; it comes back when the screen goes.
+    const screen = await newPage(1280, 800);
+    await screen.goto(`${t.url}/display?hall=demo&window=6`);
+    await expect.poll(() => windowScreenAlarm(page, '6'), POLL).toBe(0);
+    expect(await cell(page, '6', 'window-screen')).toContain('在线');
+    const board = await newPage(1280, 720);
+    await board.goto(`${t.url}/display?hall=demo&voice=0`);
+    await expect.poll(() => page.getByTestId('alert-board-offline').count(), POLL).toBe(0);
+    await screen.close();
+    await expect.poll(() => windowScreenAlarm(page, '6'), POLL).toBe(1);
+
+    // Resume and sign out: the row goes back to closed and the alarm with it.
+    await postJson(hall('/windows/6/resume'), clerk);
+    await expect.poll(() => firstLog(page), POLL).toMatch(/杨帆 恢复6号窗口服务（暂停 0 分钟）/);
+    await postJson(hall('/windows/6/close'), clerk);
+    await expect.poll(() => cell(page, '6', 'window-state'), POLL).toContain('未签到');
+    expect(await windowScreenAlarm(page, '6')).toBe(0);
+    await expect.poll(() => page.getByTestId('no-alerts').count(), POLL).toBe(1);
+    await board.close();
+  });
+
+  it('tells a clerk that the view is for supervisors', async () => {
+    const page = await openView('clerk1');
+    const refusal = page.getByTestId('supervisors-only');
+    expect(await refusal.getAttribute('role')).toBe('alert');
+    expect(await refusal.innerText()).toContain('大厅监控仅供');
+    expect(await page.getByTestId('supervisor').count()).toBe(0);
+    expect(await page.getByRole('link', { name: '打开窗口呼叫器' }).getAttribute('href')).toBe('/counter?hall=demo');
+  });
+
+  it('speaks English with ?lang=en, with accessible names in English', async () => {
+    const clerk = await t.login('clerk5');
+    await postJson(hall('/windows/5/open'), clerk);
+    await postJson(hall('/windows/5/pause'), clerk, { reason: 'meeting' });
+
+    const page = await openView('zhuren', 'hall=demo&lang=en');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.title()).toContain('Supervisor view');
+    expect(await page.getByRole('heading', { name: 'Windows', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: /^Queues/ }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: 'Current ticket' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Log out' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: '中文' }).count()).toBe(1);
+    await expect.poll(() => cell(page, '5', 'window-state'), POLL).toContain('Paused');
+    expect(await cell(page, '5', 'window-state')).toContain('Meeting');
+    await expect.poll(() => page.getByRole('log').getByTestId('log-entry').first().innerText(), POLL).toContain('paused Window 5: Meeting');
+    expect(await page.getByTestId('alert-window-screen-offline').first().innerText()).toContain('window screen not connected');
+
+    const clerkPage = await openView('clerk1', 'hall=demo&lang=en');
+    expect(await clerkPage.getByTestId('supervisors-only').innerText()).toContain('The supervisor view is for supervisors');
+    await postJson(hall('/windows/5/close'), clerk);
+  });
+});
