@@ -131,18 +131,27 @@ export function serviceQueue(state: HallState, serviceId: string, now: number): 
   const ranked: Ranked[] = [];
   for (const id in state.tickets) {
     const ticket = state.tickets[id]!;
-    if (!isWaiting(ticket) || ticket.serviceId !== serviceId) continue;
-    const cls = classOf(state, ticket, now);
-    ranked.push({ ticket, cls, tier: 0, key: keyWithinClass(ticket, cls) });
+    if (isWaiting(ticket) && ticket.serviceId === serviceId) ranked.push(rankedInService(state, ticket, now));
   }
   return ranked.sort(compareRanked).map((entry) => entry.ticket);
 }
 
+function rankedInService(state: HallState, ticket: Ticket, now: number): Ranked {
+  const cls = classOf(state, ticket, now);
+  return { ticket, cls, tier: 0, key: keyWithinClass(ticket, cls) };
+}
+
+/** The ticket's place in `serviceQueue`, counted in one pass instead of sorting (it runs on every issue). */
 export function peopleAhead(state: HallState, ticket: Ticket, now: number): number {
   if (!isWaiting(ticket)) return 0;
-  const queue = serviceQueue(state, ticket.serviceId, now);
-  const index = queue.findIndex((candidate) => candidate.id === ticket.id);
-  return index < 0 ? 0 : index;
+  const target = rankedInService(state, ticket, now);
+  let ahead = 0;
+  for (const id in state.tickets) {
+    const other = state.tickets[id]!;
+    if (id === ticket.id || !isWaiting(other) || other.serviceId !== ticket.serviceId) continue;
+    if (compareRanked(rankedInService(state, other, now), target) < 0) ahead++;
+  }
+  return ahead;
 }
 
 /** Windows currently open (or briefly paused) that serve a service. */

@@ -3,6 +3,7 @@ import { execute } from '../../server/domain/engine.js';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
 import { boardView } from '../../server/domain/views.js';
+import { peopleAhead, serviceQueue } from '../../server/domain/queue.js';
 import { clerk1, clerk2, harness, kiosk, local, publicActor, supervisor } from '../helpers/engineHarness.js';
 
 describe('request ids are scoped to a caller and a command', () => {
@@ -136,5 +137,26 @@ describe('a transferred ticket arriving at its window', () => {
     expect(called.ticket.receivedTransfer).toMatchObject({ fromWindowId: 'w1', note: '需核对家庭收入证明' });
     const publicCall = h.eventsOfType('ticket:called').at(-1)!;
     expect(publicCall.ticket.receivedTransfer?.note).toBe('需核对家庭收入证明');
+  });
+});
+
+describe('people ahead', () => {
+  it('is each waiting ticket\'s place in its service queue, after priorities, transfers, requeues and boosts', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.open('w2', clerk2);
+    for (let i = 0; i < 12; i++) h.issue(i % 3 === 0 ? 'svc-b' : 'svc-a', { priority: i % 4 === 1 });
+    h.advance(50);
+    for (let i = 0; i < 6; i++) h.issue('svc-a', { priority: i === 2 });
+    const called = h.callNext('w1', clerk1);
+    h.ok({ type: 'window.no-show', windowId: 'w1' }, clerk1);
+    h.ok({ type: 'window.requeue', windowId: 'w1', ticketId: called.ticket.id, after: 2 }, clerk1);
+    h.callNext('w2', clerk2);
+    h.ok({ type: 'window.transfer', windowId: 'w2', toWindowId: 'w1' }, clerk2);
+    for (const serviceId of ['svc-a', 'svc-b']) {
+      const queue = serviceQueue(h.state, serviceId, h.clock.now);
+      expect(queue.length).toBeGreaterThan(3);
+      queue.forEach((ticket, index) => expect(peopleAhead(h.state, ticket, h.clock.now)).toBe(index));
+    }
   });
 });
