@@ -6,7 +6,7 @@ import { presentResult } from './commandCatalog.js';
 import type { Command } from '../domain/commands.js';
 import { type IdSource, execute } from '../domain/engine.js';
 import type { HallEvent } from '../domain/events.js';
-import type { Actor, HallState } from '../domain/model.js';
+import type { Actor } from '../domain/model.js';
 import { type BoardView, type StaffView, type TicketStatusView, boardView, staffView, ticketStatusView } from '../domain/views.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
 import { messageFor } from '../protocol/messages.js';
@@ -50,7 +50,7 @@ export class HallService {
   ) {}
 
   async run(principal: Principal, hallId: string, command: Command): Promise<Ack<unknown>> {
-    const hall = await this.loadOrNull(hallId);
+    const hall = await this.store.loadHall(hallId);
     if (!hall) return refusal('HALL_NOT_FOUND', { hallId });
     if (!mayRun(principal, hallId, command, hall.config.phoneTickets === true)) {
       return refusal(principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
@@ -97,19 +97,19 @@ export class HallService {
   }
 
   async board(hallId: string): Promise<BoardView | null> {
-    const hall = await this.loadOrNull(hallId);
+    const hall = await this.store.loadHall(hallId);
     return hall ? boardView(hall, this.clock()) : null;
   }
 
   async staff(hallId: string): Promise<StaffView | null> {
-    const hall = await this.loadOrNull(hallId);
+    const hall = await this.store.loadHall(hallId);
     return hall ? staffView(hall, this.clock()) : null;
   }
 
   async ticket(ticketId: string): Promise<TicketStatusView | null> {
     const record = await this.store.getTicket(ticketId);
     if (!record) return null;
-    const hall = await this.loadOrNull(record.hallId);
+    const hall = await this.store.loadHall(record.hallId);
     return ticketStatusView(hall, record.ticket, this.clock());
   }
 
@@ -117,9 +117,5 @@ export class HallService {
   async eventsSince(hallId: string, sinceSeq: number): Promise<{ events: HallEvent[]; complete: boolean }> {
     const events = await this.store.eventsSince(hallId, sinceSeq, MAX_EVENTS_PER_SYNC + 1);
     return { events: events.slice(0, MAX_EVENTS_PER_SYNC), complete: events.length <= MAX_EVENTS_PER_SYNC };
-  }
-
-  private async loadOrNull(hallId: string): Promise<HallState | null> {
-    return this.store.loadHall(hallId);
   }
 }

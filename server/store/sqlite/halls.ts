@@ -79,6 +79,17 @@ interface TicketRow {
  * return a new object (sharing unchanged parts is fine); callers of
  * `loadHall` must not mutate what they get either.
  */
+/** What creating a hall writes: its row, configuration, live tickets and remembered answers. */
+type NewHallRows = [
+  hallId: string,
+  name: string,
+  stateJson: string,
+  configJson: string,
+  seq: number,
+  ticketRows: StoredTicketRow[],
+  requestRows: Array<{ id: string; json: string }>,
+];
+
 export class SqliteHallStore implements HallStore {
   readonly kind = 'sqlite' as const;
 
@@ -118,15 +129,7 @@ export class SqliteHallStore implements HallStore {
   private readonly upsertTicket: Sqlite.Statement<[string, string, string, string, string, string]>;
   private readonly selectEvents: Sqlite.Statement<[string, number, number], string>;
   private readonly selectTicket: Sqlite.Statement<[string], TicketRow>;
-  private readonly createTransaction: (
-    hallId: string,
-    name: string,
-    stateJson: string,
-    configJson: string,
-    seq: number,
-    ticketRows: StoredTicketRow[],
-    requestRows: Array<{ id: string; json: string }>,
-  ) => number[];
+  private readonly createTransaction: (...hall: NewHallRows) => number[];
   private readonly runBatch: (
     batch: PendingUpdate[],
     settlements: Settlement[],
@@ -186,15 +189,7 @@ export class SqliteHallStore implements HallStore {
     this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
     this.createTransaction = db.transaction(
-      (
-        hallId: string,
-        name: string,
-        stateJson: string,
-        configJson: string,
-        seq: number,
-        ticketRows: StoredTicketRow[],
-        requestRows: Array<{ id: string; json: string }>,
-      ): number[] => {
+      (...[hallId, name, stateJson, configJson, seq, ticketRows, requestRows]: NewHallRows): number[] => {
         this.insertHall.run(hallId, name, stateJson, seq, Date.now());
         this.insertConfig.run(hallId, configJson);
         for (const row of ticketRows) this.upsertLiveTicket.run(hallId, row.id, ++this.lastOrd, row.json);
