@@ -59,7 +59,10 @@ export interface PrinterDriver {
   readonly address: string;
   /** Probes the printer now. Never throws; an unreachable printer is 'offline'. */
   status(): Promise<PrinterStatus>;
-  /** Probes, sends the job and waits for confirmation. Never throws. */
-  print(document: PrintDocument): Promise<PrintResult>;
+  /**
+   * Probes, sends the job and waits for confirmation. Never throws. `jobId` lets a driver that
+   * forwards jobs (to a standalone print agent) have a retry recognised instead of printed twice.
+   */
+  print(document: PrintDocument, jobId?: string): Promise<PrintResult>;
   close(): Promise<void>;
 }
