@@ -14,8 +14,11 @@ const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 /** Unicode spaces that GBK lacks (no-break, thin, narrow...); the ideographic space U+3000 is in GBK and stays. */
 const FOREIGN_SPACES = /[\t\u00a0\u1680\u2000-\u200a\u202f\u205f]/g;
 const LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/g;
-/** Control and format characters (ZWJ, BOM, soft hyphen...): invisible, so dropped rather than shown as '?'. */
-const INVISIBLE = /^[\p{Cc}\p{Cf}]+$/u;
+/**
+ * Control and format characters (ZWJ, BOM, soft hyphen...) and variation selectors: invisible, so dropped
+ * rather than shown as '?' (取 followed by a stray ZWJ still prints 取, ★ with an emoji selector prints ★).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u{fe00}-\u{fe0f}]/gu;
 
 const encodable = new Map<string, boolean>();
 
@@ -52,8 +55,12 @@ export function toGbkPrintable(text: string): string {
   const normalised = text.normalize('NFC').replace(LINE_BREAKS, '\n').replace(FOREIGN_SPACES, ' ');
   let result = '';
   for (const { segment } of graphemes.segment(normalised)) {
-    if (segment === '\n' || printable(segment)) result += segment;
-    else if (!INVISIBLE.test(segment)) result += REPLACEMENT;
+    if (segment === '\n') {
+      result += segment;
+      continue;
+    }
+    const visible = segment.replace(INVISIBLE, '');
+    result += printable(visible) ? visible : REPLACEMENT;
   }
   return result;
 }
