@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { printerAddressSchema } from './printing/address.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -39,6 +40,8 @@ export interface AppConfig {
   kioskIssueLimitPerMinute: number;
   /** HALLQ_PHONE_RATE, per client IP; default 5. */
   phoneIssueLimitPerHour: number;
+  /** HALLQ_PHONE_DAILY, per phone (cookie); default 3. */
+  phoneTicketsPerDevicePerDay: number;
   /** HALLQ_STAFF_RATE; default 6000. */
   staffRequestLimitPerMinute: number;
   /** HALLQ_MAX_PAYLOAD_BYTES; default 16384. */
@@ -49,6 +52,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** HALLQ_PRINTER. */
   printer?: string;
+  /** HALLQ_PUBLIC_URL: the address phones use to reach this server (e-ticket QR codes). */
+  publicUrl?: string;
   /** --config FILE or HALLQ_CONFIG. */
   configFile?: string;
 }
@@ -230,7 +235,18 @@ const FIELDS: FieldSpec[] = [
     default: 5,
     schema: positiveInt(),
     expect: 'a positive integer',
-    description: 'Tickets one client IP address may take from a phone per hour.',
+    description: 'Tickets one client IP address may take from a phone per hour. A hall Wi-Fi behind one address needs a higher value.',
+  },
+  {
+    key: 'phoneTicketsPerDevicePerDay',
+    kind: 'int',
+    env: ['HALLQ_PHONE_DAILY'],
+    flag: 'phone-daily',
+    inFile: true,
+    default: 3,
+    schema: positiveInt(),
+    expect: 'a positive integer',
+    description: 'Tickets one phone (recognised by a cookie) may take in 24 hours when the hall allows phone tickets.',
   },
   {
     key: 'staffRequestLimitPerMinute',
@@ -283,9 +299,19 @@ const FIELDS: FieldSpec[] = [
     env: ['HALLQ_PRINTER'],
     flag: 'printer',
     inFile: true,
-    schema: text(),
-    expect: 'a non-empty printer interface, e.g. tcp://10.0.0.5:9100',
-    description: 'Default thermal printer interface for slips and notices, e.g. tcp://10.0.0.5:9100.',
+    schema: printerAddressSchema,
+    expect: 'preview, tcp://host:port or agent:<device id>, optionally with ?paper=58',
+    description: 'Printer of kiosks, windows and the guide desk that have none set: tcp://10.0.0.5:9100 (network printer), agent:<device id> (print agent), or preview (slips shown on screen; the default).',
+  },
+  {
+    key: 'publicUrl',
+    kind: 'string',
+    env: ['HALLQ_PUBLIC_URL'],
+    flag: 'public-url',
+    inFile: true,
+    schema: z.string().trim().regex(/^https?:\/\/[\x21-\x7e]+$/).transform((url) => url.replace(/\/+$/, '')),
+    expect: 'an http:// or https:// URL in ASCII, e.g. http://192.168.1.10:3000',
+    description: 'Address printed in e-ticket QR codes, as phones in the hall reach this server. Unset = the address the kiosk used.',
   },
   {
     key: 'configFile',

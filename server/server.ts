@@ -16,6 +16,8 @@ import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
 import { openSqliteStore } from './store/sqlite/index.js';
+import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
+import { PrintService } from './printing/printService.js';
 import type { Store } from './store/port.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -36,6 +38,10 @@ export interface StartOptions {
   log?: Logger;
   /** How often halls get their clock tick (midnight roll-over); tests shorten it. */
   tickIntervalMs?: number;
+  /** How often network printers are probed for paper and cover; tests shorten it. */
+  printerProbeIntervalMs?: number;
+  /** Delivery timing of jobs to standalone print agents; tests shorten it. */
+  agentTiming?: AgentPrinterTiming;
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -71,6 +77,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let realtime: Realtime | undefined;
   const broadcaster: Broadcaster = { publish: (hallId, events) => realtime?.broadcaster.publish(hallId, events) };
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
+  const agents: AgentChannel = {
+    probe: (deviceId, timeoutMs) => realtime?.agents.probe(deviceId, timeoutMs) ?? Promise.resolve([]),
+    print: (deviceId, job, timeoutMs) => realtime?.agents.print(deviceId, job, timeoutMs) ?? Promise.resolve([]),
+  };
+  const print = new PrintService({
+    halls: store.halls,
+    accounts: store.accounts,
+    log,
+    now: clock,
+    defaultPrinter: config.printer ?? 'preview',
+    agents,
+    ...(options.agentTiming ? { agentTiming: options.agentTiming } : {}),
+    onChange: (hallId) => void realtime?.printersChanged(hallId).catch((error: unknown) => log.warn({ err: error, hallId }, 'printer status not sent')),
+  });
   const app = createHttpApp({
     store,
     service,
@@ -80,6 +100,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
     screens: (hallId) => realtime?.screens(hallId) ?? [],
+    print,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     log,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
@@ -95,9 +117,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     accounts: store.accounts,
     now: clock,
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
+    print,
   });
   const { io } = realtime;
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
+  const printerProbe = setInterval(
+    () => void print.probeNetworkPrinters().catch((error: unknown) => log.warn({ err: error }, 'printer probe failed')),
+    options.printerProbeIntervalMs ?? 30_000,
+  );
+  printerProbe.unref();
 
   await new Promise<void>((resolveListen, reject) => {
     httpServer.once('error', reject);
@@ -116,8 +144,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     close() {
       closing ??= (async () => {
         stopTicker();
+        clearInterval(printerProbe);
         await new Promise<void>((done) => io.close(() => done()));
         httpServer.closeAllConnections();
+        await print.close();
         await store.close();
       })();
       return closing;

@@ -106,11 +106,11 @@ export class HallService {
     return hall ? staffView(hall, this.clock()) : null;
   }
 
-  async ticket(ticketId: string): Promise<TicketStatusView | null> {
+  async ticket(ticketId: string): Promise<(TicketStatusView & { hallId: string }) | null> {
     const record = await this.store.getTicket(ticketId);
     if (!record) return null;
     const hall = await this.store.loadHall(record.hallId);
-    return ticketStatusView(hall, record.ticket, this.clock());
+    return { hallId: record.hallId, ...ticketStatusView(hall, record.ticket, this.clock()) };
   }
 
   /** Events after `sinceSeq`; `complete: false` means the gap is too large and the client should take a snapshot. */

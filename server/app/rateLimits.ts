@@ -12,13 +12,17 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export class RateLimits {
   private readonly kiosk: RateLimiterMemory;
   private readonly phone: RateLimiterMemory;
+  private readonly phoneDevice: RateLimiterMemory;
   private readonly staff: RateLimiterMemory;
   private readonly login: RateLimiterMemory;
   private readonly publicOther: RateLimiterMemory;
 
-  constructor(config: Pick<AppConfig, 'kioskIssueLimitPerMinute' | 'phoneIssueLimitPerHour' | 'staffRequestLimitPerMinute'>) {
+  constructor(
+    config: Pick<AppConfig, 'kioskIssueLimitPerMinute' | 'phoneIssueLimitPerHour' | 'phoneTicketsPerDevicePerDay' | 'staffRequestLimitPerMinute'>,
+  ) {
     this.kiosk = new RateLimiterMemory({ keyPrefix: 'kiosk', points: config.kioskIssueLimitPerMinute, duration: 60 });
     this.phone = new RateLimiterMemory({ keyPrefix: 'phone', points: config.phoneIssueLimitPerHour, duration: 3600 });
+    this.phoneDevice = new RateLimiterMemory({ keyPrefix: 'phone-device', points: config.phoneTicketsPerDevicePerDay, duration: 86_400 });
     this.staff = new RateLimiterMemory({ keyPrefix: 'staff', points: config.staffRequestLimitPerMinute, duration: 60 });
     this.login = new RateLimiterMemory({ keyPrefix: 'login', points: 10, duration: 60 });
     // Window screens of one hall often share one address; ratings are rare per screen.
@@ -29,7 +33,11 @@ export class RateLimits {
     if (principal.kind === 'staff') return consume(this.staff, principal.user.id);
     const issuing = command.type === 'ticket.issue' || command.type === 'appointment.check-in';
     if (principal.kind === 'device') return issuing ? consume(this.kiosk, principal.device.id) : { ok: true };
-    return issuing ? consume(this.phone, principal.ip) : consume(this.publicOther, principal.ip);
+    if (!issuing) return consume(this.publicOther, principal.ip);
+    const perAddress = await consume(this.phone, principal.ip);
+    if (!perAddress.ok) return perAddress;
+    // A phone without the cookie (a socket client, cookies off) counts under its address instead.
+    return consume(this.phoneDevice, principal.deviceKey ?? `ip:${principal.ip}`);
   }
 
   /** Password guessing is slowed per client address. */

@@ -11,7 +11,8 @@ export function mayRun(principal: Principal, hallId: string, command: Command, p
   switch (command.type) {
     case 'ticket.issue':
       if (principal.kind === 'staff') return true;
-      if (principal.kind === 'device') return principal.device.kind === 'kiosk' && command.channel !== 'phone';
+      // A kiosk anyone can touch may not hand out the green channel: a guide-desk clerk's login does that.
+      if (principal.kind === 'device') return principal.device.kind === 'kiosk' && command.channel !== 'phone' && !command.priority;
       return phoneTickets && command.channel === 'phone' && !command.priority;
     case 'appointment.check-in':
       return principal.kind === 'staff' || (principal.kind === 'device' && principal.device.kind === 'kiosk');

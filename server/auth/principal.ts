@@ -5,7 +5,8 @@ import type { DeviceRecord } from '../store/port.js';
 export type Principal =
   | { kind: 'staff'; user: Clerk; hallIds: string[]; expiresAt?: number }
   | { kind: 'device'; device: DeviceRecord }
-  | { kind: 'public'; ip: string };
+  /** `deviceKey`: the phone's cookie, so the daily per-phone ticket limit holds behind a hall's shared Wi-Fi address. */
+  | { kind: 'public'; ip: string; deviceKey?: string };
 
 export function actorOf(principal: Principal): Actor {
   switch (principal.kind) {

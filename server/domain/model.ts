@@ -100,6 +100,14 @@ export interface HallConfig {
    * a template with {ticket} and {window}, e.g. "{ticket} ꉬ {window} ꀕ". English needs none.
    */
   callTemplateAlt?: string;
+  /** Printer of the guide desk (导办台), which prints notices for windows without their own. */
+  deskPrinter?: string;
+  /** Public holidays (YYYY-MM-DD), skipped when promised dates are counted in working days. */
+  holidays?: string[];
+  /** Weekend days worked in exchange for a holiday (调休上班), counted as working days. */
+  makeUpWorkdays?: string[];
+  /** One line of opening hours for slips, e.g. "周一至周五 9:00-12:00 13:30-17:00". */
+  openingHoursText?: string;
   /** Citizens may take a ticket on their own phone (QR code at the entrance), rate-limited per client. */
   phoneTickets?: boolean;
   /** A waiting ticket older than this raises a supervisor alert. */

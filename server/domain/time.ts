@@ -59,3 +59,30 @@ export function clockMinutes(hhmm: string): number {
   const [hours, minutes] = hhmm.split(':').map(Number);
   return (hours ?? 0) * 60 + (minutes ?? 0);
 }
+
+/**
+ * The local day `workingDays` working days after `day`: weekends and the
+ * hall's holidays do not count, make-up working days (调休上班) do. 承诺时限
+ * is counted this way; the day of acceptance itself is not counted.
+ */
+export function addWorkingDays(day: string, workingDays: number, calendar: { holidays?: string[]; makeUpWorkdays?: string[] } = {}): string {
+  const holidays = new Set(calendar.holidays ?? []);
+  const makeUp = new Set(calendar.makeUpWorkdays ?? []);
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const cursor = new Date(Date.UTC(year, month - 1, date));
+  let left = workingDays;
+  while (left > 0) {
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+    const iso = cursor.toISOString().slice(0, 10);
+    const weekend = cursor.getUTCDay() === 0 || cursor.getUTCDay() === 6;
+    if (makeUp.has(iso) || (!weekend && !holidays.has(iso))) left -= 1;
+  }
+  return cursor.toISOString().slice(0, 10);
+}
+
+/** "2026-11-27 10:05" in the hall's time zone, for printed slips and notices. */
+export function localDateTime(epochMs: number, timeZone: string): string {
+  const local = localTime(epochMs, timeZone);
+  const minutes = String(local.minutes % 60).padStart(2, '0');
+  return `${local.day} ${String(Math.floor(local.minutes / 60)).padStart(2, '0')}:${minutes}`;
+}

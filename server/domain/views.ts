@@ -38,7 +38,10 @@ export interface BoardWindow {
 }
 
 export interface BoardView {
-  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'>;
+  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
+    /** Whether the phone take-a-number page may issue tickets. */
+    phoneTickets: boolean;
+  };
   day: string;
   seq: number;
   services: BoardService[];
@@ -57,6 +60,7 @@ export function boardView(state: HallState, now: number): BoardView {
       timeZone: config.timeZone,
       secondLanguage: config.secondLanguage,
       evaluationMinutes: config.evaluationMinutes,
+      phoneTickets: config.phoneTickets === true,
       ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
       ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),

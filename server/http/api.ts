@@ -10,9 +10,11 @@ import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, type WindowAction, schemas } from '../protocol/schemas.js';
-import type { Store, UserRecord } from '../store/port.js';
+import type { DeviceKind, DeviceRecord, Store, UserRecord } from '../store/port.js';
 import type { ScreenSummary } from '../realtime/presence.js';
-import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+import type { PrintService } from '../printing/printService.js';
+import { mountPrintingApi } from './printingApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -25,6 +27,8 @@ export interface ApiDeps {
   onDeviceRevoked(deviceId: string): void;
   /** Screens connected to this process, for the "display offline" alarm. */
   screens(hallId: string): ScreenSummary[];
+  print: PrintService;
+  publicUrl?: string;
 }
 
 const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
@@ -168,7 +172,8 @@ export function apiRouter(deps: ApiDeps): Router {
       const parsed = schemas.issueTicket.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
       const principal = principalOf(req);
-      const ack = await service.run(principal, String(req.params.hallId), issueCommand(parsed.data, principal));
+      const issuer = principal.kind === 'public' ? { ...principal, deviceKey: phoneDeviceKey(req, res) } : principal;
+      const ack = await service.run(issuer, String(req.params.hallId), issueCommand(parsed.data, principal));
       sendAck(req, res, ack, 201);
     }),
   );
@@ -227,19 +232,32 @@ export function apiRouter(deps: ApiDeps): Router {
       const parsed = schemas.createDevice.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
-      const token = newDeviceToken();
-      const device = {
-        id: randomUUID(),
-        hallId,
-        kind: parsed.data.kind,
-        name: parsed.data.name,
-        tokenHash: hashDeviceToken(token),
-        createdAt: deps.now(),
-        createdBy: principal.kind === 'staff' ? principal.user.id : 'unknown',
+      const createdBy = principal.kind === 'staff' ? principal.user.id : 'unknown';
+      const pair = async (kind: DeviceKind, name: string, printer?: string) => {
+        const token = newDeviceToken();
+        const device: DeviceRecord = {
+          id: randomUUID(),
+          hallId,
+          kind,
+          name,
+          tokenHash: hashDeviceToken(token),
+          createdAt: deps.now(),
+          createdBy,
+          ...(printer !== undefined ? { printer } : {}),
+        };
+        await store.accounts.createDevice(device);
+        const { tokenHash: _hash, ...shown } = device;
+        return { device: shown, token };
       };
-      await store.accounts.createDevice(device);
-      const { tokenHash: _hash, ...shown } = device;
-      res.status(201).json({ device: shown, token });
+      const { kind, name, printer } = parsed.data;
+      if (kind === 'kiosk' && printer === 'agent') {
+        // A USB printer on the kiosk PC: pair its print agent too, and point the kiosk at it.
+        const agent = await pair('printer', `${name} 打印代理`);
+        const kiosk = await pair('kiosk', name, `agent:${agent.device.id}`);
+        res.status(201).json({ ...kiosk, agent });
+        return;
+      }
+      res.status(201).json(await pair(kind, name, kind === 'kiosk' && printer !== 'agent' ? printer : undefined));
     }),
   );
 
@@ -266,6 +284,8 @@ export function apiRouter(deps: ApiDeps): Router {
       res.json({ id: device.id, revokedAt: (await store.accounts.getDevice(device.id))?.revokedAt ?? deps.now() });
     }),
   );
+
+  mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

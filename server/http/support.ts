@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
 import type { Principal } from '../auth/principal.js';
@@ -45,4 +46,29 @@ export function route(handler: (req: Request, res: Response, next: NextFunction)
 
 export function principalOf(req: Request): Principal {
   return req.principal ?? { kind: 'public', ip: req.ip ?? 'unknown' };
+}
+
+const PHONE_COOKIE = 'hq_phone';
+const PHONE_COOKIE_VALUE = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** The value of one cookie of the request, if well-formed. */
+export function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * A phone's own key for the per-phone daily ticket limit: the hall's Wi-Fi
+ * often puts every phone behind one address. Set on the first ticket; a phone
+ * that clears it gets a new one, which the per-address limit still bounds.
+ */
+export function phoneDeviceKey(req: Request, res: Response): string {
+  const known = cookieOf(req.get('cookie'), PHONE_COOKIE);
+  if (known && PHONE_COOKIE_VALUE.test(known)) return known;
+  const fresh = randomBytes(16).toString('base64url');
+  res.cookie(PHONE_COOKIE, fresh, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400_000, path: '/' });
+  return fresh;
 }

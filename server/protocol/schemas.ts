@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { CHANNELS, OUTCOMES, PAUSE_REASONS } from '../domain/model.js';
+import { printerAddressSchema } from '../printing/address.js';
+
+const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 'offline', 'error', 'unknown'] as const;
 
 /**
  * Validation of everything that arrives from outside, REST and socket alike.
@@ -57,7 +60,35 @@ export const schemas = {
     requestId,
   }),
   removeAnnouncement: z.strictObject({ announcementId: id, requestId }),
-  createDevice: z.strictObject({ kind: z.enum(['kiosk', 'printer']), name: shortText(64) }),
+  createDevice: z.strictObject({
+    kind: z.enum(['kiosk', 'printer']),
+    name: shortText(64),
+    /** A kiosk's printer; 'agent' pairs a print agent for it as well and answers its token. */
+    printer: z.union([printerAddressSchema, z.literal('agent')]).optional(),
+  }),
+  kioskTicket: z
+    .strictObject({
+      serviceId: id.optional(),
+      /** Appointment check-in instead of a service. */
+      code: z.string().trim().regex(/^[0-9]{6}$/, 'six digits').optional(),
+      delivery: z.enum(['paper', 'e-ticket']),
+      /** 绿色通道: a guide-desk clerk's login confirms it (the kiosk itself may not issue priority tickets). */
+      priority: z.boolean().optional(),
+      staffToken: z.string().min(1).max(4096).optional(),
+      requestId,
+    })
+    .refine((value) => (value.serviceId === undefined) !== (value.code === undefined), 'serviceId or code, not both')
+    .refine((value) => !value.priority || (value.staffToken !== undefined && value.serviceId !== undefined), 'priority needs staffToken and serviceId'),
+  notice: z
+    .strictObject({
+      kind: z.enum(['missing-materials', 'acceptance-receipt']),
+      items: z.array(shortText(200)).max(50).optional(),
+      note: shortText(300).optional(),
+      caseNumber: shortText(64).optional(),
+      requestId,
+    })
+    .refine((value) => value.kind !== 'missing-materials' || (value.items?.length ?? 0) > 0 || value.note !== undefined, 'tick at least one missing item or write a note'),
+  printerReport: z.strictObject({ status: z.enum(PRINTER_STATUSES) }),
   sync: z.strictObject({ sinceSeq: z.number().int().min(0) }),
   join: z.strictObject({ hallId: id }),
   id,

@@ -15,6 +15,9 @@ import type { Ack } from './errors.js';
 import type { PublicEvent } from './redact.js';
 import type { WindowAction } from './schemas.js';
 import type { ScreenSummary } from '../realtime/presence.js';
+import type { PrintResult, PrinterStatus } from '../../ticket-printer/agent/document.js';
+import type { AgentJob } from '../printing/agentPrinter.js';
+import type { PrinterState } from './printing.js';
 
 export interface HandshakeAuth {
   hallId: string;
@@ -38,12 +41,20 @@ export type ServerToClientEvents = {
   'hall:snapshot': (snapshot: HallSnapshot) => void;
   /** Staff only: which boards, window screens and kiosks are connected (for "display offline" alarms). */
   'displays:changed': (presence: { hallId: string; screens: ScreenSummary[] }) => void;
+  /** Staff only: printers of the hall and their status (paper out, offline … alarms). */
+  'printers:changed': (update: { hallId: string; printers: PrinterState[] }) => void;
+  /** To a print agent: print this job (answer from memory if this job id was printed already). */
+  'print:job': (job: AgentJob, ack: (result: PrintResult) => void) => void;
+  /** To a print agent: probe the printer now. */
+  'printer:probe': (ack: (status: PrinterStatus) => void) => void;
 } & {
   [K in EventType]: (event: HallEvent | PublicEvent) => void;
 };
 
 export type ClientToServerEvents = {
   'hall:sync': (payload: { sinceSeq: number }, ack: AckFn<SyncAnswer>) => void;
+  /** From a print agent: its printer's status, sent on connect, on change and every few seconds. */
+  'printer:status': (payload: { status: PrinterStatus }, ack: AckFn<null>) => void;
   'ticket:issue': (
     payload: { serviceId: string; priority?: boolean; channel?: string; requestId?: string },
     ack: AckFn<IssuedTicketAnswer>,

@@ -12,6 +12,9 @@ import { type Lang, messageFor } from '../protocol/messages.js';
 import type { Command } from '../domain/commands.js';
 import type { AccountStore } from '../store/port.js';
 import { Presence, type ScreenSummary, isScreenKind } from './presence.js';
+import { cookieOf } from '../http/support.js';
+import type { AgentChannel } from '../printing/agentPrinter.js';
+import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, schemas, validationDetails } from '../protocol/schemas.js';
 import {
@@ -45,6 +48,7 @@ export interface RealtimeDeps {
   accounts: AccountStore;
   now(): number;
   hallExists(hallId: string): Promise<boolean>;
+  print: PrintService;
 }
 
 const CLIENT_KINDS = new Set(['board', 'window-screen', 'kiosk', 'counter', 'supervisor', 'phone', 'agent']);
@@ -75,6 +79,10 @@ export interface Realtime {
   disconnectDevice(deviceId: string): void;
   /** The hall's boards, window screens, kiosks and agents connected to this process. */
   screens(hallId: string): ScreenSummary[];
+  /** Reaches standalone print agents, wherever they are connected. */
+  agents: AgentChannel;
+  /** Tells the hall's staff the printers' current status. */
+  printersChanged(hallId: string): Promise<void>;
 }
 
 export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
@@ -101,7 +109,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     if (!authentication.ok) {
       return next(handshakeError(authentication.code, lang));
     }
-    const principal = authentication.principal;
+    const handshakeCookie = cookieOf(socket.handshake.headers.cookie, 'hq_phone');
+    const principal =
+      authentication.principal.kind === 'public' && handshakeCookie ? { ...authentication.principal, deviceKey: handshakeCookie } : authentication.principal;
     if (!mayActInHall(principal, hall.data)) return next(handshakeError('FORBIDDEN', lang));
     if (!(await deps.hallExists(hall.data))) {
       return next(handshakeError('HALL_NOT_FOUND', lang));
@@ -131,6 +141,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     }
     void socket.join(hallRoom(hallId, audience));
     if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
+    if (principal.kind === 'device' && principal.device.kind === 'printer') {
+      const deviceId = principal.device.id;
+      socket.once('disconnect', () => {
+        // Another connection of the same agent (a reconnect racing the old socket's close) keeps it online.
+        void io.in(deviceRoom(deviceId)).fetchSockets().then((left) => {
+          if (left.length === 0) deps.print.agentReported(hallId, deviceId, 'offline');
+        });
+      });
+    }
     const expiresIn = principal.kind === 'staff' && principal.expiresAt !== undefined ? principal.expiresAt - deps.now() : undefined;
     if (expiresIn !== undefined && expiresIn <= MAX_TIMER_MS) {
       // An expired login must stop listening to staff events, not only stop sending commands.
@@ -159,6 +178,13 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       io.in(deviceRoom(deviceId)).disconnectSockets(true);
     },
     screens: (hallId: string) => presence.summary(hallId),
+    agents: {
+      probe: (deviceId, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('printer:probe'),
+      print: (deviceId, job, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('print:job', job),
+    },
+    async printersChanged(hallId: string) {
+      io.to(hallRoom(hallId, 'staff')).emit('printers:changed', { hallId, printers: await deps.print.states(hallId) });
+    },
   };
 }
 
@@ -203,6 +229,17 @@ const HANDLERS = new Map<string, Handler>([
         return snapshot ? { ok: true, data: { kind: 'snapshot', snapshot } } : refusal('HALL_NOT_FOUND');
       }
       return { ok: true, data: { kind: 'events', events: audience === 'staff' ? events : events.map(publicEvent) } };
+    },
+  ],
+  [
+    'printer:status',
+    async (socket, deps, payload) => {
+      const { principal, hallId } = socket.data;
+      if (principal.kind !== 'device' || principal.device.kind !== 'printer') return refusal('FORBIDDEN');
+      const parsed = schemas.printerReport.safeParse(payload);
+      if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+      deps.print.agentReported(hallId, principal.device.id, parsed.data.status);
+      return { ok: true, data: null };
     },
   ],
   [

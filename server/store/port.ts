@@ -69,6 +69,8 @@ export interface DeviceRecord {
   tokenHash: string;
   createdAt: number;
   createdBy: string;
+  /** A kiosk's printer address (see server/printing/address.ts); the server default when absent. */
+  printer?: string;
   revokedAt?: number;
   lastSeenAt?: number;
 }

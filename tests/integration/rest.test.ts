@@ -166,7 +166,7 @@ describe('clerk flow', () => {
     const [t1, t2, t3] = issued;
     const waitingView = await t.api('GET', `/api/tickets/${t2.id}`);
     expect(waitingView.status).toBe(200);
-    expect(waitingView.body).toMatchObject({ id: t2.id, number: 'G002', status: 'waiting', ahead: 1, window: null, calledAt: null, serviceName: '生育服务登记' });
+    expect(waitingView.body).toMatchObject({ hallId: DEMO, id: t2.id, number: 'G002', status: 'waiting', ahead: 1, window: null, calledAt: null, serviceName: '生育服务登记' });
 
     // Call next: the call answers with the called ticket.
     const called = await win('3', 'call-next', tok.clerk3);
@@ -384,9 +384,11 @@ describe('devices and public tickets', () => {
     expect(list.body).toContainEqual(expect.objectContaining({ id: paired.body.device.id, kind: 'kiosk' }));
     expect(list.text).not.toMatch(/tokenHash|hqd_/);
 
-    const ticket = await issue(S.felling, kiosk, { priority: true });
+    // The green channel needs a clerk's login (POST …/kiosk/tickets with staffToken); the kiosk alone may not.
+    expectError(await issue(S.felling, kiosk, { priority: true }), 403, 'FORBIDDEN');
+    const ticket = await issue(S.felling, kiosk);
     expect(ticket.status).toBe(201);
-    expect(ticket.body).toMatchObject({ number: 'R001', channel: 'kiosk', priority: true });
+    expect(ticket.body).toMatchObject({ number: 'R001', channel: 'kiosk', priority: false });
     expect((await t.api('GET', '/api/auth/me', { token: kiosk })).body).toMatchObject({ kind: 'device', device: { kind: 'kiosk', hallId: DEMO } });
     expectError(await issue(S.felling, kiosk, { channel: 'phone' }), 403, 'FORBIDDEN');
     expectError(await win('7', 'call-next', kiosk), 403, 'FORBIDDEN');

@@ -701,7 +701,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
       });
 
       it('creates, finds, lists, touches and revokes devices', async () => {
-        const kiosk = makeDevice('d1', 'h1', 'hash-1');
+        const kiosk = makeDevice('d1', 'h1', 'hash-1', { printer: 'tcp://10.0.0.5:9100?paper=58' });
         const printer = makeDevice('d2', 'h1', 'hash-2', { kind: 'printer', name: '叫号打印机' });
         const other = makeDevice('d3', 'h2', 'hash-3');
         for (const d of [kiosk, printer, other]) await store.accounts.createDevice(d);

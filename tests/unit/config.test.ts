@@ -36,6 +36,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       kioskIssueLimitPerMinute: 30,
       phoneIssueLimitPerHour: 5,
+      phoneTicketsPerDevicePerDay: 3,
       staffRequestLimitPerMinute: 6000,
       maxPayloadBytes: 16384,
       trustProxy: false,
@@ -252,10 +253,22 @@ describe('bad values name their field and source', () => {
     ['sqliteSynchronous', [], { HALLQ_SQLITE_SYNCHRONOUS: 'OFF' }, 'HALLQ_SQLITE_SYNCHRONOUS'],
     ['host', ['--host', '  '], {}, '--host'],
     ['redisUrl', [], { HALLQ_REDIS_URL: 'http://localhost' }, 'HALLQ_REDIS_URL'],
+    ['printer', ['--printer', '/dev/usb/lp0'], {}, '--printer'],
+    ['printer', [], { HALLQ_PRINTER: 'tcp://10.0.0.5:9100?paper=57' }, 'HALLQ_PRINTER'],
+    ['publicUrl', ['--public-url', 'http://大厅.example'], {}, '--public-url'],
+    ['phoneTicketsPerDevicePerDay', [], { HALLQ_PHONE_DAILY: '0' }, 'HALLQ_PHONE_DAILY'],
   ] as Array<[string, string[], NodeJS.ProcessEnv, string]>)('%s from %j %j', (field, argv, env, source) => {
     const err = configError(() => loadConfig(argv, env));
     expect(err.field).toBe(field);
     expect(err.message).toContain(`${field} (from ${source}) must be`);
+  });
+
+  it('accepts printer addresses and normalises the public URL', () => {
+    expect(loadConfig(['--printer', 'agent:abc123?paper=58', '--public-url', 'http://192.168.1.10:3000/'], {})).toMatchObject({
+      printer: 'agent:abc123?paper=58',
+      publicUrl: 'http://192.168.1.10:3000',
+    });
+    expect(loadConfig([], { HALLQ_PRINTER: 'preview' }).printer).toBe('preview');
   });
 
   it('names the config file as the source of a bad file value', () => {
@@ -329,7 +342,7 @@ describe('describeConfig', () => {
     expect(keys.sort()).toEqual(
       [
         'adminPassword', 'configFile', 'dataDir', 'demo', 'host', 'kioskIssueLimitPerMinute', 'logLevel',
-        'maxPayloadBytes', 'phoneIssueLimitPerHour', 'port', 'printer', 'redisUrl', 'sqliteSynchronous',
+        'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
         'staffRequestLimitPerMinute', 'tokenTtlHours', 'trustProxy',
       ].sort(),
     );

@@ -6,8 +6,10 @@ import { type PublicHallEvent, applyEvent } from './boardState.js';
 
 export interface HallSyncOptions {
   hallId: string;
-  client: 'board' | 'window-screen';
+  client: 'board' | 'window-screen' | 'kiosk' | 'phone';
   windowId?: string;
+  /** A kiosk's device token; boards, window screens and phones connect without one. */
+  token?: string;
   /** Called for every event applied in order, live or caught up after a reconnect. */
   onEvent?: (event: PublicHallEvent, live: boolean) => void;
 }
@@ -21,6 +23,8 @@ export interface HallSyncOptions {
 export class HallSync {
   view = $state<BoardView | null>(null);
   online = $state(false);
+  /** The server's error code when it refused the connection (a revoked kiosk token: UNAUTHENTICATED). */
+  refusedCode = $state<string | null>(null);
   private readonly socket: Socket;
   private syncing = false;
   private pending: PublicHallEvent[] = [];
@@ -29,15 +33,26 @@ export class HallSync {
     this.socket = io({
       path: '/socket.io',
       transports: ['websocket'],
-      auth: { hallId: options.hallId, client: options.client, ...(options.windowId ? { windowId: options.windowId } : {}) },
+      auth: {
+        hallId: options.hallId,
+        client: options.client,
+        ...(options.windowId ? { windowId: options.windowId } : {}),
+        ...(options.token ? { token: options.token } : {}),
+      },
       // Come back quickly after a server restart; the budget is every board resynced within 3 s.
       reconnectionDelay: 300,
       reconnectionDelayMax: 1000,
       randomizationFactor: 0.3,
     });
-    this.socket.on('connect', () => (this.online = true));
+    this.socket.on('connect', () => {
+      this.online = true;
+      this.refusedCode = null;
+    });
     this.socket.on('disconnect', () => (this.online = false));
-    this.socket.on('connect_error', () => (this.online = false));
+    this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      this.online = false;
+      this.refusedCode = error.data?.code ?? null;
+    });
     this.socket.on('hall:snapshot', (snapshot: HallSnapshot) => void this.onSnapshot(snapshot));
     this.socket.onAny((name: string, payload: unknown) => {
       if (name === 'hall:snapshot' || !payload || typeof (payload as PublicHallEvent).seq !== 'number') return;

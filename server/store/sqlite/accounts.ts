@@ -32,10 +32,11 @@ interface DeviceRow {
   created_by: string;
   revoked_at: number | null;
   last_seen_at: number | null;
+  printer: string | null;
 }
 
 const USER_COLUMNS = 'id, username, display_name, role, hall_ids, staff_no, post, password_hash, disabled, created_at';
-const DEVICE_COLUMNS = 'id, hall_id, kind, name, token_hash, created_at, created_by, revoked_at, last_seen_at';
+const DEVICE_COLUMNS = 'id, hall_id, kind, name, token_hash, created_at, created_by, revoked_at, last_seen_at, printer';
 
 /** Staff accounts, device registrations and named secrets, in the same SQLite file as the halls. */
 export class SqliteAccountStore implements AccountStore {
@@ -62,7 +63,7 @@ export class SqliteAccountStore implements AccountStore {
     this.deviceById = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
     this.deviceByTokenHash = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = ?`);
     this.devicesOfHall = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE hall_id = ? ORDER BY created_at, id`);
-    this.insertDevice = db.prepare(`INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertDevice = db.prepare(`INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // The first revocation time stays; revoking again changes nothing.
     this.revoke = db.prepare('UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?');
     this.touch = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
@@ -111,6 +112,7 @@ export class SqliteAccountStore implements AccountStore {
         device.createdBy,
         device.revokedAt ?? null,
         device.lastSeenAt ?? null,
+        device.printer ?? null,
       );
     });
   }
@@ -189,5 +191,6 @@ function toDevice(row: DeviceRow | undefined): DeviceRecord | null {
   };
   if (row.revoked_at !== null) device.revokedAt = row.revoked_at;
   if (row.last_seen_at !== null) device.lastSeenAt = row.last_seen_at;
+  if (row.printer !== null) device.printer = row.printer;
   return device;
 }

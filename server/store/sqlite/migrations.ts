@@ -134,6 +134,14 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     convert: moveRequestsOut,
   },
+  {
+    version: 4,
+    name: 'kiosk printers',
+    sql: `
+      -- The printer a kiosk prints its slips on (server/printing/address.ts); NULL = the server default.
+      ALTER TABLE devices ADD COLUMN printer TEXT;
+    `,
+  },
 ];
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */

@@ -1,0 +1,119 @@
+import type { KioskTicketAnswer } from '../../../server/printing/kiosk.js';
+import { type ClientError, newRequestId, request } from './api.js';
+
+export type KioskScreen = 'home' | 'code' | 'desk-login' | 'result' | 'printer-problem';
+
+interface PendingTake {
+  requestId: string;
+  serviceId?: string;
+  code?: string;
+  priority: boolean;
+}
+
+/** Printing waits for the printer (and an agent's reconnect); longer than a plain request. */
+const ISSUE_TIMEOUT_MS = 35_000;
+/** The result stays this long, then the kiosk is ready for the next person. */
+export const RESULT_SECONDS = 20;
+
+/**
+ * One person's visit at the kiosk: tap → ticket (paper, or an e-ticket when
+ * the printer cannot print) → result → back to the start by itself. A tap
+ * while a request runs is ignored, and the e-ticket retry reuses the first
+ * request id, so no path issues two tickets for one intent.
+ */
+export class KioskFlow {
+  screen = $state<KioskScreen>('home');
+  busy = $state(false);
+  answer = $state<KioskTicketAnswer | null>(null);
+  printerStatus = $state<string | null>(null);
+  error = $state<ClientError | null>(null);
+  /** A guide-desk clerk's login while issuing green-channel tickets; dropped when the visit ends. */
+  deskToken = $state<string | null>(null);
+  secondsLeft = $state(RESULT_SECONDS);
+  private pending: PendingTake | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly hallId: string,
+    private readonly token: string,
+    private readonly onRefused: (error: ClientError) => void,
+  ) {}
+
+  take(serviceId: string): Promise<void> {
+    return this.issue({ requestId: newRequestId(), serviceId, priority: this.deskToken !== null }, 'paper');
+  }
+
+  checkIn(code: string): Promise<void> {
+    return this.issue({ requestId: newRequestId(), code, priority: false }, 'paper');
+  }
+
+  /** After a printer refusal: the same intent, delivered to the citizen's phone instead. */
+  takeETicket(): Promise<void> {
+    return this.pending ? this.issue(this.pending, 'e-ticket') : Promise.resolve();
+  }
+
+  private async issue(take: PendingTake, delivery: 'paper' | 'e-ticket'): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = null;
+    this.pending = take;
+    const body = {
+      delivery,
+      requestId: take.requestId,
+      ...(take.serviceId !== undefined ? { serviceId: take.serviceId } : {}),
+      ...(take.code !== undefined ? { code: take.code } : {}),
+      ...(take.priority && this.deskToken ? { priority: true, staffToken: this.deskToken } : {}),
+    };
+    const result = await request<KioskTicketAnswer>('POST', `/api/halls/${encodeURIComponent(this.hallId)}/kiosk/tickets`, {
+      token: this.token,
+      body,
+      timeoutMs: ISSUE_TIMEOUT_MS,
+    });
+    this.busy = false;
+    if (result.ok) {
+      this.answer = result.data;
+      this.show('result');
+      return;
+    }
+    if (result.error.code === 'PRINTER_UNAVAILABLE') {
+      this.printerStatus = typeof result.error.details?.status === 'string' ? result.error.details.status : 'offline';
+      this.screen = 'printer-problem';
+      return;
+    }
+    if (result.error.code === 'UNAUTHENTICATED' || result.error.code === 'FORBIDDEN') {
+      if (take.priority) this.deskToken = null;
+      else this.onRefused(result.error);
+    }
+    this.error = result.error;
+  }
+
+  private show(screen: KioskScreen): void {
+    this.screen = screen;
+    clearInterval(this.timer);
+    this.secondsLeft = RESULT_SECONDS;
+    this.timer = setInterval(() => {
+      this.secondsLeft -= 1;
+      if (this.secondsLeft <= 0) this.reset();
+    }, 1000);
+  }
+
+  open(screen: 'code' | 'desk-login'): void {
+    this.error = null;
+    this.screen = screen;
+  }
+
+  /** Back to the start for the next person; a green-channel login does not outlive the visit. */
+  reset(): void {
+    clearInterval(this.timer);
+    this.screen = 'home';
+    this.answer = null;
+    this.error = null;
+    this.pending = null;
+    this.printerStatus = null;
+    this.deskToken = null;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}

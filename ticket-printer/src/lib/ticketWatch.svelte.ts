@@ -1,0 +1,63 @@
+import type { TicketStatusView } from '../../../server/domain/views.js';
+import { HallSync } from '../../../display/src/lib/hallSync.svelte.js';
+import { request } from './api.js';
+
+export type WatchedTicket = TicketStatusView & { hallId: string };
+
+/**
+ * The citizen's phone following one ticket: the hall's public event stream
+ * says when something changed, and the ticket's own status is then fetched
+ * (the public stream carries no ticket ids, so "people ahead" is the
+ * server's count, not a guess). `onCalled` fires once per call or recall.
+ */
+export class TicketWatch {
+  ticket = $state<WatchedTicket | null>(null);
+  missing = $state(false);
+  sync = $state<HallSync | null>(null);
+  private refresh: ReturnType<typeof setTimeout> | undefined;
+  private calls = 0;
+
+  constructor(
+    private readonly ticketId: string,
+    private readonly onCalled: (ticket: WatchedTicket) => void,
+  ) {
+    void this.load().then(() => {
+      if (!this.ticket) return;
+      this.sync = new HallSync({
+        hallId: this.ticket.hallId,
+        client: 'phone',
+        onEvent: (event) => {
+          const number = (event as { ticket?: { number?: string } }).ticket?.number;
+          const mine = number === this.ticket?.number;
+          if (mine && (event.type === 'ticket:called' || event.type === 'ticket:recalled')) this.calls += 1;
+          this.scheduleLoad(mine ? 0 : 300);
+        },
+      });
+    });
+  }
+
+  private scheduleLoad(delayMs: number): void {
+    clearTimeout(this.refresh);
+    this.refresh = setTimeout(() => void this.load(), delayMs);
+  }
+
+  private async load(): Promise<void> {
+    const answer = await request<WatchedTicket>('GET', `/api/tickets/${encodeURIComponent(this.ticketId)}`);
+    if (!answer.ok) {
+      if (answer.error.code === 'TICKET_NOT_FOUND') this.missing = true;
+      return;
+    }
+    const before = this.ticket;
+    this.ticket = answer.data;
+    const newlyCalled = answer.data.status === 'called' && (before?.status !== 'called' || this.calls > 0);
+    if (before && newlyCalled) {
+      this.calls = 0;
+      this.onCalled(answer.data);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.refresh);
+    this.sync?.close();
+  }
+}
