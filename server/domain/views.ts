@@ -152,6 +152,8 @@ export interface StaffView extends BoardView {
   maxWaitMinutes: number;
   policy: HallState['config']['policy'];
   serviceWindows: Record<string, string[]>;
+  /** Each service's materials list, for the one-time notice of missing materials. */
+  serviceMaterials: Record<string, string[]>;
 }
 
 export function staffView(state: HallState, now: number): StaffView {
@@ -171,5 +173,6 @@ export function staffView(state: HallState, now: number): StaffView {
     maxWaitMinutes: state.config.maxWaitMinutes,
     policy: state.config.policy,
     serviceWindows,
+    serviceMaterials: Object.fromEntries(state.config.services.map((service) => [service.id, service.materials])),
   };
 }

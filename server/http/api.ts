@@ -210,9 +210,10 @@ export function apiRouter(deps: ApiDeps): Router {
 
   api.post(
     '/halls/:hallId/windows/:windowId/:action',
-    route(async (req, res) => {
+    route(async (req, res, next) => {
       const action = String(req.params.action);
-      if (!WINDOW_ACTION_SET.has(action)) return sendError(req, res, 'NOT_FOUND');
+      // Not a queue action: maybe another window route (notices), else the final 404.
+      if (!WINDOW_ACTION_SET.has(action)) return next();
       const windowId = schemas.id.safeParse(req.params.windowId);
       if (!windowId.success) return sendError(req, res, 'WINDOW_NOT_FOUND');
       const parsed = parseWindowCommand(action as WindowAction, windowId.data, req.body ?? {});

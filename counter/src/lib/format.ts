@@ -1,5 +1,6 @@
 import type { Messages } from '../locales/index.js';
 import type { Blocked } from './panel.js';
+import type { PrinterState } from '../../../server/protocol/printing.js';
 
 /** "4:05", "1:02:03": time at the window, to the second. */
 export function duration(ms: number): string {
@@ -15,4 +16,16 @@ export function blockedText(t: Messages, blocked: Blocked | null): string {
   if (!blocked || blocked.key === 'busy') return '';
   if (blocked.key === 'heldByOther') return t.blocked.heldByOther(blocked.name);
   return t.blocked[blocked.key];
+}
+
+/** Which printer, in words a clerk knows: the kiosk's name, the guide desk, or a window. */
+export function printerLabel(t: Messages, printer: PrinterState, windowLabel: (windowId: string) => string): string {
+  if (printer.role === 'kiosk') return t.printerKiosk(printer.deviceName ?? '');
+  if (printer.role === 'window' && printer.windowId) return t.printerWindow(windowLabel(printer.windowId));
+  return t.printerDesk;
+}
+
+/** "Printer of kiosk 入口取号机: out of paper …" */
+export function printerAlarmText(t: Messages, printer: PrinterState, windowLabel: (windowId: string) => string): string {
+  return t.printerAlarm(printerLabel(t, printer, windowLabel), t.printerStatuses[printer.status ?? 'offline'] ?? String(printer.status));
 }

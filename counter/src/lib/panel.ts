@@ -7,6 +7,7 @@
 import type { Clerk, Ticket, WindowRuntime } from '../../../server/domain/model.js';
 import type { BoardService, BoardWindow, StaffView } from '../../../server/domain/views.js';
 import type { ScreenSummary } from '../../../server/realtime/presence.js';
+import { PRINTER_ALARMS, type PrinterState } from '../../../server/protocol/printing.js';
 
 export type PanelAction = 'call-next' | 'recall' | 'start' | 'finish' | 'no-show' | 'transfer' | 'pause' | 'resume' | 'close' | 'call' | 'requeue';
 
@@ -208,6 +209,28 @@ export function displayAlarms(screens: ScreenSummary[], windowId: string | null)
     alarms.push({ kind: 'window-screen-offline', windowId });
   }
   return alarms;
+}
+
+export interface PrinterAlarm {
+  kind: 'printer';
+  /** alarm: it cannot print (kiosks fall back to e-tickets); warning: paper near its end. */
+  severity: 'alarm' | 'warning';
+  printer: PrinterState;
+}
+
+/**
+ * Printer trouble staff should act on. A clerk sees the kiosks' and the guide
+ * desk's printers (anyone may be sent to refill them) and their own window's;
+ * a supervisor (windowId null) sees every printer of the hall.
+ */
+export function printerAlarms(printers: readonly PrinterState[], windowId: string | null): PrinterAlarm[] {
+  return printers.flatMap((printer): PrinterAlarm[] => {
+    if (windowId !== null && printer.role === 'window' && printer.windowId !== windowId) return [];
+    if (printer.status === null) return [];
+    if (PRINTER_ALARMS.includes(printer.status)) return [{ kind: 'printer', severity: 'alarm', printer }];
+    if (printer.status === 'paper-near-end') return [{ kind: 'printer', severity: 'warning', printer }];
+    return [];
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
 import type { HallSnapshot } from '../../../server/protocol/socket.js';
 import type { ScreenSummary } from '../../../server/realtime/presence.js';
+import type { PrinterState } from '../../../server/protocol/printing.js';
 import { type ClientErrorCode, type Result, isAuthLost, request } from './api.js';
 import { newRequestId } from './panel.js';
 
@@ -47,6 +48,8 @@ export class StaffSync {
   view = $state.raw<StaffView | null>(null);
   /** Boards and window screens connected to the server; null until known. */
   screens = $state.raw<ScreenSummary[] | null>(null);
+  /** Kiosk, window and guide-desk printers with their status; null until known. */
+  printers = $state.raw<PrinterState[] | null>(null);
   online = $state(false);
   /** The server refused this panel for the hall (FORBIDDEN, HALL_NOT_FOUND); it does not retry. */
   refused = $state<ClientErrorCode | null>(null);
@@ -70,6 +73,7 @@ export class StaffSync {
       this.online = true;
       this.refused = null;
       void this.readScreens();
+      void this.readPrinters();
     });
     this.socket.on('disconnect', (reason: string) => {
       this.online = false;
@@ -92,6 +96,9 @@ export class StaffSync {
     });
     this.socket.on('displays:changed', (presence: { hallId: string; screens: ScreenSummary[] }) => {
       if (presence.hallId === options.hallId) this.screens = presence.screens;
+    });
+    this.socket.on('printers:changed', (update: { hallId: string; printers: PrinterState[] }) => {
+      if (update.hallId === options.hallId) this.printers = update.printers;
     });
     this.socket.onAny((name: string, payload: unknown) => {
       const seq = (payload as { seq?: unknown } | null)?.seq;
@@ -164,6 +171,20 @@ export class StaffSync {
       this.reading = false;
     }
     if (this.stale) this.schedule();
+  }
+
+  /** A REST request with this panel's login (notices, which are not socket commands). */
+  post<T>(path: string, body: unknown): Promise<Result<T>> {
+    return request<T>('POST', `/api/halls/${encodeURIComponent(this.options.hallId)}${path}`, { token: this.options.token, body, timeoutMs: 30_000 });
+  }
+
+  private async readPrinters(): Promise<void> {
+    const answer = await request<{ hallId: string; printers: PrinterState[] }>(
+      'GET',
+      `/api/halls/${encodeURIComponent(this.options.hallId)}/printers`,
+      { token: this.options.token },
+    );
+    if (answer.ok) this.printers = answer.data.printers;
   }
 
   private async readScreens(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { PrinterState } from '../../../server/protocol/printing.js';
+import { type PrinterAlarm, printerAlarms } from './panel.js';
 import type { HallEvent } from '../../../server/domain/events.js';
 import type { PauseReason, Ticket, WindowStatus } from '../../../server/domain/model.js';
 import type { StaffView } from '../../../server/domain/views.js';
@@ -90,7 +92,8 @@ export type Alert =
   | { kind: 'long-wait'; ticketId: string; number: string; serviceId: string; minutes: number }
   | { kind: 'paused-long'; windowId: string; windowNumber: number; minutes: number; reason: PauseReason | null }
   | { kind: 'board-offline' }
-  | { kind: 'window-screen-offline'; windowId: string; windowNumber: number };
+  | { kind: 'window-screen-offline'; windowId: string; windowNumber: number }
+  | PrinterAlarm;
 
 /**
  * Everything the supervisor should look at now, most urgent first: displays
@@ -98,8 +101,9 @@ export type Alert =
  * beyond the hall's limit (longest first). Screen alerts wait until the list
  * of connected screens is known.
  */
-export function alerts(view: StaffView, screens: ScreenSummary[] | null, now: number): Alert[] {
-  const list: Alert[] = [];
+export function alerts(view: StaffView, screens: ScreenSummary[] | null, now: number, printers: readonly PrinterState[] = []): Alert[] {
+  // A kiosk printer out of paper turns every citizen to e-tickets: as urgent as a dark board.
+  const list: Alert[] = printerAlarms(printers, null).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'alarm' ? -1 : 1));
   if (screens) {
     if (!screens.some((screen) => screen.kind === 'board' && screen.connections > 0)) list.push({ kind: 'board-offline' });
     for (const row of windowRows(view, screens)) {

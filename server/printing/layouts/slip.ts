@@ -2,6 +2,7 @@ import type { Block, PaperWidth, PrintDocument } from '../../../ticket-printer/a
 import type { HallConfig, ServiceConfig } from '../../domain/model.js';
 import { localDateTime } from '../../domain/time.js';
 import { waitRange } from '../../protocol/waitRange.js';
+import { displayWidth, paperColumns } from '../../../ticket-printer/agent/escpos/columns.js';
 import { footer, hallHeader } from './common.js';
 
 export interface SlipInput {
@@ -30,7 +31,8 @@ export function slipDocument(input: SlipInput): PrintDocument {
   const waitText = input.ahead === 0 ? '即将叫号' : `${wait.low}–${wait.high} 分钟`;
   const blocks: Block[] = [
     ...hallHeader(hall),
-    { kind: 'text', text: service.name, align: 'center', size: 2, bold: true },
+    // Double size only when the name fits one line: a name broken after eight characters reads worse than a smaller one.
+    { kind: 'text', text: service.name, align: 'center', size: displayWidth(service.name) <= paperColumns(input.paper, 2) ? 2 : 1, bold: true },
     ...(english && service.nameAlt ? [{ kind: 'text', text: service.nameAlt, align: 'center' } as const] : []),
     { kind: 'feed', lines: 1 },
     { kind: 'text', text: input.number, align: 'center', size: 3, bold: true },
@@ -42,7 +44,8 @@ export function slipDocument(input: SlipInput): PrintDocument {
     { kind: 'pair', left: english ? '取号时间 Issued' : '取号时间', right: localDateTime(input.issuedAt, hall.timeZone) },
     { kind: 'rule' },
     { kind: 'qr', data: input.eTicketUrl },
-    { kind: 'text', text: english ? '扫码查看排队进度 Scan to follow your turn' : '扫码查看排队进度', align: 'center' },
+    { kind: 'text', text: '扫码查看排队进度', align: 'center' },
+    ...(english ? [{ kind: 'text', text: 'Scan to follow your turn', align: 'center' } as const] : []),
     { kind: 'rule' },
     { kind: 'text', text: '请留意叫号；过号请到窗口说明，重新排队。' },
     ...footer(hall),

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { demoHallConfig } from '../../server/demo/demoHall.js';
+import { addWorkingDays } from '../../server/domain/time.js';
+import { parsePrinterAddress } from '../../server/printing/address.js';
+import { AgentPrinter, type AgentChannel } from '../../server/printing/agentPrinter.js';
+import { missingMaterialsDocument, promisedDate } from '../../server/printing/layouts/notices.js';
+import { slipDocument } from '../../server/printing/layouts/slip.js';
+import { waitRange } from '../../server/protocol/waitRange.js';
+import { decodeEscPos, textLines } from '../helpers/escposDecoder.js';
+import { encodeDocument } from '../../ticket-printer/agent/escpos/encode.js';
+
+describe('printer addresses', () => {
+  it('parses preview, network and agent printers with the paper width', () => {
+    expect(parsePrinterAddress('preview')).toMatchObject({ kind: 'preview', paper: 80 });
+    expect(parsePrinterAddress('tcp://10.0.0.5?paper=58')).toMatchObject({ kind: 'tcp', url: 'tcp://10.0.0.5', paper: 58 });
+    expect(parsePrinterAddress('agent:abc_123')).toMatchObject({ kind: 'agent', deviceId: 'abc_123', paper: 80 });
+    for (const bad of ['', 'lp0', 'tcp://', 'tcp://a:70000', 'preview?paper=60', 'agent:', 'tcp://a b', 'printer:EPSON']) {
+      expect(parsePrinterAddress(bad), bad).toBeNull();
+    }
+  });
+});
+
+describe('working days and wait ranges', () => {
+  it('counts working days past weekends and holidays, and counts make-up working days', () => {
+    // 2026-11-27 is a Friday.
+    expect(addWorkingDays('2026-11-27', 1)).toBe('2026-11-30');
+    expect(addWorkingDays('2026-11-27', 5)).toBe('2026-12-04');
+    expect(addWorkingDays('2026-11-27', 1, { holidays: ['2026-11-30'] })).toBe('2026-12-01');
+    expect(addWorkingDays('2026-11-27', 1, { makeUpWorkdays: ['2026-11-28'] })).toBe('2026-11-28');
+    expect(addWorkingDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+
+  it('shows an estimate as a range, in five-minute steps beyond half an hour', () => {
+    expect(waitRange(0)).toEqual({ low: 0, high: 0 });
+    expect(waitRange(1)).toEqual({ low: 0, high: 2 });
+    expect(waitRange(12)).toEqual({ low: 9, high: 15 });
+    expect(waitRange(40)).toEqual({ low: 30, high: 50 });
+  });
+});
+
+describe('layouts', () => {
+  const hall = demoHallConfig();
+  const service = hall.services.find((s) => s.id === 'guotu-zhaijidi')!;
+
+  it('a 58 mm slip fits its columns and carries the e-ticket link as its only QR code', () => {
+    const document = slipDocument({
+      hall,
+      service,
+      number: 'M012',
+      priority: false,
+      appointment: false,
+      ahead: 4,
+      estimatedWaitMinutes: 22,
+      issuedAt: Date.UTC(2026, 10, 27, 1, 5),
+      eTicketUrl: 'http://192.168.1.10:3000/t/abc',
+      paper: 58,
+    });
+    const items = decodeEscPos(encodeDocument(document));
+    const lines = textLines(items).map((line) => line.text);
+    // Nine characters do not fit 58 mm at double size: printed at normal size on one line, not broken.
+    expect(textLines(items).find((line) => line.text === '农村宅基地用地申请')).toMatchObject({ size: 1, bold: true });
+    expect(textLines(items).find((line) => line.text === 'M012')).toMatchObject({ size: 3 });
+    expect(lines.some((line) => /^预计等候 Wait\s+16–28 分钟$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^取号时间 Issued\s+2026-11-27 09:05$/.test(line))).toBe(true);
+    expect(items.filter((item) => item.kind === 'qr').map((item) => (item as { data: string }).data)).toEqual(['http://192.168.1.10:3000/t/abc']);
+  });
+
+  it('the promised date follows the service time limit; the notice lists exactly the ticked items', () => {
+    const at = Date.UTC(2026, 10, 27, 2, 0);
+    expect(promisedDate(hall, service, at)).toEqual({ limitText: '20 个工作日', date: addWorkingDays('2026-11-27', 20) });
+    const immediate = hall.services.find((s) => s.timeLimit.kind === 'immediate')!;
+    expect(promisedDate(hall, immediate, at)).toEqual({ limitText: '即办', date: '2026-11-27' });
+    const window = hall.windows.find((w) => w.id === '5')!;
+    const document = missingMaterialsDocument(
+      { hall, service, window, clerk: { id: 'u5', name: '刘洋', role: 'clerk', staffNo: 'QS005' }, ticketNumber: 'M001', at, paper: 80 },
+      [service.materials[0]!],
+      undefined,
+    );
+    const texts = document.blocks.flatMap((block) => (block.kind === 'text' ? [block.text] : []));
+    expect(texts.filter((text) => /^\d+\. /.test(text))).toEqual([`1. ${service.materials[0]}`]);
+    expect(texts).toContain('经办人：刘洋（工号 QS005）');
+  });
+});
+
+describe('agent printer delivery', () => {
+  const timing = { probeTimeoutMs: 50, attemptTimeoutMs: 50, deadlineMs: 200, retryDelayMs: 20 };
+  const doc = { paper: 80 as const, blocks: [], cut: true };
+
+  it('is offline when no agent ever takes the job, uncertain when one took it without answering', async () => {
+    const absent: AgentChannel = { probe: async () => [], print: async () => [] };
+    expect(await new AgentPrinter('agent:x', 'x', absent, timing).print(doc, 'j1')).toEqual({ outcome: 'offline', status: 'offline' });
+    expect(await new AgentPrinter('agent:x', 'x', absent, timing).status()).toBe('offline');
+    const silent: AgentChannel = { probe: async () => Promise.reject(new Error('timeout')), print: async () => Promise.reject(new Error('timeout')) };
+    expect(await new AgentPrinter('agent:x', 'x', silent, timing).print(doc, 'j2')).toEqual({ outcome: 'uncertain', status: 'offline' });
+  });
+
+  it('offers the same job id again after a lost answer', async () => {
+    const seen: string[] = [];
+    let attempts = 0;
+    const flaky: AgentChannel = {
+      probe: async () => ['ready'],
+      print: async (_device, job) => {
+        seen.push(job.jobId);
+        attempts += 1;
+        if (attempts === 1) throw new Error('timeout');
+        return [{ outcome: 'printed', status: 'ready' }];
+      },
+    };
+    expect(await new AgentPrinter('agent:x', 'x', flaky, timing).print(doc, 'slip-42')).toEqual({ outcome: 'printed', status: 'ready' });
+    expect(seen).toEqual(['slip-42', 'slip-42']);
+  });
+});
