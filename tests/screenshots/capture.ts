@@ -136,6 +136,70 @@ async function main(): Promise<void> {
     await supervisor.close();
     await screen3.close();
     await board.close();
+
+    // The kiosk (取号机) on a 1920×1080 touch screen with the preview printer, the slip it "printed",
+    // a kiosk whose printer is unreachable, and the citizen's phone e-ticket.
+    const pair = async (name: string, printer: string) => {
+      const paired = await api('/halls/demo/devices', admin, { kind: 'kiosk', name, printer });
+      return JSON.stringify({ hallId: 'demo', deviceId: paired.device.id, name, token: paired.token });
+    };
+    const kioskPage = async (identity: string) => {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, extraHTTPHeaders: { 'x-forwarded-for': '10.0.0.3' } });
+      await page.goto(`${server.url}/kiosk/?hall=demo`);
+      await page.evaluate((value) => localStorage.setItem('hallq.kiosk.demo', value), identity);
+      await page.reload();
+      await page.locator('.tile').first().waitFor();
+      return page;
+    };
+    const kiosk = await kioskPage(await pair('大厅入口取号机', 'preview'));
+    await snap(kiosk, 'kiosk-home');
+    await kiosk.getByRole('button', { name: /^城乡居民最低生活保障申请，/ }).click();
+    await kiosk.getByTestId('ticket-number').waitFor();
+    await snap(kiosk, 'kiosk-slip');
+    const eTicketUrl = (await kiosk.locator('[data-qr]').first().getAttribute('data-qr'))!;
+    await kiosk.close();
+    // tcp port 9 on loopback: nothing listens, so the printer is offline.
+    const broken = await kioskPage(await pair('东门取号机', 'tcp://127.0.0.1:9'));
+    await broken.getByRole('button', { name: /^残疾人证申办，/ }).click();
+    await broken.getByRole('button', { name: '领取电子号票' }).waitFor();
+    await snap(broken, 'kiosk-printer-offline');
+    await broken.close();
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(eTicketUrl);
+    await phone.getByTestId('eticket-ahead').waitFor();
+    await snap(phone, 'eticket-waiting');
+    for (let i = 0; i < 4 && (await phone.getByTestId('eticket-window').count()) === 0; i++) {
+      await api('/halls/demo/windows/2/call-next', clerks['2']!);
+      await phone.waitForTimeout(700);
+    }
+    await phone.getByTestId('eticket-window').waitFor();
+    await snap(phone, 'eticket-called');
+    await phone.close();
+
+    // The one-time notice dialog at window 2, and the print log with the notice as the preview printer "printed" it.
+    const noticePanel = await browser.newPage({ viewport: { width: 1366, height: 768 }, extraHTTPHeaders: { 'x-forwarded-for': '10.0.0.4' } });
+    await noticePanel.goto(`${server.url}/counter?hall=demo`);
+    await noticePanel.getByLabel('用户名').fill('clerk2');
+    await noticePanel.getByLabel('密码').fill('demo1234');
+    await noticePanel.getByRole('button', { name: '登录' }).click();
+    await noticePanel.getByTestId('current-number').waitFor();
+    await noticePanel.getByTestId('notice-missing-materials').click();
+    const dialog = noticePanel.getByTestId('notice-dialog');
+    await dialog.waitFor();
+    const boxes = dialog.getByRole('checkbox');
+    await boxes.nth(1).check();
+    await boxes.nth(3).check();
+    await dialog.getByLabel('其他说明').fill('收入证明需村委会盖章');
+    await snap(noticePanel, 'counter-notice');
+    await dialog.getByRole('button', { name: '打印' }).click();
+    await noticePanel.getByTestId('message').waitFor();
+    await noticePanel.close();
+    const log = await kioskPage(await pair('打印记录查看', 'preview'));
+    await log.goto(`${server.url}/kiosk/slips?hall=demo`);
+    await log.locator('figure').first().waitFor();
+    await snap(log, 'print-log');
+    await log.close();
   } finally {
     await browser.close();
     await server.close();

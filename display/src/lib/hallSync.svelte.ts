@@ -12,6 +12,8 @@ export interface HallSyncOptions {
   token?: string;
   /** Called for every event applied in order, live or caught up after a reconnect. */
   onEvent?: (event: PublicHallEvent, live: boolean) => void;
+  /** Called after every snapshot (each connect and reconnect), when the view may have jumped ahead. */
+  onSnapshot?: () => void;
 }
 
 /**
@@ -48,7 +50,11 @@ export class HallSync {
       this.online = true;
       this.refusedCode = null;
     });
-    this.socket.on('disconnect', () => (this.online = false));
+    this.socket.on('disconnect', (reason: string) => {
+      this.online = false;
+      // The server cut this client off (a kiosk whose token was revoked): ask again, and learn why from the refusal.
+      if (reason === 'io server disconnect') this.socket.connect();
+    });
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
       this.online = false;
       this.refusedCode = error.data?.code ?? null;
@@ -75,6 +81,7 @@ export class HallSync {
     if (current && fresh.seq > current.seq && (await this.catchUp(current.seq))) return;
     if (!this.view || fresh.seq >= this.view.seq) this.view = fresh;
     this.flush();
+    this.options.onSnapshot?.();
   }
 
   /** Events that arrived while no snapshot was there yet, or during a catch-up, in seq order. */

@@ -26,6 +26,8 @@ export class TicketWatch {
       this.sync = new HallSync({
         hallId: this.ticket.hallId,
         client: 'phone',
+        // What happened before the socket was up (or while the phone was offline) is in no event: read the ticket again.
+        onSnapshot: () => this.scheduleLoad(0),
         onEvent: (event) => {
           const number = (event as { ticket?: { number?: string } }).ticket?.number;
           const mine = number === this.ticket?.number;
