@@ -7,6 +7,7 @@ import type { AccountStore, HallStore } from '../store/port.js';
 import { type PrinterAddress, parsePrinterAddress } from './address.js';
 import { type AgentChannel, AgentPrinter, type AgentPrinterTiming } from './agentPrinter.js';
 import { PreviewPrinter } from './preview.js';
+import { rasterizeDocument } from '../../ticket-printer/agent/escpos/raster.js';
 
 export interface PrintJobRequest {
   /** Stable per intent (e.g. slip-<ticketId>): a retried request finds the job instead of printing again. */
@@ -112,12 +113,14 @@ export class PrintService {
 
   private async run(hallId: string, job: PrintJobRequest): Promise<PrintJobView> {
     let result: PrintResult;
+    let document = job.document;
     try {
-      result = await this.driverFor(job.address).print(job.document, job.id);
+      if (job.address.raster) document = rasterizeDocument(document);
+      result = await this.driverFor(job.address).print(document, job.id);
     } catch (error) {
-      // Drivers promise not to throw; if one does, nothing is known about the paper.
-      this.deps.log.error({ err: error, jobId: job.id }, 'printer driver failed');
-      result = { outcome: 'uncertain', status: 'error' };
+      // Drivers promise not to throw; rasterizing can (no Chinese font). Nothing is known about the paper then.
+      this.deps.log.error({ err: error, jobId: job.id }, 'print job failed before or in the driver');
+      result = { outcome: 'error', status: 'unknown' };
     }
     const view: PrintJobView = {
       id: job.id,
@@ -127,7 +130,7 @@ export class PrintService {
       outcome: result.outcome,
       status: result.status,
       at: this.deps.now(),
-      ...(job.address.kind === 'preview' ? { document: job.document } : {}),
+      ...(job.address.kind === 'preview' ? { document } : {}),
     };
     const log = this.jobLog.get(hallId) ?? [];
     log.unshift(view);

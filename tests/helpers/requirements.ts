@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { rasterFontFamily } from '../../ticket-printer/agent/escpos/raster.js';
 
 /**
  * Tests that need an outside program (Chromium, redis-server) call these.
@@ -37,4 +38,15 @@ export function hasChromium(): boolean {
 
 export function hasRedis(): boolean {
   return availability('redis-server', redisServerPath() !== null, 'apt-get install redis-server');
+}
+
+/** A Chinese font for the raster fallback of printers without one (Debian's fonts-noto-cjk). */
+export function hasCjkFont(): boolean {
+  let found = true;
+  try {
+    rasterFontFamily();
+  } catch {
+    found = false;
+  }
+  return availability('a Chinese font', found, 'apt-get install fonts-noto-cjk');
 }

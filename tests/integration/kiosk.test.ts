@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
 import { cuts, pairKiosk, printedText, qrPayloads } from '../helpers/printing.js';
+import { hasCjkFont } from '../helpers/requirements.js';
 import { DEMO, type TestServer, type TestSocket, errorCodeOf, startTestServer } from '../helpers/testServer.js';
 
 const BIRTH = 'jisheng-shengyu-dengji'; // G, window 3
@@ -77,6 +78,15 @@ describe('kiosk ticket with a working printer', () => {
     expect(retry.body.print.outcome).toBe('printed');
     const slips = printer.decoded().filter((items) => items.some((item) => item.kind === 'cut'));
     expect(slips).toHaveLength(1);
+  });
+
+  it.runIf(hasCjkFont())('a printer without a Chinese font (?raster=1) gets the slip as one bitmap', async () => {
+    const rasterKiosk = (await pairKiosk(t, DEMO, `${printer.address}?raster=1`, '外资品牌打印机取号机')).token;
+    const res = await issue({ serviceId: BIRTH, delivery: 'paper', requestId: requestId() }, rasterKiosk);
+    expect(res.body.print).toMatchObject({ outcome: 'printed' });
+    const job = printer.decoded().find((items) => cuts(items) === 1)!;
+    expect(job.filter((item) => item.kind === 'image')).toEqual([{ kind: 'image', width: 576, height: expect.any(Number) }]);
+    expect(printedText(job)).toEqual([]);
   });
 
   it('paper near its end still prints, and staff see the warning', async () => {

@@ -8,13 +8,17 @@ import { slipDocument } from '../../server/printing/layouts/slip.js';
 import { waitRange } from '../../server/protocol/waitRange.js';
 import { decodeEscPos, textLines } from '../helpers/escposDecoder.js';
 import { encodeDocument } from '../../ticket-printer/agent/escpos/encode.js';
+import { rasterizeDocument } from '../../ticket-printer/agent/escpos/raster.js';
+import { hasCjkFont } from '../helpers/requirements.js';
 
 describe('printer addresses', () => {
   it('parses preview, network and agent printers with the paper width', () => {
     expect(parsePrinterAddress('preview')).toMatchObject({ kind: 'preview', paper: 80 });
     expect(parsePrinterAddress('tcp://10.0.0.5?paper=58')).toMatchObject({ kind: 'tcp', url: 'tcp://10.0.0.5', paper: 58 });
     expect(parsePrinterAddress('agent:abc_123')).toMatchObject({ kind: 'agent', deviceId: 'abc_123', paper: 80 });
-    for (const bad of ['', 'lp0', 'tcp://', 'tcp://a:70000', 'preview?paper=60', 'agent:', 'tcp://a b', 'printer:EPSON']) {
+    expect(parsePrinterAddress('tcp://10.0.0.5:9100?raster=1&paper=58')).toMatchObject({ kind: 'tcp', paper: 58, raster: true });
+    expect(parsePrinterAddress('preview')).toMatchObject({ raster: false });
+    for (const bad of ['', 'lp0', 'tcp://', 'tcp://a:70000', 'preview?paper=60', 'agent:', 'tcp://a b', 'printer:EPSON', 'preview?', 'preview?raster=0', 'preview?paper=58&paper=80', 'preview?color=red', 'preview?paper=58?raster=1']) {
       expect(parsePrinterAddress(bad), bad).toBeNull();
     }
   });
@@ -108,5 +112,36 @@ describe('agent printer delivery', () => {
     };
     expect(await new AgentPrinter('agent:x', 'x', flaky, timing).print(doc, 'slip-42')).toEqual({ outcome: 'printed', status: 'ready' });
     expect(seen).toEqual(['slip-42', 'slip-42']);
+  });
+});
+
+describe.runIf(hasCjkFont())('raster fallback', () => {
+  const hall = demoHallConfig();
+  const service = hall.services[0]!;
+  const slip = (paper: 58 | 80) =>
+    slipDocument({ hall, service, number: 'A001', priority: true, appointment: false, ahead: 0, estimatedWaitMinutes: 0, issuedAt: Date.UTC(2026, 10, 27, 1, 0), eTicketUrl: 'http://h/t/x', paper });
+
+  it('draws the whole slip into one bitmap of the paper width and prints it with GS v 0, then cuts', () => {
+    for (const paper of [58, 80] as const) {
+      const raster = rasterizeDocument(slip(paper));
+      expect(raster.blocks).toHaveLength(1);
+      const image = raster.blocks[0]!;
+      if (image.kind !== 'image') throw new Error('expected an image block');
+      expect(image.width).toBe(paper === 58 ? 384 : 576);
+      const bits = Buffer.from(image.bits, 'base64');
+      expect(bits.length).toBe((image.width / 8) * image.height);
+      // Text, rules and the QR code leave a fair share of black dots; a blank page would have none.
+      const black = [...bits].reduce((sum, byte) => sum + byte.toString(2).replaceAll('0', '').length, 0);
+      expect(black / (image.width * image.height)).toBeGreaterThan(0.03);
+      const items = decodeEscPos(encodeDocument(raster));
+      expect(items.filter((item) => item.kind === 'image')).toEqual([{ kind: 'image', width: image.width, height: image.height }]);
+      expect(textLines(items)).toEqual([]);
+      expect(items.filter((item) => item.kind === 'cut')).toHaveLength(1);
+    }
+  });
+
+  it('refuses an image that does not fit the paper or its data', () => {
+    expect(() => encodeDocument({ paper: 58, cut: false, blocks: [{ kind: 'image', width: 576, height: 1, bits: Buffer.alloc(72).toString('base64') }] })).toThrow(/does not fit/);
+    expect(() => encodeDocument({ paper: 80, cut: false, blocks: [{ kind: 'image', width: 576, height: 2, bits: Buffer.alloc(72).toString('base64') }] })).toThrow(/does not fit/);
   });
 });

@@ -19,7 +19,13 @@ export type Block =
   | { kind: 'rule' }
   /** A QR code; the payload must be ASCII (a URL): see printing.md on the library's UTF-8 bug. */
   | { kind: 'qr'; data: string; /** Module size 1–8; the encoder picks one that fits the paper when absent. */ size?: number }
-  | { kind: 'feed'; lines: number };
+  | { kind: 'feed'; lines: number }
+  /**
+   * A monochrome bitmap, printed with GS v 0: the raster fallback for printers without a Chinese
+   * font renders a whole document into one (escpos/raster.ts). `bits`: base64 of the rows, each
+   * ceil(width / 8) bytes, most significant bit first, 1 = black — GS v 0's own layout.
+   */
+  | { kind: 'image'; width: number; height: number; bits: string };
 
 export interface PrintDocument {
   paper: PaperWidth;

@@ -94,6 +94,18 @@ class SlipWriter {
           model: 2,
         });
         return;
+      case 'image': {
+        // GS v 0 m xL xH yL yH, then the rows as they are: the block already holds GS v 0's layout.
+        const rowBytes = Math.ceil(block.width / 8);
+        const bits = Buffer.from(block.bits, 'base64');
+        if (block.width < 1 || block.width > DOTS[this.paper] || bits.length !== rowBytes * block.height) {
+          throw new Error(`image of ${block.width}×${block.height} dots does not fit ${this.paper} mm paper or its data`);
+        }
+        this.setStyle({ ...PLAIN, align: 'center' });
+        this.printer.append(Buffer.from([0x1d, 0x76, 0x30, 0x00, rowBytes & 0xff, rowBytes >> 8, block.height & 0xff, block.height >> 8]));
+        this.printer.append(bits);
+        return;
+      }
       case 'feed':
         // ESC d takes one byte; a longer feed is never wanted on a slip.
         if (block.lines > 0) this.printer.append(Buffer.from([0x1b, 0x64, Math.min(255, Math.floor(block.lines))]));
