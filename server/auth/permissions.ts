@@ -19,6 +19,9 @@ export function mayRun(principal: Principal, hallId: string, command: Command, p
     case 'ticket.rate':
       // A window screen is a public page: it may only rate what was just finished at its window.
       return principal.kind === 'staff' || command.ticketId === undefined;
+    case 'hall.configure':
+      // Supervisors run the hall; changing what it offers is the administrator's.
+      return principal.kind === 'staff' && principal.user.role === 'admin';
     case 'appointment.create':
     case 'announcement.post':
     case 'announcement.remove':

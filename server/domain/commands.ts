@@ -1,4 +1,4 @@
-import type { Channel, Outcome, PauseReason, RatingLevel } from './model.js';
+import type { Channel, HallConfig, Outcome, PauseReason, RatingLevel } from './model.js';
 
 /**
  * Commands the engine accepts. `requestId`, when a client sends one, makes a
@@ -31,6 +31,8 @@ export type Command = Base &
     | { type: 'appointment.check-in'; code: string }
     | { type: 'announcement.post'; text: string; textAlt?: string; expiresAt?: number }
     | { type: 'announcement.remove'; announcementId: string }
+    /** An administrator replaces the hall's configuration (services, windows, hours, …) as a whole, atomically. */
+    | { type: 'hall.configure'; config: HallConfig }
     /** Sent by the server's clock, not by clients: lets midnight roll-over and expiry happen in an idle hall. */
     | { type: 'hall.tick' }
   );

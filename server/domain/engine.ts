@@ -4,6 +4,7 @@ import type { EventBody, HallEvent } from './events.js';
 import { draftOf } from './draft.js';
 import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
+import * as config from './handlers/config.js';
 import * as hall from './handlers/hall.js';
 import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
@@ -61,6 +62,8 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return hall.postAnnouncement(ctx, command);
     case 'announcement.remove':
       return hall.removeAnnouncement(ctx, command);
+    case 'hall.configure':
+      return config.configure(ctx, command);
     case 'hall.tick':
       return { day: ctx.state.day };
   }

@@ -3,10 +3,13 @@ import type {
   Appointment,
   CallReason,
   Clerk,
+  HallConfig,
   Outcome,
   PauseReason,
   RatingLevel,
+  ServiceConfig,
   Ticket,
+  WindowConfig,
 } from './model.js';
 
 /** Waiting tickets per service after the change, so boards and kiosks never count for themselves. */
@@ -70,7 +73,14 @@ export type EventBody =
   | { type: 'appointment:checked-in'; appointmentId: string; ticket: Ticket; waiting: WaitingCounts }
   | { type: 'announcement:posted'; announcement: Announcement }
   | { type: 'announcement:removed'; announcementId: string }
-  | { type: 'hall:day-started'; day: string; previousDay: string; waiting: WaitingCounts };
+  | { type: 'hall:day-started'; day: string; previousDay: string; waiting: WaitingCounts }
+  /** The audit of a configuration change: what each changed part was before and is after (null = absent). */
+  | { type: 'hall:configured'; changes: ConfigChange[] };
+
+export type ConfigChange =
+  | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
+  | { section: 'service'; id: string; before: ServiceConfig | null; after: ServiceConfig | null }
+  | { section: 'window'; id: string; before: WindowConfig | null; after: WindowConfig | null };
 
 export type EventType = EventBody['type'];
 
@@ -104,4 +114,5 @@ export const EVENT_TYPES: readonly EventType[] = [
   'announcement:posted',
   'announcement:removed',
   'hall:day-started',
+  'hall:configured',
 ];

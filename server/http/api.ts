@@ -15,6 +15,8 @@ import type { ScreenSummary } from '../realtime/presence.js';
 import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
+import { mountStatsApi } from './statsApi.js';
+import { mountConfigApi } from './configApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -286,7 +288,9 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
+  mountConfigApi(api, { service, halls: store.halls });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  mountStatsApi(api, { store, now: deps.now });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
+import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { sendError } from './support.js';
 
 export interface HttpDeps extends ApiDeps {
@@ -33,6 +34,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.json({ status: 'ok' });
   });
 
+  // Parsed here first with its own limit; the general parser below then leaves the body alone.
+  app.put('/api/halls/:hallId/config', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
   app.use('/api', express.json({ limit: deps.maxPayloadBytes, strict: true }), apiRouter(deps));
 
   const apps: Array<[string, string]> = [

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { printerAddressSchema } from '../printing/address.js';
+import type { HallConfig } from '../domain/model.js';
+
+/**
+ * The shape of a hall's configuration as an administrator sends it. Strict
+ * objects and bounded lengths, like every other input; what depends on the
+ * whole (unique prefixes, references) is checked by the engine
+ * (server/domain/handlers/config.ts), which answers CONFIG_INVALID.
+ */
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => text(max).optional();
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+const service = z.strictObject({
+  id,
+  name: text(60),
+  nameAlt: optionalText(120),
+  // One or two capital letters; I and O are avoided because they read as 1 and 0 on a board.
+  prefix: z.string().regex(/^[A-HJ-NP-Z]{1,2}$/, 'one or two capital letters other than I and O'),
+  department: optionalText(40),
+  dailyCap: z.number().int().min(1).max(9999).nullable(),
+  issuingHours: z.array(z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: clock, to: clock })).max(14),
+  timeLimit: z.union([z.strictObject({ kind: z.literal('immediate') }), z.strictObject({ kind: z.literal('working-days'), days: z.number().int().min(1).max(365) })]),
+  fee: optionalText(100),
+  materials: z.array(text(200)).max(50),
+  initialServiceMinutes: z.number().min(1).max(240),
+  enabled: z.boolean(),
+});
+
+const window = z.strictObject({
+  id,
+  number: z.number().int().min(1).max(999),
+  name: text(40),
+  nameAlt: optionalText(80),
+  department: optionalText(40),
+  services: z.array(z.strictObject({ serviceId: id, tier: z.number().int().min(1).max(9) })).max(100),
+  printer: printerAddressSchema.optional(),
+});
+
+export const hallConfigSchema = z.strictObject({
+  id,
+  name: text(60),
+  nameAlt: optionalText(120),
+  timeZone: text(64),
+  secondLanguage: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language code such as en or ii'),
+  complaintPhone: optionalText(40),
+  callTemplateAlt: optionalText(200),
+  phoneTickets: z.boolean().optional(),
+  deskPrinter: printerAddressSchema.optional(),
+  openingHoursText: optionalText(100),
+  holidays: z.array(day).max(400).optional(),
+  makeUpWorkdays: z.array(day).max(100).optional(),
+  maxWaitMinutes: z.number().int().min(1).max(600),
+  evaluationMinutes: z.number().int().min(1).max(120),
+  policy: z.strictObject({
+    priorityStreakCap: z.number().int().min(1).max(20),
+    boostAfterMinutes: z.number().int().min(1).max(600).nullable(),
+    requeueAfter: z.number().int().min(0).max(50),
+    appointmentEarlyMinutes: z.number().int().min(0).max(240),
+    appointmentGraceMinutes: z.number().int().min(0).max(240),
+  }),
+  services: z.array(service).min(1).max(200),
+  windows: z.array(window).max(300),
+}) satisfies z.ZodType<HallConfig>;
+
+export const configureSchema = z.strictObject({
+  config: hallConfigSchema,
+  requestId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+});
