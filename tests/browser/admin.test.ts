@@ -1,0 +1,124 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { pairKiosk } from '../helpers/printing.js';
+import { hasChromium } from '../helpers/requirements.js';
+import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+
+/** /admin in Chromium: live configuration reaching kiosks and boards, device revocation, and who may do what. */
+
+const POLL = { timeout: 8000, interval: 50 };
+
+describe.runIf(hasChromium())('administration in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function newPage(width = 1440, height = 900): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height } });
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function adminPage(username: string, password: string): Promise<Page> {
+    const page = await newPage();
+    await page.goto(`${t.url}/admin?hall=demo`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    return page;
+  }
+
+  async function kioskPage(): Promise<{ page: Page; deviceId: string }> {
+    const { token, deviceId } = await pairKiosk(t, DEMO, 'preview', `管理测试取号机-${Math.random().toString(36).slice(2, 6)}`);
+    const page = await newPage(1920, 1080);
+    await page.goto(`${t.url}/kiosk/?hall=demo`);
+    await page.evaluate((value) => localStorage.setItem('hallq.kiosk.demo', value), JSON.stringify({ hallId: DEMO, deviceId, name: 'k', token }));
+    await page.reload();
+    await page.locator('.tile').first().waitFor();
+    return { page, deviceId };
+  }
+
+  it('an administrator edits a service and the kiosk and the board change live', async () => {
+    const { page: kiosk } = await kioskPage();
+    // Somebody waits for the service, so the board lists it by name.
+    await t.api('POST', `/api/halls/${DEMO}/tickets`, { token: await t.login('admin'), body: { serviceId: 'minzheng-canji' } });
+    const board = await newPage(1920, 1080);
+    await board.goto(`${t.url}/display?hall=demo&voice=0`);
+    await expect.poll(() => board.evaluate(() => document.body.innerText), POLL).toContain('残疾人证申办');
+    const admin = await adminPage('admin', ADMIN_PASSWORD);
+    await admin.getByTestId('admin').waitFor();
+    const save = admin.getByRole('button', { name: '保存配置' });
+    expect(await save.isDisabled()).toBe(true);
+
+    await admin.getByRole('button', { name: '业务', exact: true }).click();
+    const card = admin.getByTestId('service-minzheng-canji');
+    await card.getByLabel('业务名称').fill('残疾人证申办与换领');
+    await card.getByLabel('开放取号').uncheck();
+    expect(await save.isDisabled()).toBe(false);
+    await save.click();
+    await expect.poll(() => admin.getByTestId('admin-notice').textContent(), POLL).toBe('已保存 1 处修改，大厅屏幕和取号机已同步更新。');
+
+    // The kiosk shows the new name, greyed out, without a reload.
+    const tile = kiosk.getByRole('button', { name: /^残疾人证申办与换领，/ });
+    await tile.waitFor({ timeout: 8000 });
+    expect(await tile.isDisabled()).toBe(true);
+    expect(await tile.textContent()).toContain('暂停办理');
+    const config = (await t.hallState()).config;
+    expect(config.services.find((service) => service.id === 'minzheng-canji')).toMatchObject({ name: '残疾人证申办与换领', enabled: false });
+    await expect.poll(() => board.evaluate(() => document.body.innerText), POLL).toContain('残疾人证申办与换领');
+  });
+
+  it('refuses a broken configuration with the reason and keeps the edit for fixing', async () => {
+    const admin = await adminPage('admin', ADMIN_PASSWORD);
+    await admin.getByTestId('admin').waitFor();
+    await admin.getByRole('button', { name: '业务', exact: true }).click();
+    const before = await t.stateJson();
+    await admin.getByTestId('service-zonghe-xinfang').getByLabel('号码字母').fill('A');
+    await admin.getByRole('button', { name: '保存配置' }).click();
+    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('two services have the same ticket prefix');
+    expect(await admin.getByTestId('service-zonghe-xinfang').getByLabel('号码字母').inputValue()).toBe('A');
+    expect(await t.stateJson()).toBe(before);
+  });
+
+  it('revoking a kiosk from the devices tab sends it back to pairing', async () => {
+    const { page: kiosk, deviceId } = await kioskPage();
+    const admin = await adminPage('admin', ADMIN_PASSWORD);
+    await admin.getByTestId('admin').waitFor();
+    await admin.getByRole('button', { name: '设备', exact: true }).click();
+    const devices = await t.api('GET', `/api/halls/${DEMO}/devices`, { token: await t.login('admin') });
+    const name = devices.body.find((device: { id: string }) => device.id === deviceId).name as string;
+    await admin.getByRole('button', { name: `停用 ${name}` }).click();
+    await kiosk.getByRole('heading', { name: '取号机配对' }).waitFor({ timeout: 8000 });
+    expect((await t.api('GET', `/api/halls/${DEMO}/devices`, { token: await t.login('admin') })).body.find((device: { id: string }) => device.id === deviceId).revokedAt).toEqual(expect.any(Number));
+  });
+
+  it('a supervisor reads the configuration but cannot change it; a clerk is refused', async () => {
+    const supervisor = await adminPage('zhuren', DEMO_PASSWORD);
+    await supervisor.getByTestId('read-only').waitFor();
+    expect(await supervisor.getByLabel('大厅名称').isDisabled()).toBe(true);
+    expect(await supervisor.getByRole('button', { name: '保存配置' }).count()).toBe(0);
+    // Announcements and devices are theirs to manage.
+    await supervisor.getByRole('button', { name: '公告', exact: true }).click();
+    await supervisor.getByLabel('公告内容').fill('今日下午系统维护，暂停办理社保业务');
+    await supervisor.getByRole('button', { name: '发布' }).click();
+    await supervisor.getByTestId('announcement').filter({ hasText: '今日下午系统维护' }).waitFor();
+
+    const clerk = await adminPage('clerk1', DEMO_PASSWORD);
+    await clerk.getByTestId('refused').waitFor();
+    expect(await clerk.getByTestId('refused').textContent()).toBe('管理页面仅限中心主任（值班负责人）和管理员使用。');
+  });
+});
