@@ -297,3 +297,28 @@ describe('calendar and percentiles', () => {
     expect(summarise([4, 1, 3, 2])).toEqual({ count: 4, meanSeconds: 3, medianSeconds: 2, p90Seconds: 4 });
   });
 });
+
+describe('report page helpers (counter/src/lib/reports.ts)', () => {
+  it('picks the day, its Monday-to-Sunday week and its month, and steps through them', async () => {
+    const { presetRange, shiftRange } = await import('../../counter/src/lib/reports.js');
+    // 2026-11-27 is a Friday.
+    expect(presetRange('day', '2026-11-27')).toEqual({ from: '2026-11-27', to: '2026-11-27' });
+    expect(presetRange('week', '2026-11-27')).toEqual({ from: '2026-11-23', to: '2026-11-29' });
+    expect(presetRange('week', '2026-11-29')).toEqual({ from: '2026-11-23', to: '2026-11-29' });
+    expect(presetRange('month', '2028-02-10')).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+    expect(shiftRange('month', { from: '2026-01-01', to: '2026-01-31' }, -1)).toEqual({ from: '2025-12-01', to: '2025-12-31' });
+    expect(shiftRange('week', { from: '2026-11-23', to: '2026-11-29' }, 1)).toEqual({ from: '2026-11-30', to: '2026-12-06' });
+    expect(shiftRange('day', { from: '2026-03-01', to: '2026-03-01' }, -1)).toEqual({ from: '2026-02-28', to: '2026-02-28' });
+  });
+
+  it('formats figures and reads the file name the server offers', async () => {
+    const { filenameOf, hoursMinutes, minutes, monthLabel, percent, statsCsvPath } = await import('../../counter/src/lib/reports.js');
+    expect([minutes(null), minutes(940), minutes(450), percent(null), percent(1 / 3), hoursMinutes(7800)]).toEqual(['—', '15.7', '7.5', '—', '33.3%', '2:10']);
+    expect(monthLabel({ from: '2026-11-01', to: '2026-11-30' }, 'zh')).toBe('2026年11月');
+    expect(monthLabel({ from: '2026-11-01', to: '2026-12-31' }, 'en')).toBe('November 2026 – December 2026');
+    expect(filenameOf('attachment; filename="a b.csv"', 'x.csv')).toBe('a b.csv');
+    expect(filenameOf('attachment; filename=hallq-stats.csv', 'x.csv')).toBe('hallq-stats.csv');
+    expect(filenameOf(null, 'x.csv')).toBe('x.csv');
+    expect(statsCsvPath('demo', { from: '2026-11-01', to: '2026-11-30' }, 'clerk')).toBe('/api/halls/demo/stats.csv?from=2026-11-01&to=2026-11-30&by=clerk');
+  });
+});
