@@ -140,6 +140,10 @@ export const hallCommands = {
         input.requestId,
       ),
   },
+  'hall:close-day': {
+    schema: schemas.windowOnly,
+    build: (input: Input<typeof schemas.windowOnly>): Command => withRequestId({ type: 'hall.close-day' }, input.requestId),
+  },
   'announcement:remove': {
     schema: schemas.removeAnnouncement,
     build: (input: Input<typeof schemas.removeAnnouncement>): Command =>

@@ -22,6 +22,8 @@ export function mayRun(principal: Principal, hallId: string, command: Command, p
     case 'hall.configure':
       // Supervisors run the hall; changing what it offers is the administrator's.
       return principal.kind === 'staff' && principal.user.role === 'admin';
+    case 'hall.close-day':
+      return isManager(principal);
     case 'appointment.create':
     case 'announcement.post':
     case 'announcement.remove':

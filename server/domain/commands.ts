@@ -31,6 +31,8 @@ export type Command = Base &
     | { type: 'appointment.check-in'; code: string }
     | { type: 'announcement.post'; text: string; textAlt?: string; expiresAt?: number }
     | { type: 'announcement.remove'; announcementId: string }
+    /** A supervisor ends today's business: waiting tickets expire (recorded) and no more are issued today. */
+    | { type: 'hall.close-day' }
     /** An administrator replaces the hall's configuration (services, windows, hours, …) as a whole, atomically. */
     | { type: 'hall.configure'; config: HallConfig }
     /** Sent by the server's clock, not by clients: lets midnight roll-over and expiry happen in an idle hall. */

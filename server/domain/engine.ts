@@ -8,7 +8,7 @@ import * as config from './handlers/config.js';
 import * as hall from './handlers/hall.js';
 import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
-import { prune, rollOverDay } from './lifecycle.js';
+import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
 import type { Actor, HallState } from './model.js';
 
 export type { EngineEnv, IdSource } from './context.js';
@@ -62,6 +62,9 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return hall.postAnnouncement(ctx, command);
     case 'announcement.remove':
       return hall.removeAnnouncement(ctx, command);
+    case 'hall.close-day':
+      if (ctx.state.dayClosedAt !== undefined) return { day: ctx.state.day, expired: 0 };
+      return closeDay(ctx, false);
     case 'hall.configure':
       return config.configure(ctx, command);
     case 'hall.tick':
@@ -92,6 +95,7 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   let result: unknown;
   try {
     rollOverDay(ctx);
+    closeDayOnTime(ctx);
     result = dispatch(ctx, command);
   } catch (error) {
     if (error instanceof DomainError) {

@@ -74,6 +74,8 @@ export type EventBody =
   | { type: 'announcement:posted'; announcement: Announcement }
   | { type: 'announcement:removed'; announcementId: string }
   | { type: 'hall:day-started'; day: string; previousDay: string; waiting: WaitingCounts }
+  /** Today's business ended: `expired` tickets left the queues; `automatic` when at the hall's closeDayAt. */
+  | { type: 'hall:day-closed'; day: string; expired: number; automatic: boolean; waiting: WaitingCounts }
   /** The audit of a configuration change: what each changed part was before and is after (null = absent). */
   | { type: 'hall:configured'; changes: ConfigChange[] };
 
@@ -115,4 +117,5 @@ export const EVENT_TYPES: readonly EventType[] = [
   'announcement:removed',
   'hall:day-started',
   'hall:configured',
+  'hall:day-closed',
 ];

@@ -33,13 +33,8 @@ export function rollOverDay(ctx: Ctx): void {
   const { state } = ctx;
   const today = localTime(ctx.now, state.config.timeZone).day;
   if (today === state.day) return;
-  for (const id in state.tickets) {
-    const ticket = state.tickets[id]!;
-    if (ticket.status === 'waiting' || ticket.status === 'no-show') {
-      delete state.tickets[ticket.id];
-      ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
-    }
-  }
+  expireWaiting(ctx);
+  delete state.dayClosedAt;
   // Bookings whose check-in window has passed are kept through their day so that a late
   // citizen is told APPOINTMENT_EXPIRED rather than "unknown code"; they go with the day.
   const grace = state.config.policy.appointmentGraceMinutes * MINUTE;
@@ -51,6 +46,40 @@ export function rollOverDay(ctx: Ctx): void {
   state.counters = {};
   state.recentCalls = [];
   ctx.emit({ type: 'hall:day-started', day: today, previousDay, waiting: waitingCounts(state) });
+}
+
+/** Tickets nobody will serve any more leave the hall, each recorded as expired. A ticket at a window stays there. */
+function expireWaiting(ctx: Ctx): number {
+  let expired = 0;
+  for (const id in ctx.state.tickets) {
+    const ticket = ctx.state.tickets[id]!;
+    if (ticket.status === 'waiting' || ticket.status === 'no-show') {
+      delete ctx.state.tickets[ticket.id];
+      ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
+      expired += 1;
+    }
+  }
+  return expired;
+}
+
+/**
+ * End of today's business (日终): the queues are emptied, recorded, and no
+ * ticket is issued until the next local day. Kiosks then show every service
+ * as closed instead of handing out numbers nobody will call.
+ */
+export function closeDay(ctx: Ctx, automatic: boolean): { day: string; expired: number } {
+  const expired = expireWaiting(ctx);
+  ctx.state.dayClosedAt = ctx.now;
+  ctx.emit({ type: 'hall:day-closed', day: ctx.state.day, expired, automatic, waiting: waitingCounts(ctx.state) });
+  return { day: ctx.state.day, expired };
+}
+
+/** The hall's closeDayAt has passed today and the day is still open: close it (the minute tick gets here in an idle hall). */
+export function closeDayOnTime(ctx: Ctx): void {
+  const { closeDayAt } = ctx.state.config;
+  if (closeDayAt === undefined || ctx.state.dayClosedAt !== undefined) return;
+  const [hours, minutes] = closeDayAt.split(':').map(Number) as [number, number];
+  if (localTime(ctx.now, ctx.state.config.timeZone).minutes >= hours * 60 + minutes) closeDay(ctx, true);
 }
 
 /** Drops what can no longer change, keeping the hall document small (the event log keeps the history). */

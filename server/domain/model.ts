@@ -106,6 +106,8 @@ export interface HallConfig {
   holidays?: string[];
   /** Weekend days worked in exchange for a holiday (调休上班), counted as working days. */
   makeUpWorkdays?: string[];
+  /** Local time ("17:30") at which the day closes by itself: waiting tickets expire and kiosks stop issuing. */
+  closeDayAt?: string;
   /** One line of opening hours for slips, e.g. "周一至周五 9:00-12:00 13:30-17:00". */
   openingHoursText?: string;
   /** Citizens may take a ticket on their own phone (QR code at the entrance), rate-limited per client. */
@@ -239,6 +241,8 @@ export interface HallState {
   seq: number;
   /** Local day the counters belong to. */
   day: string;
+  /** Set when today's business was closed (by hand or at closeDayAt); no tickets until the next day. */
+  dayClosedAt?: number;
   /** Last number issued today, per service. */
   counters: Record<string, number>;
   /** Monotonic queue rank source; never reset so ranks stay comparable across days. */

@@ -208,6 +208,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.post('/halls/:hallId/appointments', hallCommandRoute('appointment:create', (req) => req.body, 201));
   api.post('/halls/:hallId/appointments/check-in', hallCommandRoute('appointment:check-in', (req) => req.body, 201));
   api.post('/halls/:hallId/announcements', hallCommandRoute('announcement:post', (req) => req.body, 201));
+  api.post('/halls/:hallId/close-day', hallCommandRoute('hall:close-day', (req) => req.body ?? {}));
   api.delete('/halls/:hallId/announcements/:announcementId', hallCommandRoute('announcement:remove', withParam('announcementId', 'announcementId')));
 
   api.post(

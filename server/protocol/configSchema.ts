@@ -52,6 +52,7 @@ export const hallConfigSchema = z.strictObject({
   phoneTickets: z.boolean().optional(),
   deskPrinter: printerAddressSchema.optional(),
   openingHoursText: optionalText(100),
+  closeDayAt: clock.optional(),
   holidays: z.array(day).max(400).optional(),
   makeUpWorkdays: z.array(day).max(100).optional(),
   maxWaitMinutes: z.number().int().min(1).max(600),

@@ -169,8 +169,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
         io.to(hallRoom(hallId, 'staff')).emit(event.type, event);
         io.to(hallRoom(hallId, 'public')).emit(event.type, publicEvent(event));
       }
-      // A new configuration changes what every screen shows (services, windows, names): send fresh views.
-      if (events.some((event) => event.type === 'hall:configured')) {
+      // A new configuration, or the day closing or starting, changes what every screen shows
+      // (services, names, what may be taken): send fresh views rather than teach every reducer.
+      if (events.some((event) => event.type === 'hall:configured' || event.type === 'hall:day-closed' || event.type === 'hall:day-started')) {
         for (const audience of ['public', 'staff'] as const) {
           void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
             if (snapshot) io.to(hallRoom(hallId, audience)).emit('hall:snapshot', snapshot);

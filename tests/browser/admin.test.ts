@@ -117,6 +117,13 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     await supervisor.getByRole('button', { name: '发布' }).click();
     await supervisor.getByTestId('announcement').filter({ hasText: '今日下午系统维护' }).waitFor();
 
+    // End of day from the hall tab, after a confirmation; the kiosks then stop issuing.
+    await supervisor.getByRole('button', { name: '大厅设置', exact: true }).click();
+    supervisor.once('dialog', (dialog) => void dialog.accept());
+    await supervisor.getByTestId('close-day').click();
+    await expect.poll(() => supervisor.getByTestId('admin-notice').textContent(), POLL).toMatch(/^今日业务已结束，\d+ 张号票作废。$/);
+    expect((await t.hallState()).dayClosedAt).toEqual(expect.any(Number));
+
     const clerk = await adminPage('clerk1', DEMO_PASSWORD);
     await clerk.getByTestId('refused').waitFor();
     expect(await clerk.getByTestId('refused').textContent()).toBe('管理页面仅限中心主任（值班负责人）和管理员使用。');

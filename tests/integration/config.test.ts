@@ -132,3 +132,18 @@ describe('hall configuration', () => {
     expect((await current()).services).toHaveLength(150);
   });
 });
+
+describe('end of day over REST', () => {
+  it('supervisors close the day; clerks may not; kiosks then refuse with OUTSIDE_HOURS', async () => {
+    const clerk = await t.login('clerk1');
+    expect(errorCodeOf(await t.api('POST', `/api/halls/${DEMO}/close-day`, { token: clerk, body: {} }))).toBe('FORBIDDEN');
+    expect(errorCodeOf(await t.api('POST', `/api/halls/${DEMO}/close-day`, { token: await t.login('zhuren'), body: { extra: 1 } }))).toBe('VALIDATION_FAILED');
+    const closed = await t.api('POST', `/api/halls/${DEMO}/close-day`, { token: await t.login('zhuren'), body: { requestId: 'close-day-0001' } });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ day: expect.any(String), expired: expect.any(Number) });
+    const kiosk = (await pairKiosk(t, DEMO, 'preview', '日终取号机')).token;
+    const refused = await t.api('POST', `/api/halls/${DEMO}/kiosk/tickets`, { token: kiosk, body: { serviceId: 'zonghe-zixun', delivery: 'paper' } });
+    expect(errorCodeOf(refused)).toBe('OUTSIDE_HOURS');
+    expect((await t.api('GET', `/api/halls/${DEMO}/board`)).body.services.every((service: { unavailable: string | null }) => service.unavailable === 'OUTSIDE_HOURS')).toBe(true);
+  });
+});

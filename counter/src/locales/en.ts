@@ -261,6 +261,8 @@ export const en: Messages = {
       announcementPosted: (text: string) => `Announcement posted: ${text}`,
       announcementRemoved: 'An announcement was removed',
       dayStarted: (day: string) => `A new day began: ${day}, numbers restart at 001`,
+      dayClosed: (who: string, expired: number, automatic: boolean) =>
+        `${automatic ? 'Closing time:' : `${who} closed`} today's business; ${expired} waiting ticket${expired === 1 ? '' : 's'} expired, no more tickets today`,
       configured: (who: string, parts: string) => `${who} changed the hall's configuration: ${parts}`,
       configParts: { hall: 'hall settings', service: 'service', window: 'window' },
     },

@@ -274,6 +274,8 @@ export const zh = {
       announcementPosted: (text: string) => `发布公告：${text}`,
       announcementRemoved: '撤下一条公告',
       dayStarted: (day: string) => `新的一天开始：${day}，号码从 001 重新编号`,
+      dayClosed: (who: string, expired: number, automatic: boolean) =>
+        `${automatic ? '到点自动' : `${who} `}结束今日业务，${expired} 张未叫号票作废，今日停止取号`,
       configured: (who: string, parts: string) => `${who} 修改了大厅配置：${parts}`,
       configParts: { hall: '大厅设置', service: '业务', window: '窗口' } as Record<string, string>,
     },

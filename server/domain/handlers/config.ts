@@ -16,6 +16,7 @@ const HALL_FIELDS = [
   'phoneTickets',
   'deskPrinter',
   'openingHoursText',
+  'closeDayAt',
   'holidays',
   'makeUpWorkdays',
   'maxWaitMinutes',

@@ -38,6 +38,7 @@ export function checkIn(ctx: Ctx, command: Extract<Command, { type: 'appointment
   const appointment = Object.values(ctx.state.appointments).find((candidate) => candidate.code === command.code);
   if (!appointment) fail('APPOINTMENT_NOT_FOUND');
   if (appointment.status === 'checked-in') fail('APPOINTMENT_ALREADY_CHECKED_IN', { ticketId: appointment.ticketId });
+  if (ctx.state.dayClosedAt !== undefined) fail('OUTSIDE_HOURS');
   const { policy } = ctx.state.config;
   if (ctx.now < appointment.slotStart - policy.appointmentEarlyMinutes * MINUTE) {
     fail('APPOINTMENT_TOO_EARLY', { slotStart: appointment.slotStart });

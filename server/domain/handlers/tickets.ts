@@ -32,6 +32,7 @@ export function issuingRefusal(
   service: ServiceConfig,
 ): 'SERVICE_UNAVAILABLE' | 'OUTSIDE_HOURS' | 'CAP_REACHED' | null {
   if (!service.enabled) return 'SERVICE_UNAVAILABLE';
+  if (ctx.state.dayClosedAt !== undefined) return 'OUTSIDE_HOURS';
   if (!isWithinIssuingHours(service, ctx.now, ctx.state.config.timeZone)) return 'OUTSIDE_HOURS';
   if (service.dailyCap !== null && (ctx.state.counters[service.id] ?? 0) >= service.dailyCap) return 'CAP_REACHED';
   return null;
