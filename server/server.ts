@@ -10,6 +10,7 @@ import { type Broadcaster, HallService } from './app/hallService.js';
 import { cryptoIds } from './app/ids.js';
 import { RateLimits } from './app/rateLimits.js';
 import { startHallTicker } from './app/hallTicker.js';
+import { startRetention } from './app/retention.js';
 import { bootstrap } from './bootstrap.js';
 import type { AppConfig } from './config.js';
 import type { IdSource } from './domain/engine.js';
@@ -121,6 +122,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   });
   const { io } = realtime;
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
+  const stopRetention = startRetention(store.halls, clock, log);
   const printerProbe = setInterval(
     () => void print.probeNetworkPrinters().catch((error: unknown) => log.warn({ err: error }, 'printer probe failed')),
     options.printerProbeIntervalMs ?? 30_000,
@@ -144,6 +146,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     close() {
       closing ??= (async () => {
         stopTicker();
+        stopRetention();
         clearInterval(printerProbe);
         await new Promise<void>((done) => io.close(() => done()));
         httpServer.closeAllConnections();

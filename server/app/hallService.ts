@@ -116,6 +116,8 @@ export class HallService {
   /** Events after `sinceSeq`; `complete: false` means the gap is too large and the client should take a snapshot. */
   async eventsSince(hallId: string, sinceSeq: number): Promise<{ events: HallEvent[]; complete: boolean }> {
     const events = await this.store.eventsSince(hallId, sinceSeq, MAX_EVENTS_PER_SYNC + 1);
-    return { events: events.slice(0, MAX_EVENTS_PER_SYNC), complete: events.length <= MAX_EVENTS_PER_SYNC };
+    // A client further behind than the retention period finds a hole at the start: it needs a snapshot.
+    const gap = events.length > 0 && events[0]!.seq !== sinceSeq + 1;
+    return { events: events.slice(0, MAX_EVENTS_PER_SYNC), complete: events.length <= MAX_EVENTS_PER_SYNC && !gap };
   }
 }

@@ -108,6 +108,8 @@ export interface HallConfig {
   makeUpWorkdays?: string[];
   /** Local time ("17:30") at which the day closes by itself: waiting tickets expire and kiosks stop issuing. */
   closeDayAt?: string;
+  /** Data retention: events and finished tickets older than this many days are deleted; absent = kept. */
+  retentionDays?: number;
   /** One line of opening hours for slips, e.g. "周一至周五 9:00-12:00 13:30-17:00". */
   openingHoursText?: string;
   /** Citizens may take a ticket on their own phone (QR code at the entrance), rate-limited per client. */

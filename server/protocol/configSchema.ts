@@ -53,6 +53,8 @@ export const hallConfigSchema = z.strictObject({
   deskPrinter: printerAddressSchema.optional(),
   openingHoursText: optionalText(100),
   closeDayAt: clock.optional(),
+  // At least the 13 months a yearly assessment (年度考核) looks back on.
+  retentionDays: z.number().int().min(400).max(3650).optional(),
   holidays: z.array(day).max(400).optional(),
   makeUpWorkdays: z.array(day).max(100).optional(),
   maxWaitMinutes: z.number().int().min(1).max(600),

@@ -41,6 +41,11 @@ export interface HallStore {
   eventsSince(hallId: string, afterSeq: number, limit: number): Promise<HallEvent[]>;
   /** A ticket by its public id, including finished ones (projected from the events). */
   getTicket(ticketId: string): Promise<TicketRecord | null>;
+  /**
+   * Data retention: deletes the hall's events that happened before `before` (epoch ms) and its
+   * finished tickets of local days before `beforeDay` (YYYY-MM-DD). Live state is never touched.
+   */
+  pruneHistory(hallId: string, before: number, beforeDay: string): Promise<{ events: number; tickets: number }>;
 }
 
 export interface UserRecord {

@@ -150,6 +150,28 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([1, 2]);
       });
 
+      it('pruneHistory drops old events and old finished tickets of one hall, and nothing live', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        for (let i = 0; i < 3; i++) await store.halls.update('h1', issueNext);
+        await store.halls.update('h2', issueNext);
+        await store.halls.update('h1', setTicketStatus('h1-t1', 'served', T0 + 10_000));
+        const live = await store.halls.loadHall('h1');
+
+        // Events of h1 before T0 + 2.5 s (seq 1 and 2), and its finished tickets of days before 2025-03-04 (t1).
+        expect(await store.halls.pruneHistory('h1', T0 + 2_500, '2025-03-04')).toEqual({ events: 2, tickets: 1 });
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([3, 4]);
+        expect(await store.halls.getTicket('h1-t1')).toBeNull();
+        expect((await store.halls.getTicket('h1-t2'))?.ticket.status).toBe('waiting');
+        expect(seqsOf(await store.halls.eventsSince('h2', 0, 100))).toEqual([1]);
+        expect(await store.halls.getTicket('h2-t1')).not.toBeNull();
+        expect(await store.halls.loadHall('h1')).toEqual(live);
+        // Nothing older left: a second run deletes nothing; the log goes on from where it was.
+        expect(await store.halls.pruneHistory('h1', T0 + 2_500, '2025-03-04')).toEqual({ events: 0, tickets: 0 });
+        await store.halls.update('h1', issueNext);
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([3, 4, 5]);
+      });
+
       it('eventsSince honours afterSeq and limit, oldest first, per hall', async () => {
         await store.halls.createHall(makeHallState('h1'));
         await store.halls.createHall(makeHallState('h2'));

@@ -21,6 +21,7 @@ export const adminEn: AdminMessages = {
   evaluationMinutes: 'Rating allowed for (minutes after finishing)',
   phoneTickets: 'Citizens may take a number on their phone (QR code)',
   closeDayAt: 'Close the day automatically at (e.g. 17:30; empty = never)',
+  retentionDays: 'Keep history for (days, ≥ 400; empty = forever)',
   closeDayTitle: 'End of day',
   closeDayHint: 'Close today’s business: every waiting ticket expires (recorded), kiosks stop issuing until tomorrow.',
   closeDay: 'Close today’s business',

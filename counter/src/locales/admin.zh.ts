@@ -21,6 +21,7 @@ export const adminZh = {
   evaluationMinutes: '办结后多少分钟内可评价',
   phoneTickets: '允许群众用手机扫码取号',
   closeDayAt: '每日自动结束业务时间（如 17:30；空=不自动）',
+  retentionDays: '数据保留天数（≥400；空=永久保留）',
   closeDayTitle: '日终',
   closeDayHint: '结束今日业务：所有未叫号的号票作废并记录，取号机今日停止取号，明日自动恢复。',
   closeDay: '结束今日业务',

@@ -17,6 +17,7 @@ const HALL_FIELDS = [
   'deskPrinter',
   'openingHoursText',
   'closeDayAt',
+  'retentionDays',
   'holidays',
   'makeUpWorkdays',
   'maxWaitMinutes',

@@ -136,7 +136,7 @@ export class SqliteHallStore implements HallStore {
     touched: Set<string>,
   ) => Map<string, HallState>;
 
-  constructor(db: Sqlite.Database) {
+  constructor(private readonly db: Sqlite.Database) {
     this.selectHall = db.prepare(
       `SELECT h.state_json, c.json AS config_json, h.seq
          FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id WHERE h.id = ?`,
@@ -278,6 +278,20 @@ export class SqliteHallStore implements HallStore {
       if (!row) return null;
       return { hallId: row.hall_id, ticket: parseStored<Ticket>(row.json, `ticket ${ticketId}`) };
     });
+  }
+
+  async pruneHistory(hallId: string, before: number, beforeDay: string): Promise<{ events: number; tickets: number }> {
+    this.assertOpen();
+    // Queued updates first: their events may be older than the cutoff and must not survive it.
+    this.flush();
+    return this.guard(`pruneHistory(${hallId})`, () =>
+      this.db.transaction(() => ({
+        events: this.db.prepare('DELETE FROM events WHERE hall_id = ? AND at < ?').run(hallId, before).changes,
+        tickets: this.db
+          .prepare("DELETE FROM tickets WHERE hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired')")
+          .run(hallId, beforeDay).changes,
+      }))(),
+    );
   }
 
   /** Runs whatever is queued now (used by close); safe to call at any time. */
