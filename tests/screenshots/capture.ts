@@ -200,6 +200,25 @@ async function main(): Promise<void> {
     await log.locator('figure').first().waitFor();
     await snap(log, 'print-log');
     await log.close();
+
+    // Administration (/admin) and the reports, on a 1440×900 office screen.
+    const adminPage = await browser.newPage({ viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { 'x-forwarded-for': '10.0.0.5' } });
+    await adminPage.goto(`${server.url}/admin?hall=demo&tab=services`);
+    await adminPage.getByLabel('用户名').fill('admin');
+    await adminPage.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await adminPage.getByRole('button', { name: '登录' }).click();
+    await adminPage.getByTestId('service-zonghe-zixun').waitFor();
+    await snap(adminPage, 'admin-services');
+    await adminPage.getByRole('button', { name: '窗口', exact: true }).click();
+    await snap(adminPage, 'admin-windows');
+    await adminPage.getByRole('button', { name: '统计报表', exact: true }).click();
+    await adminPage.getByTestId('totals').waitFor();
+    await adminPage.waitForTimeout(800);
+    await snap(adminPage, 'reports');
+    await adminPage.getByRole('button', { name: '月度考核表（打印）' }).click();
+    await adminPage.getByText('考核人').first().waitFor();
+    await snap(adminPage, 'reports-assessment');
+    await adminPage.close();
   } finally {
     await browser.close();
     await server.close();
