@@ -8,7 +8,7 @@ import {
   type TicketRecord,
   type UpdateOutcome,
 } from '../port.js';
-import { checkOutcome } from './checkOutcome.js';
+import { checkOutcome } from '../checkOutcome.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
