@@ -119,7 +119,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   });
   const { io } = realtime;
   const resync = realtime.resyncAll;
-  bus?.onReconnected(() => void resync());
+  // The store's connection may come back a little after the bus's: try until it answers.
+  bus?.onReconnected(() => void retry(resync, { attempts: 120, delayMs: 500 }).catch((error: unknown) => log.error({ err: error }, 'could not resync clients after the Redis outage')));
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
 
   await new Promise<void>((resolveListen, reject) => {
@@ -147,4 +148,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       return closing;
     },
   };
+}
+
+async function retry(action: () => Promise<void>, { attempts, delayMs }: { attempts: number; delayMs: number }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }

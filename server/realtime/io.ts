@@ -86,7 +86,10 @@ export interface Realtime {
   disconnectDevice(deviceId: string): void;
   /** The hall's boards, window screens, kiosks and agents connected (to any process, with the adapter). */
   screens(hallId: string): Promise<ScreenSummary[]>;
-  /** Sends every socket of this process a fresh snapshot (after the broadcast bus was down, events may be missing). */
+  /**
+   * Sends every socket of this process a fresh snapshot (after the broadcast bus was down, events may be
+   * missing); rejects, sending nothing, while the store cannot answer.
+   */
   resyncAll(): Promise<void>;
 }
 
@@ -167,12 +170,13 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     },
     screens: screensOf,
     async resyncAll() {
-      const sends: Array<Promise<void>> = [];
-      for (const room of io.of('/').adapter.rooms.keys()) {
-        const match = /^hall:(.+):(public|staff)$/.exec(room);
-        if (match) sends.push(sendSnapshot(io.local.to(room), match[1]!, match[2] as 'public' | 'staff'));
-      }
-      await Promise.all(sends);
+      const rooms = [...io.of('/').adapter.rooms.keys()].map((room) => /^hall:(.+):(public|staff)$/.exec(room)).filter((match) => match !== null);
+      // Rejects if the store cannot answer yet, so the caller can try again.
+      const snapshots = await Promise.all(rooms.map((match) => snapshotFor(deps.service, match[1]!, match[2] as 'public' | 'staff')));
+      rooms.forEach((match, i) => {
+        const snapshot = snapshots[i];
+        if (snapshot) io.local.to(match[0]).emit('hall:snapshot', snapshot);
+      });
     },
   };
 }
