@@ -76,6 +76,8 @@ export async function startTestRedis(options: { appendOnly?: boolean } = {}): Pr
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  // A test runner that exits without cleaning up must not leave a redis-server behind.
+  process.once('exit', () => child?.kill('SIGKILL'));
   await redis.start();
   return redis;
 }
