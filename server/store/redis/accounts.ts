@@ -3,6 +3,9 @@ import { closedError, parseStored, toStoreError } from './errors.js';
 import type { RedisKeys } from './keys.js';
 import type { ScriptedRedis } from './scripts.js';
 
+/** How long a user read by getUser is reused (see `recentUsers`). */
+const USER_REUSE_MS = 1000;
+
 /**
  * Staff accounts, devices and named secrets in Redis hashes (keys.ts). A
  * device's revocation and last-seen times live in hashes of their own, so that
@@ -11,6 +14,14 @@ import type { ScriptedRedis } from './scripts.js';
 export class RedisAccountStore implements AccountStore {
   private closed = false;
   private readonly k;
+  /**
+   * getUser runs before every staff command (is the account still there and
+   * enabled?); on Redis that is a round trip per command. An answer is reused
+   * for a second: a change to an account reaches its running sessions within
+   * that second instead of at once. Devices are not cached: a revoked kiosk
+   * must stop at its next command.
+   */
+  private readonly recentUsers = new Map<string, { user: UserRecord; at: number }>();
 
   constructor(
     private readonly redis: ScriptedRedis,
@@ -27,7 +38,14 @@ export class RedisAccountStore implements AccountStore {
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
-    return this.run('getUser', () => this.user(id));
+    const now = Date.now();
+    const recent = this.recentUsers.get(id);
+    if (recent && now - recent.at < USER_REUSE_MS && !this.closed) return structuredClone(recent.user);
+    const user = await this.run('getUser', () => this.user(id));
+    if (!user) return null; // not remembered: the account may be created a moment later
+    if (this.recentUsers.size > 10_000) this.recentUsers.clear(); // bounded: far more than the staff of a province
+    this.recentUsers.set(id, { user, at: now });
+    return structuredClone(user);
   }
 
   async listUsers(): Promise<UserRecord[]> {

@@ -59,6 +59,8 @@ export class RedisHallStore implements HallStore {
   private readonly cache = new Map<string, CommittedHall>();
   private readonly queued = new Map<string, PendingUpdate[]>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Defined entries of a committed `HallState.tickets` object, so a commit can tell without a second pass that none was removed. */
+  private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
   private closed = false;
 
   constructor(
@@ -100,9 +102,12 @@ export class RedisHallStore implements HallStore {
       // The id goes into the set first: a crash between the two leaves an id without a hall, which listHalls skips.
       const pipeline = this.redis.pipeline() as ScriptedPipeline;
       pipeline.sadd(this.keys.hallIds, hallId);
+      // Its live tickets (a hall is created empty in production, but a store keeps whatever it is given).
+      const index = ticketArgs.flatMap((arg, i) => (i % 2 === 0 ? [arg, hallId] : []));
+      if (index.length > 0) pipeline.hset(this.keys.ticketHalls, ...index);
       pipeline.hallqCreateHall(k.meta, k.tickets, k.requests, state.seq, JSON.stringify(rest), JSON.stringify(config),
         JSON.stringify(summaryOf(config)), ticketArgs.length / 2, requestJson.length, ...ticketArgs, ...requestJson);
-      return (await execAll(pipeline))[1];
+      return (await execAll(pipeline)).at(-1);
     });
     if (created !== 1) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
   }
@@ -141,7 +146,8 @@ export class RedisHallStore implements HallStore {
       const hallId = await this.redis.hget(this.keys.ticketHalls, ticketId);
       if (hallId === null) return null;
       const json = await this.redis.hget(this.keys.hall(hallId).records, ticketId);
-      // Indexed by a commit that then lost its compare-and-set: the ticket was never issued.
+      // Indexed by a commit that then lost its compare-and-set (never issued), or a ticket the hall was
+      // created with and no event has touched since (as in SQLite, records come from the events).
       if (json === null) return null;
       return { hallId, ticket: parseStored<Ticket>(json, `ticket ${ticketId}`) };
     });
@@ -220,12 +226,22 @@ export class RedisHallStore implements HallStore {
     const deletes: string[] = [];
     const previous: Record<string, Ticket> = before.tickets ?? {};
     if (tickets !== previous) {
+      let count = 0; // defined entries of `tickets`
+      let kept = 0; // ... that `previous` has too
       for (const id in tickets) {
         const ticket = tickets[id];
-        if (ticket !== undefined && ticket !== previous[id]) upserts.push(id, JSON.stringify(ticket));
+        if (ticket === undefined) continue;
+        count++;
+        const old = previous[id];
+        if (old !== undefined && (old === ticket || ownTicket(previous, id) !== undefined)) kept++;
+        if (ticket !== old) upserts.push(id, JSON.stringify(ticket));
       }
-      for (const id in previous) {
-        if (ownTicket(previous, id) !== undefined && ownTicket(tickets, id) === undefined) deletes.push(id);
+      this.ticketCounts.set(tickets, count);
+      // Entries gone since `previous` exist only if it had more than were kept; usually it did not.
+      if (kept < (this.ticketCounts.get(previous) ?? countTickets(previous))) {
+        for (const id in previous) {
+          if (ownTicket(previous, id) !== undefined && ownTicket(tickets, id) === undefined) deletes.push(id);
+        }
       }
     }
     const diff =
@@ -238,21 +254,19 @@ export class RedisHallStore implements HallStore {
     const dayKeys: string[] = [];
     const issued: string[] = [];
     const eventArgs: string[] = [];
+    const indexed: string[] = []; // ticket id, hall id: tickets issued by this commit
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       eventArgs.push(String(event.seq), eventJson[i]!);
       if (event.type !== 'ticket:issued') continue;
+      indexed.push(event.ticket.id, hallId);
       const key = this.keys.issuedOn(hallId, event.ticket.day);
       let index = dayKeys.indexOf(key);
       if (index < 0) index = dayKeys.push(key) - 1;
       issued.push(String(6 + index), event.ticket.serviceId);
     }
     const recordArgs: string[] = [];
-    const indexed: string[] = [];
-    for (const [id, ticket] of records) {
-      recordArgs.push(id, JSON.stringify(ticket));
-      indexed.push(id, hallId);
-    }
+    for (const [id, ticket] of records) recordArgs.push(id, JSON.stringify(ticket));
 
     const pipeline = this.redis.pipeline() as ScriptedPipeline;
     // The ticket → hall index is global (no hall hash tag), so not part of the hall's script. Written
@@ -303,6 +317,12 @@ export class RedisHallStore implements HallStore {
   private assertOpen(): void {
     if (this.closed) throw closedError();
   }
+}
+
+function countTickets(tickets: Record<string, Ticket>): number {
+  let count = 0;
+  for (const id in tickets) if (ownTicket(tickets, id) !== undefined) count++;
+  return count;
 }
 
 /** Runs each function on the state the previous one left, as the SQLite adapter's batch does. */
