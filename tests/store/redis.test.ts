@@ -1,6 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HallState } from '../../server/domain/model.js';
+import { cryptoIds } from '../../server/app/ids.js';
+import { demoHallConfig } from '../../server/demo/demoHall.js';
+import { execute } from '../../server/domain/engine.js';
+import { newHallState } from '../../server/domain/lifecycle.js';
+import type { Actor, HallState } from '../../server/domain/model.js';
 import { StoreError, type Store, type UpdateOutcome } from '../../server/store/port.js';
 import { RedisKeys, openRedisStore } from '../../server/store/redis/index.js';
 import { hasRedis } from '../helpers/requirements.js';
@@ -108,6 +112,25 @@ function adapterSpecifics(): void {
     expect(await a.halls.update('h1', issueUpTo(2))).toEqual({ ok: false, error: { code: 'CAP_REACHED' } });
     expect(await a.halls.update('h1', issueUpTo(3))).toMatchObject({ ok: true, result: { number: 'A003' } });
     expect((await b.halls.loadHall('h1'))?.seq).toBe(3);
+  });
+
+  it('every process ticking a hall across midnight: one roll-over, no duplicate events', async () => {
+    prefix = freshPrefix();
+    const processes = [await open(), await open(), await open()];
+    const system: Actor = { kind: 'staff', user: { id: 'system', name: '系统', role: 'admin' } };
+    const evening = Date.UTC(2025, 2, 3, 12, 0, 0); // 20:00 in Shanghai
+    const nextMorning = evening + 12 * 3600_000;
+    await processes[0]!.halls.createHall(newHallState(demoHallConfig(), evening));
+    const issue = (state: HallState) =>
+      execute(state, { type: 'ticket.issue', serviceId: 'zonghe-zixun', channel: 'desk', priority: false }, system, { now: evening, ids: cryptoIds });
+    expect(await processes[1]!.halls.update('demo', issue)).toMatchObject({ ok: true });
+    for (const store of processes) await store.halls.loadHall('demo'); // each caches yesterday's hall
+    const tick = (state: HallState) => execute(state, { type: 'hall.tick' }, system, { now: nextMorning, ids: cryptoIds });
+    await Promise.all(processes.flatMap((store) => [store.halls.update('demo', tick), store.halls.update('demo', tick)]));
+    const events = await processes[2]!.halls.eventsSince('demo', 0, 100);
+    expect(events.filter((event) => event.type === 'hall:day-started')).toHaveLength(1);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, i) => i + 1));
+    expect((await processes[0]!.halls.loadHall('demo'))?.day).toBe('2025-03-04');
   });
 
   it('keeps every key of a hall under its hash tag and the per-day issue counters', async () => {
