@@ -35,6 +35,14 @@ export async function startTestRedis(options: { appendOnly?: boolean } = {}): Pr
   const exited = (proc: ChildProcess) =>
     proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
 
+  const signal = async (name: NodeJS.Signals) => {
+    if (!child) return;
+    const proc = child;
+    child = undefined;
+    proc.kill(name);
+    await exited(proc);
+  };
+
   const redis: TestRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -57,20 +65,8 @@ export async function startTestRedis(options: { appendOnly?: boolean } = {}): Pr
       }
       throw new Error(`redis-server did not start on port ${port}:\n${output}`);
     },
-    async stop() {
-      if (!child) return;
-      const proc = child;
-      child = undefined;
-      proc.kill('SIGTERM');
-      await exited(proc);
-    },
-    async kill() {
-      if (!child) return;
-      const proc = child;
-      child = undefined;
-      proc.kill('SIGKILL');
-      await exited(proc);
-    },
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
     async destroy() {
       await redis.kill();
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import type { HallEvent } from '../../domain/events.js';
 import type { HallState, Ticket } from '../../domain/model.js';
 import { checkOutcome } from '../checkOutcome.js';
 import { StoreError, type HallStore, type HallSummary, type TicketRecord, type UpdateOutcome } from '../port.js';
-import { NO_REQUESTS, ownTicket, requestColumns, splitHall } from '../sqlite/layout.js';
+import { NO_REQUESTS, forEachTicketChange, ownTicket, requestColumns, splitHall } from '../parts.js';
 import { closedError, parseStored, toStoreError } from './errors.js';
 import type { RedisKeys } from './keys.js';
 import { type CommittedHall, assembleHall, summaryOf } from './layout.js';
@@ -224,26 +224,13 @@ export class RedisHallStore implements HallStore {
 
     const upserts: string[] = [];
     const deletes: string[] = [];
-    const previous: Record<string, Ticket> = before.tickets ?? {};
-    if (tickets !== previous) {
-      let count = 0; // defined entries of `tickets`
-      let kept = 0; // ... that `previous` has too
-      for (const id in tickets) {
-        const ticket = tickets[id];
-        if (ticket === undefined) continue;
-        count++;
-        const old = previous[id];
-        if (old !== undefined && (old === ticket || ownTicket(previous, id) !== undefined)) kept++;
-        if (ticket !== old) upserts.push(id, JSON.stringify(ticket));
-      }
-      this.ticketCounts.set(tickets, count);
-      // Entries gone since `previous` exist only if it had more than were kept; usually it did not.
-      if (kept < (this.ticketCounts.get(previous) ?? countTickets(previous))) {
-        for (const id in previous) {
-          if (ownTicket(previous, id) !== undefined && ownTicket(tickets, id) === undefined) deletes.push(id);
-        }
-      }
-    }
+    forEachTicketChange(
+      before.tickets ?? {},
+      tickets,
+      this.ticketCounts,
+      (id, ticket) => upserts.push(id, JSON.stringify(ticket)),
+      (id) => deletes.push(id),
+    );
     const diff =
       requests === before.requests
         ? { inserts: [], deletes: [], ords: base.requestOrds, lastOrd: base.lastRequestOrd }
@@ -301,7 +288,10 @@ export class RedisHallStore implements HallStore {
       Record<string, string>
     >;
     const hall = assembleHall(hallId, meta!, tickets!, requests!);
-    if (hall) this.cache.set(hallId, hall);
+    if (hall) {
+      this.ticketCounts.set(hall.state.tickets, Object.keys(tickets!).length);
+      this.cache.set(hallId, hall);
+    }
     else this.cache.delete(hallId);
     return hall;
   }
@@ -317,12 +307,6 @@ export class RedisHallStore implements HallStore {
   private assertOpen(): void {
     if (this.closed) throw closedError();
   }
-}
-
-function countTickets(tickets: Record<string, Ticket>): number {
-  let count = 0;
-  for (const id in tickets) if (ownTicket(tickets, id) !== undefined) count++;
-  return count;
 }
 
 /** Runs each function on the state the previous one left, as the SQLite adapter's batch does. */

@@ -1,4 +1,5 @@
 import type { HallConfig, HallState, Ticket } from '../../domain/model.js';
+import { parseTickets } from '../parts.js';
 import { StoreError, type HallSummary } from '../port.js';
 import { parseStored } from './errors.js';
 
@@ -65,15 +66,5 @@ function assembleTickets(hallId: string, fields: Record<string, string>): Record
     rows.push({ id, ord, json: value.slice(bar + 1) });
   }
   rows.sort((a, b) => a.ord - b.ord);
-  const tickets: Record<string, Ticket> = {};
-  if (rows.length === 0) return tickets;
-  // One parse for all the hall's tickets instead of one per ticket.
-  const parsed = parseStored<Ticket[]>(`[${rows.map((row) => row.json).join(',')}]`, `live tickets of hall ${hallId}`);
-  if (parsed.length !== rows.length) throw new StoreError('CORRUPT', `hall ${hallId}: a stored live ticket is damaged`);
-  for (let k = 0; k < rows.length; k++) {
-    const id = rows[k]!.id;
-    if (id === '__proto__') Object.defineProperty(tickets, id, { value: parsed[k], enumerable: true, writable: true, configurable: true });
-    else tickets[id] = parsed[k]!;
-  }
-  return tickets;
+  return parseTickets(hallId, rows, parseStored);
 }
