@@ -108,7 +108,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     } catch (error) {
       // The store (accounts, halls) could not answer: refuse this handshake, the client retries.
       deps.log.warn({ err: error }, 'socket handshake failed');
-      next(handshakeError(failureCode(error), 'zh'));
+      next(handshakeError(failureCode(error), (socket.handshake.auth as Partial<HandshakeAuth> | undefined)?.lang === 'en' ? 'en' : 'zh'));
     }
   });
 
