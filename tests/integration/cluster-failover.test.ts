@@ -143,6 +143,10 @@ describe.skipIf(!hasRedis())('failures in a cluster on one Redis', () => {
     const overSocket: any = await staff.timeout(10_000).emitWithAck('ticket:issue', { serviceId: 'zonghe-zixun' });
     expect(overSocket).toMatchObject({ ok: false, error: { code: 'STORE_UNAVAILABLE' } });
     expect((await request(b, 'GET', '/api/halls/demo/board'))?.status).toBe(503);
+    const newcomer = io(b, { auth: { hallId: 'demo', client: 'board' }, transports: ['websocket'], reconnection: false });
+    const refusal = await new Promise<any>((resolve) => newcomer.once('connect_error', (error: any) => resolve(error.data)));
+    newcomer.close();
+    expect(refusal?.code).toBe('STORE_UNAVAILABLE'); // a board connecting now is told why, and retries
     expect((await fetch(`${a}/healthz`)).status).toBe(200); // the processes stay up
     const snapshotsBefore = boards.map((board) => board.snapshots);
 
