@@ -3,7 +3,9 @@
  *
  * One redis-server (started here on a free port, AOF with appendfsync
  * everysec, as docs/deploy.md recommends) and 1, 2 and 4 server processes on
- * it, in one run. For each count, on a freshly emptied Redis:
+ * it, in one run, after the same measurements on one process with the
+ * default SQLite store (the baseline, under the same machine load). For each
+ * count, on a freshly emptied Redis:
  *   - latency: the budget's set-up (100 halls × 10 windows × 3 boards, 100
  *     calls/s): call-next over a staff socket → the call applied by the last of
  *     the hall's 3 boards. Hall i's staff socket is on process i mod n, its
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Args {
 
 interface Row {
   processes: number;
+  store: 'sqlite' | 'redis';
   latency: LatencyResult | { error: string };
   issue: (IssueResult & { redisMemoryMB: number; redisBytesPerTicket: number }) | { error: string };
 }
@@ -134,19 +137,30 @@ async function main(): Promise<void> {
   };
 
   const rows: Row[] = [];
+  const options = {
+    latency: { boardsPerHall: 3, measuredCalls: args.quick ? 500 : 1500 },
+    issue: { measuredSeconds: args.quick ? 3 : 8 },
+  };
+  log('── baseline: 1 process, SQLite (synchronous=FULL) ──');
+  rows.push({
+    processes: 1,
+    store: 'sqlite',
+    latency: await attempt('latency', () => runLatency(ctx, options.latency)),
+    issue: await attempt('issue', async () => ({ ...(await runIssue(ctx, options.issue)), redisMemoryMB: Number.NaN, redisBytesPerTicket: Number.NaN })),
+  });
   for (const n of args.processes) {
     log(`── ${n} process${n > 1 ? 'es' : ''}: latency ──`);
     const latency = await attempt('latency', async () =>
-      runLatency(ctx, { boardsPerHall: 3, measuredCalls: args.quick ? 500 : 1500 }, await deployment(n, 'latency')),
+      runLatency(ctx, options.latency, await deployment(n, 'latency')),
     );
     log(`── ${n} process${n > 1 ? 'es' : ''}: issue ──`);
     const issue = await attempt('issue', async () => {
-      const result = await runIssue(ctx, { measuredSeconds: args.quick ? 3 : 8 }, await deployment(n, 'issue'));
+      const result = await runIssue(ctx, options.issue, await deployment(n, 'issue'));
       const usedMemory = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1] ?? Number.NaN);
       const tickets = Number(await admin.hlen('hallq:ticket-halls'));
       return { ...result, redisMemoryMB: round(usedMemory / 1024 ** 2, 1), redisBytesPerTicket: round(usedMemory / Math.max(1, tickets), 0) };
     });
-    rows.push({ processes: n, latency, issue });
+    rows.push({ processes: n, store: 'redis', latency, issue });
   }
 
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim();
@@ -173,13 +187,15 @@ async function main(): Promise<void> {
 }
 
 function table(rows: Row[]): string {
-  const head = ['processes', 'call → last of 3 boards p50 / p99', 'call ack p50 / p99', 'calls ok / incomplete', 'issues/s', 'issue ack p50 / p99', 'servers CPU', 'Redis B/ticket'];
+  const head = ['store, processes', 'call → last of 3 boards p50 / p99', 'call ack p50 / p99', 'calls ok / incomplete', 'issues/s', 'issue ack p50 / p99', 'servers CPU', 'issues per CPU-s', 'Redis B/ticket'];
   const body = rows.map((row) => {
     const l = row.latency;
     const i = row.issue;
     const lat = 'error' in l ? ['FAILED', '', ''] : [`${l.callToLastBoard.p50} / ${l.callToLastBoard.p99} ms`, `${l.callAck.p50} / ${l.callAck.p99} ms`, `${l.callToLastBoard.count} / ${l.incompleteCalls}`];
-    const iss = 'error' in i ? ['FAILED', '', '', ''] : [`${i.ticketsPerSecond}/s`, `${i.ackLatency.p50} / ${i.ackLatency.p99} ms`, `${i.server.cpuPercent} %`, `${i.redisBytesPerTicket}`];
-    return [String(row.processes), ...lat, ...iss];
+    // Throughput per CPU-second the servers actually got: less sensitive to other load on the machine.
+    const perCpu = 'error' in i ? '' : String(round(i.ticketsPerSecond / (i.server.cpuPercent / 100), 0));
+    const iss = 'error' in i ? ['FAILED', '', '', '', ''] : [`${i.ticketsPerSecond}/s`, `${i.ackLatency.p50} / ${i.ackLatency.p99} ms`, `${i.server.cpuPercent} %`, perCpu, Number.isNaN(i.redisBytesPerTicket) ? '—' : String(i.redisBytesPerTicket)];
+    return [`${row.store}, ${row.processes}`, ...lat, ...iss];
   });
   const width = head.map((h, k) => Math.max(h.length, ...body.map((b) => b[k]!.length)));
   const line = (cells: string[]) => cells.map((c, k) => c.padEnd(width[k]!)).join(' | ');
