@@ -1,7 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Store } from '../port.js';
+import { type Store, StoreError } from '../port.js';
 import { RedisAccountStore } from './accounts.js';
-import { toStoreError } from './errors.js';
 import { RedisHallStore } from './halls.js';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './scripts.js';
@@ -49,12 +48,18 @@ export function hallqRedisOptions(commandTimeoutMs = 3000): RedisOptions {
  */
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
   const redis = new Redis(options.url, { ...hallqRedisOptions(options.commandTimeoutMs), connectionName: 'hallq-store' });
-  redis.on('error', (error: Error) => options.onError?.(error));
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error;
+    options.onError?.(error);
+  });
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw toStoreError(error, `connecting to ${redactUrl(options.url)}`);
+    // connect() only says "Connection is closed"; the error event before it says why.
+    const why = lastError?.message ?? (error as Error)?.message ?? String(error);
+    throw new StoreError('UNAVAILABLE', `cannot reach Redis at ${redactUrl(options.url)}: ${why}`);
   }
   const scripted = defineScripts(redis);
   const keys = new RedisKeys(options.prefix ?? 'hallq:');
