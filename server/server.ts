@@ -16,6 +16,8 @@ import type { AppConfig } from './config.js';
 import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
+import { type RedisBus, connectRedisBus, throttled } from './realtime/redisBus.js';
+import { openRedisStore, redactUrl } from './store/redis/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
@@ -43,20 +45,38 @@ export interface StartOptions {
   printerProbeIntervalMs?: number;
   /** Delivery timing of jobs to standalone print agents; tests shorten it. */
   agentTiming?: AgentPrinterTiming;
+  /** Prefix of every Redis key (store and Socket.IO adapter); default 'hallq:'. Tests use their own. */
+  redisPrefix?: string;
+}
+
+/** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
+async function openStore(config: AppConfig, log: Logger, redisPrefix: string): Promise<Store> {
+  if (config.redisUrl === undefined) {
+    mkdirSync(config.dataDir, { recursive: true });
+    return openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
+  }
+  const url = config.redisUrl;
+  const warn = throttled((error: Error) => log.warn({ err: error, redis: redactUrl(url) }, 'Redis store connection error; writes are refused until it is back'));
+  return openRedisStore({ url, prefix: redisPrefix, onError: warn });
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
-  if (config.redisUrl !== undefined) {
-    // Refuse rather than silently run on SQLite: an operator who set Redis expects several processes to share halls.
-    throw new Error('HALLQ_REDIS_URL is set, but the Redis store is not part of this version yet; unset it to use the embedded SQLite store.');
-  }
   if (config.demo) {
     log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
   }
   const clock = options.clock ?? Date.now;
-  mkdirSync(config.dataDir, { recursive: true });
-  const store = openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
+  const redisPrefix = options.redisPrefix ?? 'hallq:';
+  const store = await openStore(config, log, redisPrefix);
+  let bus: RedisBus | undefined;
+  if (config.redisUrl !== undefined) {
+    try {
+      bus = await connectRedisBus(config.redisUrl, redisPrefix, log);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   await bootstrap(
     store,
     {
@@ -100,7 +120,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     limits,
     now: clock,
     onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
-    screens: (hallId) => realtime?.screens(hallId) ?? [],
+    screens: async (hallId) => (realtime ? realtime.screens(hallId) : []),
     print,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     log,
@@ -119,8 +139,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
     print,
+    ...(bus ? { adapter: bus.adapter } : {}),
   });
   const { io } = realtime;
+  const resync = realtime.resyncAll;
+  // The store's connection may come back a little after the bus's: try until it answers.
+  bus?.onReconnected(() => void retry(resync, { attempts: 120, delayMs: 500 }).catch((error: unknown) => log.error({ err: error }, 'could not resync clients after the Redis outage')));
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
   const stopRetention = startRetention(store.halls, clock, log);
   const printerProbe = setInterval(
@@ -135,7 +159,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  log.info({ url, dataDir: config.dataDir }, 'HallQ is serving');
+  log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
   let closing: Promise<void> | undefined;
   return {
@@ -151,9 +175,21 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await new Promise<void>((done) => io.close(() => done()));
         httpServer.closeAllConnections();
         await print.close();
+        await bus?.close();
         await store.close();
       })();
       return closing;
     },
   };
+}
+
+async function retry(action: () => Promise<void>, { attempts, delayMs }: { attempts: number; delayMs: number }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }

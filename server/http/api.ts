@@ -28,7 +28,7 @@ export interface ApiDeps {
   /** Closes the live connections of a revoked device. */
   onDeviceRevoked(deviceId: string): void;
   /** Screens connected to this process, for the "display offline" alarm. */
-  screens(hallId: string): ScreenSummary[];
+  screens(hallId: string): Promise<ScreenSummary[]>;
   print: PrintService;
   publicUrl?: string;
 }
@@ -150,7 +150,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const hallId = String(req.params.hallId);
       if (!requireStaff(req, res, hallId)) return;
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
-      res.json({ hallId, screens: deps.screens(hallId) });
+      res.json({ hallId, screens: await deps.screens(hallId) });
     }),
   );
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { sendError } from './support.js';
+import { StoreError } from '../store/port.js';
 
 export interface HttpDeps extends ApiDeps {
   log: Logger;
@@ -58,6 +59,11 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (type === 'entity.too.large') return sendError(req, res, 'PAYLOAD_TOO_LARGE');
     if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { reason: 'body is not valid JSON' } });
+    }
+    // A store that cannot answer (Redis down) is 503 STORE_UNAVAILABLE, as a refused write is: retry later.
+    if (error instanceof StoreError) {
+      deps.log.warn({ err: error, url: req.originalUrl }, 'store unavailable');
+      return sendError(req, res, 'STORE_UNAVAILABLE');
     }
     deps.log.error({ err: error, url: req.originalUrl }, 'request failed');
     sendError(req, res, 'INTERNAL');

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { type ServerOptions, Server, type Socket } from 'socket.io';
 import { type Authenticator, stillValid } from '../auth/authenticator.js';
 import { type Principal, mayActInHall } from '../auth/principal.js';
 import type { Broadcaster, HallService } from '../app/hallService.js';
@@ -10,8 +10,8 @@ import type { HallEvent } from '../domain/events.js';
 import type { Ack, ErrorCode } from '../protocol/errors.js';
 import { type Lang, messageFor } from '../protocol/messages.js';
 import type { Command } from '../domain/commands.js';
-import type { AccountStore } from '../store/port.js';
-import { Presence, type ScreenSummary, isScreenKind } from './presence.js';
+import { type AccountStore, StoreError } from '../store/port.js';
+import { type ConnectedScreen, Presence, type ScreenSummary, isScreenKind, summarizeScreens } from './presence.js';
 import { cookieOf } from '../http/support.js';
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
@@ -33,6 +33,7 @@ interface SocketData {
   audience: 'public' | 'staff';
   client?: HandshakeAuth['client'];
   windowId?: string;
+  connectedAt: number;
 }
 
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -49,9 +50,19 @@ export interface RealtimeDeps {
   now(): number;
   hallExists(hallId: string): Promise<boolean>;
   print: PrintService;
+  /**
+   * Several processes (Redis): Socket.IO's Redis adapter, through which room
+   * broadcasts and `fetchSockets` reach the sockets of every process.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 const CLIENT_KINDS = new Set(['board', 'window-screen', 'kiosk', 'counter', 'supervisor', 'phone', 'agent']);
+
+/** A store that cannot answer is STORE_UNAVAILABLE to the client, as over REST; anything else is a bug. */
+function failureCode(error: unknown): ErrorCode {
+  return error instanceof StoreError ? 'STORE_UNAVAILABLE' : 'INTERNAL';
+}
 
 /** Socket.IO hands `data` to the client's connect_error handler, so the app can show the same message as REST. */
 function handshakeError(code: ErrorCode, lang: Lang): Error {
@@ -77,8 +88,13 @@ export interface Realtime {
   broadcaster: Broadcaster;
   /** Cuts a revoked kiosk or print agent off at once. */
   disconnectDevice(deviceId: string): void;
-  /** The hall's boards, window screens, kiosks and agents connected to this process. */
-  screens(hallId: string): ScreenSummary[];
+  /** The hall's boards, window screens, kiosks and agents connected (to any process, with the adapter). */
+  screens(hallId: string): Promise<ScreenSummary[]>;
+  /**
+   * Sends every socket of this process a fresh snapshot (after the broadcast bus was down, events may be
+   * missing); rejects, sending nothing, while the store cannot answer.
+   */
+  resyncAll(): Promise<void>;
   /** Reaches standalone print agents, wherever they are connected. */
   agents: AgentChannel;
   /** Tells the hall's staff the printers' current status. */
@@ -91,49 +107,43 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     serveClient: false,
     // Boards reconnect by themselves and resync from a snapshot; the built-in recovery is not relied on.
     connectionStateRecovery: undefined,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
   io.use(async (socket, next) => {
-    const auth = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
-    const lang: Lang = auth.lang === 'en' ? 'en' : 'zh';
-    const hall = schemas.id.safeParse(auth.hallId);
-    if (!hall.success) return next(handshakeError('VALIDATION_FAILED', lang));
-    // A token that is present but not a string is refused, never downgraded to public (as over REST).
-    if (auth.token !== undefined && auth.token !== null && typeof auth.token !== 'string') {
-      return next(handshakeError('UNAUTHENTICATED', lang));
+    try {
+      await admit(socket, deps, next);
+    } catch (error) {
+      // The store (accounts, halls) could not answer: refuse this handshake, the client retries.
+      deps.log.warn({ err: error }, 'socket handshake failed');
+      next(handshakeError(failureCode(error), (socket.handshake.auth as Partial<HandshakeAuth> | undefined)?.lang === 'en' ? 'en' : 'zh'));
     }
-    // An empty token is a client bug, refused as over REST ("Bearer " with nothing after it).
-    if (auth.token === '') return next(handshakeError('UNAUTHENTICATED', lang));
-    const token = typeof auth.token === 'string' ? auth.token : undefined;
-    const authentication = await deps.authenticator.authenticate(token, clientIp(socket, deps.trustProxy));
-    if (!authentication.ok) {
-      return next(handshakeError(authentication.code, lang));
-    }
-    const handshakeCookie = cookieOf(socket.handshake.headers.cookie, 'hq_phone');
-    const principal =
-      authentication.principal.kind === 'public' && handshakeCookie ? { ...authentication.principal, deviceKey: handshakeCookie } : authentication.principal;
-    if (!mayActInHall(principal, hall.data)) return next(handshakeError('FORBIDDEN', lang));
-    if (!(await deps.hallExists(hall.data))) {
-      return next(handshakeError('HALL_NOT_FOUND', lang));
-    }
-    socket.data.principal = principal;
-    socket.data.hallId = hall.data;
-    // Kiosks and print agents stand in public places: they get the public view, like boards.
-    socket.data.audience = principal.kind === 'staff' ? 'staff' : 'public';
-    socket.data.lang = lang;
-    if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
-    if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
-    next();
   });
 
   const presence = new Presence();
+  // With the adapter, the sockets of every process answer, each with the data its handshake stored.
+  const screensOf = async (hallId: string): Promise<ScreenSummary[]> => {
+    if (!deps.adapter) return presence.summary(hallId);
+    const screens: ConnectedScreen[] = [];
+    for (const socket of await io.in(hallRoom(hallId, 'public')).fetchSockets()) {
+      const { client, windowId, connectedAt } = socket.data;
+      if (isScreenKind(client)) screens.push({ kind: client, connectedAt, ...(windowId ? { windowId } : {}) });
+    }
+    return summarizeScreens(screens);
+  };
   const announcePresence = (hallId: string) =>
-    io.to(hallRoom(hallId, 'staff')).emit('displays:changed', { hallId, screens: presence.summary(hallId) });
+    void screensOf(hallId)
+      .then((screens) => io.to(hallRoom(hallId, 'staff')).emit('displays:changed', { hallId, screens }))
+      .catch((error: unknown) => deps.log.warn({ err: error, hallId }, 'could not gather the connected screens'));
+  const sendSnapshot = (target: { emit: (event: 'hall:snapshot', snapshot: HallSnapshot) => unknown }, hallId: string, audience: 'public' | 'staff') =>
+    snapshotFor(deps.service, hallId, audience)
+      .then((snapshot) => void (snapshot && target.emit('hall:snapshot', snapshot)))
+      .catch((error: unknown) => deps.log.warn({ err: error, hallId }, 'could not send a snapshot; the client will ask again'));
 
   io.on('connection', (socket: HallSocket) => {
     const { hallId, audience, principal, client, windowId } = socket.data;
     if (isScreenKind(client)) {
-      presence.add(hallId, socket.id, { kind: client, connectedAt: deps.now(), ...(windowId ? { windowId } : {}) });
+      presence.add(hallId, socket.id, { kind: client, connectedAt: socket.data.connectedAt, ...(windowId ? { windowId } : {}) });
       announcePresence(hallId);
       socket.once('disconnect', () => {
         if (presence.remove(hallId, socket.id)) announcePresence(hallId);
@@ -157,9 +167,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       expiry.unref();
       socket.once('disconnect', () => clearTimeout(expiry));
     }
-    void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
-      if (snapshot) socket.emit('hall:snapshot', snapshot);
-    });
+    void sendSnapshot(socket, hallId, audience);
     (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
   });
 
@@ -186,7 +194,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     disconnectDevice(deviceId: string) {
       io.in(deviceRoom(deviceId)).disconnectSockets(true);
     },
-    screens: (hallId: string) => presence.summary(hallId),
+    screens: screensOf,
     agents: {
       probe: (deviceId, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('printer:probe'),
       print: (deviceId, job, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('print:job', job),
@@ -194,7 +202,52 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     async printersChanged(hallId: string) {
       io.to(hallRoom(hallId, 'staff')).emit('printers:changed', { hallId, printers: await deps.print.states(hallId) });
     },
+    async resyncAll() {
+      const rooms = [...io.of('/').adapter.rooms.keys()].map((room) => /^hall:(.+):(public|staff)$/.exec(room)).filter((match) => match !== null);
+      // Rejects if the store cannot answer yet, so the caller can try again.
+      const snapshots = await Promise.all(rooms.map((match) => snapshotFor(deps.service, match[1]!, match[2] as 'public' | 'staff')));
+      rooms.forEach((match, i) => {
+        const snapshot = snapshots[i];
+        if (snapshot) io.local.to(match[0]).emit('hall:snapshot', snapshot);
+      });
+    },
   };
+}
+
+/** Authenticates a handshake and fills socket.data, or refuses it through `next`. */
+async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Error) => void): Promise<void> {
+  const auth = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+  const lang: Lang = auth.lang === 'en' ? 'en' : 'zh';
+  const hall = schemas.id.safeParse(auth.hallId);
+  if (!hall.success) return next(handshakeError('VALIDATION_FAILED', lang));
+  // A token that is present but not a string is refused, never downgraded to public (as over REST).
+  if (auth.token !== undefined && auth.token !== null && typeof auth.token !== 'string') {
+    return next(handshakeError('UNAUTHENTICATED', lang));
+  }
+  // An empty token is a client bug, refused as over REST ("Bearer " with nothing after it).
+  if (auth.token === '') return next(handshakeError('UNAUTHENTICATED', lang));
+  const token = typeof auth.token === 'string' ? auth.token : undefined;
+  const authentication = await deps.authenticator.authenticate(token, clientIp(socket, deps.trustProxy));
+  if (!authentication.ok) {
+    return next(handshakeError(authentication.code, lang));
+  }
+  // A phone's cookie keys the per-phone daily ticket limit, as over REST.
+  const handshakeCookie = cookieOf(socket.handshake.headers.cookie, 'hq_phone');
+  const principal =
+    authentication.principal.kind === 'public' && handshakeCookie ? { ...authentication.principal, deviceKey: handshakeCookie } : authentication.principal;
+  if (!mayActInHall(principal, hall.data)) return next(handshakeError('FORBIDDEN', lang));
+  if (!(await deps.hallExists(hall.data))) {
+    return next(handshakeError('HALL_NOT_FOUND', lang));
+  }
+  socket.data.principal = principal;
+  socket.data.hallId = hall.data;
+  // Kiosks and print agents stand in public places: they get the public view, like boards.
+  socket.data.audience = principal.kind === 'staff' ? 'staff' : 'public';
+  socket.data.lang = lang;
+  if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
+  if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
+  socket.data.connectedAt = deps.now();
+  next();
 }
 
 function deviceRoom(deviceId: string): string {
@@ -306,6 +359,6 @@ async function dispatch(socket: HallSocket, deps: RealtimeDeps, event: string, a
     answer(await handler(socket, deps, payloads[0]));
   } catch (error) {
     deps.log.error({ err: error, socket: socket.id }, 'socket handler failed');
-    answer(refusal('INTERNAL'));
+    answer(refusal(failureCode(error)));
   }
 }

@@ -2,6 +2,8 @@
  * Which screens of a hall are connected right now, so clerks and supervisors
  * see "board offline" or "window screen offline" alarms. Held in this
  * process's memory: it describes live connections, which die with the process.
+ * With several processes (Redis) the realtime layer asks every process's
+ * sockets instead (fetchSockets through the adapter) and groups them the same way.
  */
 
 export type ScreenKind = 'board' | 'window-screen' | 'kiosk' | 'agent';
@@ -43,17 +45,22 @@ export class Presence {
 
   /** One line per kind and window: how many connections, connected since when. */
   summary(hallId: string): ScreenSummary[] {
-    const grouped = new Map<string, ScreenSummary>();
-    for (const screen of this.halls.get(hallId)?.values() ?? []) {
-      const key = `${screen.kind}|${screen.windowId ?? ''}`;
-      const entry = grouped.get(key);
-      if (entry) {
-        entry.connections += 1;
-        entry.since = Math.min(entry.since, screen.connectedAt);
-      } else {
-        grouped.set(key, { kind: screen.kind, windowId: screen.windowId ?? null, connections: 1, since: screen.connectedAt });
-      }
-    }
-    return [...grouped.values()].sort((a, b) => a.kind.localeCompare(b.kind) || (a.windowId ?? '').localeCompare(b.windowId ?? '', 'en', { numeric: true }));
+    return summarizeScreens(this.halls.get(hallId)?.values() ?? []);
   }
+}
+
+/** Groups connected screens by kind and window (also for screens gathered from several processes). */
+export function summarizeScreens(screens: Iterable<ConnectedScreen>): ScreenSummary[] {
+  const grouped = new Map<string, ScreenSummary>();
+  for (const screen of screens) {
+    const key = `${screen.kind}|${screen.windowId ?? ''}`;
+    const entry = grouped.get(key);
+    if (entry) {
+      entry.connections += 1;
+      entry.since = Math.min(entry.since, screen.connectedAt);
+    } else {
+      grouped.set(key, { kind: screen.kind, windowId: screen.windowId ?? null, connections: 1, since: screen.connectedAt });
+    }
+  }
+  return [...grouped.values()].sort((a, b) => a.kind.localeCompare(b.kind) || (a.windowId ?? '').localeCompare(b.windowId ?? '', 'en', { numeric: true }));
 }

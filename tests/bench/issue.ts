@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
 import type { Board } from './lib/clients.js';
 import { type Staff, loginAdmin } from './lib/clients.js';
-import { ServerProcess } from './lib/server.js';
+import { type BenchServers, ServerProcess } from './lib/server.js';
 import { SERVICE_IDS, closeAll, connectBoards, connectStaff } from './lib/setup.js';
 import { type Summary, round, roundSummary, sleep, summarize } from './lib/stats.js';
 import { type ServerLoad, serverLoad } from './latency.js';
@@ -41,9 +41,10 @@ export interface IssueResult {
 
 export const ISSUE_DEFAULTS: IssueOptions = { halls: 100, inFlightPerSocket: 1, warmupSeconds: 2, measuredSeconds: 10, boardsPerHall: 0 };
 
-export async function runIssue(ctx: BenchContext, overrides: Partial<IssueOptions> = {}): Promise<IssueResult> {
+/** Against `servers` if given (bench:cluster, stopped afterwards), else a fresh SQLite server process. */
+export async function runIssue(ctx: BenchContext, overrides: Partial<IssueOptions> = {}, servers?: BenchServers): Promise<IssueResult> {
   const options: IssueOptions = { ...ISSUE_DEFAULTS, ...(ctx.quick ? { warmupSeconds: 1, measuredSeconds: 3 } : {}), ...overrides };
-  const server = await ServerProcess.start({
+  const server = servers ?? await ServerProcess.start({
     dataDir: ctx.newDataDir('issue'),
     tree: ctx.tree,
     synchronous: ctx.synchronous,
@@ -55,9 +56,9 @@ export async function runIssue(ctx: BenchContext, overrides: Partial<IssueOption
   let staff = new Map<string, Staff>();
   const boards: Board[] = [];
   try {
-    const token = await loginAdmin(server.url);
-    staff = await connectStaff(server.url, server.ready.halls, token);
-    if (options.boardsPerHall > 0) boards.push(...(await connectBoards(server.url, server.ready.halls, options.boardsPerHall, {}, null)));
+    const token = await loginAdmin(server.urls[0]!);
+    staff = await connectStaff(server.urls, server.halls, token);
+    if (options.boardsPerHall > 0) boards.push(...(await connectBoards(server.urls, server.halls, options.boardsPerHall, {}, null)));
     const concurrency = staff.size * options.inFlightPerSocket;
     ctx.log(`issue: ${concurrency} issuers in flight over ${staff.size} staff sockets, ${options.warmupSeconds} s warm-up + ${options.measuredSeconds} s…`);
 
@@ -105,8 +106,8 @@ export async function runIssue(ctx: BenchContext, overrides: Partial<IssueOption
     const after = await server.stats();
     await server.profileStop();
     await sleep(100);
-    const hall = server.ready.halls[0]!;
-    const board = (await (await fetch(`${server.url}/api/halls/${hall}/board`)).json()) as { services: Array<{ waiting: number }> };
+    const hall = server.halls[0]!;
+    const board = (await (await fetch(`${server.urls[0]}/api/halls/${hall}/board`)).json()) as { services: Array<{ waiting: number }> };
     const waiting = board.services.reduce((n, s) => n + s.waiting, 0);
 
     return {

@@ -17,7 +17,7 @@ import type { BenchContext } from './context.js';
 import type { Board, SeqEvent, Staff } from './lib/clients.js';
 import { ackedTicket, loginAdmin } from './lib/clients.js';
 import { benchWindowId } from './lib/halls.js';
-import { ServerProcess, type StatsInfo } from './lib/server.js';
+import { type BenchServers, ServerProcess, type StatsInfo } from './lib/server.js';
 import { closeAll, connectBoards, connectStaff, openWindows, stockQueues } from './lib/setup.js';
 import { type Summary, prng, round, roundSummary, shuffle, sleep, summarize } from './lib/stats.js';
 
@@ -107,11 +107,12 @@ export const LATENCY_DEFAULTS: LatencyOptions = {
   measuredCalls: 2500,
 };
 
-export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOptions> = {}): Promise<LatencyResult> {
+/** Against `servers` if given (bench:cluster, stopped afterwards), else a fresh SQLite server process. */
+export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOptions> = {}, servers?: BenchServers): Promise<LatencyResult> {
   const options: LatencyOptions = { ...LATENCY_DEFAULTS, ...(ctx.quick ? { warmupCalls: 100, measuredCalls: 500 } : {}), ...overrides };
   const { halls: hallCount, windows, boardsPerHall, callsPerSecond, warmupCalls, measuredCalls } = options;
   const totalCalls = warmupCalls + measuredCalls;
-  const server = await ServerProcess.start({
+  const server = servers ?? await ServerProcess.start({
     dataDir: ctx.newDataDir('latency'),
     tree: ctx.tree,
     synchronous: ctx.synchronous,
@@ -123,9 +124,9 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
   const boards: Board[] = [];
   const staffSockets = new Map<string, Staff>();
   try {
-    const halls = server.ready.halls;
-    const token = await loginAdmin(server.url);
-    for (const [hallId, socket] of await connectStaff(server.url, halls, token)) staffSockets.set(hallId, socket);
+    const halls = server.halls;
+    const token = await loginAdmin(server.urls[0]!);
+    for (const [hallId, socket] of await connectStaff(server.urls, halls, token)) staffSockets.set(hallId, socket);
     await openWindows(staffSockets, windows);
     const perHall = Math.ceil(totalCalls / hallCount) + 10;
     const stocked = await stockQueues(staffSockets, perHall);
@@ -161,7 +162,7 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
     };
 
     const connectStart = performance.now();
-    boards.push(...(await connectBoards(server.url, halls, boardsPerHall, { onCalled }, null)));
+    boards.push(...(await connectBoards(server.urls, halls, boardsPerHall, { onCalled }, null)));
     const connectSeconds = (performance.now() - connectStart) / 1000;
     ctx.log(`latency: ${boards.length} boards connected in ${connectSeconds.toFixed(1)} s; ${totalCalls} calls at ${callsPerSecond}/s (first ${warmupCalls} are warm-up)…`);
     await sleep(500);

@@ -21,7 +21,7 @@
  * written to tests/bench/results/latest.json. See docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +29,7 @@ import type { BenchContext } from './context.js';
 import { runIssue, type IssueResult } from './issue.js';
 import { runLatency, type LatencyResult } from './latency.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.js';
+import { ensureBuilt } from './lib/build.js';
 import { REPO_ROOT, killAllServers } from './lib/server.js';
 import { round, summarize } from './lib/stats.js';
 import { runMemory, type MemoryResult } from './memory.js';
@@ -76,34 +77,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (args.only.length === 0) args.only = [...DEFAULT_PARTS];
   return args;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than server/; falls back to the sources if the build fails. */
-function ensureBuilt(log: (m: string) => void): 'dist' | 'src' {
-  const built = join(REPO_ROOT, 'dist/server/server.js');
-  let builtAt = 0;
-  try {
-    builtAt = statSync(built).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  const sourcesAt = Math.max(newestMtime(join(REPO_ROOT, 'server')), statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs);
-  if (builtAt > sourcesAt) return 'dist';
-  log(builtAt ? 'dist/ is older than server/: npm run build…' : 'dist/ is missing: npm run build…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 180_000 });
-  if (result.status === 0) return 'dist';
-  log('WARNING: npm run build failed; measuring the server sources through tsx instead (--server src)');
-  return 'src';
 }
 
 /** fdatasync latency of the disk the data directories live on: the floor under every durable commit. */

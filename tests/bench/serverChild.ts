@@ -114,7 +114,11 @@ async function main(): Promise<void> {
         cpuMark = process.cpuUsage();
         wallMark = performance.now();
         elu = performance.eventLoopUtilization();
-        const diag = sqliteMod.sqliteDiagnostics(server.store);
+        // Redis (bench:cluster): the adapter's own counters; there is no synchronous mode or journal.
+        const diag =
+          server.store.halls.kind === 'sqlite'
+            ? sqliteMod.sqliteDiagnostics(server.store)
+            : { ...(server.store.halls as unknown as { stats: { commits: number; updates: number } }).stats, synchronous: -1, journalMode: 'redis' };
         return send({
           type: 'stats',
           id: raw.id,

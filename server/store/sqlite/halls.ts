@@ -8,7 +8,8 @@ import {
   type TicketRecord,
   type UpdateOutcome,
 } from '../port.js';
-import { checkOutcome } from './checkOutcome.js';
+import { checkOutcome } from '../checkOutcome.js';
+import { forEachTicketChange } from '../parts.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
@@ -415,33 +416,13 @@ export class SqliteHallStore implements HallStore {
       this.updateConfig.run(JSON.stringify(config), hallId);
       if (config.name !== prev.config.name) this.updateHallName.run(config.name, hallId);
     }
-    const before: Record<string, Ticket> = prev.tickets ?? NO_TICKETS;
-    if (tickets === before) return;
-    // Hot path (every hall of every batch), hence no hasOwnProperty per key: an
-    // entry identical to the one before is an own entry there too (a ticket
-    // object is never inherited from Object.prototype). An entry whose value is
-    // undefined counts as absent, as in JSON.
-    let count = 0; // defined entries of `tickets`
-    let kept = 0; // ... that `before` has too
-    for (const id in tickets) {
-      const ticket = tickets[id];
-      if (ticket === undefined) continue;
-      count++;
-      const old = before[id];
-      if (ticket === old) {
-        kept++;
-        continue;
-      }
-      if (old !== undefined && ownTicket(before, id) !== undefined) kept++;
-      this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket));
-    }
-    this.ticketCounts.set(tickets, count);
-    // Entries gone since `before` exist only if it had more than were kept; usually it did not.
-    if (kept < (this.ticketCounts.get(before) ?? countTickets(before))) {
-      for (const id in before) {
-        if (ownTicket(before, id) !== undefined && ownTicket(tickets, id) === undefined) this.deleteLiveTicket.run(hallId, id);
-      }
-    }
+    forEachTicketChange(
+      prev.tickets ?? NO_TICKETS,
+      tickets,
+      this.ticketCounts,
+      (id, ticket) => this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket)),
+      (id) => this.deleteLiveTicket.run(hallId, id),
+    );
   }
 
   /**
@@ -518,12 +499,6 @@ export class SqliteHallStore implements HallStore {
 }
 
 const NO_TICKETS: Record<string, Ticket> = Object.freeze({}) as Record<string, Ticket>;
-
-function countTickets(tickets: Record<string, Ticket>): number {
-  let count = 0;
-  for (const id in tickets) if (ownTicket(tickets, id) !== undefined) count++;
-  return count;
-}
 
 function closedError(): StoreError {
   return new StoreError('UNAVAILABLE', 'the SQLite store is closed');

@@ -60,6 +60,18 @@ export interface StatsInfo {
   heapUsed: number;
 }
 
+/** What a benchmark drives: one server process, or several sharing one Redis (ServerGroup). */
+export interface BenchServers {
+  /** Where clients connect; with several processes, clients are spread over them. */
+  readonly urls: readonly string[];
+  /** The bench halls, as the first process created them. */
+  readonly halls: readonly string[];
+  stats(): Promise<StatsInfo>;
+  profileStart(): Promise<void>;
+  profileStop(): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
 const live = new Set<ChildProcess>();
 
 function serverEnv(options: ServerOptions, logLevel: string): Record<string, string> {
@@ -104,7 +116,7 @@ export function killAllServers(): void {
   live.clear();
 }
 
-export class ServerProcess {
+export class ServerProcess implements BenchServers {
   readonly spawnedAt: number;
   ready!: ReadyInfo;
   /** Parent-side performance.now() when the ready message arrived. */
@@ -241,6 +253,14 @@ export class ServerProcess {
     return this.ready.url;
   }
 
+  get urls(): readonly string[] {
+    return [this.ready.url];
+  }
+
+  get halls(): readonly string[] {
+    return this.ready.halls;
+  }
+
   private request<T>(type: 'heap' | 'heap-snapshot' | 'stats' | 'profile-start' | 'profile-stop', extra: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     const answer = new Promise<T>((resolve, reject) => {
@@ -296,5 +316,48 @@ export class ServerProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Several server processes on one Redis, driven as one server: their CPU and
+ * commit counters add up (CPU % can exceed 100: it is of one core), profiles
+ * come from the first process.
+ */
+export class ServerGroup implements BenchServers {
+  constructor(readonly members: readonly ServerProcess[]) {}
+
+  get urls(): readonly string[] {
+    return this.members.map((member) => member.url);
+  }
+
+  get halls(): readonly string[] {
+    return this.members[0]!.halls;
+  }
+
+  async stats(): Promise<StatsInfo> {
+    const all = await Promise.all(this.members.map((member) => member.stats()));
+    const sum = (pick: (stats: StatsInfo) => number) => all.reduce((n, stats) => n + pick(stats), 0);
+    return {
+      ...all[0]!,
+      cpuUserMs: sum((s) => s.cpuUserMs),
+      cpuSystemMs: sum((s) => s.cpuSystemMs),
+      eventLoopUtilization: sum((s) => s.eventLoopUtilization) / all.length,
+      commits: sum((s) => s.commits),
+      updates: sum((s) => s.updates),
+      heapUsed: sum((s) => s.heapUsed),
+    };
+  }
+
+  profileStart(): Promise<void> {
+    return this.members[0]!.profileStart();
+  }
+
+  profileStop(): Promise<string | undefined> {
+    return this.members[0]!.profileStop();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.members.map((member) => member.stop()));
   }
 }

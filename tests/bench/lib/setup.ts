@@ -6,10 +6,20 @@ import { pool, withTimeout } from './stats.js';
 
 export const SERVICE_IDS: readonly string[] = demoHallConfig().services.map((service) => service.id);
 
-export async function connectStaff(url: string, halls: readonly string[], token: string, reconnect: ReconnectOptions | null = null): Promise<Map<string, Staff>> {
+/**
+ * One staff socket per hall. With several server processes (`urls`), hall i's
+ * socket goes to process i mod n, so commands arrive through every process.
+ */
+export async function connectStaff(
+  urls: string | readonly string[],
+  halls: readonly string[],
+  token: string,
+  reconnect: ReconnectOptions | null = null,
+): Promise<Map<string, Staff>> {
+  const at = typeof urls === 'string' ? [urls] : urls;
   const staff = new Map<string, Staff>();
-  await pool(halls, 50, async (hallId) => {
-    const socket = new Staff(url, hallId, token, reconnect);
+  await pool([...halls.entries()], 50, async ([i, hallId]) => {
+    const socket = new Staff(at[i % at.length]!, hallId, token, reconnect);
     staff.set(hallId, socket);
     await socket.connected(15_000);
   });
@@ -42,19 +52,23 @@ export async function stockQueues(staff: Map<string, Staff>, perHall: number): P
   return issued;
 }
 
-/** Connects `perHall` public boards to each hall, `concurrency` handshakes at a time; resolves when all have a snapshot. */
+/**
+ * Connects `perHall` public boards to each hall, `concurrency` handshakes at a time; resolves when all have a snapshot.
+ * With several processes, board j of hall i goes to process (i + j + 1) mod n: mostly not the one its hall's staff socket uses.
+ */
 export async function connectBoards(
-  url: string,
+  urls: string | readonly string[],
   halls: readonly string[],
   perHall: number,
   hooks: BoardHooks,
   reconnect: ReconnectOptions | null,
   concurrency = 200,
 ): Promise<Board[]> {
-  const specs: Array<{ hallId: string; index: number }> = [];
+  const at = typeof urls === 'string' ? [urls] : urls;
+  const specs: Array<{ hallId: string; index: number; url: string }> = [];
   // Interleave halls so every hall fills up gradually.
-  for (let i = 0; i < perHall; i++) for (const hallId of halls) specs.push({ hallId, index: i });
-  return pool(specs, concurrency, async ({ hallId, index }) => {
+  for (let i = 0; i < perHall; i++) halls.forEach((hallId, h) => specs.push({ hallId, index: i, url: at[(h + i + 1) % at.length]! }));
+  return pool(specs, concurrency, async ({ hallId, index, url }) => {
     const board = new Board(url, hallId, index, hooks, reconnect);
     await withTimeout(
       new Promise<void>((resolve, reject) => {

@@ -1,0 +1,79 @@
+/**
+ * Every Redis key HallQ uses, built here and nowhere else (BullMQ's rule), so
+ * that a look at this file tells an operator what is in the database.
+ *
+ * All keys start with the store's prefix (default `hallq:`), so several
+ * installations, or the tests, can share one Redis. A hall's keys carry its id
+ * in a hash tag (`{demo}`), and the account keys the tag `{accounts}`: each
+ * Lua script touches the keys of one tag only, so each could live on one
+ * Redis Cluster slot. Two keys are global and written outside the scripts:
+ * the set of hall ids and the ticket-id → hall index (see halls.ts for why
+ * that is safe).
+ */
+export interface HallKeys {
+  /** Hash: v (version), seq, rest, config, summary, reqOrd, tOrd. */
+  meta: string;
+  /** Hash: ticket id → `<ord>|<ticket JSON>` for every live ticket. */
+  tickets: string;
+  /** Hash: ord → JSON of one remembered request answer. */
+  requests: string;
+  /** Stream: one entry `<seq>-0` with field `e` = the event's JSON. */
+  events: string;
+  /** Hash: ticket id → latest JSON of every ticket ever issued here (finished ones included). */
+  records: string;
+}
+
+export interface AccountKeys {
+  /** Hash: user id → user JSON. */
+  users: string;
+  /** Hash: username → user id. */
+  usernames: string;
+  /** Hash: device id → device JSON (without revokedAt / lastSeenAt). */
+  devices: string;
+  /** Hash: token hash → device id. */
+  deviceTokens: string;
+  /** Hash: device id → revokedAt (first revocation only). */
+  deviceRevoked: string;
+  /** Hash: device id → lastSeenAt. */
+  deviceSeen: string;
+  /** Hash: secret name → value. */
+  secrets: string;
+}
+
+export class RedisKeys {
+  readonly accounts: AccountKeys;
+  /** Set of hall ids. */
+  readonly hallIds: string;
+  /** Hash: ticket id → hall id. */
+  readonly ticketHalls: string;
+
+  constructor(readonly prefix: string) {
+    const a = `${prefix}{accounts}:`;
+    this.accounts = {
+      users: `${a}users`,
+      usernames: `${a}usernames`,
+      devices: `${a}devices`,
+      deviceTokens: `${a}device-tokens`,
+      deviceRevoked: `${a}device-revoked`,
+      deviceSeen: `${a}device-seen`,
+      secrets: `${a}secrets`,
+    };
+    this.hallIds = `${prefix}halls`;
+    this.ticketHalls = `${prefix}ticket-halls`;
+  }
+
+  hall(hallId: string): HallKeys {
+    const h = `${this.prefix}hall:{${hallId}}`;
+    return { meta: h, tickets: `${h}:tickets`, requests: `${h}:requests`, events: `${h}:events`, records: `${h}:records` };
+  }
+
+  /** Hash: service id → tickets issued that day (per-day counters, kept for statistics). */
+  issuedOn(hallId: string, day: string): string {
+    return `${this.prefix}hall:{${hallId}}:issued:${day}`;
+  }
+
+  /** Hash: device id → 1, the devices of one hall. */
+  hallDevices(hallId: string): string {
+    return `${this.prefix}{accounts}:hall-devices:${hallId}`;
+  }
+}
