@@ -10,13 +10,14 @@ import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
 import { publicEvent } from '../protocol/redact.js';
 import { WINDOW_ACTIONS, type WindowAction, schemas } from '../protocol/schemas.js';
-import type { DeviceKind, DeviceRecord, Store, UserRecord } from '../store/port.js';
+import type { DeviceKind, DeviceRecord, Store } from '../store/port.js';
 import type { ScreenSummary } from '../realtime/presence.js';
 import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
 import { mountStatsApi } from './statsApi.js';
 import { mountConfigApi } from './configApi.js';
+import { mountUsersApi, publicUser } from './usersApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -49,19 +50,6 @@ function requireManager(req: Request, res: Response, hallId: string): boolean {
   if (isManager(principal) && mayActInHall(principal, hallId)) return true;
   sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
   return false;
-}
-
-/** The account as its owner and the apps see it: never the password hash. */
-function publicUser(user: UserRecord) {
-  return {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role,
-    hallIds: user.hallIds,
-    staffNo: user.staffNo ?? null,
-    post: user.post ?? null,
-  };
 }
 
 export function apiRouter(deps: ApiDeps): Router {
@@ -290,6 +278,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
 
   mountConfigApi(api, { service, halls: store.halls });
+  mountUsersApi(api, { accounts: store.accounts, now: deps.now });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });
 

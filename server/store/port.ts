@@ -86,6 +86,8 @@ export interface AccountStore {
   listUsers(): Promise<UserRecord[]>;
   /** Rejects with a StoreError('DUPLICATE') if the username is taken. */
   createUser(user: UserRecord): Promise<void>;
+  /** Replaces an existing account (same id and username); false when there is none. */
+  updateUser(user: UserRecord): Promise<boolean>;
   createDevice(device: DeviceRecord): Promise<void>;
   getDevice(id: string): Promise<DeviceRecord | null>;
   findDeviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;

@@ -106,11 +106,29 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     expect((await t.api('GET', `/api/halls/${DEMO}/devices`, { token: await t.login('admin') })).body.find((device: { id: string }) => device.id === deviceId).revokedAt).toEqual(expect.any(Number));
   });
 
+  it('an administrator adds a staff member who can then log in, and disables them', async () => {
+    const admin = await adminPage('admin', ADMIN_PASSWORD);
+    await admin.getByTestId('admin').waitFor();
+    await admin.getByRole('button', { name: '人员', exact: true }).click();
+    await admin.getByTestId('staff-clerk1').waitFor();
+    await admin.getByLabel('姓名', { exact: true }).fill('孙悦');
+    await admin.getByLabel('登录名').fill('sunyue');
+    await admin.getByLabel('工号', { exact: true }).fill('QS010');
+    await admin.getByLabel('初始密码（至少 8 位）').fill('sunyue-2026');
+    await admin.getByRole('button', { name: '创建' }).click();
+    await admin.getByTestId('staff-sunyue').waitFor();
+    expect((await t.api('POST', '/api/auth/login', { body: { username: 'sunyue', password: 'sunyue-2026' }, ip: freshIp() })).status).toBe(200);
+    await admin.getByRole('button', { name: '停用 孙悦' }).click();
+    await admin.getByRole('button', { name: '启用 孙悦' }).waitFor();
+    expect((await t.api('POST', '/api/auth/login', { body: { username: 'sunyue', password: 'sunyue-2026' }, ip: freshIp() })).status).toBe(401);
+  });
+
   it('a supervisor reads the configuration but cannot change it; a clerk is refused', async () => {
     const supervisor = await adminPage('zhuren', DEMO_PASSWORD);
     await supervisor.getByTestId('read-only').waitFor();
     expect(await supervisor.getByLabel('大厅名称').isDisabled()).toBe(true);
     expect(await supervisor.getByRole('button', { name: '保存配置' }).count()).toBe(0);
+    expect(await supervisor.getByRole('button', { name: '人员', exact: true }).count()).toBe(0);
     // Announcements and devices are theirs to manage.
     await supervisor.getByRole('button', { name: '公告', exact: true }).click();
     await supervisor.getByLabel('公告内容').fill('今日下午系统维护，暂停办理社保业务');

@@ -76,6 +76,7 @@ describe('basics', () => {
         hallIds: [DEMO],
         staffNo: 'QS002',
         post: '民政专干',
+        disabled: false,
       },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|scrypt/);

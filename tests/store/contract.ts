@@ -722,6 +722,21 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect(users[1]).toEqual(admin);
       });
 
+      it('updates an account in place; never another one, never a username', async () => {
+        const zhang = makeUser('u1', 'zhangsan', { role: 'clerk', hallIds: ['h1'] });
+        await store.accounts.createUser(zhang);
+        await store.accounts.getUser('u1'); // an adapter that caches reads must still see the update
+        const changed = { ...zhang, displayName: '张三丰', role: 'supervisor' as const, hallIds: ['h1', 'h2'], disabled: true, passwordHash: 'scrypt$new' };
+        delete (changed as Partial<typeof changed>).staffNo;
+        expect(await store.accounts.updateUser(changed)).toBe(true);
+        expect(await store.accounts.getUser('u1')).toEqual(changed);
+        expect(await store.accounts.findUserByUsername('zhangsan')).toEqual(changed);
+        expect(await store.accounts.updateUser(makeUser('u9', 'ghost'))).toBe(false);
+        expect(await store.accounts.updateUser({ ...changed, username: 'renamed' })).toBe(false);
+        expect(await store.accounts.getUser('u9')).toBeNull();
+        expect(await store.accounts.findUserByUsername('renamed')).toBeNull();
+      });
+
       it('creates, finds, lists, touches and revokes devices', async () => {
         const kiosk = makeDevice('d1', 'h1', 'hash-1', { printer: 'tcp://10.0.0.5:9100?paper=58' });
         const printer = makeDevice('d2', 'h1', 'hash-2', { kind: 'printer', name: '叫号打印机' });

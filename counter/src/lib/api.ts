@@ -11,7 +11,7 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: ClientError 
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** One JSON request to the HallQ REST API (same origin), never throwing: network trouble is an error code too. */
-export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: { token?: string | null; body?: unknown; timeoutMs?: number } = {}): Promise<Result<T>> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: { token?: string | null; body?: unknown; timeoutMs?: number } = {}): Promise<Result<T>> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs ?? REQUEST_TIMEOUT_MS);
   try {

@@ -62,6 +62,18 @@ export class RedisAccountStore implements AccountStore {
     if (created !== 1) throw new StoreError('DUPLICATE', `user ${user.id} or username ${user.username} already exists`);
   }
 
+  async updateUser(user: UserRecord): Promise<boolean> {
+    // Last writer wins: accounts are edited by hand, by one administrator at a time.
+    const updated = await this.run(`updateUser(${user.username})`, async () => {
+      const stored = await this.user(user.id);
+      if (!stored || stored.username !== user.username) return false;
+      await this.redis.hset(this.k.users, user.id, JSON.stringify(user));
+      return true;
+    });
+    this.recentUsers.delete(user.id);
+    return updated;
+  }
+
   async createDevice(device: DeviceRecord): Promise<void> {
     const { revokedAt, lastSeenAt, ...fixed } = device;
     const created = await this.run(`createDevice(${device.id})`, () =>

@@ -46,6 +46,7 @@ export class SqliteAccountStore implements AccountStore {
   private readonly userById: Sqlite.Statement<[string], UserRow>;
   private readonly allUsers: Sqlite.Statement<[], UserRow>;
   private readonly insertUser: Sqlite.Statement<unknown[]>;
+  private readonly replaceUser: Sqlite.Statement<unknown[]>;
   private readonly deviceById: Sqlite.Statement<[string], DeviceRow>;
   private readonly deviceByTokenHash: Sqlite.Statement<[string], DeviceRow>;
   private readonly devicesOfHall: Sqlite.Statement<[string], DeviceRow>;
@@ -60,6 +61,9 @@ export class SqliteAccountStore implements AccountStore {
     this.userById = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
     this.allUsers = db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
     this.insertUser = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.replaceUser = db.prepare(
+      'UPDATE users SET display_name = ?, role = ?, hall_ids = ?, staff_no = ?, post = ?, password_hash = ?, disabled = ? WHERE id = ? AND username = ?',
+    );
     this.deviceById = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
     this.deviceByTokenHash = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = ?`);
     this.devicesOfHall = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE hall_id = ? ORDER BY created_at, id`);
@@ -98,6 +102,22 @@ export class SqliteAccountStore implements AccountStore {
         user.createdAt,
       );
     });
+  }
+
+  async updateUser(user: UserRecord): Promise<boolean> {
+    return this.run(`updateUser(${user.username})`, () =>
+      this.replaceUser.run(
+        user.displayName,
+        user.role,
+        JSON.stringify(user.hallIds),
+        user.staffNo ?? null,
+        user.post ?? null,
+        user.passwordHash,
+        user.disabled ? 1 : 0,
+        user.id,
+        user.username,
+      ).changes > 0,
+    );
   }
 
   async createDevice(device: DeviceRecord): Promise<void> {
