@@ -222,6 +222,20 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
     expect(mine[0]!.document.blocks).toContainEqual({ kind: 'pair', left: '受理编号', right: 'ZJD-2026-0099' });
   });
 
+  it('a phone takes a number from the entrance QR page and lands on its e-ticket', async () => {
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${t.url}/t/take?hall=demo`);
+    await phone.getByRole('heading', { name: '手机取号' }).waitFor();
+    const before = await counter();
+    await phone.getByRole('button', { name: /^生育服务登记/ }).click();
+    await phone.waitForURL(/\/t\/[A-Za-z0-9_-]+$/);
+    await expect.poll(() => phone.getByTestId('eticket-number').textContent(), POLL).toMatch(/^G\d{3}$/);
+    expect(await counter()).toBe(before + 1);
+    const state = await t.hallState();
+    const ticketId = phone.url().split('/t/')[1]!;
+    expect(state.tickets[ticketId]).toMatchObject({ channel: 'phone', serviceId: BIRTH });
+  });
+
   it('a revoked kiosk is sent back to pairing', async () => {
     const page = await pairedKiosk('preview');
     const deviceId = await page.evaluate(() => JSON.parse(localStorage.getItem('hallq.kiosk.demo')!).deviceId as string);

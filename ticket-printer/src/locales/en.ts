@@ -44,6 +44,7 @@ export const en: Messages = {
   kioskName: 'Kiosk name',
   kioskNameDefault: 'Entrance kiosk',
   printer: 'Printer',
+  printerDefault: 'The server’s default printer (the on-screen preview if none is set)',
   printerPreview: 'On-screen preview (no printer yet)',
   printerNetwork: 'Network printer',
   printerAgent: 'USB printer on this PC (print agent)',

@@ -47,6 +47,7 @@ export const zh = {
   kioskName: '取号机名称',
   kioskNameDefault: '大厅入口取号机',
   printer: '打印机',
+  printerDefault: '服务器设置的默认打印机（未设置时为屏幕预览）',
   printerPreview: '屏幕预览（暂无打印机）',
   printerNetwork: '网络打印机',
   printerAgent: '本机 USB 打印机（打印代理）',
