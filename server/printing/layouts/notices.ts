@@ -27,6 +27,16 @@ function particulars(context: NoticeContext): Block[] {
   ];
 }
 
+/** Every notice: hall, title, the ticket's particulars, the body, the clerk's signature; cut, with a beep the clerk hears. */
+function notice(context: NoticeContext, heading: string, body: Block[]): PrintDocument {
+  return {
+    paper: context.paper,
+    cut: true,
+    beep: true,
+    blocks: [...hallHeader(context.hall), title(heading), { kind: 'feed', lines: 1 }, ...particulars(context), ...body, ...signature(context)],
+  };
+}
+
 function signature(context: NoticeContext): Block[] {
   const staffNo = context.clerk.staffNo ? `（工号 ${context.clerk.staffNo}）` : '';
   return [{ kind: 'rule' }, { kind: 'text', text: `经办人：${context.clerk.name}${staffNo}` }, ...footer(context.hall)];
@@ -37,23 +47,13 @@ function signature(context: NoticeContext): Block[] {
  * comes back once with everything (一次性告知制度).
  */
 export function missingMaterialsDocument(context: NoticeContext, missing: string[], note: string | undefined): PrintDocument {
-  return {
-    paper: context.paper,
-    cut: true,
-    beep: true,
-    blocks: [
-      ...hallHeader(context.hall),
-      title('一次性告知单'),
-      { kind: 'feed', lines: 1 },
-      ...particulars(context),
-      { kind: 'text', text: `您申办的「${context.service.name}」尚需补齐以下材料：` },
-      ...missing.map((item, index): Block => ({ kind: 'text', text: `${index + 1}. ${item}` })),
-      ...(note ? [{ kind: 'text', text: `其他说明：${note}` } as const] : []),
-      { kind: 'feed', lines: 1 },
-      { kind: 'text', text: '以上为需补正的全部材料。请补齐后再来办理，如有疑问请咨询本窗口。' },
-      ...signature(context),
-    ],
-  };
+  return notice(context, '一次性告知单', [
+    { kind: 'text', text: `您申办的「${context.service.name}」尚需补齐以下材料：` },
+    ...missing.map((item, index): Block => ({ kind: 'text', text: `${index + 1}. ${item}` })),
+    ...(note ? [{ kind: 'text', text: `其他说明：${note}` } as const] : []),
+    { kind: 'feed', lines: 1 },
+    { kind: 'text', text: '以上为需补正的全部材料。请补齐后再来办理，如有疑问请咨询本窗口。' },
+  ]);
 }
 
 /** 承诺办结日期: the day of acceptance plus the service's time limit in working days. */
@@ -67,24 +67,14 @@ export function promisedDate(hall: HallConfig, service: ServiceConfig, at: numbe
 /** 受理回执 (办件承诺单): what was accepted and by when it will be done. */
 export function acceptanceReceiptDocument(context: NoticeContext, caseNumber: string | undefined): PrintDocument {
   const promise = promisedDate(context.hall, context.service, context.at);
-  return {
-    paper: context.paper,
-    cut: true,
-    beep: true,
-    blocks: [
-      ...hallHeader(context.hall),
-      title('受理回执'),
-      { kind: 'feed', lines: 1 },
-      ...particulars(context),
-      ...(caseNumber ? [{ kind: 'pair', left: '受理编号', right: caseNumber } as const] : []),
-      { kind: 'pair', left: '承诺时限', right: promise.limitText },
-      { kind: 'pair', left: '承诺办结日期', right: promise.date },
-      ...(context.service.fee ? [{ kind: 'pair', left: '收费', right: context.service.fee } as const] : []),
-      { kind: 'feed', lines: 1 },
-      { kind: 'text', text: '您的申请已受理。请凭本回执查询办理进度或领取结果。' },
-      ...signature(context),
-    ],
-  };
+  return notice(context, '受理回执', [
+    ...(caseNumber ? [{ kind: 'pair', left: '受理编号', right: caseNumber } as const] : []),
+    { kind: 'pair', left: '承诺时限', right: promise.limitText },
+    { kind: 'pair', left: '承诺办结日期', right: promise.date },
+    ...(context.service.fee ? [{ kind: 'pair', left: '收费', right: context.service.fee } as const] : []),
+    { kind: 'feed', lines: 1 },
+    { kind: 'text', text: '您的申请已受理。请凭本回执查询办理进度或领取结果。' },
+  ]);
 }
 
 /** A hall announcement printed on demand at the guide desk. */
