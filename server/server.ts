@@ -38,19 +38,20 @@ export interface StartOptions {
   log?: Logger;
   /** How often halls get their clock tick (midnight roll-over); tests shorten it. */
   tickIntervalMs?: number;
-  /** Prefix of every Redis key (store and Socket.IO adapter); default 'hallq:'. Tests use their own. */
-  redisPrefix?: string;
 }
 
+/** Prefix of every Redis key, the store's and the Socket.IO adapter's channels alike (see store/redis/keys.ts). */
+const REDIS_PREFIX = 'hallq:';
+
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
-async function openStore(config: AppConfig, log: Logger, redisPrefix: string): Promise<Store> {
+async function openStore(config: AppConfig, log: Logger): Promise<Store> {
   if (config.redisUrl === undefined) {
     mkdirSync(config.dataDir, { recursive: true });
     return openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
   }
   const url = config.redisUrl;
   const warn = throttled((error: Error) => log.warn({ err: error, redis: redactUrl(url) }, 'Redis store connection error; writes are refused until it is back'));
-  return openRedisStore({ url, prefix: redisPrefix, onError: warn });
+  return openRedisStore({ url, prefix: REDIS_PREFIX, onError: warn });
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -59,12 +60,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
   }
   const clock = options.clock ?? Date.now;
-  const redisPrefix = options.redisPrefix ?? 'hallq:';
-  const store = await openStore(config, log, redisPrefix);
+  const store = await openStore(config, log);
   let bus: RedisBus | undefined;
   if (config.redisUrl !== undefined) {
     try {
-      bus = await connectRedisBus(config.redisUrl, redisPrefix, log);
+      bus = await connectRedisBus(config.redisUrl, REDIS_PREFIX, log);
     } catch (error) {
       await store.close();
       throw error;
