@@ -38,3 +38,7 @@ export function hasChromium(): boolean {
 export function hasRedis(): boolean {
   return availability('redis-server', redisServerPath() !== null, 'apt-get install redis-server');
 }
+
+export function hasNginx(): boolean {
+  return availability('nginx', which('nginx') !== null, 'apt-get install nginx-light');
+}
