@@ -16,7 +16,7 @@ import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
 import { type RedisBus, connectRedisBus, throttled } from './realtime/redisBus.js';
-import { openRedisStore, redactUrl } from './store/redis/index.js';
+import { DEFAULT_PREFIX, openRedisStore, redactUrl } from './store/redis/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/port.js';
 
@@ -40,8 +40,6 @@ export interface StartOptions {
   tickIntervalMs?: number;
 }
 
-/** Prefix of every Redis key, the store's and the Socket.IO adapter's channels alike (see store/redis/keys.ts). */
-const REDIS_PREFIX = 'hallq:';
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
 async function openStore(config: AppConfig, log: Logger): Promise<Store> {
@@ -51,7 +49,7 @@ async function openStore(config: AppConfig, log: Logger): Promise<Store> {
   }
   const url = config.redisUrl;
   const warn = throttled((error: Error) => log.warn({ err: error, redis: redactUrl(url) }, 'Redis store connection error; writes are refused until it is back'));
-  return openRedisStore({ url, prefix: REDIS_PREFIX, onError: warn });
+  return openRedisStore({ url, prefix: DEFAULT_PREFIX, onError: warn });
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -64,7 +62,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let bus: RedisBus | undefined;
   if (config.redisUrl !== undefined) {
     try {
-      bus = await connectRedisBus(config.redisUrl, REDIS_PREFIX, log);
+      bus = await connectRedisBus(config.redisUrl, DEFAULT_PREFIX, log);
     } catch (error) {
       await store.close();
       throw error;

@@ -1,7 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { redactUrl } from '../store/redis/index.js';
+import { RedisKeys, redactUrl } from '../store/redis/index.js';
 
 /**
  * The Socket.IO Redis adapter's two connections (publish, subscribe), so that
@@ -36,7 +36,7 @@ export async function connectRedisBus(url: string, prefix: string, log: Logger):
     for (const listener of listeners) listener();
   });
   return {
-    adapter: createAdapter(pub, sub, { key: `${prefix}socket.io`, parser: JSON_PARSER }),
+    adapter: createAdapter(pub, sub, { key: new RedisKeys(prefix).socketIoChannel, parser: JSON_PARSER }),
     onReconnected: (listener) => listeners.push(listener),
     async close() {
       await Promise.all([pub.quit().catch(() => pub.disconnect()), sub.quit().catch(() => sub.disconnect())]);
