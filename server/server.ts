@@ -17,7 +17,7 @@ import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
 import { type RedisBus, connectRedisBus, throttled } from './realtime/redisBus.js';
-import { openRedisStore, redactUrl } from './store/redis/index.js';
+import { DEFAULT_PREFIX, openRedisStore, redactUrl } from './store/redis/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
@@ -45,19 +45,17 @@ export interface StartOptions {
   printerProbeIntervalMs?: number;
   /** Delivery timing of jobs to standalone print agents; tests shorten it. */
   agentTiming?: AgentPrinterTiming;
-  /** Prefix of every Redis key (store and Socket.IO adapter); default 'hallq:'. Tests use their own. */
-  redisPrefix?: string;
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
-async function openStore(config: AppConfig, log: Logger, redisPrefix: string): Promise<Store> {
+async function openStore(config: AppConfig, log: Logger): Promise<Store> {
   if (config.redisUrl === undefined) {
     mkdirSync(config.dataDir, { recursive: true });
     return openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
   }
   const url = config.redisUrl;
   const warn = throttled((error: Error) => log.warn({ err: error, redis: redactUrl(url) }, 'Redis store connection error; writes are refused until it is back'));
-  return openRedisStore({ url, prefix: redisPrefix, onError: warn });
+  return openRedisStore({ url, prefix: DEFAULT_PREFIX, onError: warn });
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -66,12 +64,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
   }
   const clock = options.clock ?? Date.now;
-  const redisPrefix = options.redisPrefix ?? 'hallq:';
-  const store = await openStore(config, log, redisPrefix);
+  const store = await openStore(config, log);
   let bus: RedisBus | undefined;
   if (config.redisUrl !== undefined) {
     try {
-      bus = await connectRedisBus(config.redisUrl, redisPrefix, log);
+      bus = await connectRedisBus(config.redisUrl, DEFAULT_PREFIX, log);
     } catch (error) {
       await store.close();
       throw error;

@@ -23,6 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { DEFAULT_PREFIX, RedisKeys } from '../../server/store/redis/index.js';
 import { startTestRedis } from '../helpers/redisServer.js';
 import type { BenchContext } from './context.js';
 import { type IssueResult, runIssue } from './issue.js';
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     const issue = await attempt('issue', async () => {
       const result = await runIssue(ctx, options.issue, await deployment(n, 'issue'));
       const usedMemory = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1] ?? Number.NaN);
-      const tickets = Number(await admin.hlen('hallq:ticket-halls'));
+      const tickets = Number(await admin.hlen(new RedisKeys(DEFAULT_PREFIX).ticketHalls)); // the servers' prefix
       return { ...result, redisMemoryMB: round(usedMemory / 1024 ** 2, 1), redisBytesPerTicket: round(usedMemory / Math.max(1, tickets), 0) };
     });
     rows.push({ processes: n, store: 'redis', latency, issue });

@@ -50,3 +50,7 @@ export function hasCjkFont(): boolean {
   }
   return availability('a Chinese font', found, 'apt-get install fonts-noto-cjk');
 }
+
+export function hasNginx(): boolean {
+  return availability('nginx', which('nginx') !== null, 'apt-get install nginx-light');
+}

@@ -2,15 +2,15 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { type Store, StoreError } from '../port.js';
 import { RedisAccountStore } from './accounts.js';
 import { RedisHallStore } from './halls.js';
-import { RedisKeys } from './keys.js';
+import { DEFAULT_PREFIX, RedisKeys } from './keys.js';
 import { defineScripts } from './scripts.js';
 
-export { RedisKeys } from './keys.js';
+export { DEFAULT_PREFIX, RedisKeys } from './keys.js';
 
 export interface RedisStoreOptions {
   /** redis://[:password@]host:port[/db] */
   url: string;
-  /** Prepended to every key; default 'hallq:'. Lets several installations (or tests) share one Redis. */
+  /** Prepended to every key; default DEFAULT_PREFIX ('hallq:'). Lets several installations (or tests) share one Redis. */
   prefix?: string;
   /** A command Redis has not answered by then fails (StoreError UNAVAILABLE); default 3000 ms. */
   commandTimeoutMs?: number;
@@ -62,7 +62,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     throw new StoreError('UNAVAILABLE', `cannot reach Redis at ${redactUrl(options.url)}: ${why}`);
   }
   const scripted = defineScripts(redis);
-  const keys = new RedisKeys(options.prefix ?? 'hallq:');
+  const keys = new RedisKeys(options.prefix ?? DEFAULT_PREFIX);
   const halls = new RedisHallStore(scripted, keys);
   const accounts = new RedisAccountStore(scripted, keys);
   let closing: Promise<void> | undefined;

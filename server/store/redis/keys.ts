@@ -10,6 +10,9 @@
  * the set of hall ids and the ticket-id → hall index (see halls.ts for why
  * that is safe).
  */
+/** The prefix of a HallQ installation's keys unless told otherwise. */
+export const DEFAULT_PREFIX = 'hallq:';
+
 export interface HallKeys {
   /** Hash: v (version), seq, rest, config, summary, reqOrd, tOrd. */
   meta: string;
@@ -46,6 +49,8 @@ export class RedisKeys {
   readonly hallIds: string;
   /** Hash: ticket id → hall id. */
   readonly ticketHalls: string;
+  /** Prefix of the Socket.IO Redis adapter's pub/sub channels (hall broadcasts between processes). */
+  readonly socketIoChannel: string;
 
   constructor(readonly prefix: string) {
     const a = `${prefix}{accounts}:`;
@@ -60,6 +65,7 @@ export class RedisKeys {
     };
     this.hallIds = `${prefix}halls`;
     this.ticketHalls = `${prefix}ticket-halls`;
+    this.socketIoChannel = `${prefix}socket.io`;
   }
 
   hall(hallId: string): HallKeys {

@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/childServer.js';
+import { hasNginx, hasRedis } from '../helpers/requirements.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * docs/deploy.md's example, run for real: deploy/check.sh starts redis-server
+ * with deploy/redis/hallq-redis.conf, three server processes as
+ * hallq@.service would, and nginx with deploy/nginx/hallq.conf, then
+ * deploy/smoke.ts checks through nginx (boards over WebSocket on every
+ * process, a call reaching all of them, a process SIGKILLed and its boards
+ * coming back). Keeps the committed files honest.
+ */
+describe.skipIf(!hasRedis() || !hasNginx())('the deployment example (deploy/check.sh)', () => {
+  it('serves boards and calls through nginx from three processes on one Redis, and survives one being killed', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      HALLQ_PORTS: ports.join(' '),
+      REDIS_PORT: String(await freePort()),
+      NGINX_PORT: String(await freePort()),
+    };
+    const child = spawn('bash', ['deploy/check.sh', '3'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(output).toContain('reconnected through nginx and took a fresh snapshot');
+    expect(output).toContain('smoke: OK');
+  }, 180_000);
+});
