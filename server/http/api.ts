@@ -278,7 +278,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
 
   mountConfigApi(api, { service, halls: store.halls });
-  mountUsersApi(api, { accounts: store.accounts, now: deps.now });
+  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });
 

@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
+import { USERS_BODY_LIMIT } from './usersApi.js';
 import { sendError } from './support.js';
 import { StoreError } from '../store/port.js';
 
@@ -37,6 +38,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   // Parsed here first with its own limit; the general parser below then leaves the body alone.
   app.put('/api/halls/:hallId/config', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
+  app.use('/api/users', express.json({ limit: USERS_BODY_LIMIT, strict: true }));
   app.use('/api', express.json({ limit: deps.maxPayloadBytes, strict: true }), apiRouter(deps));
 
   const apps: Array<[string, string]> = [

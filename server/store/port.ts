@@ -57,6 +57,12 @@ export interface UserRecord {
   hallIds: string[];
   staffNo?: string;
   post?: string;
+  /** Windows this person usually works (listed first when they sign in). */
+  windowIds?: string[];
+  /** The B post (AB岗) who covers for this person when they are away. */
+  partnerId?: string;
+  /** Photo for the window's staff notice (工作人员公示), a data: URL (JPEG or PNG). */
+  photo?: string;
   /** scrypt$N$r$p$salt$hash */
   passwordHash: string;
   disabled: boolean;

@@ -123,6 +123,50 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     expect((await t.api('POST', '/api/auth/login', { body: { username: 'sunyue', password: 'sunyue-2026' }, ip: freshIp() })).status).toBe(401);
   });
 
+  it("a staff member's own window, A/B partner and photo reach the window picker and the window screen", async () => {
+    const admin = await adminPage('admin', ADMIN_PASSWORD);
+    await admin.getByTestId('admin').waitFor();
+    await admin.getByRole('button', { name: '人员', exact: true }).click();
+    const row = admin.getByTestId('staff-clerk6');
+    await row.waitFor();
+    await row.getByLabel('本人窗口（窗口号） 杨帆').fill('6');
+    await row.getByLabel('本人窗口（窗口号） 杨帆').press('Tab');
+    await admin.getByText('已保存：杨帆').waitFor();
+    await row.getByLabel('AB岗（B岗） 杨帆').selectOption({ label: '赵敏' });
+    // A portrait drawn in the page, as a camera photo would arrive.
+    const png = await admin.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 480;
+      canvas.height = 640;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#3366cc';
+      context.fillRect(0, 0, 480, 640);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    });
+    await row.getByLabel('照片 杨帆').setInputFiles({ name: 'yangfan.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+    await row.getByText('更换照片').waitFor();
+    const account = (await t.api('GET', '/api/users', { token: await t.login('admin') })).body.find((user: { username: string }) => user.username === 'clerk6');
+    expect(account).toMatchObject({ windowIds: ['6'], hasPhoto: true, partnerId: expect.any(String) });
+
+    const clerk = await newPage(1366, 768);
+    await clerk.goto(`${t.url}/counter?hall=demo`);
+    await clerk.locator('input[name=username]').fill('clerk6');
+    await clerk.locator('input[name=password]').fill(DEMO_PASSWORD);
+    await clerk.locator('button[type=submit]').click();
+    await clerk.getByTestId('pick-6').getByTestId('own-window').waitFor();
+    // Own window first in the list.
+    expect(await clerk.locator('[data-testid^=pick-]').first().getAttribute('data-testid')).toBe('pick-6');
+    await clerk.getByRole('button', { name: '签到 6号窗口' }).click();
+    await clerk.getByTestId('panel').waitFor();
+
+    const screen = await newPage(1280, 800);
+    await screen.goto(`${t.url}/display?hall=demo&window=6`);
+    const photo = screen.locator('img.photo');
+    await photo.waitFor({ timeout: 8000 });
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth), POLL).toBe(240);
+  });
+
   it('a supervisor reads the configuration but cannot change it; a clerk is refused', async () => {
     const supervisor = await adminPage('zhuren', DEMO_PASSWORD);
     await supervisor.getByTestId('read-only').waitFor();

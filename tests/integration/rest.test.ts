@@ -77,6 +77,9 @@ describe('basics', () => {
         staffNo: 'QS002',
         post: '民政专干',
         disabled: false,
+        windowIds: [],
+        partnerId: null,
+        hasPhoto: false,
       },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|scrypt/);

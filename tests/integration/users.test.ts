@@ -22,7 +22,7 @@ describe('staff accounts', () => {
       body: { username: 'clerk9', password: 'long-enough-1', displayName: '孙悦', role: 'clerk', hallIds: [DEMO], staffNo: 'QS009', post: '综合受理员' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), username: 'clerk9', displayName: '孙悦', role: 'clerk', hallIds: [DEMO], staffNo: 'QS009', post: '综合受理员', disabled: false });
+    expect(created.body).toEqual({ id: expect.any(String), username: 'clerk9', displayName: '孙悦', role: 'clerk', hallIds: [DEMO], staffNo: 'QS009', post: '综合受理员', disabled: false, windowIds: [], partnerId: null, hasPhoto: false });
     expect(JSON.stringify(created.body)).not.toMatch(/passwordHash|scrypt/);
     const session = await login('clerk9', 'long-enough-1');
     expect(session.status).toBe(200);
@@ -80,5 +80,36 @@ describe('staff accounts', () => {
     ];
     for (const body of bad) expect(errorCodeOf(await t.api('POST', '/api/users', { token: admin, body })), JSON.stringify(body)).toBe('VALIDATION_FAILED');
     expect((await t.api('GET', '/api/users', { token: admin })).body.length).toBe(before);
+  });
+});
+
+describe('windows, A/B partner and photo', () => {
+  // A 1×1 JPEG is enough to show the path; the limit keeps real portraits small.
+  const JPEG = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
+
+  it('stores them, serves the photo of whoever holds a window on its screen, and checks the partner', async () => {
+    const users = (await t.api('GET', '/api/users', { token: admin })).body as Array<{ id: string; username: string }>;
+    const clerk2 = users.find((user) => user.username === 'clerk2')!;
+    const clerk3 = users.find((user) => user.username === 'clerk3')!;
+    const updated = await t.api('PATCH', `/api/users/${clerk2.id}`, { token: admin, body: { windowIds: ['2'], partnerId: clerk3.id, photo: JPEG } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ windowIds: ['2'], partnerId: clerk3.id, hasPhoto: true });
+    expect(JSON.stringify(updated.body)).not.toContain('base64');
+
+    // No photo while the window is closed; the clerk's photo once they hold it.
+    expect((await t.api('GET', `/api/halls/${DEMO}/windows/2/photo`)).status).toBe(404);
+    const clerkToken = await t.login('clerk2');
+    await t.api('POST', `/api/halls/${DEMO}/windows/2/open`, { token: clerkToken, body: {} });
+    const photo = await fetch(`${t.url}/api/halls/${DEMO}/windows/2/photo`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await photo.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+
+    for (const body of [{ partnerId: clerk2.id }, { partnerId: 'nobody' }, { photo: 'data:image/gif;base64,R0lGOD' }, { photo: 'http://example.com/me.jpg' }, { windowIds: ['bad id'] }]) {
+      expect(errorCodeOf(await t.api('PATCH', `/api/users/${clerk2.id}`, { token: admin, body })), JSON.stringify(body)).toBe('VALIDATION_FAILED');
+    }
+    const removed = await t.api('PATCH', `/api/users/${clerk2.id}`, { token: admin, body: { photo: '', partnerId: '' } });
+    expect(removed.body).toMatchObject({ hasPhoto: false, partnerId: null });
+    expect((await t.api('GET', `/api/halls/${DEMO}/windows/2/photo`)).status).toBe(404);
   });
 });

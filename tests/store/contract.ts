@@ -726,11 +726,26 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         const zhang = makeUser('u1', 'zhangsan', { role: 'clerk', hallIds: ['h1'] });
         await store.accounts.createUser(zhang);
         await store.accounts.getUser('u1'); // an adapter that caches reads must still see the update
-        const changed = { ...zhang, displayName: '张三丰', role: 'supervisor' as const, hallIds: ['h1', 'h2'], disabled: true, passwordHash: 'scrypt$new' };
+        const changed = {
+          ...zhang,
+          displayName: '张三丰',
+          role: 'supervisor' as const,
+          hallIds: ['h1', 'h2'],
+          disabled: true,
+          passwordHash: 'scrypt$new',
+          windowIds: ['w2', 'w3'],
+          partnerId: 'u7',
+          photo: 'data:image/jpeg;base64,/9j/4AAQ',
+        };
         delete (changed as Partial<typeof changed>).staffNo;
         expect(await store.accounts.updateUser(changed)).toBe(true);
         expect(await store.accounts.getUser('u1')).toEqual(changed);
         expect(await store.accounts.findUserByUsername('zhangsan')).toEqual(changed);
+        const plain = { ...changed };
+        delete (plain as Partial<typeof plain>).photo;
+        delete (plain as Partial<typeof plain>).windowIds;
+        expect(await store.accounts.updateUser(plain)).toBe(true);
+        expect(await store.accounts.getUser('u1')).toEqual(plain);
         expect(await store.accounts.updateUser(makeUser('u9', 'ghost'))).toBe(false);
         expect(await store.accounts.updateUser({ ...changed, username: 'renamed' })).toBe(false);
         expect(await store.accounts.getUser('u9')).toBeNull();

@@ -9,6 +9,10 @@ export interface StaffUser {
   hallIds: string[];
   staffNo: string | null;
   post: string | null;
+  /** Windows this person usually works, and their A/B partner (absent from logins made before they existed). */
+  windowIds?: string[];
+  partnerId?: string | null;
+  hasPhoto?: boolean;
 }
 
 interface Stored {

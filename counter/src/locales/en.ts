@@ -127,6 +127,8 @@ export const en: Messages = {
   pauseReasons: { away: 'Away', lunch: 'Lunch break', meeting: 'Meeting', other: 'Other' },
   pauseNoteLabel: 'Note (optional, shown on the board, up to 100 characters)',
   pauseSubmit: 'Pause',
+  ownWindow: 'Your window',
+  partnerWindow: 'A/B partner',
   alarmsTitle: 'Devices',
   windowScreenOffline: (window: string) => `${window} screen is not connected`,
   boardOffline: 'The hall board is not connected',

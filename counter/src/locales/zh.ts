@@ -139,6 +139,8 @@ export const zh = {
   pauseNoteLabel: '说明（选填，大厅屏上显示，最多100字）',
   pauseSubmit: '暂停服务',
   // Alarms
+  ownWindow: '本人窗口',
+  partnerWindow: 'AB岗搭档',
   alarmsTitle: '设备状态',
   windowScreenOffline: (window: string) => `${window}评价屏未连接`,
   boardOffline: '大厅综合屏未连接',

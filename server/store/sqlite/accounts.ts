@@ -20,6 +20,7 @@ interface UserRow {
   password_hash: string;
   disabled: number;
   created_at: number;
+  extra_json: string | null;
 }
 
 interface DeviceRow {
@@ -35,7 +36,7 @@ interface DeviceRow {
   printer: string | null;
 }
 
-const USER_COLUMNS = 'id, username, display_name, role, hall_ids, staff_no, post, password_hash, disabled, created_at';
+const USER_COLUMNS = 'id, username, display_name, role, hall_ids, staff_no, post, password_hash, disabled, created_at, extra_json';
 const DEVICE_COLUMNS = 'id, hall_id, kind, name, token_hash, created_at, created_by, revoked_at, last_seen_at, printer';
 
 /** Staff accounts, device registrations and named secrets, in the same SQLite file as the halls. */
@@ -60,9 +61,9 @@ export class SqliteAccountStore implements AccountStore {
     this.userByUsername = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
     this.userById = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
     this.allUsers = db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
-    this.insertUser = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertUser = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.replaceUser = db.prepare(
-      'UPDATE users SET display_name = ?, role = ?, hall_ids = ?, staff_no = ?, post = ?, password_hash = ?, disabled = ? WHERE id = ? AND username = ?',
+      'UPDATE users SET display_name = ?, role = ?, hall_ids = ?, staff_no = ?, post = ?, password_hash = ?, disabled = ?, extra_json = ? WHERE id = ? AND username = ?',
     );
     this.deviceById = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
     this.deviceByTokenHash = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = ?`);
@@ -100,6 +101,7 @@ export class SqliteAccountStore implements AccountStore {
         user.passwordHash,
         user.disabled ? 1 : 0,
         user.createdAt,
+        extraJson(user),
       );
     });
   }
@@ -114,6 +116,7 @@ export class SqliteAccountStore implements AccountStore {
         user.post ?? null,
         user.passwordHash,
         user.disabled ? 1 : 0,
+        extraJson(user),
         user.id,
         user.username,
       ).changes > 0,
@@ -195,7 +198,17 @@ function toUser(row: UserRow | undefined): UserRecord | null {
   };
   if (row.staff_no !== null) user.staffNo = row.staff_no;
   if (row.post !== null) user.post = row.post;
+  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo'>>(row.extra_json, `user ${row.id}`));
   return user;
+}
+
+function extraJson(user: UserRecord): string | null {
+  const extra = {
+    ...(user.windowIds !== undefined ? { windowIds: user.windowIds } : {}),
+    ...(user.partnerId !== undefined ? { partnerId: user.partnerId } : {}),
+    ...(user.photo !== undefined ? { photo: user.photo } : {}),
+  };
+  return Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }
 
 function toDevice(row: DeviceRow | undefined): DeviceRecord | null {

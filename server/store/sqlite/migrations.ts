@@ -142,6 +142,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN printer TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'staff windows, partner and photo',
+    sql: `
+      -- UserRecord.windowIds, partnerId and photo as one JSON object (NULL when none): read with the account, never queried.
+      ALTER TABLE users ADD COLUMN extra_json TEXT;
+    `,
+  },
 ];
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */
