@@ -134,6 +134,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
   io.on('connection', (socket: HallSocket) => {
     const { hallId, audience, principal, client, windowId } = socket.data;
+    // Rooms first: with the adapter, presence is read from room membership.
+    void socket.join(hallRoom(hallId, audience));
+    if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
     if (isScreenKind(client)) {
       presence.add(hallId, socket.id, { kind: client, connectedAt: socket.data.connectedAt, ...(windowId ? { windowId } : {}) });
       announcePresence(hallId);
@@ -141,8 +144,6 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
         if (presence.remove(hallId, socket.id)) announcePresence(hallId);
       });
     }
-    void socket.join(hallRoom(hallId, audience));
-    if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
     const expiresIn = principal.kind === 'staff' && principal.expiresAt !== undefined ? principal.expiresAt - deps.now() : undefined;
     if (expiresIn !== undefined && expiresIn <= MAX_TIMER_MS) {
       // An expired login must stop listening to staff events, not only stop sending commands.
