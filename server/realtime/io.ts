@@ -142,6 +142,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
   io.on('connection', (socket: HallSocket) => {
     const { hallId, audience, principal, client, windowId } = socket.data;
+    // Rooms first: with the adapter, presence is read from room membership.
+    void socket.join(hallRoom(hallId, audience));
+    if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
     if (isScreenKind(client)) {
       presence.add(hallId, socket.id, { kind: client, connectedAt: socket.data.connectedAt, ...(windowId ? { windowId } : {}) });
       announcePresence(hallId);
@@ -149,8 +152,6 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
         if (presence.remove(hallId, socket.id)) announcePresence(hallId);
       });
     }
-    void socket.join(hallRoom(hallId, audience));
-    if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
     if (principal.kind === 'device' && principal.device.kind === 'printer') {
       const deviceId = principal.device.id;
       socket.once('disconnect', () => {

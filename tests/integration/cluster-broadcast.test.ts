@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
@@ -59,6 +60,20 @@ describe.skipIf(!hasRedis())('several processes on one Redis', () => {
         const board = displays?.json.screens.find((screen: { kind: string }) => screen.kind === 'board');
         expect(board?.connections).toBe(processes);
       }
+
+      // A supervisor on the first process is told when a window screen connects to the last one.
+      const supervisor = io(a!, { auth: { hallId: 'demo', token, client: 'supervisor' }, transports: ['websocket'] });
+      const changes: any[] = [];
+      supervisor.on('displays:changed', (presence: any) => changes.push(presence));
+      await waitUntil('the supervisor is connected', () => supervisor.connected);
+      const screen = io(others.at(-1)!, { auth: { hallId: 'demo', client: 'window-screen', windowId: '1' }, transports: ['websocket'] });
+      await waitUntil('the supervisor hears of the window screen', () =>
+        changes.some((change) => change.screens.some((s: any) => s.kind === 'window-screen' && s.windowId === '1' && s.connections === 1)),
+      );
+      expect(changes.at(-1).screens.find((s: any) => s.kind === 'board')?.connections).toBe(processes);
+      screen.close();
+      await waitUntil('and of its going away', () => !changes.at(-1).screens.some((s: any) => s.kind === 'window-screen'));
+      supervisor.close();
     });
   });
 

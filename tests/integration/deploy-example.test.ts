@@ -16,13 +16,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 describe.skipIf(!hasRedis() || !hasNginx())('the deployment example (deploy/check.sh)', () => {
   it('serves boards and calls through nginx from three processes on one Redis, and survives one being killed', async () => {
-    const ports = [await freePort(), await freePort(), await freePort()];
-    const env = {
-      ...process.env,
-      HALLQ_PORTS: ports.join(' '),
-      REDIS_PORT: String(await freePort()),
-      NGINX_PORT: String(await freePort()),
-    };
+    // Five distinct ports: three processes, Redis, nginx.
+    const ports = new Set<number>();
+    while (ports.size < 5) ports.add(await freePort());
+    const [redisPort, nginxPort, ...hallq] = [...ports];
+    const env = { ...process.env, HALLQ_PORTS: hallq.join(' '), REDIS_PORT: String(redisPort), NGINX_PORT: String(nginxPort) };
     const child = spawn('bash', ['deploy/check.sh', '3'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

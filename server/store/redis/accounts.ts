@@ -57,7 +57,7 @@ export class RedisAccountStore implements AccountStore {
 
   async createUser(user: UserRecord): Promise<void> {
     const created = await this.run(`createUser(${user.username})`, () =>
-      this.redis.hallqCreateUser(this.k.users, this.k.usernames, user.id, user.username, JSON.stringify(user)),
+      this.redis.hallqInsertUnique(2, this.k.users, this.k.usernames, user.id, user.username, JSON.stringify(user)),
     );
     if (created !== 1) throw new StoreError('DUPLICATE', `user ${user.id} or username ${user.username} already exists`);
   }
@@ -77,7 +77,8 @@ export class RedisAccountStore implements AccountStore {
   async createDevice(device: DeviceRecord): Promise<void> {
     const { revokedAt, lastSeenAt, ...fixed } = device;
     const created = await this.run(`createDevice(${device.id})`, () =>
-      this.redis.hallqCreateDevice(
+      this.redis.hallqInsertUnique(
+        5,
         this.k.devices,
         this.k.deviceTokens,
         this.keys.hallDevices(device.hallId),
@@ -86,6 +87,7 @@ export class RedisAccountStore implements AccountStore {
         device.id,
         device.tokenHash,
         JSON.stringify(fixed),
+        '1',
         revokedAt ?? '',
         lastSeenAt ?? '',
       ),

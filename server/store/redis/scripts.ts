@@ -77,38 +77,23 @@ return 1
   },
 
   /*
-   * hallqCreateUser — a staff account, unless its id or username is taken.
-   * KEYS[1] users hash   KEYS[2] usernames hash
-   * ARGV[1] user id   ARGV[2] username   ARGV[3] user JSON
-   * Returns 1, or 0 if taken (nothing written).
+   * hallqInsertUnique — a record under its id and a second unique key (a user's
+   * username, a device's token hash), unless either is taken.
+   * KEYS[1] records hash (id → JSON)   KEYS[2] unique-key hash (key → id)
+   * KEYS[3..n] further hashes keyed by the id (a device: its hall's devices, revoked, seen)
+   * ARGV[1] id   ARGV[2] unique key   ARGV[3] record JSON
+   * ARGV[4..n+1] the value for KEYS[3..n], in order ('' = write nothing there)
+   * Returns 1, or 0 if the id or the unique key is taken (nothing written).
    */
-  hallqCreateUser: {
-    numberOfKeys: 2,
+  hallqInsertUnique: {
+    numberOfKeys: -1,
     lua: `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-return 1
-`,
-  },
-
-  /*
-   * hallqCreateDevice — a kiosk or print agent, unless its id or token hash is taken.
-   * KEYS[1] devices hash   KEYS[2] device-tokens hash   KEYS[3] the hall's devices hash
-   * KEYS[4] device-revoked hash   KEYS[5] device-seen hash
-   * ARGV[1] device id   ARGV[2] token hash   ARGV[3] device JSON
-   * ARGV[4] revokedAt ('' = not revoked)   ARGV[5] lastSeenAt ('' = never)
-   * Returns 1, or 0 if taken (nothing written).
-   */
-  hallqCreateDevice: {
-    numberOfKeys: 5,
-    lua: `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[1], 1)
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], ARGV[1], ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], ARGV[1], ARGV[5]) end
+for k = 3, #KEYS do
+  if ARGV[k + 1] ~= '' then redis.call('HSET', KEYS[k], ARGV[1], ARGV[k + 1]) end
+end
 return 1
 `,
   },
@@ -139,7 +124,7 @@ export type ScriptedPipeline = ChainableCommander & Record<ScriptName, (...keysT
 
 export function defineScripts(redis: Redis): ScriptedRedis {
   for (const [name, { numberOfKeys, lua }] of Object.entries(SCRIPTS)) {
-    // -1: the key count is passed as the first argument (the commit script's per-day keys vary).
+    // -1: the key count is passed as the first argument (it varies from call to call).
     redis.defineCommand(name, numberOfKeys < 0 ? { lua } : { numberOfKeys, lua });
   }
   return redis as ScriptedRedis;
