@@ -61,6 +61,27 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
+/**
+ * Runs the ops in order; consecutive ops marked `withPrevious` are requested
+ * together (one group commit, if the adapter batches). Answers the last outcome.
+ */
+async function updateInGroups<Op extends { withPrevious: boolean }, T>(
+  store: Store,
+  hallId: string,
+  ops: Op[],
+  stepOf: (op: Op) => (state: HallState) => UpdateOutcome<T>,
+): Promise<UpdateOutcome<T> | null> {
+  let last: UpdateOutcome<T> | null = null;
+  for (let i = 0; i < ops.length; ) {
+    let j = i + 1;
+    while (j < ops.length && ops[j]!.withPrevious) j++;
+    const outcomes = await Promise.all(ops.slice(i, j).map((o) => store.halls.update(hallId, stepOf(o))));
+    last = outcomes[outcomes.length - 1]!;
+    i = j;
+  }
+  return last;
+}
+
 export function describeHallStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
   describe(`store contract: ${name}`, () => {
     let harness: StoreHarness;
@@ -526,15 +547,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
           fc.asyncProperty(fc.integer({ min: 0, max: 40 }), fc.array(op, { minLength: 1, maxLength: 40 }), async (initial, ops) => {
             const hallId = `p${++run}`;
             await store.halls.createHall(makeHallWithTickets(hallId, initial));
-            // Consecutive ops marked withPrevious are requested together (one group commit, if the adapter batches).
-            let last: UpdateOutcome<null> | null = null;
-            for (let i = 0; i < ops.length; ) {
-              let j = i + 1;
-              while (j < ops.length && ops[j]!.withPrevious) j++;
-              const outcomes = await Promise.all(ops.slice(i, j).map((o) => store.halls.update(hallId, stepOf(o))));
-              last = outcomes[outcomes.length - 1]!;
-              i = j;
-            }
+            const last = await updateInGroups(store, hallId, ops, stepOf);
             if (!last?.ok) throw new Error('an update failed');
             expect(last.state.seq).toBe(ops.length);
             expect(await store.halls.loadHall(hallId)).toEqual(last.state);
@@ -677,15 +690,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             fc.asyncProperty(fc.integer({ min: 0, max: 8 }), fc.array(op, { minLength: 1, maxLength: 30 }), async (initial, ops) => {
               const hallId = `r${++run}`;
               await store.halls.createHall(makeHallWithRequests(hallId, initial));
-              // Consecutive ops marked withPrevious are requested together (one group commit, if the adapter batches).
-              let last: UpdateOutcome<unknown> | null = null;
-              for (let i = 0; i < ops.length; ) {
-                let j = i + 1;
-                while (j < ops.length && ops[j]!.withPrevious) j++;
-                const outcomes = await Promise.all(ops.slice(i, j).map((o) => store.halls.update(hallId, stepOf(o))));
-                last = outcomes[outcomes.length - 1]!;
-                i = j;
-              }
+              const last = await updateInGroups(store, hallId, ops, stepOf);
               if (!last?.ok) throw new Error('an update failed');
               expect(await store.halls.loadHall(hallId)).toEqual(last.state);
               if (harness.reopen) {
