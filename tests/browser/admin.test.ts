@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { pairKiosk } from '../helpers/printing.js';
+import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -45,10 +45,7 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
   async function kioskPage(): Promise<{ page: Page; deviceId: string }> {
     const { token, deviceId } = await pairKiosk(t, DEMO, 'preview', `管理测试取号机-${Math.random().toString(36).slice(2, 6)}`);
     const page = await newPage(1920, 1080);
-    await page.goto(`${t.url}/kiosk/?hall=demo`);
-    await page.evaluate((value) => localStorage.setItem('hallq.kiosk.demo', value), JSON.stringify({ hallId: DEMO, deviceId, name: 'k', token }));
-    await page.reload();
-    await page.locator('.tile').first().waitFor();
+    await openPairedKiosk(page, `${t.url}/kiosk/?hall=demo`, { hallId: DEMO, deviceId, token });
     return { page, deviceId };
   }
 

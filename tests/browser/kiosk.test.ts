@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
-import { cuts, pairKiosk, printedText, qrPayloads } from '../helpers/printing.js';
+import { cuts, openPairedKiosk, pairKiosk, printedText, qrPayloads } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -47,13 +47,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
   async function pairedKiosk(printerAddress: string, query = ''): Promise<Page> {
     const { token, deviceId } = await pairKiosk(t, DEMO, printerAddress, `取号机-${Math.random().toString(36).slice(2, 6)}`);
     const page = await newPage();
-    await page.goto(`${t.url}/kiosk/?hall=demo${query}`);
-    await page.evaluate(
-      ([value]) => localStorage.setItem('hallq.kiosk.demo', value!),
-      [JSON.stringify({ hallId: DEMO, deviceId, name: 'kiosk', token })],
-    );
-    await page.reload();
-    await page.locator('.tile').first().waitFor();
+    await openPairedKiosk(page, `${t.url}/kiosk/?hall=demo${query}`, { hallId: DEMO, deviceId, token });
     return page;
   }
 

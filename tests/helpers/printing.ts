@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type DecodedItem, textLines } from './escposDecoder.js';
 import type { TestServer } from './testServer.js';
@@ -31,4 +32,18 @@ export function qrPayloads(items: DecodedItem[]): string[] {
 
 export function cuts(items: DecodedItem[]): number {
   return items.filter((item) => item.kind === 'cut').length;
+}
+
+/**
+ * Puts a paired kiosk's identity into the page's storage, as the pairing page
+ * leaves it, and waits for the service grid.
+ */
+export async function openPairedKiosk(page: Page, url: string, identity: { hallId: string; deviceId: string; token: string; name?: string }): Promise<void> {
+  await page.goto(url);
+  await page.evaluate(
+    ([key, value]) => localStorage.setItem(key!, value!),
+    [`hallq.kiosk.${identity.hallId}`, JSON.stringify({ name: 'kiosk', ...identity })],
+  );
+  await page.reload();
+  await page.locator('.tile').first().waitFor();
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { ROOT_DIR, startServer } from '../../server/server.js';
 import { launchChromium } from '../helpers/browser.js';
+import { openPairedKiosk } from '../helpers/printing.js';
 
 const OUT = join(ROOT_DIR, 'docs', 'screenshots');
 const ADMIN_PASSWORD = 'screenshot-admin';
@@ -141,14 +142,11 @@ async function main(): Promise<void> {
     // a kiosk whose printer is unreachable, and the citizen's phone e-ticket.
     const pair = async (name: string, printer: string) => {
       const paired = await api('/halls/demo/devices', admin, { kind: 'kiosk', name, printer });
-      return JSON.stringify({ hallId: 'demo', deviceId: paired.device.id, name, token: paired.token });
+      return { hallId: 'demo', deviceId: paired.device.id as string, name, token: paired.token as string };
     };
-    const kioskPage = async (identity: string) => {
+    const kioskPage = async (identity: Awaited<ReturnType<typeof pair>>) => {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, extraHTTPHeaders: { 'x-forwarded-for': '10.0.0.3' } });
-      await page.goto(`${server.url}/kiosk/?hall=demo`);
-      await page.evaluate((value) => localStorage.setItem('hallq.kiosk.demo', value), identity);
-      await page.reload();
-      await page.locator('.tile').first().waitFor();
+      await openPairedKiosk(page, `${server.url}/kiosk/?hall=demo`, identity);
       return page;
     };
     const kiosk = await kioskPage(await pair('大厅入口取号机', 'preview'));
