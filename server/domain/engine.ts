@@ -10,6 +10,7 @@ import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
 import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
 import type { Actor, HallState } from './model.js';
+import { localTime } from './time.js';
 
 export type { EngineEnv, IdSource } from './context.js';
 
@@ -94,8 +95,10 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, owned: new Set(), emit: (event) => bodies.push(event) };
   let result: unknown;
   try {
-    rollOverDay(ctx);
-    closeDayOnTime(ctx);
+    // One time-zone conversion per command for both day checks (Intl formatToParts is not cheap).
+    const local = localTime(env.now, state.config.timeZone);
+    rollOverDay(ctx, local);
+    closeDayOnTime(ctx, local);
     result = dispatch(ctx, command);
   } catch (error) {
     if (error instanceof DomainError) {

@@ -1,7 +1,7 @@
 import { type Ctx, snapshot } from './context.js';
 import type { HallConfig, HallState, WindowRuntime } from './model.js';
 import { waitingCounts } from './queue.js';
-import { localTime } from './time.js';
+import { type LocalTime, clockMinutes, localTime } from './time.js';
 
 const MINUTE = 60_000;
 
@@ -29,9 +29,9 @@ export function newHallState(config: HallConfig, now: number): HallState {
  * tickets nobody will serve any more expire (recorded). A ticket being served
  * across midnight stays with its window.
  */
-export function rollOverDay(ctx: Ctx): void {
+export function rollOverDay(ctx: Ctx, local: LocalTime): void {
   const { state } = ctx;
-  const today = localTime(ctx.now, state.config.timeZone).day;
+  const today = local.day;
   if (today === state.day) return;
   expireWaiting(ctx);
   delete state.dayClosedAt;
@@ -75,11 +75,10 @@ export function closeDay(ctx: Ctx, automatic: boolean): { day: string; expired: 
 }
 
 /** The hall's closeDayAt has passed today and the day is still open: close it (the minute tick gets here in an idle hall). */
-export function closeDayOnTime(ctx: Ctx): void {
+export function closeDayOnTime(ctx: Ctx, local: LocalTime): void {
   const { closeDayAt } = ctx.state.config;
   if (closeDayAt === undefined || ctx.state.dayClosedAt !== undefined) return;
-  const [hours, minutes] = closeDayAt.split(':').map(Number) as [number, number];
-  if (localTime(ctx.now, ctx.state.config.timeZone).minutes >= hours * 60 + minutes) closeDay(ctx, true);
+  if (local.minutes >= clockMinutes(closeDayAt)) closeDay(ctx, true);
 }
 
 /** Drops what can no longer change, keeping the hall document small (the event log keeps the history). */
