@@ -86,7 +86,8 @@ export class PrintService {
     const before = hall.get(key);
     const next: PrinterRecord = { lastJob: before?.lastJob ?? null, ...update, checkedAt: this.deps.now() };
     hall.set(key, next);
-    if (!before || before.status !== next.status || before.lastJob !== next.lastJob) this.deps.onChange(hallId);
+    // Staff hear of a new status or a change of outcome, not of every slip printed fine (each push reads the hall's printers).
+    if (!before || before.status !== next.status || before.lastJob?.outcome !== next.lastJob?.outcome) this.deps.onChange(hallId);
   }
 
   /** Probes a printer now and records what it said. */
