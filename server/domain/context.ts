@@ -71,13 +71,16 @@ export function requireWindow(ctx: Ctx, windowId: string): WindowRef {
  * admins may act on any window (integration accounts, hardware callers).
  */
 export function requireHeld(ctx: Ctx, windowId: string): WindowRef {
-  const user = staffOf(ctx.actor);
   const ref = requireWindow(ctx, windowId);
-  if (user.role === 'clerk' && ref.runtime.clerk?.id !== user.id) {
-    fail(ref.runtime.status === 'closed' ? 'WINDOW_CLOSED' : 'WINDOW_NOT_HELD', { windowId });
-  }
-  if (ref.runtime.status === 'closed') fail('WINDOW_CLOSED', { windowId });
+  const refused = heldWindowRefusal(staffOf(ctx.actor), ref.runtime);
+  if (refused) fail(refused, { windowId });
   return ref;
+}
+
+/** The same rule for work outside the engine (notices): why `user` may not act on this window now, or null. */
+export function heldWindowRefusal(user: Clerk, runtime: WindowRuntime): 'WINDOW_CLOSED' | 'WINDOW_NOT_HELD' | null {
+  if (runtime.status === 'closed') return 'WINDOW_CLOSED';
+  return user.role === 'clerk' && runtime.clerk?.id !== user.id ? 'WINDOW_NOT_HELD' : null;
 }
 
 /** A live ticket by an id from outside; own keys only, so "__proto__" or "constructor" are just unknown ids. */

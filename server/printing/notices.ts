@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { mayActInHall } from '../auth/principal.js';
+import { heldWindowRefusal } from '../domain/context.js';
 import { refusal } from '../app/hallService.js';
 import type { HallStore } from '../store/port.js';
 import type { Ack } from '../protocol/errors.js';
@@ -30,7 +31,8 @@ export interface NoticeDeps {
 }
 
 /**
- * A notice for the citizen at a window: the clerk who holds the window asks,
+ * A notice for the citizen at a window: the clerk who holds the window (or a
+ * supervisor acting for it, as for any window command) asks,
  * about the ticket being served (or the one just finished: receipts are often
  * printed right after 受理). Printed on the window's printer, else the guide
  * desk's. Notices change no queue state, so they bypass the engine; the job
@@ -49,8 +51,10 @@ export async function printNotice(
   if (!hall) return refusal('HALL_NOT_FOUND');
   const window = hall.config.windows.find((candidate) => candidate.id === windowId);
   if (!window) return refusal('WINDOW_NOT_FOUND');
-  const runtime = hall.windows[windowId];
-  if (runtime?.clerk?.id !== principal.user.id || runtime.status === 'closed') return refusal('WINDOW_NOT_HELD');
+  const runtime = hall.windows[windowId] ?? { status: 'closed', priorityStreak: 0 };
+  // The engine's own rule: a clerk only at the window they hold, supervisors and admins at any open window.
+  const refused = heldWindowRefusal(principal.user, runtime);
+  if (refused) return refusal(refused);
   const ticketId = runtime.currentTicketId ?? runtime.lastFinishedTicketId;
   const ticket = ticketId ? hall.tickets[ticketId] : undefined;
   if (!ticket) return refusal('NO_CURRENT_TICKET');
@@ -59,7 +63,8 @@ export async function printNotice(
   const address = parsePrinterAddress(window.printer ?? hall.config.deskPrinter ?? deps.print.defaultPrinter);
   if (!address) return refusal('PRINTER_NOT_CONFIGURED');
 
-  const context = { hall: hall.config, service, window, clerk: runtime.clerk, ticketNumber: ticket.number, at: deps.now(), paper: address.paper };
+  // 经办人: whoever prints it (the clerk at the window, or a supervisor acting for it).
+  const context = { hall: hall.config, service, window, clerk: principal.user, ticketNumber: ticket.number, at: deps.now(), paper: address.paper };
   let document;
   let promised: string | undefined;
   if (input.kind === 'missing-materials') {
