@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
-import type { Command } from '../domain/commands.js';
+import type { Command } from '../protocol/commands.js';
 import type { CallResult } from '../domain/handlers/calling.js';
 import type { IssuedTicket } from '../domain/handlers/tickets.js';
-import type { Channel, Ticket } from '../domain/model.js';
+import type { Channel, Ticket } from '../protocol/model.js';
 import { type WindowAction, schemas, windowActionSchemas } from '../protocol/schemas.js';
+import type { CalledTicketAnswer, IssuedTicketAnswer } from '../protocol/answers.js';
 
 /**
  * Turns validated input into engine commands, in one place for REST and
@@ -173,21 +174,6 @@ export function parseWindowCommand(
   if (!parsed.success) return { ok: false, error: parsed.error };
   return { ok: true, command: windowCommand(action, windowId, parsed.data as Record<string, unknown>) };
 }
-
-/** What issuing (or an appointment check-in) answers, over REST and sockets alike. */
-export interface IssuedTicketAnswer {
-  id: string;
-  number: string;
-  serviceId: string;
-  ahead: number;
-  estimatedWaitMinutes: number;
-  issuedAt: number;
-  priority: boolean;
-  channel: Channel;
-}
-
-/** What call-next and call answer: the called ticket, whether it was out of order, and what got finished first. */
-export type CalledTicketAnswer = Ticket & { outOfOrder: boolean; finished?: Ticket };
 
 /**
  * The answer a caller gets for a command, the same over REST and sockets:

@@ -1,9 +1,16 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { AppConfig } from '../config.js';
-import type { Command } from '../domain/commands.js';
+import type { Command } from '../protocol/commands.js';
 import type { Principal } from '../auth/principal.js';
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** The limits, as server/config.ts reads them (HALLQ_KIOSK_RATE, …); declared here so app/ does not import the wiring. */
+export interface RateLimitSettings {
+  kioskIssueLimitPerMinute: number;
+  phoneIssueLimitPerHour: number;
+  phoneTicketsPerDevicePerDay: number;
+  staffRequestLimitPerMinute: number;
+}
 
 /**
  * Limits per caller: kiosks by device (a stuck button must not drain a cap),
@@ -17,9 +24,7 @@ export class RateLimits {
   private readonly login: RateLimiterMemory;
   private readonly publicOther: RateLimiterMemory;
 
-  constructor(
-    config: Pick<AppConfig, 'kioskIssueLimitPerMinute' | 'phoneIssueLimitPerHour' | 'phoneTicketsPerDevicePerDay' | 'staffRequestLimitPerMinute'>,
-  ) {
+  constructor(config: RateLimitSettings) {
     this.kiosk = new RateLimiterMemory({ keyPrefix: 'kiosk', points: config.kioskIssueLimitPerMinute, duration: 60 });
     this.phone = new RateLimiterMemory({ keyPrefix: 'phone', points: config.phoneIssueLimitPerHour, duration: 3600 });
     this.phoneDevice = new RateLimiterMemory({ keyPrefix: 'phone-device', points: config.phoneTicketsPerDevicePerDay, duration: 86_400 });

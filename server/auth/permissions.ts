@@ -1,4 +1,4 @@
-import type { Command } from '../domain/commands.js';
+import type { Command } from '../protocol/commands.js';
 import type { Principal } from './principal.js';
 import { isManager, mayActInHall } from './principal.js';
 

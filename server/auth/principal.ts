@@ -1,4 +1,4 @@
-import type { Actor, Clerk } from '../domain/model.js';
+import type { Actor, Clerk } from '../protocol/model.js';
 import type { DeviceRecord } from '../store/port.js';
 
 /** Who is calling, after authentication; `actor` is what the engine sees. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import type { Role } from '../domain/model.js';
+import type { Role } from '../protocol/model.js';
 import type { UserRecord } from '../store/port.js';
 import type { Principal } from './principal.js';
 

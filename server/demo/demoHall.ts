@@ -10,7 +10,7 @@
  *
  * Prefix letters skip I and O, which are easily misread as 1 and 0 on a board.
  */
-import type { HallConfig, ServiceConfig, WindowConfig, WindowServiceLink } from '../domain/model.js';
+import type { HallConfig, ServiceConfig, WindowConfig, WindowServiceLink } from '../protocol/model.js';
 
 export const DEMO_HALL_ID = 'demo';
 

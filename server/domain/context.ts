@@ -1,6 +1,6 @@
-import type { EventBody } from './events.js';
+import type { EventBody } from '../protocol/events.js';
 import { fail } from './failure.js';
-import type { Actor, Clerk, HallState, Ticket, WindowConfig, WindowRuntime } from './model.js';
+import type { Actor, Clerk, HallState, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
 import { windowConfig } from './queue.js';
 
 /** Sources of randomness, injected so the engine stays pure and tests stay repeatable. */

@@ -1,4 +1,4 @@
-import type { HallState } from './model.js';
+import type { HallState } from '../protocol/model.js';
 
 /**
  * A private copy of a hall for one command, made only as deep as handlers

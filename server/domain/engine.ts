@@ -1,6 +1,6 @@
-import type { Command } from './commands.js';
+import type { Command } from '../protocol/commands.js';
 import { type Ctx, type EngineEnv, actorLabel } from './context.js';
-import type { EventBody, HallEvent } from './events.js';
+import type { EventBody, HallEvent } from '../protocol/events.js';
 import { draftOf } from './draft.js';
 import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
@@ -9,7 +9,7 @@ import * as hall from './handlers/hall.js';
 import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
 import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
-import type { Actor, HallState } from './model.js';
+import type { Actor, HallState } from '../protocol/model.js';
 import { localTime } from './time.js';
 
 export type { EngineEnv, IdSource } from './context.js';

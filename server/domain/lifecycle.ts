@@ -1,5 +1,5 @@
 import { type Ctx, snapshot } from './context.js';
-import type { HallConfig, HallState, WindowRuntime } from './model.js';
+import type { HallConfig, HallState, WindowRuntime } from '../protocol/model.js';
 import { waitingCounts } from './queue.js';
 import { type LocalTime, clockMinutes, localTime } from './time.js';
 

@@ -1,4 +1,4 @@
-import type { CallReason, HallState, ServiceConfig, Ticket, WindowConfig } from './model.js';
+import type { CallReason, HallState, ServiceConfig, Ticket, WindowConfig } from '../protocol/model.js';
 
 /**
  * The calling rules (DESIGN.md): transferred-in first, then checked-in

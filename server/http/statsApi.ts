@@ -1,14 +1,14 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { mayActInHall } from '../auth/principal.js';
-import type { HallState } from '../domain/model.js';
+import type { HallState } from '../protocol/model.js';
 import { computeStats, rangeSpan, type StatsRange } from '../stats/compute.js';
 import { STATS_CSV_GROUPINGS, evaluationsCsv, statsCsv } from '../stats/csv.js';
 import { dayCount, isCalendarDay } from '../stats/days.js';
 import { listEvaluations } from '../stats/evaluations.js';
 import { readRangeEvents } from '../stats/eventSource.js';
-import type { HallEvent } from '../domain/events.js';
-import type { KnownClerk } from '../stats/types.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { KnownClerk } from '../protocol/stats.js';
 import type { Store } from '../store/port.js';
 import { principalOf, route, sendError, sendValidationError } from './support.js';
 

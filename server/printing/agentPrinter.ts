@@ -1,10 +1,5 @@
-import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../ticket-printer/agent/document.js';
-
-/** What the server sends a standalone print agent, and what the agent answers. */
-export interface AgentJob {
-  jobId: string;
-  document: PrintDocument;
-}
+import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../protocol/printDocument.js';
+import type { AgentJob } from '../protocol/printing.js';
 
 /**
  * How to reach the agents of one device: Socket.IO broadcast-with-ack to the

@@ -1,13 +1,12 @@
 import type { Authenticator } from '../auth/authenticator.js';
 import { type Principal, mayActInHall } from '../auth/principal.js';
-import type { IssuedTicketAnswer } from '../app/commandCatalog.js';
+import type { IssuedTicketAnswer, KioskTicketAnswer } from '../protocol/answers.js';
 import { type HallService, refusal } from '../app/hallService.js';
-import type { Command } from '../domain/commands.js';
+import type { Command } from '../protocol/commands.js';
 import type { HallStore } from '../store/port.js';
 import type { Ack } from '../protocol/errors.js';
-import type { PrintJobView } from '../protocol/printing.js';
-import { mayPrint } from '../../ticket-printer/agent/document.js';
-import { parsePrinterAddress } from './address.js';
+import { mayPrint } from '../protocol/printDocument.js';
+import { parsePrinterAddress } from '../protocol/printerAddress.js';
 import { slipDocument } from './layouts/slip.js';
 import type { PrintService } from './printService.js';
 
@@ -18,14 +17,6 @@ export interface KioskTicketInput {
   priority?: boolean;
   staffToken?: string;
   requestId?: string;
-}
-
-export interface KioskTicketAnswer {
-  ticket: IssuedTicketAnswer;
-  /** The phone link to this ticket; the kiosk shows it as a QR code, the slip prints it. */
-  eTicketUrl: string;
-  /** null when the citizen chose an e-ticket instead of paper. */
-  print: PrintJobView | null;
 }
 
 export interface KioskDeps {

@@ -5,7 +5,8 @@ import { refusal } from '../app/hallService.js';
 import type { HallStore } from '../store/port.js';
 import type { Ack } from '../protocol/errors.js';
 import type { PrintJobView } from '../protocol/printing.js';
-import { parsePrinterAddress } from './address.js';
+import type { NoticeAnswer } from '../protocol/answers.js';
+import { parsePrinterAddress } from '../protocol/printerAddress.js';
 import { acceptanceReceiptDocument, announcementDocument, missingMaterialsDocument, promisedDate } from './layouts/notices.js';
 import type { PrintService } from './printService.js';
 
@@ -15,13 +16,6 @@ export interface NoticeInput {
   note?: string;
   caseNumber?: string;
   requestId?: string;
-}
-
-export interface NoticeAnswer {
-  job: PrintJobView;
-  ticketNumber: string;
-  /** For an acceptance receipt: the promised completion date (YYYY-MM-DD). */
-  promisedDate?: string;
 }
 
 export interface NoticeDeps {

@@ -1,4 +1,4 @@
-import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../protocol/printDocument.js';
 
 /**
  * The printer of a hall without one: always ready, prints nothing. The print

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../protocol/printDocument.js';
 import { openPrinter } from '../../ticket-printer/agent/drivers/index.js';
-import type { HallConfig } from '../domain/model.js';
+import type { HallConfig } from '../protocol/model.js';
 import type { PrintJobKind, PrintJobView, PrinterRole, PrinterState } from '../protocol/printing.js';
 import type { AccountStore, HallStore } from '../store/port.js';
-import { type PrinterAddress, parsePrinterAddress } from './address.js';
+import { type PrinterAddress, parsePrinterAddress } from '../protocol/printerAddress.js';
 import { type AgentChannel, AgentPrinter, type AgentPrinterTiming } from './agentPrinter.js';
 import { PreviewPrinter } from './preview.js';
 import { rasterizeDocument } from '../../ticket-printer/agent/escpos/raster.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { printerAddressSchema } from '../printing/address.js';
-import type { HallConfig } from '../domain/model.js';
+import { printerAddressSchema } from './printerAddress.js';
+import type { HallConfig } from './model.js';
 
 /**
  * The shape of a hall's configuration as an administrator sends it. Strict

@@ -1,4 +1,4 @@
-import type { PrintDocument, PrintOutcome, PrinterStatus } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument, PrintOutcome, PrinterStatus } from './printDocument.js';
 
 /**
  * What staff apps and kiosks learn about printers and print jobs. Shared by
@@ -37,3 +37,9 @@ export interface PrintJobView {
 
 /** Printer statuses that stop printing: raise an alarm. */
 export const PRINTER_ALARMS: readonly PrinterStatus[] = ['paper-out', 'cover-open', 'offline', 'error'];
+
+/** What the server sends a standalone print agent (`print:job`); it answers a PrintResult. */
+export interface AgentJob {
+  jobId: string;
+  document: PrintDocument;
+}

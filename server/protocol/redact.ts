@@ -1,5 +1,5 @@
-import type { HallEvent } from '../domain/events.js';
-import type { Clerk, Ticket } from '../domain/model.js';
+import type { HallEvent } from './events.js';
+import type { Clerk, Ticket } from './model.js';
 
 /**
  * What public clients (wall boards, window screens, phones) receive of an

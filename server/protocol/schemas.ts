@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS, OUTCOMES, PAUSE_REASONS } from '../domain/model.js';
-import { printerAddressSchema } from '../printing/address.js';
+import { CHANNELS, OUTCOMES, PAUSE_REASONS } from './model.js';
+import { printerAddressSchema } from './printerAddress.js';
 
 const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 'offline', 'error', 'unknown'] as const;
 

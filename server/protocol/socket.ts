@@ -8,15 +8,15 @@
  * broadcast carries the hall's `seq`; a client that sees a gap calls
  * `hall:sync` with the last seq it applied.
  */
-import type { CalledTicketAnswer, IssuedTicketAnswer } from '../app/commandCatalog.js';
-import type { EventType, HallEvent } from '../domain/events.js';
-import type { BoardView, StaffView } from '../domain/views.js';
+import type { CalledTicketAnswer, IssuedTicketAnswer } from './answers.js';
+import type { EventType, HallEvent } from './events.js';
+import type { BoardView, StaffView } from './viewTypes.js';
 import type { Ack } from './errors.js';
 import type { PublicEvent } from './redact.js';
 import type { WindowAction } from './schemas.js';
-import type { ScreenSummary } from '../realtime/presence.js';
-import type { PrintResult, PrinterStatus } from '../../ticket-printer/agent/document.js';
-import type { AgentJob } from '../printing/agentPrinter.js';
+import type { ScreenSummary } from './screens.js';
+import type { PrintResult, PrinterStatus } from './printDocument.js';
+import type { AgentJob } from './printing.js';
 import type { PrinterState } from './printing.js';
 
 export interface HandshakeAuth {

@@ -5,21 +5,7 @@
  * With several processes (Redis) the realtime layer asks every process's
  * sockets instead (fetchSockets through the adapter) and groups them the same way.
  */
-
-export type ScreenKind = 'board' | 'window-screen' | 'kiosk' | 'agent';
-
-export interface ConnectedScreen {
-  kind: ScreenKind;
-  windowId?: string;
-  connectedAt: number;
-}
-
-export interface ScreenSummary {
-  kind: ScreenKind;
-  windowId: string | null;
-  connections: number;
-  since: number;
-}
+import type { ConnectedScreen, ScreenKind, ScreenSummary } from '../protocol/screens.js';
 
 const SCREEN_KINDS = new Set<string>(['board', 'window-screen', 'kiosk', 'agent']);
 

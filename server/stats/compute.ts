@@ -1,11 +1,11 @@
-import type { HallEvent } from '../domain/events.js';
-import type { HallConfig, Ticket, WindowRuntime } from '../domain/model.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { HallConfig, Ticket, WindowRuntime } from '../protocol/model.js';
 import { localTime } from '../domain/time.js';
 import { eachDay, localMidnight, addDays } from './days.js';
 import { Names } from './names.js';
 import { waitDistribution } from './summary.js';
 import { Tally, TallyMap } from './tally.js';
-import type { KnownClerk, StatsReport } from './types.js';
+import type { KnownClerk, StatsReport } from '../protocol/stats.js';
 import { windowTimes } from './windowTime.js';
 
 export interface StatsRange {

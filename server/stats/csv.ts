@@ -1,6 +1,6 @@
 import { localDateTime } from '../domain/time.js';
 import { RATING_LEVELS } from './summary.js';
-import type { DurationSummary, EvaluationRecord, StaffFigures, StatsReport, TicketFigures } from './types.js';
+import type { DurationSummary, EvaluationRecord, StaffFigures, StatsReport, TicketFigures } from '../protocol/stats.js';
 
 /**
  * CSV exports. UTF-8 with a byte-order mark and CRLF line ends, because that

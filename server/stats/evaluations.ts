@@ -1,8 +1,8 @@
-import type { HallEvent } from '../domain/events.js';
-import type { HallConfig } from '../domain/model.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { HallConfig } from '../protocol/model.js';
 import { type StatsRange, ticketDays } from './compute.js';
 import { Names } from './names.js';
-import type { EvaluationRecord, KnownClerk } from './types.js';
+import type { EvaluationRecord, KnownClerk } from '../protocol/stats.js';
 
 /**
  * Every 好差评 rating of the range's tickets, oldest first: the same tickets

@@ -1,4 +1,4 @@
-import type { EventType, HallEvent } from '../domain/events.js';
+import type { EventType, HallEvent } from '../protocol/events.js';
 import type { HallStore } from '../store/port.js';
 
 /** Events read per store call: large enough to keep the calls few, small enough to keep one page's JSON parse short. */

@@ -1,6 +1,6 @@
-import type { HallEvent } from '../domain/events.js';
-import type { Clerk, HallConfig, WindowRuntime } from '../domain/model.js';
-import type { KnownClerk } from './types.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { Clerk, HallConfig, WindowRuntime } from '../protocol/model.js';
+import type { KnownClerk } from '../protocol/stats.js';
 
 /**
  * Display names for the groups of a report. Services and windows are named

@@ -1,5 +1,5 @@
-import type { RatingLevel } from '../domain/model.js';
-import type { DurationSummary, Satisfaction, WaitBucket } from './types.js';
+import type { RatingLevel } from '../protocol/model.js';
+import type { DurationSummary, Satisfaction, WaitBucket } from '../protocol/stats.js';
 
 /**
  * Nearest-rank percentile (no interpolation): the ⌈p·n⌉-th smallest sample.

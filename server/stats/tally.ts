@@ -1,6 +1,6 @@
-import type { Outcome, RatingLevel } from '../domain/model.js';
+import type { Outcome, RatingLevel } from '../protocol/model.js';
 import { satisfaction, summarise } from './summary.js';
-import type { StaffFigures, TicketFigures, WindowTime } from './types.js';
+import type { StaffFigures, TicketFigures, WindowTime } from '../protocol/stats.js';
 
 type Counter = Exclude<keyof TicketFigures, 'outcomes' | 'wait' | 'service' | 'satisfaction'>;
 

@@ -1,5 +1,5 @@
-import type { HallEvent } from '../domain/events.js';
-import type { WindowRuntime } from '../domain/model.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { WindowRuntime } from '../protocol/model.js';
 
 /** Milliseconds a window, or a clerk at a window, was open and paused inside the span. */
 export interface TimeSpent {

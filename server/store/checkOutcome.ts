@@ -1,5 +1,5 @@
-import type { HallEvent } from '../domain/events.js';
-import type { HallState } from '../domain/model.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { HallState } from '../protocol/model.js';
 
 /** Rejects an outcome that would break the event log; these are programming errors, not refusals. */
 export function checkOutcome(hallId: string, before: HallState, outcome: { state: HallState; events: HallEvent[] }): void {

@@ -3,7 +3,7 @@
  * and redis/layout.ts), and how a commit finds the tickets that changed, so
  * that neither adapter rewrites the whole hall per command.
  */
-import type { HallConfig, HallState, Ticket } from '../domain/model.js';
+import type { HallConfig, HallState, Ticket } from '../protocol/model.js';
 import { StoreError } from './port.js';
 
 /** One entry of `HallState.requests`: the answer to a command that carried a client requestId. */

@@ -1,6 +1,7 @@
-import type { HallEvent } from '../domain/events.js';
+import type { HallEvent } from '../protocol/events.js';
 import type { Failure } from '../domain/failure.js';
-import type { HallState, Role, Ticket } from '../domain/model.js';
+import type { HallState, Role, Ticket } from '../protocol/model.js';
+import type { DeviceView } from '../protocol/devices.js';
 
 /** What a transaction function returns: the new state and its events, or a refusal. */
 export type UpdateOutcome<T> =
@@ -69,21 +70,10 @@ export interface UserRecord {
   createdAt: number;
 }
 
-export type DeviceKind = 'kiosk' | 'printer';
-
-export interface DeviceRecord {
-  id: string;
-  hallId: string;
-  kind: DeviceKind;
-  name: string;
+/** What the store keeps of a device: its view plus the hash of its token. */
+export interface DeviceRecord extends DeviceView {
   /** SHA-256 of the token; the token itself is shown once and never stored. */
   tokenHash: string;
-  createdAt: number;
-  createdBy: string;
-  /** A kiosk's printer address (see server/printing/address.ts); the server default when absent. */
-  printer?: string;
-  revokedAt?: number;
-  lastSeenAt?: number;
 }
 
 export interface AccountStore {

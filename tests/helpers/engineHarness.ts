@@ -7,12 +7,12 @@
  * depends on a store or a server.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Command } from '../../server/domain/commands.js';
+import type { Command } from '../../server/protocol/commands.js';
 import { type EngineEnv, type ExecuteOutcome, type IdSource, execute } from '../../server/domain/engine.js';
-import type { HallEvent } from '../../server/domain/events.js';
+import type { HallEvent } from '../../server/protocol/events.js';
 import type { Failure } from '../../server/domain/failure.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
-import type { Actor, CallingPolicy, Channel, Clerk, HallConfig, HallState, Outcome, Ticket } from '../../server/domain/model.js';
+import type { Actor, CallingPolicy, Channel, Clerk, HallConfig, HallState, Outcome, Ticket } from '../../server/protocol/model.js';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
 
 export const MINUTE = 60_000;

@@ -26,7 +26,7 @@ import { StaffTokens } from '../../server/auth/tokens.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
 import { demoHallConfig, DEMO_HALL_ID, DEMO_PASSWORD } from '../../server/demo/demoHall.js';
-import type { HallConfig, HallState } from '../../server/domain/model.js';
+import type { HallConfig, HallState } from '../../server/protocol/model.js';
 import type { Ack } from '../../server/protocol/errors.js';
 import type { HallSnapshot } from '../../server/protocol/socket.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardView } from '../../server/domain/views.js';
-import { type PublicHallEvent, applyEvent } from '../../display/src/lib/boardState.js';
+import type { BoardView } from '../../server/protocol/viewTypes.js';
+import { type PublicHallEvent, applyEvent } from '../../client/boardState.js';
 import { DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /** What a board cannot know from events alone: estimates move with time and averages. */

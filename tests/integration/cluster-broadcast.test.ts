@@ -2,7 +2,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
-import type { HallConfig } from '../../server/domain/model.js';
+import type { HallConfig } from '../../server/protocol/model.js';
 import { openRedisStore } from '../../server/store/redis/index.js';
 import { type Board, type Cluster, allEvents, connectBoard, loginAdmin, request, startCluster, waitUntil } from '../helpers/cluster.js';
 import { type TestRedis, startTestRedis } from '../helpers/redisServer.js';

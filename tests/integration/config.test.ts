@@ -3,7 +3,7 @@
  * event log with who, when, before and after, and pushed to every screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HallConfig } from '../../server/domain/model.js';
+import type { HallConfig } from '../../server/protocol/model.js';
 import { pairKiosk } from '../helpers/printing.js';
 import { DEMO, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
 

@@ -5,7 +5,7 @@
  * same id and answered from the agent's memory, never printed twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../server/protocol/printDocument.js';
 import { type PrintAgent, hallOfToken, startPrintAgent } from '../../ticket-printer/agent/agent.js';
 import { openPrinter } from '../../ticket-printer/agent/drivers/index.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';

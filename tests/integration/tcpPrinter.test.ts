@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintDocument, PrinterStatus } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument, PrinterStatus } from '../../server/protocol/printDocument.js';
 import { TcpPrinter } from '../../ticket-printer/agent/drivers/tcp.js';
 import { decodeEscPos, textLines } from '../helpers/escposDecoder.js';
 import { startFakePrinter, type FakePrinter, type FakeStatus } from '../helpers/fakePrinter.js';

@@ -16,7 +16,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HallState } from '../../server/domain/model.js';
+import type { HallState } from '../../server/protocol/model.js';
 import { StoreError, type Store, type StoreErrorCode, type UpdateOutcome } from '../../server/store/port.js';
 import {
   T0,

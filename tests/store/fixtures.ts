@@ -2,8 +2,8 @@
  * Hand-built states and events for the store contract suite. Deliberately
  * independent of the engine: a store only has to persist what it is given.
  */
-import type { HallEvent } from '../../server/domain/events.js';
-import type { HallState, Ticket, TicketStatus } from '../../server/domain/model.js';
+import type { HallEvent } from '../../server/protocol/events.js';
+import type { HallState, Ticket, TicketStatus } from '../../server/protocol/model.js';
 import type { DeviceRecord, UpdateOutcome, UserRecord } from '../../server/store/port.js';
 
 export const T0 = Date.UTC(2025, 2, 3, 1, 0, 0); // 2025-03-03 09:00 Asia/Shanghai

@@ -4,7 +4,7 @@ import { cryptoIds } from '../../server/app/ids.js';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
 import { execute } from '../../server/domain/engine.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
-import type { Actor, HallState } from '../../server/domain/model.js';
+import type { Actor, HallState } from '../../server/protocol/model.js';
 import { StoreError, type Store, type UpdateOutcome } from '../../server/store/port.js';
 import { RedisKeys, openRedisStore } from '../../server/store/redis/index.js';
 import { hasRedis } from '../helpers/requirements.js';

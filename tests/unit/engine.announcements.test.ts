@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Announcement } from '../../server/domain/model.js';
+import type { Announcement } from '../../server/protocol/model.js';
 import { boardView } from '../../server/domain/views.js';
 import { MINUTE, clerk1, harness, kiosk, local, publicActor, supervisor } from '../helpers/engineHarness.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
-import type { Appointment } from '../../server/domain/model.js';
+import type { Appointment } from '../../server/protocol/model.js';
 import { MINUTE, clerk1, clerk2, harness, kiosk, supervisor, testHallConfig, type Harness } from '../helpers/engineHarness.js';
 
 function checkedInAppointment(h: Harness, serviceId: string, slotOffsetMinutes: number) {

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../server/domain/commands.js';
+import type { Command } from '../../server/protocol/commands.js';
 import { execute } from '../../server/domain/engine.js';
-import type { Actor, Appointment, HallState } from '../../server/domain/model.js';
+import type { Actor, Appointment, HallState } from '../../server/protocol/model.js';
 import { ErrorCode } from '../../server/protocol/errors.js';
 import { MINUTE, clerk1, clerk2, clerk3, harness, kiosk, local, publicActor, supervisor, type Harness } from '../helpers/engineHarness.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../server/domain/commands.js';
+import type { Command } from '../../server/protocol/commands.js';
 import { execute } from '../../server/domain/engine.js';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
-import type { HallState } from '../../server/domain/model.js';
+import type { HallState } from '../../server/protocol/model.js';
 import { clerk1, clerk2, harness, kiosk, supervisor } from '../helpers/engineHarness.js';
 
 const issueA = (requestId?: string): Command => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../server/domain/model.js';
+import { CHANNELS } from '../../server/protocol/model.js';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
 import { HOUR, MINUTE, T0, clerk1, clerk2, harness, kiosk, local, publicActor, supervisor } from '../helpers/engineHarness.js';
 

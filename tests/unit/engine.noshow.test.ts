@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
-import type { Appointment, Ticket } from '../../server/domain/model.js';
+import type { Appointment, Ticket } from '../../server/protocol/model.js';
 import { serviceQueue } from '../../server/domain/queue.js';
 import { MINUTE, clerk1, clerk2, harness, kiosk, type Harness } from '../helpers/engineHarness.js';
 

@@ -18,9 +18,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import type { Command } from '../../server/domain/commands.js';
+import type { Command } from '../../server/protocol/commands.js';
 import { execute } from '../../server/domain/engine.js';
-import type { HallEvent } from '../../server/domain/events.js';
+import type { HallEvent } from '../../server/protocol/events.js';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
 import { formatNumber } from '../../server/domain/handlers/tickets.js';
 import {
@@ -32,7 +32,7 @@ import {
   type RatingLevel,
   TERMINAL_STATUSES,
   type TicketStatus,
-} from '../../server/domain/model.js';
+} from '../../server/protocol/model.js';
 import { classOf, windowCanServe } from '../../server/domain/queue.js';
 import { localTime } from '../../server/domain/time.js';
 import { ErrorCode } from '../../server/protocol/errors.js';

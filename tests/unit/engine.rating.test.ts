@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '../../server/domain/model.js';
+import type { Ticket } from '../../server/protocol/model.js';
 import { clerk1, clerk2, harness, kiosk, publicActor, supervisor, type Harness } from '../helpers/engineHarness.js';
 
 function served(h: Harness, windowId = 'w1'): Ticket {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
-import { OUTCOMES, type Ticket } from '../../server/domain/model.js';
+import { OUTCOMES, type Ticket } from '../../server/protocol/model.js';
 import { clerk1, clerk2, harness, kiosk, type Harness } from '../helpers/engineHarness.js';
 
 /** Calls the next ticket at `windowId`, starts it, waits `minutes`, finishes it. */

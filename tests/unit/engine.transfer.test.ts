@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '../../server/domain/model.js';
+import type { Ticket } from '../../server/protocol/model.js';
 import { clerk1, clerk2, clerk3, harness, supervisor } from '../helpers/engineHarness.js';
 
 describe('transfer to another service (转窗, 首问负责)', () => {

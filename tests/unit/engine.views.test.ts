@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
-import type { Appointment } from '../../server/domain/model.js';
+import type { Appointment } from '../../server/protocol/model.js';
 import { boardView, staffView, ticketStatusView } from '../../server/domain/views.js';
 import { MINUTE, clerk1, clerk2, harness, kiosk, local, publicActor, supervisor, type Harness } from '../helpers/engineHarness.js';
 

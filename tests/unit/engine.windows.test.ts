@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../server/domain/commands.js';
+import type { Command } from '../../server/protocol/commands.js';
 import type { WindowResult } from '../../server/domain/handlers/windows.js';
 import { admin, clerk1, clerk2, clerk3, harness, kiosk, publicActor, supervisor } from '../helpers/engineHarness.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintDocument } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument } from '../../server/protocol/printDocument.js';
 import { DevicePrinter } from '../../ticket-printer/agent/drivers/device.js';
 import { openPrinter } from '../../ticket-printer/agent/drivers/index.js';
 import { TcpPrinter } from '../../ticket-printer/agent/drivers/tcp.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PrintDocument } from '../../ticket-printer/agent/document.js';
+import type { PrintDocument } from '../../server/protocol/printDocument.js';
 import { displayWidth } from '../../ticket-printer/agent/escpos/columns.js';
 import { encodeDocument, encodeProbe } from '../../ticket-printer/agent/escpos/encode.js';
 import { decodeEscPos, textLines } from '../helpers/escposDecoder.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
 import { addWorkingDays } from '../../server/domain/time.js';
-import { parsePrinterAddress } from '../../server/printing/address.js';
+import { parsePrinterAddress } from '../../server/protocol/printerAddress.js';
 import { AgentPrinter, type AgentChannel } from '../../server/printing/agentPrinter.js';
 import { missingMaterialsDocument, promisedDate } from '../../server/printing/layouts/notices.js';
 import { slipDocument } from '../../server/printing/layouts/slip.js';

@@ -28,13 +28,13 @@
  * The report is made at Tuesday 09:00.
  */
 import { describe, expect, it } from 'vitest';
-import type { HallEvent } from '../../server/domain/events.js';
+import type { HallEvent } from '../../server/protocol/events.js';
 import { computeStats } from '../../server/stats/compute.js';
 import { STATS_CSV_GROUPINGS, evaluationsCsv, statsCsv, toCsv } from '../../server/stats/csv.js';
 import { addDays, dayCount, isCalendarDay, localMidnight } from '../../server/stats/days.js';
 import { listEvaluations } from '../../server/stats/evaluations.js';
 import { nearestRank, summarise } from '../../server/stats/summary.js';
-import type { StaffFigures, StatsReport, TicketFigures } from '../../server/stats/types.js';
+import type { StaffFigures, StatsReport, TicketFigures } from '../../server/protocol/stats.js';
 import { clerk1, clerk2, clerk3, harness, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
 const MON = '2026-03-02';

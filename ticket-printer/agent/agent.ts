@@ -1,5 +1,5 @@
 import { type Socket, io } from 'socket.io-client';
-import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from './document.js';
+import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../server/protocol/printDocument.js';
 
 export interface AgentLog {
   info(message: string): void;

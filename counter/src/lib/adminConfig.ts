@@ -1,4 +1,4 @@
-import type { HallConfig, IssuingPeriod, ServiceConfig, WindowConfig } from '../../../server/domain/model.js';
+import type { HallConfig, IssuingPeriod, ServiceConfig, WindowConfig } from '../../../server/protocol/model.js';
 
 /**
  * Plain-text editing of the list-like parts of a configuration, so an

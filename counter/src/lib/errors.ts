@@ -1,5 +1,5 @@
 import type { Messages } from '../locales/index.js';
-import type { ClientError } from './api.js';
+import type { ClientError } from '../../../client/api.js';
 
 /**
  * An error in plain words, from its code (the server's own message is not

@@ -1,5 +1,5 @@
-import type { HallEvent } from '../../../server/domain/events.js';
-import { request } from './api.js';
+import type { HallEvent } from '../../../server/protocol/events.js';
+import { request } from '../../../client/api.js';
 import { LOG_SIZE, isLogged } from './supervisor.js';
 
 /** How far back the first read of the log goes (one request: the server answers up to 1000 events). */

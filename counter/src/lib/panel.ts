@@ -4,9 +4,9 @@
  * The server decides in the end; these rules only keep the panel from offering
  * what it would refuse, and say why.
  */
-import type { Clerk, Ticket, WindowRuntime } from '../../../server/domain/model.js';
-import type { BoardService, BoardWindow, StaffView } from '../../../server/domain/views.js';
-import type { ScreenSummary } from '../../../server/realtime/presence.js';
+import type { Clerk, Ticket, WindowRuntime } from '../../../server/protocol/model.js';
+import type { BoardService, BoardWindow, StaffView } from '../../../server/protocol/viewTypes.js';
+import type { ScreenSummary } from '../../../server/protocol/screens.js';
 import { PRINTER_ALARMS, type PrinterState } from '../../../server/protocol/printing.js';
 
 export type PanelAction = 'call-next' | 'recall' | 'start' | 'finish' | 'no-show' | 'transfer' | 'pause' | 'resume' | 'close' | 'call' | 'requeue';

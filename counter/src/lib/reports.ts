@@ -1,4 +1,4 @@
-import type { StatsReport } from '../../../server/stats/types.js';
+import type { StatsReport } from '../../../server/protocol/stats.js';
 
 /**
  * Pure helpers of the report pages: ranges, paths and number formats. The

@@ -1,4 +1,4 @@
-import { type ClientError, type ClientErrorCode, request } from './api.js';
+import { type ClientError, type ClientErrorCode, request } from '../../../client/api.js';
 
 /** The staff account as the login answers it. */
 export interface StaffUser {

@@ -1,12 +1,12 @@
 import { type Socket, io } from 'socket.io-client';
-import type { HallEvent } from '../../../server/domain/events.js';
-import type { StaffView } from '../../../server/domain/views.js';
+import type { HallEvent } from '../../../server/protocol/events.js';
+import type { StaffView } from '../../../server/protocol/viewTypes.js';
 import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
 import type { HallSnapshot } from '../../../server/protocol/socket.js';
-import type { ScreenSummary } from '../../../server/realtime/presence.js';
+import type { ScreenSummary } from '../../../server/protocol/screens.js';
 import type { PrinterState } from '../../../server/protocol/printing.js';
-import { type ClientErrorCode, type Result, isAuthLost, request } from './api.js';
+import { type ClientErrorCode, type Result, isAuthLost, request } from '../../../client/api.js';
 import { newRequestId } from './panel.js';
 
 export interface StaffSyncOptions {

@@ -1,9 +1,9 @@
 import type { PrinterState } from '../../../server/protocol/printing.js';
 import { type PrinterAlarm, printerAlarms } from './panel.js';
-import type { HallEvent } from '../../../server/domain/events.js';
-import type { PauseReason, Ticket, WindowStatus } from '../../../server/domain/model.js';
-import type { StaffView } from '../../../server/domain/views.js';
-import type { ScreenSummary } from '../../../server/realtime/presence.js';
+import type { HallEvent } from '../../../server/protocol/events.js';
+import type { PauseReason, Ticket, WindowStatus } from '../../../server/protocol/model.js';
+import type { StaffView } from '../../../server/protocol/viewTypes.js';
+import type { ScreenSummary } from '../../../server/protocol/screens.js';
 
 /**
  * The supervisor's live view (/counter/supervisor), as pure functions of the

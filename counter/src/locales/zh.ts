@@ -1,5 +1,5 @@
 import { errorMessages } from '../../../server/protocol/messages.js';
-import type { CallReason, Channel, Outcome, PauseReason } from '../../../server/domain/model.js';
+import type { CallReason, Channel, Outcome, PauseReason } from '../../../server/protocol/model.js';
 
 /** 窗口呼叫器的中文界面文字（默认语言）。 */
 export const zh = {

@@ -1,7 +1,7 @@
-import type { Command } from '../commands.js';
+import type { Command } from '../../protocol/commands.js';
 import { type Ctx, type WindowRef, currentTicket, ownTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
-import type { CallReason, Outcome, Ticket } from '../model.js';
+import type { CallReason, Outcome, Ticket } from '../../protocol/model.js';
 import { rankAfter, selectNext, serviceConfig, tierAt, waitingCounts, windowConfig } from '../queue.js';
 
 const RECENT_CALLS_KEPT = 10;

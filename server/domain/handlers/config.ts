@@ -1,8 +1,8 @@
-import type { Command } from '../commands.js';
+import type { Command } from '../../protocol/commands.js';
 import type { Ctx } from '../context.js';
-import type { ConfigChange } from '../events.js';
+import type { ConfigChange } from '../../protocol/events.js';
 import { fail } from '../failure.js';
-import type { HallConfig, ServiceConfig, WindowConfig } from '../model.js';
+import type { HallConfig, ServiceConfig, WindowConfig } from '../../protocol/model.js';
 import { clockMinutes, isValidTimeZone } from '../time.js';
 
 /** The hall-level fields, compared one by one for the audit (services and windows are diffed by id). */

@@ -1,7 +1,7 @@
-import type { Command } from '../commands.js';
+import type { Command } from '../../protocol/commands.js';
 import { type Ctx, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
-import type { Announcement, Appointment } from '../model.js';
+import type { Announcement, Appointment } from '../../protocol/model.js';
 import { serviceConfig, waitingCounts } from '../queue.js';
 import { createTicket, type IssuedTicket } from './tickets.js';
 

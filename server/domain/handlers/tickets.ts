@@ -1,7 +1,7 @@
-import type { Command } from '../commands.js';
+import type { Command } from '../../protocol/commands.js';
 import { type Ctx, liveTicket, ownTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
-import type { Channel, ServiceConfig, Ticket } from '../model.js';
+import type { Channel, ServiceConfig, Ticket } from '../../protocol/model.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig, waitingCounts } from '../queue.js';
 import { clockMinutes, localTime } from '../time.js';
 

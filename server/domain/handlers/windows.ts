@@ -1,7 +1,7 @@
-import type { Command } from '../commands.js';
+import type { Command } from '../../protocol/commands.js';
 import { type Ctx, ownTicket, requireHeld, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
-import type { Clerk, HallState, Ticket, WindowRuntime } from '../model.js';
+import type { Clerk, HallState, Ticket, WindowRuntime } from '../../protocol/model.js';
 
 export interface WindowResult {
   windowId: string;

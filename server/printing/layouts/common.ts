@@ -1,5 +1,5 @@
-import type { Block } from '../../../ticket-printer/agent/document.js';
-import type { HallConfig } from '../../domain/model.js';
+import type { Block } from '../../protocol/printDocument.js';
+import type { HallConfig } from '../../protocol/model.js';
 
 /** The hall's name at the top of every slip and notice. */
 export function hallHeader(hall: HallConfig): Block[] {

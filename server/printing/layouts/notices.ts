@@ -1,5 +1,5 @@
-import type { Block, PaperWidth, PrintDocument } from '../../../ticket-printer/agent/document.js';
-import type { Announcement, Clerk, HallConfig, ServiceConfig, WindowConfig } from '../../domain/model.js';
+import type { Block, PaperWidth, PrintDocument } from '../../protocol/printDocument.js';
+import type { Announcement, Clerk, HallConfig, ServiceConfig, WindowConfig } from '../../protocol/model.js';
 import { addWorkingDays, localDateTime, localTime } from '../../domain/time.js';
 import { footer, hallHeader } from './common.js';
 

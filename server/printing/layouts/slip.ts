@@ -1,5 +1,5 @@
-import type { Block, PaperWidth, PrintDocument } from '../../../ticket-printer/agent/document.js';
-import type { HallConfig, ServiceConfig } from '../../domain/model.js';
+import type { Block, PaperWidth, PrintDocument } from '../../protocol/printDocument.js';
+import type { HallConfig, ServiceConfig } from '../../protocol/model.js';
 import { localDateTime } from '../../domain/time.js';
 import { waitRange } from '../../protocol/waitRange.js';
 import { displayWidth, paperColumns } from '../../../ticket-printer/agent/escpos/columns.js';

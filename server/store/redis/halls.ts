@@ -1,5 +1,5 @@
-import type { HallEvent } from '../../domain/events.js';
-import type { HallState, Ticket } from '../../domain/model.js';
+import type { HallEvent } from '../../protocol/events.js';
+import type { HallState, Ticket } from '../../protocol/model.js';
 import { checkOutcome } from '../checkOutcome.js';
 import { StoreError, type HallStore, type HallSummary, type TicketRecord, type UpdateOutcome } from '../port.js';
 import { NO_REQUESTS, forEachTicketChange, ownTicket, requestColumns, splitHall } from '../parts.js';

@@ -1,4 +1,4 @@
-import type { HallConfig, HallState, Ticket } from '../../domain/model.js';
+import type { HallConfig, HallState, Ticket } from '../../protocol/model.js';
 import { parseTickets } from '../parts.js';
 import { StoreError, type HallSummary } from '../port.js';
 import { parseStored } from './errors.js';

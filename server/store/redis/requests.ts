@@ -1,4 +1,4 @@
-import type { HallState } from '../../domain/model.js';
+import type { HallState } from '../../protocol/model.js';
 
 type RequestEntry = HallState['requests'][number];
 

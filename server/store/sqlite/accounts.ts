@@ -1,12 +1,7 @@
 import type Sqlite from 'better-sqlite3';
-import type { Role } from '../../domain/model.js';
-import {
-  StoreError,
-  type AccountStore,
-  type DeviceKind,
-  type DeviceRecord,
-  type UserRecord,
-} from '../port.js';
+import type { Role } from '../../protocol/model.js';
+import { StoreError, type AccountStore, type DeviceRecord, type UserRecord } from '../port.js';
+import type { DeviceKind } from '../../protocol/devices.js';
 import { parseStored, toStoreError } from './errors.js';
 
 interface UserRow {

@@ -1,6 +1,6 @@
 import type Sqlite from 'better-sqlite3';
-import type { HallEvent } from '../../domain/events.js';
-import type { HallState, Ticket } from '../../domain/model.js';
+import type { HallEvent } from '../../protocol/events.js';
+import type { HallState, Ticket } from '../../protocol/model.js';
 import {
   StoreError,
   type HallStore,

@@ -1,4 +1,4 @@
-import type { HallConfig, HallState } from '../../domain/model.js';
+import type { HallConfig, HallState } from '../../protocol/model.js';
 import { type RequestEntry, type StoredTicketRow, parseTickets } from '../parts.js';
 import { StoreError } from '../port.js';
 import { parseStored } from './errors.js';

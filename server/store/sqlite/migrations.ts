@@ -1,5 +1,5 @@
 import type Sqlite from 'better-sqlite3';
-import type { HallState } from '../../domain/model.js';
+import type { HallState } from '../../protocol/model.js';
 import { StoreError } from '../port.js';
 import { parseStored } from './errors.js';
 

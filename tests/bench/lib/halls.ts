@@ -1,5 +1,5 @@
 /** Names and hall layout shared by the bench process and the server child. */
-import type { HallConfig, WindowConfig } from '../../../server/domain/model.js';
+import type { HallConfig, WindowConfig } from '../../../server/protocol/model.js';
 
 export function benchHallId(index: number): string {
   return `bench-${String(index + 1).padStart(3, '0')}`;

@@ -6,7 +6,7 @@
  */
 import { constants } from 'node:fs';
 import { access, open, type FileHandle } from 'node:fs/promises';
-import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../document.js';
+import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../../server/protocol/printDocument.js';
 import { encodeDocument } from '../escpos/encode.js';
 import { JobQueue } from './jobQueue.js';
 

@@ -3,7 +3,7 @@
  * created by the print service, not here.
  */
 import { isAbsolute } from 'node:path';
-import type { PrinterDriver } from '../document.js';
+import type { PrinterDriver } from '../../../server/protocol/printDocument.js';
 import { DevicePrinter, type DevicePrinterOptions } from './device.js';
 import { TcpPrinter, type TcpPrinterOptions } from './tcp.js';
 

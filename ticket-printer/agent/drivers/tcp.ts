@@ -5,7 +5,7 @@
  * every path destroys the socket: a dead printer costs seconds, never a hung queue.
  */
 import { connect, type Socket } from 'node:net';
-import { mayPrint, type PrintDocument, type PrintResult, type PrinterDriver, type PrinterStatus } from '../document.js';
+import { mayPrint, type PrintDocument, type PrintResult, type PrinterDriver, type PrinterStatus } from '../../../server/protocol/printDocument.js';
 import { encodeDocument, encodeProbe } from '../escpos/encode.js';
 import { combineStatus } from '../escpos/status.js';
 import { JobQueue } from './jobQueue.js';

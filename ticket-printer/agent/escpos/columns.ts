@@ -3,7 +3,7 @@
  * column, a character printed with the CJK font takes two. The library's own folding and padding count
  * JavaScript characters instead (printing.md), so every layout width is computed here.
  */
-import type { Align, PaperWidth } from '../document.js';
+import type { Align, PaperWidth } from '../../../server/protocol/printDocument.js';
 
 /** Half-width columns at text size 1 (font A, 12 dots a column): 384 and 576 printable dots. */
 const COLUMNS: Record<PaperWidth, number> = { 58: 32, 80: 48 };

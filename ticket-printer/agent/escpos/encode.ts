@@ -6,7 +6,7 @@
  */
 import { BreakLine, CharacterSet, PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
 import { create as createQr } from 'qrcode';
-import type { Align, Block, PaperWidth, PrintDocument } from '../document.js';
+import type { Align, Block, PaperWidth, PrintDocument } from '../../../server/protocol/printDocument.js';
 import { foldLines, pair, paperColumns } from './columns.js';
 import { toGbkPrintable } from './gbk.js';
 

@@ -6,7 +6,7 @@
  */
 import { type SKRSContext2D, GlobalFonts, createCanvas } from '@napi-rs/canvas';
 import { create as createQr } from 'qrcode';
-import type { Block, PaperWidth, PrintDocument } from '../document.js';
+import type { Block, PaperWidth, PrintDocument } from '../../../server/protocol/printDocument.js';
 import { foldLines, pair, paperColumns } from './columns.js';
 
 const DOTS: Record<PaperWidth, number> = { 58: 384, 80: 576 };

@@ -3,7 +3,7 @@
  * or out of paper, unlike GS r. Each reply is one byte; bits 1 and 4 are always set and bits 0
  * and 7 always clear, which tells a status byte from noise.
  */
-import type { PrinterStatus } from '../document.js';
+import type { PrinterStatus } from '../../../server/protocol/printDocument.js';
 
 export function isStatusByte(byte: number): boolean {
   return (byte & 0x93) === 0x12;

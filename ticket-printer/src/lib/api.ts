@@ -1,4 +1,4 @@
-import { type ClientError, type Result, request } from '../../../counter/src/lib/api.js';
+import { type ClientError, type Result, request } from '../../../client/api.js';
 import { errorMessages } from '../../../server/protocol/messages.js';
 import type { Lang } from '../locales/index.js';
 

@@ -1,4 +1,4 @@
-import type { KioskTicketAnswer } from '../../../server/printing/kiosk.js';
+import type { KioskTicketAnswer } from '../../../server/protocol/answers.js';
 import { type ClientError, newRequestId, request } from './api.js';
 
 export type KioskScreen = 'home' | 'code' | 'desk-login' | 'result' | 'printer-problem';

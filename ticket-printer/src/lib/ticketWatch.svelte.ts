@@ -1,5 +1,5 @@
-import type { TicketStatusView } from '../../../server/domain/views.js';
-import { HallSync } from '../../../display/src/lib/hallSync.svelte.js';
+import type { TicketStatusView } from '../../../server/protocol/viewTypes.js';
+import { HallSync } from '../../../client/hallSync.svelte.js';
 import { request } from './api.js';
 
 export type WatchedTicket = TicketStatusView & { hallId: string };

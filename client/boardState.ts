@@ -1,5 +1,5 @@
-import type { BoardView, BoardWindow } from '../../../server/domain/views.js';
-import type { Clerk } from '../../../server/domain/model.js';
+import type { BoardView, BoardWindow } from '../server/protocol/viewTypes.js';
+import type { Clerk } from '../server/protocol/model.js';
 
 /**
  * Applies one public hall event to a board's view, the way the server's own

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PaperWidth } from '../../ticket-printer/agent/document.js';
+import type { PaperWidth } from './printDocument.js';
 
 /**
  * Where a printer is, as configured on a kiosk, a window or the guide desk:

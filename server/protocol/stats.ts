@@ -1,4 +1,4 @@
-import type { Outcome, RatingLevel } from '../domain/model.js';
+import type { Outcome, RatingLevel } from './model.js';
 
 /**
  * The shape of a statistics report. Every figure is defined in docs/stats.md;

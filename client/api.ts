@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../server/protocol/errors.js';
+import type { ErrorCode } from '../server/protocol/errors.js';
 
 /** Error codes the panel shows: the server's, plus the two it can only find out by itself. */
 export type ClientErrorCode = ErrorCode | 'NETWORK' | 'TIMEOUT';

@@ -1,7 +1,7 @@
 import { type Socket, io } from 'socket.io-client';
-import type { BoardView } from '../../../server/domain/views.js';
-import type { HallSnapshot, SyncAnswer } from '../../../server/protocol/socket.js';
-import type { Ack } from '../../../server/protocol/errors.js';
+import type { BoardView } from '../server/protocol/viewTypes.js';
+import type { HallSnapshot, SyncAnswer } from '../server/protocol/socket.js';
+import type { Ack } from '../server/protocol/errors.js';
 import { type PublicHallEvent, applyEvent } from './boardState.js';
 
 export interface HallSyncOptions {
