@@ -16,6 +16,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_VERSION } from '../../server/domain/events.js';
 import type { HallState } from '../../server/domain/model.js';
 import { StoreError, type Store, type StoreErrorCode, type UpdateOutcome } from '../../server/store/port.js';
 import {
@@ -436,7 +437,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             return {
               ok: true,
               state: { ...state, seq, config: { ...state.config, name: `${h} again`, maxWaitMinutes: 45 } },
-              events: [{ type: 'announcement:removed', announcementId: 'ann-a', hallId: h, seq, at: T0 + 16_000 }],
+              events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'ann-a', hallId: h, seq, at: T0 + 16_000 }],
               result: null,
             };
           },
@@ -538,7 +539,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
           return {
             ok: true,
             state: next,
-            events: [{ type: 'announcement:removed', announcementId: kind, hallId: state.config.id, seq, at: T0 + seq }],
+            events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: kind, hallId: state.config.id, seq, at: T0 + seq }],
             result: null,
           };
         };
@@ -572,7 +573,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             return {
               ok: true,
               state: { ...state, seq, requests: [...state.requests] },
-              events: [{ type: 'announcement:removed', announcementId: 'none', hallId: state.config.id, seq, at: T0 + seq }],
+              events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'none', hallId: state.config.id, seq, at: T0 + seq }],
               result,
             };
           };
@@ -584,7 +585,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             return {
               ok: true,
               state: { ...state, seq, requests: change([...state.requests]) },
-              events: [{ type: 'announcement:removed', announcementId: 'rearranged', hallId: state.config.id, seq, at: T0 + seq }],
+              events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'rearranged', hallId: state.config.id, seq, at: T0 + seq }],
               result: null,
             };
           };
@@ -669,7 +670,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
                   return {
                     ok: true,
                     state: { ...state, seq },
-                    events: [{ type: 'announcement:removed', announcementId: 'shared', hallId: state.config.id, seq, at: T0 + seq }],
+                    events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'shared', hallId: state.config.id, seq, at: T0 + seq }],
                     result: null,
                   };
                 };
