@@ -148,7 +148,9 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       return;
     case 'hall:configured':
       state.config = event.config ?? patchConfig(state.config, event.changes);
+      // Each change decides afresh whether today's closing time is waived.
       if (event.closeDayWaivedFor !== undefined) state.closeDayWaivedFor = event.closeDayWaivedFor;
+      else delete state.closeDayWaivedFor;
       reconcileWindows(state);
       return;
     default:

@@ -547,6 +547,8 @@ describe('engine properties over random command sequences', () => {
       { weight: 1, arbitrary: fc.record({ k: fc.constant('cancel' as const), who: fc.constant(3), ticket: ticketRef }) },
       { weight: 3, arbitrary: fc.record({ k: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 8 * 60 }) }) },
       { weight: 1, arbitrary: fc.constant({ k: 'retry' as const }) },
+      // The administrator edits the hall while it is busy.
+      { weight: 1, arbitrary: opArb.filter((op) => op.k === 'configure') },
     );
     const staffed: Op[] = WINDOWS.map((_, index) => ({ k: 'open', win: index, who: index }));
     fc.assert(
