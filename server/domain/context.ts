@@ -1,4 +1,4 @@
-import type { EventBody } from '../protocol/events.js';
+import type { EventBody, WaitingCounts } from '../protocol/events.js';
 import { fail } from './failure.js';
 import type { Actor, Clerk, HallState, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
 import { windowConfig } from './queue.js';
@@ -18,24 +18,21 @@ export interface EngineEnv {
   ids: IdSource;
 }
 
-/** What a handler works with: a private draft of the hall it may mutate, and an event sink. */
+/** An event body as a handler emits it: the waiting counts, which follow from the state after it, are added by the engine. */
+export type EmittedBody = EventBody extends infer E ? (E extends { waiting: WaitingCounts } ? Omit<E, 'waiting'> : E) : never;
+
+/**
+ * What a handler works with: the hall as it is (read only to handlers) and an
+ * event sink. A handler decides and emits; `emit` applies the event to the
+ * state at once (domain/evolve.ts), so the next decision of the same command
+ * sees it (call-next finishing the current ticket first).
+ */
 export interface Ctx {
   readonly state: HallState;
   readonly actor: Actor;
   readonly now: number;
   readonly ids: IdSource;
-  /** Tickets this command has already copied (or created) and may change in place. */
-  readonly owned: Set<string>;
-  emit(event: EventBody): void;
-}
-
-/** The draft's own copy of a ticket, made on first write: tickets are shared with the input state until then. */
-export function ownTicket(ctx: Ctx, ticket: Ticket): Ticket {
-  if (ctx.owned.has(ticket.id)) return ctx.state.tickets[ticket.id] ?? ticket;
-  const copy = { ...ticket };
-  ctx.state.tickets[ticket.id] = copy;
-  ctx.owned.add(ticket.id);
-  return copy;
+  emit(event: EmittedBody): void;
 }
 
 export function staffOf(actor: Actor): Clerk {
@@ -88,20 +85,21 @@ export function liveTicket(state: HallState, ticketId: string): Ticket | undefin
   return Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
 }
 
-export function requireTicket(ctx: Ctx, ticketId: string): Ticket {
+/** Tickets are never changed in place: a handler emits the changed copy and evolve stores it. */
+export function requireTicket(ctx: Ctx, ticketId: string): Readonly<Ticket> {
   const ticket = liveTicket(ctx.state, ticketId);
   if (!ticket) fail('TICKET_NOT_FOUND', { ticketId });
-  return ownTicket(ctx, ticket);
+  return ticket;
 }
 
-export function currentTicket(ctx: Ctx, ref: WindowRef): Ticket {
+export function currentTicket(ctx: Ctx, ref: WindowRef): Readonly<Ticket> {
   const id = ref.runtime.currentTicketId;
   const ticket = id ? ctx.state.tickets[id] : undefined;
   if (!ticket) fail('NO_CURRENT_TICKET', { windowId: ref.config.id });
-  return ownTicket(ctx, ticket);
+  return ticket;
 }
 
-/** Tickets are sent in events as copies, so later mutation of the draft never rewrites history. */
-export function snapshot(ticket: Ticket): Ticket {
+/** A ticket handed out of the engine (results, remembered answers) as its own copy. */
+export function snapshot(ticket: Readonly<Ticket>): Ticket {
   return { ...ticket, ...(ticket.transfer ? { transfer: { ...ticket.transfer } } : {}) };
 }

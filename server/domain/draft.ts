@@ -1,13 +1,14 @@
 import type { HallState } from '../protocol/model.js';
 
 /**
- * A private copy of a hall for one command, made only as deep as handlers
- * write: small records they change field by field (window runtimes,
+ * A private copy of a hall for one command (or one replay), made only as deep
+ * as evolve writes: small records it changes field by field (window runtimes,
  * appointments, service stats) are copied one level; lists are copied; the
- * configuration, which no command changes, is shared. Tickets, the bulk of a
- * busy hall, are shared too and copied on write (`ownTicket`), so a ticket a
- * command did not touch keeps its identity and the store writes only the ones
- * that changed. The property tests check that the input state is never changed.
+ * configuration, which only `hall:configured` replaces, is shared. Tickets,
+ * the bulk of a busy hall, are shared too: evolve replaces a ticket it changes
+ * and never writes into one, so a ticket a command did not touch keeps its
+ * identity and the store writes only the ones that changed. The property tests
+ * check that the input state is never changed.
  */
 export function draftOf(state: HallState): HallState {
   return {

@@ -1,7 +1,8 @@
 import type { Command } from '../protocol/commands.js';
-import { type Ctx, type EngineEnv, actorLabel } from './context.js';
-import type { EventBody, HallEvent } from '../protocol/events.js';
+import { type Ctx, type EmittedBody, type EngineEnv, actorLabel } from './context.js';
+import { EVENT_VERSION, type EventBody, type HallEvent, type WaitingCounts } from '../protocol/events.js';
 import { draftOf } from './draft.js';
+import { applyEvent } from './evolve.js';
 import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
 import * as config from './handlers/config.js';
@@ -10,12 +11,32 @@ import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
 import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
 import type { Actor, HallState } from '../protocol/model.js';
+import { waitingCounts } from './queue.js';
 import { localTime } from './time.js';
 
 export type { EngineEnv, IdSource } from './context.js';
 
 /** How many answered request ids a hall remembers for retries. */
 const REMEMBERED_REQUESTS = 200;
+
+/** The events that tell screens how many wait per service afterwards (one entry each, checked by the compiler). */
+const COUNTED: Record<Extract<EventBody, { waiting: WaitingCounts }>['type'], true> = {
+  'ticket:issued': true,
+  'ticket:called': true,
+  'ticket:requeued': true,
+  'ticket:transferred': true,
+  'ticket:cancelled': true,
+  'appointment:checked-in': true,
+  'hall:day-started': true,
+  'hall:day-closed': true,
+};
+
+/** The event as the log keeps it: a booking's check-in code is applied to the state but never recorded nor sent. */
+function recorded(event: HallEvent): HallEvent {
+  if (event.type !== 'appointment:created') return event;
+  const { code: _secret, ...rest } = event;
+  return rest;
+}
 
 export type ExecuteOutcome =
   | { ok: true; state: HallState; events: HallEvent[]; result: unknown }
@@ -91,8 +112,15 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     if (answered) return { ok: true, state, events: [], result: answered.result };
   }
   const draft = draftOf(state);
-  const bodies: EventBody[] = [];
-  const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, owned: new Set(), emit: (event) => bodies.push(event) };
+  const events: HallEvent[] = [];
+  const label = actorLabel(actor);
+  const emit = (body: EmittedBody): void => {
+    const event = { v: EVENT_VERSION, ...body, hallId: draft.config.id, seq: draft.seq + 1, at: env.now, actor: label } as HallEvent;
+    applyEvent(draft, event);
+    if (Object.hasOwn(COUNTED, event.type)) (event as HallEvent & { waiting: WaitingCounts }).waiting = waitingCounts(draft);
+    events.push(recorded(event));
+  };
+  const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, emit };
   let result: unknown;
   try {
     // One time-zone conversion per command for both day checks (Intl formatToParts is not cheap).
@@ -106,16 +134,11 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     }
     throw error;
   }
-  if (command.type === 'hall.tick' && bodies.length === 0) return { ok: true, state, events: [], result };
+  if (command.type === 'hall.tick' && events.length === 0) return { ok: true, state, events: [], result };
   prune(draft, env.now);
   if (requestKey !== undefined) {
     draft.requests.push({ id: requestKey, result });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
   }
-  const label = actorLabel(actor);
-  const events = bodies.map((body): HallEvent => {
-    draft.seq += 1;
-    return { ...body, hallId: draft.config.id, seq: draft.seq, at: env.now, actor: label };
-  });
   return { ok: true, state: draft, events, result };
 }

@@ -1,6 +1,5 @@
 import { type Ctx, snapshot } from './context.js';
 import type { HallConfig, HallState, WindowRuntime } from '../protocol/model.js';
-import { waitingCounts } from './queue.js';
 import { type LocalTime, clockMinutes, localTime } from './time.js';
 
 const MINUTE = 60_000;
@@ -28,38 +27,27 @@ export function newHallState(config: HallConfig, now: number): HallState {
  * At the first command of a new local day, numbering restarts at 001 and the
  * tickets nobody will serve any more expire (recorded). A ticket being served
  * across midnight stays with its window.
+ *
+ * The day only moves forward: when the local date is behind the hall's day
+ * (its time zone was changed westwards), the hall stays in its day and keeps
+ * counting, so no number is issued twice; it rolls over once the local date
+ * passes it. Days are YYYY-MM-DD, so string order is date order.
  */
 export function rollOverDay(ctx: Ctx, local: LocalTime): void {
   const { state } = ctx;
   const today = local.day;
-  if (today === state.day) return;
+  if (today <= state.day) return;
   expireWaiting(ctx);
-  delete state.dayClosedAt;
-  // Bookings whose check-in window has passed are kept through their day so that a late
-  // citizen is told APPOINTMENT_EXPIRED rather than "unknown code"; they go with the day.
-  const grace = state.config.policy.appointmentGraceMinutes * MINUTE;
-  for (const appointment of Object.values(state.appointments)) {
-    if (appointment.status === 'booked' && appointment.slotEnd + grace < ctx.now) delete state.appointments[appointment.id];
-  }
-  const previousDay = state.day;
-  state.day = today;
-  state.counters = {};
-  state.recentCalls = [];
-  ctx.emit({ type: 'hall:day-started', day: today, previousDay, waiting: waitingCounts(state) });
+  ctx.emit({ type: 'hall:day-started', day: today, previousDay: state.day });
 }
 
 /** Tickets nobody will serve any more leave the hall, each recorded as expired. A ticket at a window stays there. */
 function expireWaiting(ctx: Ctx): number {
-  let expired = 0;
-  for (const id in ctx.state.tickets) {
-    const ticket = ctx.state.tickets[id]!;
-    if (ticket.status === 'waiting' || ticket.status === 'no-show') {
-      delete ctx.state.tickets[ticket.id];
-      ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
-      expired += 1;
-    }
+  const waiting = Object.values(ctx.state.tickets).filter((ticket) => ticket.status === 'waiting' || ticket.status === 'no-show');
+  for (const ticket of waiting) {
+    ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
   }
-  return expired;
+  return waiting.length;
 }
 
 /**
@@ -69,16 +57,25 @@ function expireWaiting(ctx: Ctx): number {
  */
 export function closeDay(ctx: Ctx, automatic: boolean): { day: string; expired: number } {
   const expired = expireWaiting(ctx);
-  ctx.state.dayClosedAt = ctx.now;
-  ctx.emit({ type: 'hall:day-closed', day: ctx.state.day, expired, automatic, waiting: waitingCounts(ctx.state) });
+  ctx.emit({ type: 'hall:day-closed', day: ctx.state.day, expired, automatic });
   return { day: ctx.state.day, expired };
 }
 
-/** The hall's closeDayAt has passed today and the day is still open: close it (the minute tick gets here in an idle hall). */
+/**
+ * The hall's closeDayAt has passed today and the day is still open: close it
+ * (the minute tick gets here in an idle hall). Only on the hall's own day: a
+ * local date behind it (see rollOverDay) is not yet that day. Not on a day for
+ * which a configuration change waived it (HallState.closeDayWaivedFor).
+ */
 export function closeDayOnTime(ctx: Ctx, local: LocalTime): void {
-  const { closeDayAt } = ctx.state.config;
-  if (closeDayAt === undefined || ctx.state.dayClosedAt !== undefined) return;
-  if (local.minutes >= clockMinutes(closeDayAt)) closeDay(ctx, true);
+  const { state } = ctx;
+  if (state.dayClosedAt !== undefined || local.day !== state.day || state.closeDayWaivedFor === state.day) return;
+  if (closingTimePassed(state.config, local)) closeDay(ctx, true);
+}
+
+/** Whether the configuration's closing time is behind this local time of day. */
+export function closingTimePassed(config: HallConfig, local: LocalTime): boolean {
+  return config.closeDayAt !== undefined && local.minutes >= clockMinutes(config.closeDayAt);
 }
 
 /** Drops what can no longer change, keeping the hall document small (the event log keeps the history). */

@@ -69,15 +69,25 @@ export type EventBody =
       /** Tickets that had been transferred to this window and now wait in their service's queue. */
       released: Ticket[];
     }
-  | { type: 'appointment:created'; appointment: Omit<Appointment, 'code'> }
+  /**
+   * `code`, the check-in code, is given to evolve as the engine applies the event and taken out before
+   * the event is recorded or sent anywhere: the log never holds it, so a hall rebuilt from its log has
+   * its bookings without codes (see evolve.ts).
+   */
+  | { type: 'appointment:created'; appointment: Omit<Appointment, 'code'>; code?: string }
   | { type: 'appointment:checked-in'; appointmentId: string; ticket: Ticket; waiting: WaitingCounts }
   | { type: 'announcement:posted'; announcement: Announcement }
   | { type: 'announcement:removed'; announcementId: string }
   | { type: 'hall:day-started'; day: string; previousDay: string; waiting: WaitingCounts }
   /** Today's business ended: `expired` tickets left the queues; `automatic` when at the hall's closeDayAt. */
   | { type: 'hall:day-closed'; day: string; expired: number; automatic: boolean; waiting: WaitingCounts }
-  /** The audit of a configuration change: what each changed part was before and is after (null = absent). */
-  | { type: 'hall:configured'; changes: ConfigChange[] };
+  /**
+   * A configuration change: `config` is the whole new configuration (what the hall is rebuilt from),
+   * `changes` the audit of it, what each changed part was before and is after (null = absent).
+   * `config` is absent only in events written before version 2, which are rebuilt from `changes`.
+   * `closeDayWaivedFor`: the change put today's closing time in the past; today does not close by itself.
+   */
+  | { type: 'hall:configured'; changes: ConfigChange[]; config?: HallConfig; closeDayWaivedFor?: string };
 
 export type ConfigChange =
   | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
@@ -86,7 +96,18 @@ export type ConfigChange =
 
 export type EventType = EventBody['type'];
 
+/**
+ * The schema version of the events this engine writes. Bump it when an event's
+ * shape changes, and add the step from the previous version to `upcast.ts`,
+ * so every event ever stored is read in today's shape.
+ * 1: the events written before they carried `v` (no version field).
+ * 2: `v` on every event; `hall:configured` carries the whole `config`.
+ */
+export const EVENT_VERSION = 2;
+
 export type HallEvent = EventBody & {
+  /** Schema version the event is in (see EVENT_VERSION); stored events are upcast to the current one on read. */
+  v: number;
   hallId: string;
   seq: number;
   at: number;

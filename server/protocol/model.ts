@@ -245,6 +245,12 @@ export interface HallState {
   day: string;
   /** Set when today's business was closed (by hand or at closeDayAt); no tickets until the next day. */
   dayClosedAt?: number;
+  /**
+   * The local day on which `closeDayAt` does not close the hall by itself: set when a configuration
+   * change (an earlier closing time, another time zone) puts the closing time in the past of a day
+   * still open, so that saving a setting never expires everyone waiting. Cleared by the next day.
+   */
+  closeDayWaivedFor?: string;
   /** Last number issued today, per service. */
   counters: Record<string, number>;
   /** Monotonic queue rank source; never reset so ranks stay comparable across days. */

@@ -3,7 +3,9 @@
  * and redis/layout.ts), and how a commit finds the tickets that changed, so
  * that neither adapter rewrites the whole hall per command.
  */
+import type { HallEvent } from '../protocol/events.js';
 import type { HallConfig, HallState, Ticket } from '../protocol/model.js';
+import { upcastAll } from '../domain/upcast.js';
 import { StoreError } from './port.js';
 
 /** One entry of `HallState.requests`: the answer to a command that carried a client requestId. */
@@ -104,4 +106,23 @@ function countTickets(tickets: Record<string, Ticket>): number {
   let count = 0;
   for (const id in tickets) if (ownTicket(tickets, id) !== undefined) count++;
   return count;
+}
+
+/**
+ * A page of the event log as both adapters read it: the stored JSON texts parsed in one go and
+ * brought to today's event shape (domain/upcast.ts), whatever version they were written in.
+ * An event of a newer version than this server knows is CORRUPT to it (a newer server wrote it).
+ */
+export function readEventPage(
+  hallId: string,
+  jsonTexts: readonly string[],
+  parseStored: <T>(json: string, what: string) => T,
+): HallEvent[] {
+  // One parse for the whole page instead of one per event.
+  const stored = parseStored<unknown[]>(`[${jsonTexts.join(',')}]`, `events of hall ${hallId}`);
+  try {
+    return upcastAll(stored);
+  } catch (error) {
+    throw new StoreError('CORRUPT', `events of hall ${hallId}: ${(error as Error).message}`);
+  }
 }

@@ -11,7 +11,9 @@ import type { Command } from '../../server/protocol/commands.js';
 import { type EngineEnv, type ExecuteOutcome, type IdSource, execute } from '../../server/domain/engine.js';
 import type { HallEvent } from '../../server/protocol/events.js';
 import type { Failure } from '../../server/domain/failure.js';
-import { newHallState } from '../../server/domain/lifecycle.js';
+import { replay } from '../../server/domain/evolve.js';
+import { newHallState, prune } from '../../server/domain/lifecycle.js';
+import { upcastAll } from '../../server/domain/upcast.js';
 import type { Actor, CallingPolicy, Channel, Clerk, HallConfig, HallState, Outcome, Ticket } from '../../server/protocol/model.js';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
 
@@ -202,12 +204,18 @@ export class Harness {
   readonly events: HallEvent[] = [];
   /** Events of the last successful command. */
   lastEvents: HallEvent[] = [];
+  /** The hall as it was created, before any event. */
+  readonly initial: HallState;
+  /** When a command last produced a new state (and the engine last pruned it). */
+  lastChangeAt: number;
   private readonly checkPurity: boolean;
 
   constructor(options: HarnessOptions = {}) {
     this.clock = new FakeClock(options.start ?? T0);
     this.ids = options.ids ?? new CountingIds();
     this.state = newHallState(options.config ?? testHallConfig(), this.clock.now);
+    this.initial = this.state;
+    this.lastChangeAt = this.clock.now;
     this.checkPurity = options.checkFailuresArePure ?? true;
   }
 
@@ -228,12 +236,28 @@ export class Harness {
     if (before !== undefined && !isDeepStrictEqual(before, input)) {
       throw new Error(`${command.type} (${outcome.ok ? 'ok' : outcome.error.code}) mutated its input state`);
     }
-    if (outcome.ok) {
-      this.state = outcome.state;
-      this.events.push(...outcome.events);
-      this.lastEvents = outcome.events;
-    }
+    if (outcome.ok) this.keep(input, outcome);
     return outcome;
+  }
+
+  /** Takes a successful outcome of `execute` on `input` as the hall's new state (for callers that run the engine themselves). */
+  keep(input: HallState, outcome: Extract<ExecuteOutcome, { ok: true }>): void {
+    this.state = outcome.state;
+    this.events.push(...outcome.events);
+    this.lastEvents = outcome.events;
+    // A replayed answer returns the input itself: nothing changed, nothing was pruned.
+    if (outcome.state !== input) this.lastChangeAt = this.clock.now;
+  }
+
+  /**
+   * The hall rebuilt from its initial state and its log, as a store would give it back (JSON, upcast
+   * on read), pruned when the engine last pruned, in the form `comparable` makes of the live state.
+   */
+  rebuilt(): unknown {
+    const events = upcastAll(JSON.parse(JSON.stringify(this.events)) as unknown[]);
+    const state = replay(JSON.parse(JSON.stringify(this.initial)) as HallState, events);
+    prune(state, this.lastChangeAt);
+    return comparable(state);
   }
 
   /** Runs a command that must succeed and returns its result. */
@@ -295,4 +319,15 @@ export class Harness {
 
 export function harness(options: HarnessOptions = {}): Harness {
   return new Harness(options);
+}
+
+/**
+ * A hall state as stored (JSON) without what the log deliberately does not
+ * rebuild (server/domain/evolve.ts): the remembered request answers and the
+ * bookings' check-in codes.
+ */
+export function comparable(state: HallState): unknown {
+  const { requests: _requests, ...rest } = state;
+  const appointments = Object.fromEntries(Object.entries(rest.appointments).map(([id, appointment]) => [id, { ...appointment, code: '' }]));
+  return JSON.parse(JSON.stringify({ ...rest, appointments }));
 }

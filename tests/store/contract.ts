@@ -16,6 +16,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_VERSION, type HallEvent } from '../../server/protocol/events.js';
 import type { HallState } from '../../server/protocol/model.js';
 import { StoreError, type Store, type StoreErrorCode, type UpdateOutcome } from '../../server/store/port.js';
 import {
@@ -34,6 +35,7 @@ import {
   ticketIssuedEvent,
   withRequest,
 } from './fixtures.js';
+import { v1Day } from '../helpers/eventlogFixture.js';
 
 export interface StoreHarness {
   store: Store;
@@ -191,6 +193,22 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect(await store.halls.pruneHistory('h1', T0 + 2_500, '2025-03-04')).toEqual({ events: 0, tickets: 0 });
         await store.halls.update('h1', issueNext);
         expect(seqsOf(await store.halls.eventsSince('h1', 0, 100))).toEqual([3, 4, 5]);
+      });
+
+      it('reads events stored before they had a version in today\'s shape (upcast on read); a newer version is CORRUPT', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        const legacy = v1Day()
+          .events.slice(0, 6)
+          .map((event, index) => ({ ...event, hallId: 'h1', seq: index + 1 }));
+        expect(legacy.every((event) => !('v' in event))).toBe(true);
+        await store.halls.update('h1', (state) => ({ ok: true, state: { ...state, seq: legacy.length }, events: legacy as unknown as HallEvent[], result: null }));
+        const read = await store.halls.eventsSince('h1', 0, 100);
+        expect(read).toEqual(legacy.map((event) => ({ ...event, v: EVENT_VERSION })));
+        expect(await store.halls.eventsSince('h1', 4, 1)).toEqual([{ ...legacy[4], v: EVENT_VERSION }]);
+
+        const fromTheFuture = { ...legacy[0]!, seq: legacy.length + 1, v: EVENT_VERSION + 1 } as unknown as HallEvent;
+        await store.halls.update('h1', (state) => ({ ok: true, state: { ...state, seq: state.seq + 1 }, events: [fromTheFuture], result: null }));
+        await expectStoreError(store.halls.eventsSince('h1', 0, 100), 'CORRUPT');
       });
 
       it('eventsSince honours afterSeq and limit, oldest first, per hall', async () => {
@@ -436,7 +454,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             return {
               ok: true,
               state: { ...state, seq, config: { ...state.config, name: `${h} again`, maxWaitMinutes: 45 } },
-              events: [{ type: 'announcement:removed', announcementId: 'ann-a', hallId: h, seq, at: T0 + 16_000 }],
+              events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'ann-a', hallId: h, seq, at: T0 + 16_000 }],
               result: null,
             };
           },
@@ -538,7 +556,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
           return {
             ok: true,
             state: next,
-            events: [{ type: 'announcement:removed', announcementId: kind, hallId: state.config.id, seq, at: T0 + seq }],
+            events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: kind, hallId: state.config.id, seq, at: T0 + seq }],
             result: null,
           };
         };
@@ -572,7 +590,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             return {
               ok: true,
               state: { ...state, seq, requests: [...state.requests] },
-              events: [{ type: 'announcement:removed', announcementId: 'none', hallId: state.config.id, seq, at: T0 + seq }],
+              events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'none', hallId: state.config.id, seq, at: T0 + seq }],
               result,
             };
           };
@@ -584,7 +602,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             return {
               ok: true,
               state: { ...state, seq, requests: change([...state.requests]) },
-              events: [{ type: 'announcement:removed', announcementId: 'rearranged', hallId: state.config.id, seq, at: T0 + seq }],
+              events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'rearranged', hallId: state.config.id, seq, at: T0 + seq }],
               result: null,
             };
           };
@@ -669,7 +687,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
                   return {
                     ok: true,
                     state: { ...state, seq },
-                    events: [{ type: 'announcement:removed', announcementId: 'shared', hallId: state.config.id, seq, at: T0 + seq }],
+                    events: [{ v: EVENT_VERSION, type: 'announcement:removed', announcementId: 'shared', hallId: state.config.id, seq, at: T0 + seq }],
                     result: null,
                   };
                 };

@@ -2,7 +2,7 @@
  * Hand-built states and events for the store contract suite. Deliberately
  * independent of the engine: a store only has to persist what it is given.
  */
-import type { HallEvent } from '../../server/protocol/events.js';
+import { EVENT_VERSION, type HallEvent } from '../../server/protocol/events.js';
 import type { HallState, Ticket, TicketStatus } from '../../server/protocol/model.js';
 import type { DeviceRecord, UpdateOutcome, UserRecord } from '../../server/store/port.js';
 
@@ -77,6 +77,7 @@ export function makeTicket(id: string, seqOfDay: number, overrides: Partial<Tick
 /** A `ticket:issued` event as the engine would emit it. */
 export function ticketIssuedEvent(hallId: string, seq: number, ticket: Ticket, at = ticket.issuedAt): HallEvent {
   return {
+    v: EVENT_VERSION,
     type: 'ticket:issued',
     ticket,
     ahead: 0,
@@ -125,6 +126,7 @@ export function setTicketStatus(ticketId: string, status: TicketStatus, at: numb
       ticket.calledAt = at;
       tickets[ticketId] = ticket;
       event = {
+        v: EVENT_VERSION,
         type: 'ticket:called',
         ticket,
         windowId: 'win-1',
@@ -141,6 +143,7 @@ export function setTicketStatus(ticketId: string, status: TicketStatus, at: numb
       ticket.outcome = 'completed';
       delete tickets[ticketId];
       event = {
+        v: EVENT_VERSION,
         type: 'ticket:finished',
         ticket,
         windowId: 'win-1',
@@ -166,7 +169,7 @@ export function postAnnouncement(id: string, at: number) {
     return {
       ok: true,
       state: { ...state, seq, announcements: [...state.announcements, announcement] },
-      events: [{ type: 'announcement:posted', announcement, hallId: state.config.id, seq, at }],
+      events: [{ v: EVENT_VERSION, type: 'announcement:posted', announcement, hallId: state.config.id, seq, at }],
       result: undefined,
     };
   };
@@ -221,7 +224,7 @@ export function recallTicket(ticketId: string, at: number) {
       ok: true,
       state: { ...state, seq, tickets: { ...state.tickets, [ticketId]: ticket } },
       events: [
-        { type: 'ticket:recalled', ticket, windowId: 'win-1', windowNumber: 1, recallCount: ticket.recallCount, hallId: state.config.id, seq, at },
+        { v: EVENT_VERSION, type: 'ticket:recalled', ticket, windowId: 'win-1', windowNumber: 1, recallCount: ticket.recallCount, hallId: state.config.id, seq, at },
       ],
       result: ticket,
     };
@@ -244,7 +247,7 @@ export function rewriteEverything(change: (copy: HallState) => void, at: number)
     return {
       ok: true,
       state: copy,
-      events: [{ type: 'announcement:posted', announcement, hallId: state.config.id, seq, at }],
+      events: [{ v: EVENT_VERSION, type: 'announcement:posted', announcement, hallId: state.config.id, seq, at }],
       result: undefined,
     };
   };

@@ -12,7 +12,15 @@
  *    one window;
  *  - the input state is never mutated (failed or not), refusals use known codes;
  *  - retries with the same requestId answer alike and change nothing;
- *  - the priority cap: no priority call beyond the cap while an ordinary ticket waits.
+ *  - the priority cap: no priority call beyond the cap while an ordinary ticket waits;
+ *  - with `hall.configure` (random valid edits of the running hall: windows and
+ *    services added, removed, renamed, renumbered; tiers, caps, periods, time
+ *    zone, closing time) and `hall.close-day` in the mix: every window of the
+ *    configuration has live state and no other window has; no number is issued
+ *    twice, per service or per hall, across days and time-zone changes (the
+ *    day only moves forward);
+ *  - the log is the state: the initial hall plus every event, read back as a
+ *    store gives it (JSON, upcast), rebuilds the engine's state (evolve.ts).
  * HALLQ_PROPERTY_RUNS=5000 runs more sequences when hunting.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -23,6 +31,7 @@ import { execute } from '../../server/domain/engine.js';
 import type { HallEvent } from '../../server/protocol/events.js';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
 import { formatNumber } from '../../server/domain/handlers/tickets.js';
+import { EVENT_VERSION } from '../../server/protocol/events.js';
 import {
   type Actor,
   CHANNELS,
@@ -48,7 +57,10 @@ import {
   publicActor,
   supervisor,
   type Harness,
+  admin,
+  comparable,
 } from '../helpers/engineHarness.js';
+import { EDIT_KINDS, randomEdit } from '../helpers/configEdits.js';
 
 const SERVICES = ['svc-a', 'svc-b', 'svc-c', 'svc-d'] as const;
 const WINDOWS = ['w1', 'w2', 'w3', 'w4'] as const;
@@ -70,10 +82,13 @@ type Op =
   | { k: 'rate'; byWindow: boolean; win: number; ticket: number; level: number; who: number }
   | { k: 'book'; svc: number; offset: number }
   | { k: 'checkIn'; code: number }
+  | { k: 'configure'; edit: number; a: number; b: number; c: number }
+  | { k: 'closeDay' }
   | { k: 'advance'; seconds: number }
   | { k: 'retry' };
 
-const win = fc.integer({ min: 0, max: WINDOWS.length - 1 });
+/** Indices into the hall's current windows and services (modulo how many there are, as edits add and remove them). */
+const win = fc.integer({ min: 0, max: 2 * WINDOWS.length - 1 });
 const who: fc.Arbitrary<Who> = fc.oneof({ arbitrary: fc.constant('holder' as const), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: STAFF.length - 1 }), weight: 1 });
 const ticketRef = fc.nat({ max: 1000 });
 const simple = (k: Extract<Op, { win: number; who: Who }>['k']) => fc.record({ k: fc.constant(k), win, who }) as fc.Arbitrary<Op>;
@@ -83,7 +98,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 8,
     arbitrary: fc.record({
       k: fc.constant('issue' as const),
-      svc: fc.integer({ min: 0, max: SERVICES.length - 1 }),
+      svc: fc.integer({ min: 0, max: 2 * SERVICES.length - 1 }),
       priority: fc.boolean(),
       channel: fc.integer({ min: 0, max: CHANNELS.length - 2 }),
       byDesk: fc.boolean(),
@@ -113,7 +128,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       k: fc.constant('transfer' as const),
       win,
       who,
-      svc: fc.option(fc.integer({ min: 0, max: SERVICES.length - 1 })),
+      svc: fc.option(fc.integer({ min: 0, max: 2 * SERVICES.length - 1 })),
       toWin: fc.option(win),
     }),
   },
@@ -129,11 +144,22 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       who: fc.integer({ min: 0, max: STAFF.length - 1 }),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('book' as const), svc: fc.integer({ min: 0, max: SERVICES.length - 1 }), offset: fc.integer({ min: -60, max: 60 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('book' as const), svc: fc.integer({ min: 0, max: 2 * SERVICES.length - 1 }), offset: fc.integer({ min: -60, max: 60 }) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('checkIn' as const), code: fc.nat({ max: 100 }) }) },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 20 * 60 }) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('advance' as const), seconds: fc.integer({ min: 3600, max: 16 * 3600 }) }) },
   { weight: 1, arbitrary: fc.constant({ k: 'retry' as const }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('configure' as const),
+      edit: fc.integer({ min: 0, max: EDIT_KINDS - 1 }),
+      a: fc.nat({ max: 50 }),
+      b: fc.nat({ max: 50 }),
+      c: fc.nat({ max: 1000 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ k: 'closeDay' as const }) },
 );
 
 /** 300 sequences by default; raise with HALLQ_PROPERTY_RUNS=5000 to hunt. */
@@ -152,6 +178,10 @@ interface World {
   issued: string[];
   codes: string[];
   step: number;
+  /** Every prefix the hall has had, so that random edits never give one to another service. */
+  prefixes: Set<string>;
+  /** Whether the time zone has been changed in this run (a ticket's day may then be ahead of its local date). */
+  zoneChanged: boolean;
   last?: { command: Command; actor: Actor; outcome: ReturnType<typeof execute>; at: number };
 }
 
@@ -159,9 +189,17 @@ function pick<T>(items: readonly T[], index: number): T | undefined {
   return items.length === 0 ? undefined : items[index % items.length];
 }
 
+function windowAt(world: World, index: number): string {
+  return pick(world.h.state.config.windows, index)?.id ?? 'no-window';
+}
+
+function serviceAt(world: World, index: number): string {
+  return pick(world.h.state.config.services, index)?.id ?? 'no-service';
+}
+
 function actorFor(world: World, windowIndex: number, w: Who): Actor {
   if (w !== 'holder') return STAFF[w]!;
-  const holder = world.h.state.windows[WINDOWS[windowIndex]!]?.clerk;
+  const holder = world.h.state.windows[windowAt(world, windowIndex)]?.clerk;
   return holder ? { kind: 'staff', user: holder } : pick(STAFF, windowIndex)!;
 }
 
@@ -171,14 +209,14 @@ function toCommand(world: World, op: Exclude<Op, { k: 'advance' } | { k: 'retry'
   switch (op.k) {
     case 'issue':
       return [
-        { type: 'ticket.issue', serviceId: SERVICES[op.svc]!, channel: CHANNELS[op.channel]!, priority: op.priority, requestId },
+        { type: 'ticket.issue', serviceId: serviceAt(world, op.svc), channel: CHANNELS[op.channel]!, priority: op.priority, requestId },
         op.byDesk ? clerk1 : op.channel === 2 ? publicActor : kiosk,
       ];
     case 'book':
       return [
         {
           type: 'appointment.create',
-          serviceId: SERVICES[op.svc]!,
+          serviceId: serviceAt(world, op.svc),
           slotStart: world.h.clock.now + op.offset * MINUTE,
           slotEnd: world.h.clock.now + (op.offset + 30) * MINUTE,
           requestId,
@@ -191,10 +229,16 @@ function toCommand(world: World, op: Exclude<Op, { k: 'advance' } | { k: 'retry'
       return [{ type: 'ticket.cancel', ticketId: ticketId(op.ticket), requestId }, STAFF[op.who]!];
     case 'rate':
       return op.byWindow
-        ? [{ type: 'ticket.rate', windowId: WINDOWS[op.win]!, level: op.level as RatingLevel, requestId }, publicActor]
+        ? [{ type: 'ticket.rate', windowId: windowAt(world, op.win), level: op.level as RatingLevel, requestId }, publicActor]
         : [{ type: 'ticket.rate', ticketId: ticketId(op.ticket), level: op.level as RatingLevel, requestId }, STAFF[op.who]!];
+    case 'configure': {
+      const { config } = randomEdit(world.h.state.config, op, world.step, world.prefixes);
+      return [{ type: 'hall.configure', config, requestId }, admin];
+    }
+    case 'closeDay':
+      return [{ type: 'hall.close-day', requestId }, supervisor];
     default: {
-      const windowId = WINDOWS[op.win]!;
+      const windowId = windowAt(world, op.win);
       const actor = actorFor(world, op.win, op.who);
       switch (op.k) {
         case 'open':
@@ -229,8 +273,8 @@ function toCommand(world: World, op: Exclude<Op, { k: 'advance' } | { k: 'retry'
             {
               type: 'window.transfer',
               windowId,
-              ...(op.svc !== null ? { serviceId: SERVICES[op.svc]! } : {}),
-              ...(op.toWin !== null ? { toWindowId: WINDOWS[op.toWin]! } : {}),
+              ...(op.svc !== null ? { serviceId: serviceAt(world, op.svc) } : {}),
+              ...(op.toWin !== null ? { toWindowId: windowAt(world, op.toWin) } : {}),
               requestId,
             },
             actor,
@@ -255,6 +299,8 @@ interface Model {
   eventCount: number;
   /** Served tickets seen live, with the end of their rating window. */
   servedLive: Map<string, number>;
+  /** Every number issued, as "day|number" (the hall prints it) and "service|day|number". */
+  printed: Set<string>;
 }
 
 const IMPLIED: Partial<Record<HallEvent['type'], TicketStatus>> = {
@@ -278,6 +324,7 @@ function absorb(model: Model, world: World, events: HallEvent[]): void {
     model.eventCount += 1;
     check(event.seq === model.eventCount, () => `event seq ${event.seq}, expected ${model.eventCount} (contiguous from 1)`);
     check(event.hallId === config.id, 'event hallId');
+    check(event.v === EVENT_VERSION, () => `${event.type} has version ${event.v}`);
     if (!('ticket' in event)) continue;
     const { ticket } = event;
     const implied = IMPLIED[event.type]!;
@@ -287,7 +334,14 @@ function absorb(model: Model, world: World, events: HallEvent[]): void {
       world.issued.push(ticket.id);
       const service = config.services.find((candidate) => candidate.id === ticket.serviceId)!;
       check(ticket.number === formatNumber(service.prefix, ticket.seqOfDay), () => `number ${ticket.number} for seq ${ticket.seqOfDay}`);
-      check(ticket.day === localTime(ticket.issuedAt, config.timeZone).day, () => `ticket day ${ticket.day} is not the local day of issue`);
+      const localDay = localTime(ticket.issuedAt, config.timeZone).day;
+      if (!world.zoneChanged) check(ticket.day === localDay, () => `ticket day ${ticket.day} is not the local day of issue`);
+      // After a time-zone change the hall may stay in a day its new local date has not reached: never behind it.
+      check(ticket.day === world.h.state.day && ticket.day >= localDay, () => `ticket day ${ticket.day}, hall day ${world.h.state.day}, local ${localDay}`);
+      for (const printed of [`${ticket.day}|${ticket.number}`, `${ticket.serviceId}|${ticket.day}|${ticket.number}`]) {
+        check(!model.printed.has(printed), () => `number ${printed} issued twice`);
+        model.printed.add(printed);
+      }
       const key = `${ticket.serviceId}|${ticket.day}`;
       model.numbers.set(key, [...(model.numbers.get(key) ?? []), ticket.seqOfDay]);
     } else {
@@ -334,10 +388,17 @@ function checkState(model: Model, world: World, lastChangeAt: number): void {
     if (day === state.day) check(state.counters[serviceId!] === sorted.length, () => `counter of ${key}`);
   }
 
+  // the live state matches the configuration: every configured window has live state, no other window has
+  const configured = state.config.windows.map((window) => window.id);
+  check(
+    isDeepStrictEqual([...configured].sort(), Object.keys(state.windows).sort()),
+    () => `configured windows ${configured.join(',')} but live state for ${Object.keys(state.windows).join(',')}`,
+  );
+
   // windows and their current tickets
   const currentAt = new Map<string, string>();
   const heldBy = new Map<string, number>();
-  for (const windowId of WINDOWS) {
+  for (const windowId of configured) {
     const runtime = state.windows[windowId]!;
     if (runtime.status === 'closed') {
       check(runtime.clerk === undefined && runtime.currentTicketId === undefined, () => `closed ${windowId} has a clerk or ticket`);
@@ -381,8 +442,8 @@ function checkNoStarvation(before: HallState, windowId: string, call: CallResult
 
 function runSequence(start: number, ops: Op[]): void {
   const h = harness({ start, checkFailuresArePure: false });
-  const world: World = { h, issued: [], codes: [], step: 0 };
-  const model: Model = { status: new Map(), numbers: new Map(), eventCount: 0, servedLive: new Map() };
+  const world: World = { h, issued: [], codes: [], step: 0, prefixes: new Set(h.state.config.services.map((service) => service.prefix)), zoneChanged: false };
+  const model: Model = { status: new Map(), numbers: new Map(), eventCount: 0, servedLive: new Map(), printed: new Set() };
   let lastChangeAt = start;
   for (const op of ops) {
     world.step += 1;
@@ -402,8 +463,9 @@ function runSequence(start: number, ops: Op[]): void {
     const inputState = h.state;
     const outcome = execute(inputState, command, actor, h.env);
     if (outcome.ok) {
-      h.state = outcome.state;
-      if (outcome.state !== inputState) lastChangeAt = h.clock.now; // a replayed answer changes (and prunes) nothing
+      h.keep(inputState, outcome);
+      lastChangeAt = h.lastChangeAt; // a replayed answer changes (and prunes) nothing
+      if (h.state.config.timeZone !== inputState.config.timeZone) world.zoneChanged = true;
       absorb(model, world, outcome.events);
       if (command.type === 'appointment.create' && outcome.events.length > 0) {
         world.codes.push((outcome.result as { code: string }).code);
@@ -434,7 +496,26 @@ function runSequence(start: number, ops: Op[]): void {
     }
     world.last = { command, actor, outcome, at: h.clock.now };
     checkState(model, world, lastChangeAt);
+    if (world.step % 10 === 0) checkReplay(h);
   }
+  checkReplay(h);
+}
+
+/** The log is the state: what the store would give back of the log rebuilds the engine's hall. */
+function checkReplay(h: Harness): void {
+  const rebuilt = h.rebuilt();
+  const live = comparable(h.state);
+  check(isDeepStrictEqual(rebuilt, live), () => `the log rebuilds another hall than the engine's:\n${firstDifference(rebuilt, live)}`);
+}
+
+function firstDifference(a: unknown, b: unknown, path = 'state'): string {
+  if (isDeepStrictEqual(a, b)) return '';
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+    if (found) return found;
+  }
+  return path;
 }
 
 describe('engine properties over random command sequences', () => {
@@ -466,6 +547,8 @@ describe('engine properties over random command sequences', () => {
       { weight: 1, arbitrary: fc.record({ k: fc.constant('cancel' as const), who: fc.constant(3), ticket: ticketRef }) },
       { weight: 3, arbitrary: fc.record({ k: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 8 * 60 }) }) },
       { weight: 1, arbitrary: fc.constant({ k: 'retry' as const }) },
+      // The administrator edits the hall while it is busy.
+      { weight: 1, arbitrary: opArb.filter((op) => op.k === 'configure') },
     );
     const staffed: Op[] = WINDOWS.map((_, index) => ({ k: 'open', win: index, who: index }));
     fc.assert(

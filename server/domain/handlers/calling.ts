@@ -1,14 +1,8 @@
 import type { Command } from '../../protocol/commands.js';
-import { type Ctx, type WindowRef, currentTicket, ownTicket, requireHeld, requireTicket, snapshot } from '../context.js';
+import { type Ctx, type WindowRef, currentTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../../protocol/model.js';
-import { rankAfter, selectNext, serviceConfig, tierAt, waitingCounts, windowConfig } from '../queue.js';
-
-const RECENT_CALLS_KEPT = 10;
-/** Service-time samples outside this range are typing mistakes, not service; they would skew the estimate. */
-const MIN_SAMPLE_SECONDS = 10;
-const MAX_SAMPLE_SECONDS = 4 * 3600;
-const AVERAGE_WEIGHT = 0.2;
+import { rankAfter, selectNext, serviceConfig, tierAt, windowConfig } from '../queue.js';
 
 export interface CallResult {
   ticket: Ticket;
@@ -23,19 +17,13 @@ function requireCallable(ref: WindowRef): void {
 }
 
 function finishCurrent(ctx: Ctx, ref: WindowRef, outcome: Outcome, automatic: boolean, caseNumber?: string): Ticket {
-  const ticket = currentTicket(ctx, ref);
-  const began = ticket.startedAt ?? ticket.calledAt ?? ctx.now;
+  const current = currentTicket(ctx, ref);
+  const began = current.startedAt ?? current.calledAt ?? ctx.now;
   const serviceSeconds = Math.max(0, Math.round((ctx.now - began) / 1000));
-  ticket.status = 'served';
-  ticket.finishedAt = ctx.now;
-  ticket.outcome = outcome;
-  if (caseNumber !== undefined) ticket.caseNumber = caseNumber;
-  ref.runtime.lastFinishedTicketId = ticket.id;
-  delete ref.runtime.currentTicketId;
-  recordServiceTime(ctx, ticket.serviceId, serviceSeconds);
+  const ticket: Ticket = { ...current, status: 'served', finishedAt: ctx.now, outcome, ...(caseNumber !== undefined ? { caseNumber } : {}) };
   ctx.emit({
     type: 'ticket:finished',
-    ticket: snapshot(ticket),
+    ticket,
     windowId: ref.config.id,
     outcome,
     serviceSeconds,
@@ -45,55 +33,30 @@ function finishCurrent(ctx: Ctx, ref: WindowRef, outcome: Outcome, automatic: bo
   return snapshot(ticket);
 }
 
-function recordServiceTime(ctx: Ctx, serviceId: string, seconds: number): void {
-  if (seconds < MIN_SAMPLE_SECONDS || seconds > MAX_SAMPLE_SECONDS) return;
-  const stats = ctx.state.serviceStats[serviceId];
-  if (!stats) {
-    ctx.state.serviceStats[serviceId] = { avgServiceSeconds: seconds, samples: 1 };
-    return;
-  }
-  stats.avgServiceSeconds = stats.avgServiceSeconds * (1 - AVERAGE_WEIGHT) + seconds * AVERAGE_WEIGHT;
-  stats.samples += 1;
-}
-
-function assignToWindow(ctx: Ctx, ref: WindowRef, ticket: Ticket, reason: CallReason, outOfOrder: boolean): void {
+function assignToWindow(ctx: Ctx, ref: WindowRef, waiting: Readonly<Ticket>, reason: CallReason, outOfOrder: boolean): Ticket {
   const clerk = ref.runtime.clerk;
-  ticket.status = 'called';
-  ticket.windowId = ref.config.id;
-  ticket.calledAt = ctx.now;
-  ticket.callReason = reason;
-  ticket.recallCount = 0;
-  delete ticket.startedAt;
   // The mark stops giving priority once called, but the receiving clerk still needs the note.
-  if (ticket.transfer) ticket.receivedTransfer = ticket.transfer;
-  else delete ticket.receivedTransfer;
-  delete ticket.transfer;
-  if (clerk) ticket.clerkId = clerk.id;
-  ref.runtime.currentTicketId = ticket.id;
-  ref.runtime.priorityStreak = reason === 'priority' ? ref.runtime.priorityStreak + 1 : 0;
-  pushRecentCall(ctx, ref, ticket, false);
+  const { startedAt: _started, transfer, receivedTransfer: _previous, ...rest } = waiting;
+  const ticket: Ticket = {
+    ...rest,
+    status: 'called',
+    windowId: ref.config.id,
+    calledAt: ctx.now,
+    callReason: reason,
+    recallCount: 0,
+    ...(transfer ? { receivedTransfer: transfer } : {}),
+    ...(clerk ? { clerkId: clerk.id } : {}),
+  };
   ctx.emit({
     type: 'ticket:called',
-    ticket: snapshot(ticket),
+    ticket,
     windowId: ref.config.id,
     windowNumber: ref.config.number,
     reason,
     outOfOrder,
-    waiting: waitingCounts(ctx.state),
     ...(clerk ? { clerkId: clerk.id } : {}),
   });
-}
-
-function pushRecentCall(ctx: Ctx, ref: WindowRef, ticket: Ticket, recall: boolean): void {
-  ctx.state.recentCalls.unshift({
-    ticketNumber: ticket.number,
-    serviceId: ticket.serviceId,
-    windowId: ref.config.id,
-    windowNumber: ref.config.number,
-    at: ctx.now,
-    recall,
-  });
-  ctx.state.recentCalls.length = Math.min(ctx.state.recentCalls.length, RECENT_CALLS_KEPT);
+  return snapshot(ticket);
 }
 
 /** One button on a hardware caller: finish whatever is current, then call by the rules. */
@@ -103,9 +66,8 @@ export function callNext(ctx: Ctx, command: Extract<Command, { type: 'window.cal
   const selection = selectNext(ctx.state, ref.config.id, ctx.now);
   if (!selection) fail('QUEUE_EMPTY', { windowId: ref.config.id });
   const finished = ref.runtime.currentTicketId ? finishCurrent(ctx, ref, 'completed', true) : undefined;
-  const ticket = ownTicket(ctx, selection.ticket);
-  assignToWindow(ctx, ref, ticket, selection.reason, false);
-  return { ticket: snapshot(ticket), reason: selection.reason, outOfOrder: false, ...(finished ? { finished } : {}) };
+  const ticket = assignToWindow(ctx, ref, selection.ticket, selection.reason, false);
+  return { ticket, reason: selection.reason, outOfOrder: false, ...(finished ? { finished } : {}) };
 }
 
 /** Calling a chosen ticket out of order is allowed, and audited through `outOfOrder`. */
@@ -122,19 +84,18 @@ export function callSpecific(ctx: Ctx, command: Extract<Command, { type: 'window
   const outOfOrder = expected?.ticket.id !== ticket.id;
   const finished = ref.runtime.currentTicketId ? finishCurrent(ctx, ref, 'completed', true) : undefined;
   const reason: CallReason = outOfOrder ? 'manual' : (expected?.reason ?? 'manual');
-  assignToWindow(ctx, ref, ticket, reason, outOfOrder);
-  return { ticket: snapshot(ticket), reason, outOfOrder, ...(finished ? { finished } : {}) };
+  const called = assignToWindow(ctx, ref, ticket, reason, outOfOrder);
+  return { ticket: called, reason, outOfOrder, ...(finished ? { finished } : {}) };
 }
 
 export function recall(ctx: Ctx, command: Extract<Command, { type: 'window.recall' }>): Ticket {
   const ref = requireHeld(ctx, command.windowId);
-  const ticket = currentTicket(ctx, ref);
-  if (ticket.status !== 'called') fail('TICKET_ALREADY_STARTED', { ticketId: ticket.id });
-  ticket.recallCount += 1;
-  pushRecentCall(ctx, ref, ticket, true);
+  const current = currentTicket(ctx, ref);
+  if (current.status !== 'called') fail('TICKET_ALREADY_STARTED', { ticketId: current.id });
+  const ticket: Ticket = { ...current, recallCount: current.recallCount + 1 };
   ctx.emit({
     type: 'ticket:recalled',
-    ticket: snapshot(ticket),
+    ticket,
     windowId: ref.config.id,
     windowNumber: ref.config.number,
     recallCount: ticket.recallCount,
@@ -144,11 +105,10 @@ export function recall(ctx: Ctx, command: Extract<Command, { type: 'window.recal
 
 export function start(ctx: Ctx, command: Extract<Command, { type: 'window.start' }>): Ticket {
   const ref = requireHeld(ctx, command.windowId);
-  const ticket = currentTicket(ctx, ref);
-  if (ticket.status !== 'called') fail('TICKET_ALREADY_STARTED', { ticketId: ticket.id });
-  ticket.status = 'serving';
-  ticket.startedAt = ctx.now;
-  ctx.emit({ type: 'ticket:started', ticket: snapshot(ticket), windowId: ref.config.id });
+  const current = currentTicket(ctx, ref);
+  if (current.status !== 'called') fail('TICKET_ALREADY_STARTED', { ticketId: current.id });
+  const ticket: Ticket = { ...current, status: 'serving', startedAt: ctx.now };
+  ctx.emit({ type: 'ticket:started', ticket, windowId: ref.config.id });
   return snapshot(ticket);
 }
 
@@ -159,28 +119,23 @@ export function finish(ctx: Ctx, command: Extract<Command, { type: 'window.finis
 
 export function noShow(ctx: Ctx, command: Extract<Command, { type: 'window.no-show' }>): Ticket {
   const ref = requireHeld(ctx, command.windowId);
-  const ticket = currentTicket(ctx, ref);
-  if (ticket.status !== 'called') fail('TICKET_ALREADY_STARTED', { ticketId: ticket.id });
-  ticket.status = 'no-show';
-  ticket.noShowCount += 1;
-  delete ref.runtime.currentTicketId;
-  ctx.emit({ type: 'ticket:no-show', ticket: snapshot(ticket), windowId: ref.config.id });
+  const current = currentTicket(ctx, ref);
+  if (current.status !== 'called') fail('TICKET_ALREADY_STARTED', { ticketId: current.id });
+  const ticket: Ticket = { ...current, status: 'no-show', noShowCount: current.noShowCount + 1 };
+  ctx.emit({ type: 'ticket:no-show', ticket, windowId: ref.config.id });
   return snapshot(ticket);
 }
 
 /** 过号重排: a citizen who missed the call comes back and goes behind the next N people. */
 export function requeue(ctx: Ctx, command: Extract<Command, { type: 'window.requeue' }>): Ticket {
   requireHeld(ctx, command.windowId);
-  const ticket = requireTicket(ctx, command.ticketId);
-  if (ticket.status !== 'no-show') fail('TICKET_NOT_NO_SHOW', { ticketId: ticket.id, status: ticket.status });
+  const missed = requireTicket(ctx, command.ticketId);
+  if (missed.status !== 'no-show') fail('TICKET_NOT_NO_SHOW', { ticketId: missed.id, status: missed.status });
   const after = command.after ?? ctx.state.config.policy.requeueAfter;
-  const rank = rankAfter(ctx.state, ticket, after, ctx.now);
-  if (rank === 'end') ctx.state.rankCounter += 1;
-  ticket.rank = rank === 'end' ? ctx.state.rankCounter : rank;
-  ticket.status = 'waiting';
-  delete ticket.windowId;
-  delete ticket.calledAt;
-  ctx.emit({ type: 'ticket:requeued', ticket: snapshot(ticket), after, waiting: waitingCounts(ctx.state) });
+  const rank = rankAfter(ctx.state, missed, after, ctx.now);
+  const { windowId: _window, calledAt: _called, ...rest } = missed;
+  const ticket: Ticket = { ...rest, status: 'waiting', rank: rank === 'end' ? ctx.state.rankCounter + 1 : rank };
+  ctx.emit({ type: 'ticket:requeued', ticket, after });
   return snapshot(ticket);
 }
 
@@ -190,43 +145,42 @@ export function requeue(ctx: Ctx, command: Extract<Command, { type: 'window.requ
  */
 export function transfer(ctx: Ctx, command: Extract<Command, { type: 'window.transfer' }>): Ticket {
   const ref = requireHeld(ctx, command.windowId);
-  const ticket = currentTicket(ctx, ref);
-  const toServiceId = command.serviceId ?? ticket.serviceId;
+  const current = currentTicket(ctx, ref);
+  const toServiceId = command.serviceId ?? current.serviceId;
   if (!serviceConfig(ctx.state, toServiceId)) fail('SERVICE_NOT_FOUND', { serviceId: toServiceId });
   if (command.toWindowId !== undefined) {
     const target = windowConfig(ctx.state, command.toWindowId);
-    if (!target) fail('WINDOW_NOT_FOUND', { windowId: command.toWindowId });
-    const targetOpen = ctx.state.windows[target.id]?.status !== 'closed';
-    if (target.id === ref.config.id || !targetOpen || tierAt(target, toServiceId) === undefined) {
+    // A window removed from the configuration (or one this state has no live entry for) is no target.
+    const runtime = target && Object.hasOwn(ctx.state.windows, target.id) ? ctx.state.windows[target.id] : undefined;
+    if (!target || !runtime) fail('WINDOW_NOT_FOUND', { windowId: command.toWindowId });
+    if (target.id === ref.config.id || runtime.status === 'closed' || tierAt(target, toServiceId) === undefined) {
       fail('TRANSFER_TARGET_INVALID', { windowId: target.id, serviceId: toServiceId });
     }
   } else {
     const servedElsewhere = ctx.state.config.windows.some(
       (window) => window.id !== ref.config.id && tierAt(window, toServiceId) !== undefined,
     );
-    const changesService = toServiceId !== ticket.serviceId;
+    const changesService = toServiceId !== current.serviceId;
     if (!changesService || !servedElsewhere) fail('TRANSFER_TARGET_INVALID', { serviceId: toServiceId });
   }
-  const fromServiceId = ticket.serviceId;
-  ticket.serviceId = toServiceId;
-  ticket.status = 'waiting';
-  ticket.transfer = {
-    fromWindowId: ref.config.id,
-    fromServiceId,
-    at: ctx.now,
-    ...(command.toWindowId !== undefined ? { toWindowId: command.toWindowId } : {}),
-    ...(command.note !== undefined ? { note: command.note } : {}),
+  const { windowId: _window, calledAt: _called, startedAt: _started, ...rest } = current;
+  const ticket: Ticket = {
+    ...rest,
+    serviceId: toServiceId,
+    status: 'waiting',
+    transfer: {
+      fromWindowId: ref.config.id,
+      fromServiceId: current.serviceId,
+      at: ctx.now,
+      ...(command.toWindowId !== undefined ? { toWindowId: command.toWindowId } : {}),
+      ...(command.note !== undefined ? { note: command.note } : {}),
+    },
   };
-  delete ticket.windowId;
-  delete ticket.calledAt;
-  delete ticket.startedAt;
-  delete ref.runtime.currentTicketId;
   ctx.emit({
     type: 'ticket:transferred',
-    ticket: snapshot(ticket),
+    ticket,
     fromWindowId: ref.config.id,
     toServiceId,
-    waiting: waitingCounts(ctx.state),
     ...(command.toWindowId !== undefined ? { toWindowId: command.toWindowId } : {}),
     ...(command.note !== undefined ? { note: command.note } : {}),
   });

@@ -3,7 +3,9 @@ import type { Ctx } from '../context.js';
 import type { ConfigChange } from '../../protocol/events.js';
 import { fail } from '../failure.js';
 import type { HallConfig, ServiceConfig, WindowConfig } from '../../protocol/model.js';
-import { clockMinutes, isValidTimeZone } from '../time.js';
+import { closingTimePassed } from '../lifecycle.js';
+import { clockMinutes, isValidTimeZone, localTime } from '../time.js';
+import { refuseConflicts } from './configConflicts.js';
 
 /** The hall-level fields, compared one by one for the audit (services and windows are diffed by id). */
 const HALL_FIELDS = [
@@ -86,23 +88,16 @@ function diffById<T extends { id: string }>(before: T[], after: T[]): Array<{ id
 }
 
 /**
- * Replaces the configuration. Refused when it would strand people: removing a
- * service that still has tickets in the hall, or a window that is staffed.
- * Disable a service (`enabled: false`) or close a window first.
+ * Replaces the configuration, or refuses with what is in the way
+ * (configConflicts.ts). The live state follows in the same step: evolve gives
+ * the hall the new configuration and reconciles the windows' live entries.
  */
 export function configure(ctx: Ctx, command: Extract<Command, { type: 'hall.configure' }>): { changes: ConfigChange[] } {
   const before = ctx.state.config;
   const after = command.config;
   if (after.id !== before.id) invalid('the configuration is for another hall', { hallId: after.id });
   checkConfig(after);
-  const keptServices = new Set(after.services.map((service) => service.id));
-  for (const ticket of Object.values(ctx.state.tickets)) {
-    if (!keptServices.has(ticket.serviceId)) invalid('a removed service still has tickets; disable it instead', { serviceId: ticket.serviceId });
-  }
-  const keptWindows = new Set(after.windows.map((window) => window.id));
-  for (const [windowId, runtime] of Object.entries(ctx.state.windows)) {
-    if (!keptWindows.has(windowId) && runtime.status !== 'closed') invalid('a removed window is staffed; close it first', { windowId });
-  }
+  refuseConflicts(ctx.state, after, ctx.now);
   const hallBefore: Partial<HallConfig> = {};
   const hallAfter: Partial<HallConfig> = {};
   for (const field of HALL_FIELDS) {
@@ -117,7 +112,10 @@ export function configure(ctx: Ctx, command: Extract<Command, { type: 'hall.conf
   ];
   // Saving an unchanged configuration is not an event: nothing to audit, nothing to push to screens.
   if (changes.length === 0) return { changes };
-  ctx.state.config = structuredClone(after);
-  ctx.emit({ type: 'hall:configured', changes });
+  // Saving a setting never closes the day by itself: a closing time (or time zone) that puts the
+  // close in the past of today, still open, applies from the next day.
+  const local = localTime(ctx.now, after.timeZone);
+  const waive = ctx.state.dayClosedAt === undefined && local.day === ctx.state.day && closingTimePassed(after, local);
+  ctx.emit({ type: 'hall:configured', changes, config: structuredClone(after), ...(waive ? { closeDayWaivedFor: ctx.state.day } : {}) });
   return { changes };
 }

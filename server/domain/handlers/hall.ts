@@ -2,7 +2,7 @@ import type { Command } from '../../protocol/commands.js';
 import { type Ctx, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
 import type { Announcement, Appointment } from '../../protocol/model.js';
-import { serviceConfig, waitingCounts } from '../queue.js';
+import { serviceConfig } from '../queue.js';
 import { createTicket, type IssuedTicket } from './tickets.js';
 
 const MINUTE = 60_000;
@@ -27,9 +27,8 @@ export function createAppointment(ctx: Ctx, command: Extract<Command, { type: 'a
     createdAt: ctx.now,
     ...(command.externalRef !== undefined ? { externalRef: command.externalRef } : {}),
   };
-  ctx.state.appointments[appointment.id] = appointment;
   const { code: _secret, ...published } = appointment;
-  ctx.emit({ type: 'appointment:created', appointment: published });
+  ctx.emit({ type: 'appointment:created', appointment: published, code });
   return { ...appointment };
 }
 
@@ -54,15 +53,8 @@ export function checkIn(ctx: Ctx, command: Extract<Command, { type: 'appointment
     appointmentId: appointment.id,
     slotStart: appointment.slotStart,
   });
-  appointment.status = 'checked-in';
-  appointment.ticketId = issued.ticket.id;
-  ctx.emit({
-    type: 'appointment:checked-in',
-    appointmentId: appointment.id,
-    ticket: snapshot(issued.ticket),
-    waiting: waitingCounts(ctx.state),
-  });
-  return issued;
+  ctx.emit({ type: 'appointment:checked-in', appointmentId: appointment.id, ticket: issued.ticket });
+  return { ...issued, ticket: snapshot(issued.ticket) };
 }
 
 export function postAnnouncement(ctx: Ctx, command: Extract<Command, { type: 'announcement.post' }>): Announcement {
@@ -74,16 +66,13 @@ export function postAnnouncement(ctx: Ctx, command: Extract<Command, { type: 'an
     ...(command.textAlt !== undefined ? { textAlt: command.textAlt } : {}),
     ...(command.expiresAt !== undefined ? { expiresAt: command.expiresAt } : {}),
   };
-  ctx.state.announcements.push(announcement);
   ctx.emit({ type: 'announcement:posted', announcement: { ...announcement } });
   return { ...announcement };
 }
 
 export function removeAnnouncement(ctx: Ctx, command: Extract<Command, { type: 'announcement.remove' }>): { announcementId: string } {
   staffOf(ctx.actor);
-  const index = ctx.state.announcements.findIndex((announcement) => announcement.id === command.announcementId);
-  if (index < 0) fail('ANNOUNCEMENT_NOT_FOUND', { announcementId: command.announcementId });
-  ctx.state.announcements.splice(index, 1);
+  if (!ctx.state.announcements.some((announcement) => announcement.id === command.announcementId)) fail('ANNOUNCEMENT_NOT_FOUND', { announcementId: command.announcementId });
   ctx.emit({ type: 'announcement:removed', announcementId: command.announcementId });
   return { announcementId: command.announcementId };
 }

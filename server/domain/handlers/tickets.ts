@@ -1,8 +1,8 @@
 import type { Command } from '../../protocol/commands.js';
-import { type Ctx, liveTicket, ownTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
+import { type Ctx, liveTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
 import type { Channel, ServiceConfig, Ticket } from '../../protocol/model.js';
-import { estimatedWaitMinutes, peopleAhead, serviceConfig, waitingCounts } from '../queue.js';
+import { estimatedWaitMinutes, peopleAhead, serviceConfig } from '../queue.js';
 import { clockMinutes, localTime } from '../time.js';
 
 export interface IssuedTicket {
@@ -38,7 +38,10 @@ export function issuingRefusal(
   return null;
 }
 
-/** Creates the ticket with the next number of the day; callers have checked whether it may be issued. */
+/**
+ * The ticket with the next number of the day, not yet in the hall: the caller
+ * checked that it may be issued and emits the event that adds it.
+ */
 export function createTicket(
   ctx: Ctx,
   service: ServiceConfig,
@@ -46,8 +49,6 @@ export function createTicket(
 ): IssuedTicket {
   const { state } = ctx;
   const seqOfDay = (state.counters[service.id] ?? 0) + 1;
-  state.counters[service.id] = seqOfDay;
-  state.rankCounter += 1;
   const ticket: Ticket = {
     id: ctx.ids.secretId(),
     number: formatNumber(service.prefix, seqOfDay),
@@ -58,17 +59,15 @@ export function createTicket(
     priority: options.priority,
     status: 'waiting',
     issuedAt: ctx.now,
-    rank: state.rankCounter,
+    rank: state.rankCounter + 1,
     recallCount: 0,
     noShowCount: 0,
     ...(options.appointmentId !== undefined ? { appointmentId: options.appointmentId } : {}),
     ...(options.slotStart !== undefined ? { slotStart: options.slotStart } : {}),
   };
-  state.tickets[ticket.id] = ticket;
-  ctx.owned.add(ticket.id);
+  // Not in the hall yet, so nobody is counted twice; issuing changes neither averages nor windows.
   const ahead = peopleAhead(state, ticket, ctx.now);
-  // A copy: the result is remembered for retries (state.requests) and must not alias the live ticket.
-  return { ticket: snapshot(ticket), ahead, estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, ahead) };
+  return { ticket, ahead, estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, ahead) };
 }
 
 export function issue(ctx: Ctx, command: Extract<Command, { type: 'ticket.issue' }>): IssuedTicket {
@@ -77,27 +76,20 @@ export function issue(ctx: Ctx, command: Extract<Command, { type: 'ticket.issue'
   const refusal = issuingRefusal(ctx, service);
   if (refusal) fail(refusal, { serviceId: service.id });
   const issued = createTicket(ctx, service, { channel: command.channel, priority: command.priority });
-  ctx.emit({
-    type: 'ticket:issued',
-    ticket: snapshot(issued.ticket),
-    ahead: issued.ahead,
-    estimatedWaitMinutes: issued.estimatedWaitMinutes,
-    waiting: waitingCounts(ctx.state),
-  });
-  return issued;
+  ctx.emit({ type: 'ticket:issued', ticket: issued.ticket, ahead: issued.ahead, estimatedWaitMinutes: issued.estimatedWaitMinutes });
+  // A copy: the result is remembered for retries (state.requests) and must not alias the live ticket.
+  return { ...issued, ticket: snapshot(issued.ticket) };
 }
 
 /** The guide desk withdraws a ticket that has not been called (the citizen left). */
 export function cancel(ctx: Ctx, command: Extract<Command, { type: 'ticket.cancel' }>): Ticket {
   staffOf(ctx.actor);
-  const ticket = requireTicket(ctx, command.ticketId);
-  if (ticket.status !== 'waiting' && ticket.status !== 'no-show') {
-    fail(ticket.status === 'served' ? 'TICKET_FINISHED' : 'TICKET_NOT_WAITING', { ticketId: ticket.id });
+  const live = requireTicket(ctx, command.ticketId);
+  if (live.status !== 'waiting' && live.status !== 'no-show') {
+    fail(live.status === 'served' ? 'TICKET_FINISHED' : 'TICKET_NOT_WAITING', { ticketId: live.id });
   }
-  ticket.status = 'cancelled';
-  ticket.finishedAt = ctx.now;
-  delete ctx.state.tickets[ticket.id];
-  ctx.emit({ type: 'ticket:cancelled', ticket: snapshot(ticket), waiting: waitingCounts(ctx.state) });
+  const ticket: Ticket = { ...live, status: 'cancelled', finishedAt: ctx.now };
+  ctx.emit({ type: 'ticket:cancelled', ticket });
   return snapshot(ticket);
 }
 
@@ -106,7 +98,7 @@ export function cancel(ctx: Ctx, command: Extract<Command, { type: 'ticket.cance
  * rates what was just finished there; staff may name the ticket (paper forms).
  */
 export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }>): Ticket {
-  let ticket: Ticket | undefined;
+  let ticket: Readonly<Ticket> | undefined;
   if (command.ticketId !== undefined) {
     staffOf(ctx.actor);
     ticket = liveTicket(ctx.state, command.ticketId);
@@ -124,14 +116,13 @@ export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }
   const ratingEnds = (ticket.finishedAt ?? ctx.now) + ctx.state.config.evaluationMinutes * 60_000;
   if (ctx.now >= ratingEnds) fail('NOT_RATEABLE', { ticketId: ticket.id });
   if (ticket.rating !== undefined) fail('ALREADY_RATED', { ticketId: ticket.id });
-  ticket = ownTicket(ctx, ticket);
-  ticket.rating = command.level;
+  const rated: Ticket = { ...ticket, rating: command.level };
   ctx.emit({
     type: 'ticket:rated',
-    ticket: snapshot(ticket),
+    ticket: rated,
     level: command.level,
-    ...(ticket.windowId !== undefined ? { windowId: ticket.windowId } : {}),
-    ...(ticket.clerkId !== undefined ? { clerkId: ticket.clerkId } : {}),
+    ...(rated.windowId !== undefined ? { windowId: rated.windowId } : {}),
+    ...(rated.clerkId !== undefined ? { clerkId: rated.clerkId } : {}),
   });
-  return snapshot(ticket);
+  return snapshot(rated);
 }

@@ -1,5 +1,5 @@
 import type { Command } from '../../protocol/commands.js';
-import { type Ctx, ownTicket, requireHeld, requireWindow, snapshot, staffOf } from '../context.js';
+import { type Ctx, requireHeld, requireWindow, staffOf } from '../context.js';
 import { fail } from '../failure.js';
 import type { Clerk, HallState, Ticket, WindowRuntime } from '../../protocol/model.js';
 
@@ -35,13 +35,6 @@ export function open(ctx: Ctx, command: Extract<Command, { type: 'window.open' }
     fail('WINDOW_BUSY', { windowId: command.windowId, clerk: runtime.clerk?.name });
   }
   assertMayHoldAnother(ctx, clerk, command.windowId);
-  runtime.status = 'open';
-  runtime.clerk = { ...clerk };
-  runtime.openedAt = ctx.now;
-  runtime.priorityStreak = 0;
-  delete runtime.pauseReason;
-  delete runtime.pauseNote;
-  delete runtime.pausedAt;
   ctx.emit({ type: 'window:opened', windowId: command.windowId, clerk: { ...clerk } });
   return result(ctx, command.windowId);
 }
@@ -54,7 +47,6 @@ export function takeOver(ctx: Ctx, command: Extract<Command, { type: 'window.tak
   if (runtime.clerk?.id === clerk.id) return result(ctx, command.windowId);
   assertMayHoldAnother(ctx, clerk, command.windowId);
   const previousClerk = runtime.clerk;
-  runtime.clerk = { ...clerk };
   ctx.emit({
     type: 'window:taken-over',
     windowId: command.windowId,
@@ -67,11 +59,6 @@ export function takeOver(ctx: Ctx, command: Extract<Command, { type: 'window.tak
 export function pause(ctx: Ctx, command: Extract<Command, { type: 'window.pause' }>): WindowResult {
   const { runtime } = requireHeld(ctx, command.windowId);
   if (runtime.status === 'paused') fail('WINDOW_PAUSED', { windowId: command.windowId });
-  runtime.status = 'paused';
-  runtime.pauseReason = command.reason;
-  runtime.pausedAt = ctx.now;
-  if (command.note !== undefined) runtime.pauseNote = command.note;
-  else delete runtime.pauseNote;
   ctx.emit({
     type: 'window:paused',
     windowId: command.windowId,
@@ -85,10 +72,6 @@ export function resume(ctx: Ctx, command: Extract<Command, { type: 'window.resum
   const { runtime } = requireHeld(ctx, command.windowId);
   if (runtime.status !== 'paused') fail('WINDOW_NOT_PAUSED', { windowId: command.windowId });
   const pausedSeconds = Math.max(0, Math.round((ctx.now - (runtime.pausedAt ?? ctx.now)) / 1000));
-  runtime.status = 'open';
-  delete runtime.pauseReason;
-  delete runtime.pauseNote;
-  delete runtime.pausedAt;
   ctx.emit({ type: 'window:resumed', windowId: command.windowId, pausedSeconds });
   return result(ctx, command.windowId);
 }
@@ -104,18 +87,9 @@ export function close(ctx: Ctx, command: Extract<Command, { type: 'window.close'
   for (const ticket of Object.values(ctx.state.tickets)) {
     if (ticket.status === 'waiting' && ticket.transfer?.toWindowId === command.windowId) {
       const { toWindowId: _closed, ...unpinned } = ticket.transfer;
-      const owned = ownTicket(ctx, ticket);
-      owned.transfer = unpinned;
-      released.push(snapshot(owned));
+      released.push({ ...ticket, transfer: unpinned });
     }
   }
-  runtime.status = 'closed';
-  runtime.priorityStreak = 0;
-  delete runtime.clerk;
-  delete runtime.openedAt;
-  delete runtime.pauseReason;
-  delete runtime.pauseNote;
-  delete runtime.pausedAt;
   ctx.emit({ type: 'window:closed', windowId: command.windowId, released, ...(clerk ? { clerk: { ...clerk } } : {}) });
   return result(ctx, command.windowId);
 }

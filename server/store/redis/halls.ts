@@ -2,7 +2,7 @@ import type { HallEvent } from '../../protocol/events.js';
 import type { HallState, Ticket } from '../../protocol/model.js';
 import { checkOutcome } from '../checkOutcome.js';
 import { StoreError, type HallStore, type HallSummary, type TicketRecord, type UpdateOutcome } from '../port.js';
-import { NO_REQUESTS, forEachTicketChange, ownTicket, requestColumns, splitHall } from '../parts.js';
+import { NO_REQUESTS, forEachTicketChange, ownTicket, readEventPage, requestColumns, splitHall } from '../parts.js';
 import { closedError, parseStored, toStoreError } from './errors.js';
 import type { RedisKeys } from './keys.js';
 import { type CommittedHall, assembleHall, summaryOf } from './layout.js';
@@ -135,8 +135,7 @@ export class RedisHallStore implements HallStore {
     return this.guard(`eventsSince(${hallId})`, async () => {
       const entries = await this.redis.xrange(this.keys.hall(hallId).events, String(from), '+', 'COUNT', count);
       if (entries.length === 0) return [];
-      // One parse for the whole page instead of one per event.
-      return parseStored<HallEvent[]>(`[${entries.map(([, fields]) => fields[1]).join(',')}]`, `events of hall ${hallId}`);
+      return readEventPage(hallId, entries.map(([, fields]) => fields[1]!), parseStored);
     });
   }
 

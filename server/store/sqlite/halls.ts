@@ -9,7 +9,7 @@ import {
   type UpdateOutcome,
 } from '../port.js';
 import { checkOutcome } from '../checkOutcome.js';
-import { forEachTicketChange } from '../parts.js';
+import { forEachTicketChange, readEventPage } from '../parts.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
@@ -267,8 +267,7 @@ export class SqliteHallStore implements HallStore {
     return this.guard(`eventsSince(${hallId})`, () => {
       const rows = this.selectEvents.all(hallId, afterSeq, Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER));
       if (rows.length === 0) return [];
-      // One parse for the whole page instead of one per event.
-      return parseStored<HallEvent[]>(`[${rows.join(',')}]`, `events of hall ${hallId}`);
+      return readEventPage(hallId, rows, parseStored);
     });
   }
 
