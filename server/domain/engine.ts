@@ -2,7 +2,7 @@ import type { Command } from '../protocol/commands.js';
 import { type Ctx, type EmittedBody, type EngineEnv, actorLabel } from './context.js';
 import { EVENT_VERSION, type EventBody, type HallEvent, type WaitingCounts } from '../protocol/events.js';
 import { draftOf } from './draft.js';
-import { applyEvent } from './evolve.js';
+import { applyEvent, reconcileWindows, windowsMatchConfig } from './evolve.js';
 import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
 import * as config from './handlers/config.js';
@@ -121,6 +121,9 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     events.push(recorded(event));
   };
   const ctx: Ctx = { state: draft, actor, now: env.now, ids: env.ids, emit };
+  // A hall saved before the live state followed the configuration (a window added then had no live
+  // entry until a restart) is brought in line with the rule evolve applies at every change since.
+  if (!windowsMatchConfig(draft)) reconcileWindows(draft);
   let result: unknown;
   try {
     // One time-zone conversion per command for both day checks (Intl formatToParts is not cheap).

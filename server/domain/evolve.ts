@@ -176,7 +176,17 @@ function unknownEvent(event: never): never {
   throw new Error(`evolve: no entry for event type ${(event as HallEvent).type}`);
 }
 
-/** Every window of the configuration has a live entry and no other window has one: the live state matches the configuration. */
+/** Whether every window of the configuration has a live entry and no other window has one. */
+export function windowsMatchConfig(state: HallState): boolean {
+  let configured = 0;
+  for (const window of state.config.windows) {
+    if (!Object.hasOwn(state.windows, window.id)) return false;
+    configured += 1;
+  }
+  return Object.keys(state.windows).length === configured;
+}
+
+/** Makes the live state match the configuration: a closed entry for each new window, none for removed ones. */
 export function reconcileWindows(state: HallState): void {
   const configured = new Set<string>();
   for (const window of state.config.windows) {

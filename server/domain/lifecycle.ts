@@ -1,26 +1,27 @@
 import { type Ctx, snapshot } from './context.js';
-import type { HallConfig, HallState, WindowRuntime } from '../protocol/model.js';
+import { reconcileWindows } from './evolve.js';
+import type { HallConfig, HallState } from '../protocol/model.js';
 import { type LocalTime, clockMinutes, localTime } from './time.js';
 
 const MINUTE = 60_000;
 
 export function newHallState(config: HallConfig, now: number): HallState {
-  const windows: Record<string, WindowRuntime> = {};
-  for (const window of config.windows) windows[window.id] = { status: 'closed', priorityStreak: 0 };
-  return {
+  const state: HallState = {
     config,
     seq: 0,
     day: localTime(now, config.timeZone).day,
     counters: {},
     rankCounter: 0,
     tickets: {},
-    windows,
+    windows: {},
     serviceStats: {},
     appointments: {},
     announcements: [],
     recentCalls: [],
     requests: [],
   };
+  reconcileWindows(state);
+  return state;
 }
 
 /**

@@ -34,8 +34,11 @@ export function publicEvent(event: HallEvent): PublicEvent {
     result.appointment = appointment;
   }
   if (event.type === 'window:paused' && event.note !== undefined) result.note = event.note;
-  // The audit (printer addresses, before and after) is for staff; screens reload their view instead.
-  if (event.type === 'hall:configured') delete result.changes;
+  // The audit and the configuration (printer addresses, before and after) are for staff; screens reload their view instead.
+  if (event.type === 'hall:configured') {
+    delete result.changes;
+    delete result.config;
+  }
   // 工作人员公示 publishes the clerk's name, staff number and post, not the account behind them.
   if ('clerk' in event && event.clerk) result.clerk = publicClerk(event.clerk);
   if ('previousClerk' in event && event.previousClerk) result.previousClerk = publicClerk(event.previousClerk);

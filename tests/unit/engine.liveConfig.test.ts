@@ -46,14 +46,18 @@ describe('hall.configure on a running hall', () => {
     expect(h.state).toBe(before);
   });
 
-  it('a window in the configuration without live state is no transfer target (it used to count as open)', () => {
+  it('a hall saved before windows followed the configuration (window without live state) is healed at its next command', () => {
     const h = harness();
     h.open('w1', clerk1);
     h.issue('svc-a');
+    h.issue('svc-a');
     h.callNext('w1', clerk1);
-    // A state written before windows were reconciled: configured, no live entry.
+    // As the engine of that time left it: w9 configured, no live entry (a transfer there used to be accepted).
     h.state = { ...h.state, config: { ...h.state.config, windows: [...h.state.config.windows, window9] } };
-    expect(h.fail({ type: 'window.transfer', windowId: 'w1', toWindowId: 'w9' }, clerk1).code).toBe('WINDOW_NOT_FOUND');
+    expect(h.fail({ type: 'window.transfer', windowId: 'w1', toWindowId: 'w9' }, clerk1).code).toBe('TRANSFER_TARGET_INVALID');
+    h.open('w9', clerk2);
+    expect(h.callNext('w9', clerk2).ticket.number).toBe('A002');
+    expect(Object.keys(h.state.windows).sort()).toEqual(['w1', 'w2', 'w3', 'w4', 'w9']);
   });
 
   it('refuses to remove a staffed window, naming it and its clerk', () => {

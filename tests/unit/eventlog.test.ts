@@ -9,6 +9,7 @@ import { EVENT_TYPES, EVENT_VERSION, type HallEvent } from '../../server/protoco
 import { evolve, replay } from '../../server/domain/evolve.js';
 import { prune } from '../../server/domain/lifecycle.js';
 import { upcast, upcastAll } from '../../server/domain/upcast.js';
+import { publicEvent } from '../../server/protocol/redact.js';
 import { v1Day } from '../helpers/eventlogFixture.js';
 import { admin, clerk1, comparable, harness, supervisor } from '../helpers/engineHarness.js';
 
@@ -84,6 +85,16 @@ describe('evolve', () => {
     h.ok({ type: 'hall.configure', config }, admin);
     expect(h.rebuilt()).toEqual(comparable(h.state));
     expect(Object.keys(h.state.windows).sort()).toEqual(['w1', 'w2', 'w4', 'w9']);
+  });
+
+  it('the configuration the event carries goes to staff only (printer addresses), like the audit', () => {
+    const h = harness();
+    const config = structuredClone(h.state.config);
+    config.windows[0]!.printer = 'tcp://10.0.0.5:9100';
+    h.ok({ type: 'hall.configure', config }, admin);
+    const [event] = h.lastEvents;
+    expect(event).toMatchObject({ type: 'hall:configured', config: { windows: expect.arrayContaining([expect.objectContaining({ printer: 'tcp://10.0.0.5:9100' })]) } });
+    expect(JSON.stringify(publicEvent(event!))).not.toContain('10.0.0.5');
   });
 
   it('refuses an event type it has no entry for (a log of a newer server)', () => {
