@@ -8,8 +8,8 @@ import * as config from './handlers/config.js';
 import * as hall from './handlers/hall.js';
 import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
-import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
-import type { Actor, HallState } from './model.js';
+import { archive, closeDay, closeDayOnTime, newHallState, prune, rollOverDay } from './lifecycle.js';
+import type { Actor, HallConfig, HallState } from './model.js';
 import { localTime } from './time.js';
 
 export type { EngineEnv, IdSource } from './context.js';
@@ -68,6 +68,8 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return closeDay(ctx, false);
     case 'hall.configure':
       return config.configure(ctx, command);
+    case 'hall.archive':
+      return archive(ctx);
     case 'hall.tick':
       return { day: ctx.state.day };
   }
@@ -89,6 +91,11 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   if (requestKey !== undefined) {
     const answered = state.requests.find((request) => request.id === requestKey);
     if (answered) return { ok: true, state, events: [], result: answered.result };
+  }
+  // A retired hall does nothing any more; the server's clock need not be told so.
+  if (state.archivedAt !== undefined) {
+    if (command.type === 'hall.tick') return { ok: true, state, events: [], result: { day: state.day } };
+    return { ok: false, error: { code: 'HALL_ARCHIVED', details: { archivedAt: state.archivedAt } } };
   }
   const draft = draftOf(state);
   const bodies: EventBody[] = [];
@@ -112,10 +119,25 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     draft.requests.push({ id: requestKey, result });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
   }
+  return { ok: true, state: draft, events: stamp(draft, bodies, actor, env.now), result };
+}
+
+/** Gives each event body the hall's next seq (advancing `draft.seq`), the time and who caused it. */
+function stamp(draft: HallState, bodies: EventBody[], actor: Actor, now: number): HallEvent[] {
   const label = actorLabel(actor);
-  const events = bodies.map((body): HallEvent => {
+  return bodies.map((body): HallEvent => {
     draft.seq += 1;
-    return { ...body, hallId: draft.config.id, seq: draft.seq, at: env.now, actor: label };
+    return { ...body, hallId: draft.config.id, seq: draft.seq, at: now, actor: label };
   });
-  return { ok: true, state: draft, events, result };
+}
+
+/**
+ * A new hall: empty queues, counters of its own local day, and `hall:created`
+ * (seq 1) naming who created it. The configuration must have passed
+ * `checkConfig`; it is copied, so the caller may keep changing its object.
+ */
+export function foundHall(config: HallConfig, actor: Actor, now: number, template?: string): { state: HallState; events: HallEvent[] } {
+  const state = newHallState(structuredClone(config), now);
+  const events = stamp(state, [{ type: 'hall:created', ...(template !== undefined ? { template } : {}) }], actor, now);
+  return { state, events };
 }

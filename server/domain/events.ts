@@ -77,7 +77,11 @@ export type EventBody =
   /** Today's business ended: `expired` tickets left the queues; `automatic` when at the hall's closeDayAt. */
   | { type: 'hall:day-closed'; day: string; expired: number; automatic: boolean; waiting: WaitingCounts }
   /** The audit of a configuration change: what each changed part was before and is after (null = absent). */
-  | { type: 'hall:configured'; changes: ConfigChange[] };
+  | { type: 'hall:configured'; changes: ConfigChange[] }
+  /** The hall came into being (always seq 1): from a template or an imported configuration; `actor` says who. */
+  | { type: 'hall:created'; template?: string }
+  /** The hall was retired: no more tickets or queue work; `expired` waiting tickets left the queues. Records stay. */
+  | { type: 'hall:archived'; expired: number; waiting: WaitingCounts };
 
 export type ConfigChange =
   | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
@@ -118,4 +122,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hall:day-started',
   'hall:configured',
   'hall:day-closed',
+  'hall:created',
+  'hall:archived',
 ];

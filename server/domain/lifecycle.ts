@@ -74,6 +74,18 @@ export function closeDay(ctx: Ctx, automatic: boolean): { day: string; expired: 
   return { day: ctx.state.day, expired };
 }
 
+/**
+ * Retires the hall: the queues are emptied, recorded like the end of a day,
+ * and from now on the engine refuses every command (HALL_ARCHIVED). Tickets
+ * and events stay in the store for statistics and the retention period.
+ */
+export function archive(ctx: Ctx): { archivedAt: number; expired: number } {
+  const expired = expireWaiting(ctx);
+  ctx.state.archivedAt = ctx.now;
+  ctx.emit({ type: 'hall:archived', expired, waiting: waitingCounts(ctx.state) });
+  return { archivedAt: ctx.now, expired };
+}
+
 /** The hall's closeDayAt has passed today and the day is still open: close it (the minute tick gets here in an idle hall). */
 export function closeDayOnTime(ctx: Ctx, local: LocalTime): void {
   const { closeDayAt } = ctx.state.config;

@@ -245,6 +245,8 @@ export interface HallState {
   day: string;
   /** Set when today's business was closed (by hand or at closeDayAt); no tickets until the next day. */
   dayClosedAt?: number;
+  /** Set when the hall was retired (hall.archive): it refuses every command from then on; its records stay readable. */
+  archivedAt?: number;
   /** Last number issued today, per service. */
   counters: Record<string, number>;
   /** Monotonic queue rank source; never reset so ranks stay comparable across days. */

@@ -41,6 +41,8 @@ export interface BoardView {
   hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
     /** Whether the phone take-a-number page may issue tickets. */
     phoneTickets: boolean;
+    /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */
+    archivedAt?: number;
   };
   day: string;
   seq: number;
@@ -64,6 +66,7 @@ export function boardView(state: HallState, now: number): BoardView {
       ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
       ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
+      ...(state.archivedAt !== undefined ? { archivedAt: state.archivedAt } : {}),
     },
     day: state.day,
     seq: state.seq,

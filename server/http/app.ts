@@ -38,6 +38,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   // Parsed here first with its own limit; the general parser below then leaves the body alone.
   app.put('/api/halls/:hallId/config', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
+  app.post('/api/halls', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
   app.use('/api/users', express.json({ limit: USERS_BODY_LIMIT, strict: true }));
   app.use('/api', express.json({ limit: deps.maxPayloadBytes, strict: true }), apiRouter(deps));
 
