@@ -6,6 +6,7 @@
  * changes whatever differs in the real hall.
  */
 import type { HallConfig, IssuingPeriod, ServiceConfig, WindowConfig } from '../domain/model.js';
+import type { TemplateSummary } from '../protocol/hallSchemas.js';
 import { defaultPolicy } from './policy.js';
 import { townshipLayout } from './township.js';
 
@@ -32,15 +33,6 @@ export interface HallTemplate {
   build(options: TemplateOptions): HallConfig;
 }
 
-export interface TemplateSummary {
-  id: TemplateId;
-  name: string;
-  nameEn: string;
-  description: string;
-  descriptionEn: string;
-  services: number;
-  windows: number;
-}
 
 const DAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'];
 
@@ -163,7 +155,7 @@ export function findTemplate(id: string): HallTemplate | undefined {
 
 /** The list `GET /api/hall-templates` answers. */
 export function templateSummaries(): TemplateSummary[] {
-  return TEMPLATES.map(({ build, ...template }) => {
+  return TEMPLATES.map(({ build, ...template }): TemplateSummary => {
     const sample = build({ id: 'sample', name: template.name });
     return { ...template, services: sample.services.length, windows: sample.windows.length };
   });

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
-import { sendError } from './support.js';
+import { homePage } from './homePage.js';
+import { langOf, sendError } from './support.js';
 import { StoreError } from '../store/port.js';
 
 export interface HttpDeps extends ApiDeps {
@@ -55,7 +56,11 @@ export function createHttpApp(deps: HttpDeps): Express {
     // Client-side routes (/t/:ticketId, /counter/...) get the app's page.
     app.get(`${mount}/{*rest}`, (_req, res) => res.sendFile(join(dir, 'index.html')));
   }
-  app.get('/', (_req, res) => res.sendFile(join(deps.rootDir, 'server', 'http', 'home.html')));
+  // The halls in service, read at each visit: a hall created meanwhile (admin page, command line) is listed at once.
+  app.get('/', async (req, res) => {
+    const halls = (await deps.store.halls.listHalls()).filter((hall) => hall.archivedAt === undefined);
+    res.type('html').set('Cache-Control', 'no-store').send(homePage(halls, langOf(req)));
+  });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const type = (error as { type?: string }).type;

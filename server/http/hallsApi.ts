@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { type Principal, actorOf, isManager, mayActInHall } from '../auth/principal.js';
 import type { HallService } from '../app/hallService.js';
 import { createHall } from '../halls/create.js';
+import { configFileName, configFileText } from '../halls/export.js';
 import { templateSummaries } from '../halls/templates.js';
 import { schemas } from '../protocol/schemas.js';
 import type { HallStore } from '../store/port.js';
@@ -51,9 +52,8 @@ export function mountHallsApi(api: Router, deps: { service: HallService; halls: 
       if (!isManager(principal) || !mayActInHall(principal, hallId)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
       const hall = await deps.halls.loadHall(hallId);
       if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
-      // Hall ids are slugs or the config schema's id characters: safe inside a quoted file name.
-      res.set('Content-Disposition', `attachment; filename="hallq-${hallId.replace(/[^A-Za-z0-9_.-]/g, '_')}-config.json"`);
-      res.type('application/json').send(`${JSON.stringify(hall.config, null, 2)}\n`);
+      res.set('Content-Disposition', `attachment; filename="${configFileName(hallId)}"`);
+      res.type('application/json').send(configFileText(hall.config));
     }),
   );
 

@@ -33,3 +33,14 @@ export const fromConfigSchema = z.strictObject({
 });
 
 export type FromTemplateInput = z.infer<typeof fromTemplateSchema>;
+
+/** One entry of `GET /api/hall-templates`. */
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  nameEn: string;
+  description: string;
+  descriptionEn: string;
+  services: number;
+  windows: number;
+}

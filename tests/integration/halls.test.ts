@@ -258,3 +258,33 @@ describe.each(stores)('hall lifecycle on %s', (kind, available) => {
     expect(JSON.stringify(stats.body)).toContain('"issued":2');
   });
 });
+
+describe('the home page lists the halls in service', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ demo: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('with the demo off: no demo links, then each hall created with its pages; retired halls leave it', async () => {
+    const empty = await t.api('GET', '/');
+    expect(empty.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(empty.text).toContain('还没有服务大厅');
+    expect(empty.text).not.toContain('hall=demo');
+    const admin = await t.login('admin');
+    await t.api('POST', '/api/halls', { token: admin, body: { id: 'baima-town', template: 'township-8', name: '白马镇<便民>服务中心', nameAlt: 'Baima Town' } });
+    await t.api('POST', '/api/halls', { token: admin, body: { id: 'old-hall', template: 'blank', name: '旧大厅' } });
+    await t.api('POST', '/api/halls/old-hall/archive', { token: admin, body: {} });
+    const home = await t.api('GET', '/');
+    for (const page of ['/display?hall=baima-town', '/kiosk?hall=baima-town', '/counter?hall=baima-town', '/admin?hall=baima-town']) expect(home.text).toContain(`href="${page}"`);
+    expect(home.text).toContain('白马镇&lt;便民&gt;服务中心');
+    expect(home.text).not.toContain('old-hall');
+    expect(home.text).not.toContain('还没有服务大厅');
+    const english = await t.api('GET', '/?lang=en');
+    expect(english.text).toContain('Baima Town');
+    expect(english.text).toContain('href="/display?hall=baima-town&amp;lang=en"');
+    expect(english.text).toContain('<html lang="en">');
+  });
+});
