@@ -6,7 +6,7 @@ import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
 import { homePage } from './homePage.js';
-import { langOf, sendError } from './support.js';
+import { sendError } from './support.js';
 import { StoreError } from '../store/port.js';
 
 export interface HttpDeps extends ApiDeps {
@@ -59,7 +59,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   // The halls in service, read at each visit: a hall created meanwhile (admin page, command line) is listed at once.
   app.get('/', async (req, res) => {
     const halls = (await deps.store.halls.listHalls()).filter((hall) => hall.archivedAt === undefined);
-    res.type('html').set('Cache-Control', 'no-store').send(homePage(halls, langOf(req)));
+    // Chinese unless ?lang=en, as every page of the apps (not the browser's Accept-Language: hall PCs are often set to English).
+    res.type('html').set('Cache-Control', 'no-store').send(homePage(halls, req.query.lang === 'en' ? 'en' : 'zh'));
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
