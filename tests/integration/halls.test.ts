@@ -256,6 +256,9 @@ describe.each(stores)('hall lifecycle on %s', (kind, available) => {
     const stats = await t.api('GET', `/api/halls/${id}/stats?from=${day}&to=${day}`, { token: admin });
     expect(stats.status, stats.text).toBe(200);
     expect(JSON.stringify(stats.body)).toContain('"issued":2');
+    // Let the board's goodbye (presence, through the Redis adapter) finish before the server and Redis stop.
+    board.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
   });
 });
 
