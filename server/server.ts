@@ -48,7 +48,7 @@ export interface StartOptions {
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
-async function openStore(config: AppConfig, log: Logger): Promise<Store> {
+export async function openStore(config: AppConfig, log: Logger): Promise<Store> {
   if (config.redisUrl === undefined) {
     mkdirSync(config.dataDir, { recursive: true });
     return openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });

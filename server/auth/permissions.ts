@@ -20,6 +20,7 @@ export function mayRun(principal: Principal, hallId: string, command: Command, p
       // A window screen is a public page: it may only rate what was just finished at its window.
       return principal.kind === 'staff' || command.ticketId === undefined;
     case 'hall.configure':
+    case 'hall.archive':
       // Supervisors run the hall; changing what it offers is the administrator's.
       return principal.kind === 'staff' && principal.user.role === 'admin';
     case 'hall.close-day':

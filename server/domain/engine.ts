@@ -9,8 +9,8 @@ import * as config from './handlers/config.js';
 import * as hall from './handlers/hall.js';
 import * as tickets from './handlers/tickets.js';
 import * as windows from './handlers/windows.js';
-import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
-import type { Actor, HallState } from '../protocol/model.js';
+import { archive, closeDay, closeDayOnTime, newHallState, prune, rollOverDay } from './lifecycle.js';
+import type { Actor, HallConfig, HallState } from '../protocol/model.js';
 import { waitingCounts } from './queue.js';
 import { localTime } from './time.js';
 
@@ -29,6 +29,7 @@ const COUNTED: Record<Extract<EventBody, { waiting: WaitingCounts }>['type'], tr
   'appointment:checked-in': true,
   'hall:day-started': true,
   'hall:day-closed': true,
+  'hall:archived': true,
 };
 
 /** The event as the log keeps it: a booking's check-in code is applied to the state but never recorded nor sent. */
@@ -89,6 +90,8 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return closeDay(ctx, false);
     case 'hall.configure':
       return config.configure(ctx, command);
+    case 'hall.archive':
+      return archive(ctx);
     case 'hall.tick':
       return { day: ctx.state.day };
   }
@@ -110,6 +113,11 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   if (requestKey !== undefined) {
     const answered = state.requests.find((request) => request.id === requestKey);
     if (answered) return { ok: true, state, events: [], result: answered.result };
+  }
+  // A retired hall does nothing any more; the server's clock need not be told so.
+  if (state.archivedAt !== undefined) {
+    if (command.type === 'hall.tick') return { ok: true, state, events: [], result: { day: state.day } };
+    return { ok: false, error: { code: 'HALL_ARCHIVED', details: { archivedAt: state.archivedAt } } };
   }
   const draft = draftOf(state);
   const events: HallEvent[] = [];
@@ -144,4 +152,24 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
   }
   return { ok: true, state: draft, events, result };
+}
+
+/**
+ * A new hall: empty queues, counters of its own local day, and `hall:created`
+ * (seq 1) naming who created it. The configuration must have passed
+ * `checkConfig`; it is copied, so the caller may keep changing its object.
+ */
+export function foundHall(config: HallConfig, actor: Actor, now: number, template?: string): { state: HallState; events: HallEvent[] } {
+  const state = newHallState(structuredClone(config), now);
+  const event = {
+    v: EVENT_VERSION,
+    type: 'hall:created',
+    ...(template !== undefined ? { template } : {}),
+    hallId: state.config.id,
+    seq: state.seq + 1,
+    at: now,
+    actor: actorLabel(actor),
+  } as HallEvent;
+  applyEvent(state, event);
+  return { state, events: [event] };
 }

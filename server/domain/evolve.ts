@@ -146,6 +146,12 @@ export function applyEvent(state: HallState, event: HallEvent): void {
     case 'hall:day-closed':
       state.dayClosedAt = event.at;
       return;
+    // The hall's first state is newHallState of its configuration; the event records who created it and from what.
+    case 'hall:created':
+      return;
+    case 'hall:archived':
+      state.archivedAt = event.at;
+      return;
     case 'hall:configured':
       state.config = event.config ?? patchConfig(state.config, event.changes);
       // Each change decides afresh whether today's closing time is waived.

@@ -63,6 +63,17 @@ export function closeDay(ctx: Ctx, automatic: boolean): { day: string; expired: 
 }
 
 /**
+ * Retires the hall: the queues are emptied, recorded like the end of a day,
+ * and from now on the engine refuses every command (HALL_ARCHIVED). Tickets
+ * and events stay in the store for statistics and the retention period.
+ */
+export function archive(ctx: Ctx): { archivedAt: number; expired: number } {
+  const expired = expireWaiting(ctx);
+  ctx.emit({ type: 'hall:archived', expired });
+  return { archivedAt: ctx.now, expired };
+}
+
+/**
  * The hall's closeDayAt has passed today and the day is still open: close it
  * (the minute tick gets here in an idle hall). Only on the hall's own day: a
  * local date behind it (see rollOverDay) is not yet that day. Not on a day for

@@ -23,6 +23,7 @@ export function boardView(state: HallState, now: number): BoardView {
       ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
       ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
+      ...(state.archivedAt !== undefined ? { archivedAt: state.archivedAt } : {}),
     },
     day: state.day,
     seq: state.seq,

@@ -18,6 +18,7 @@ import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
 import { mountStatsApi } from './statsApi.js';
 import { mountConfigApi } from './configApi.js';
+import { mountHallsApi } from './hallsApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
 
 export interface ApiDeps {
@@ -103,13 +104,6 @@ export function apiRouter(deps: ApiDeps): Router {
       const user = await store.accounts.getUser(principal.user.id);
       if (!user) return sendError(req, res, 'UNAUTHENTICATED');
       res.json({ kind: 'staff', user: publicUser(user) });
-    }),
-  );
-
-  api.get(
-    '/halls',
-    route(async (_req, res) => {
-      res.json(await store.halls.listHalls());
     }),
   );
 
@@ -278,6 +272,7 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
+  mountHallsApi(api, { service, halls: store.halls, now: deps.now });
   mountConfigApi(api, { service, halls: store.halls });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });

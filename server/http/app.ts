@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
+import { homePage } from './homePage.js';
 import { sendError } from './support.js';
 import { StoreError } from '../store/port.js';
 
@@ -38,6 +39,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   // Parsed here first with its own limit; the general parser below then leaves the body alone.
   app.put('/api/halls/:hallId/config', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
+  app.post('/api/halls', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
   app.use('/api/users', express.json({ limit: USERS_BODY_LIMIT, strict: true }));
   app.use('/api', express.json({ limit: deps.maxPayloadBytes, strict: true }), apiRouter(deps));
 
@@ -54,7 +56,12 @@ export function createHttpApp(deps: HttpDeps): Express {
     // Client-side routes (/t/:ticketId, /counter/...) get the app's page.
     app.get(`${mount}/{*rest}`, (_req, res) => res.sendFile(join(dir, 'index.html')));
   }
-  app.get('/', (_req, res) => res.sendFile(join(deps.rootDir, 'server', 'http', 'home.html')));
+  // The halls in service, read at each visit: a hall created meanwhile (admin page, command line) is listed at once.
+  app.get('/', async (req, res) => {
+    const halls = (await deps.store.halls.listHalls()).filter((hall) => hall.archivedAt === undefined);
+    // Chinese unless ?lang=en, as every page of the apps (not the browser's Accept-Language: hall PCs are often set to English).
+    res.type('html').set('Cache-Control', 'no-store').send(homePage(halls, req.query.lang === 'en' ? 'en' : 'zh'));
+  });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const type = (error as { type?: string }).type;

@@ -35,6 +35,8 @@ export type Command = Base &
     | { type: 'hall.close-day' }
     /** An administrator replaces the hall's configuration (services, windows, hours, …) as a whole, atomically. */
     | { type: 'hall.configure'; config: HallConfig }
+    /** An administrator retires the hall: waiting tickets expire (recorded) and every later command is refused. */
+    | { type: 'hall.archive' }
     /** Sent by the server's clock, not by clients: lets midnight roll-over and expiry happen in an idle hall. */
     | { type: 'hall.tick' }
   );

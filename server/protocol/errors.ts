@@ -53,6 +53,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  // Hall lifecycle (issue 11): a retired hall (409), a hall id that is not a slug (400), an unknown template (400)
+  HALL_ARCHIVED: 'HALL_ARCHIVED',
+  HALL_ID_INVALID: 'HALL_ID_INVALID',
+  TEMPLATE_NOT_FOUND: 'TEMPLATE_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -76,6 +80,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  HALL_ID_INVALID: 400,
+  TEMPLATE_NOT_FOUND: 400,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -87,7 +87,11 @@ export type EventBody =
    * `config` is absent only in events written before version 2, which are rebuilt from `changes`.
    * `closeDayWaivedFor`: the change put today's closing time in the past; today does not close by itself.
    */
-  | { type: 'hall:configured'; changes: ConfigChange[]; config?: HallConfig; closeDayWaivedFor?: string };
+  | { type: 'hall:configured'; changes: ConfigChange[]; config?: HallConfig; closeDayWaivedFor?: string }
+  /** The hall came into being (always seq 1): from a template or an imported configuration; `actor` says who. */
+  | { type: 'hall:created'; template?: string }
+  /** The hall was retired: no more tickets or queue work; `expired` waiting tickets left the queues. Records stay. */
+  | { type: 'hall:archived'; expired: number; waiting: WaitingCounts };
 
 export type ConfigChange =
   | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
@@ -139,4 +143,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hall:day-started',
   'hall:configured',
   'hall:day-closed',
+  'hall:created',
+  'hall:archived',
 ];

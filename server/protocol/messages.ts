@@ -52,6 +52,9 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     RATE_LIMITED: '操作太频繁，请稍后再试。',
     STORE_UNAVAILABLE: '系统暂时无法保存，请稍后重试；已确认的数据不会丢失。',
     INTERNAL: '系统内部错误，请重试或联系管理员。',
+    HALL_ARCHIVED: '本大厅已停止服务。',
+    HALL_ID_INVALID: '大厅编号只能使用小写字母、数字和连字符（-），2–40 个字符，以字母或数字开头，例如 qingshan-town。',
+    TEMPLATE_NOT_FOUND: '没有这个大厅模板，请从列表中选择。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -98,6 +101,9 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     RATE_LIMITED: 'Too many requests; please wait and try again.',
     STORE_UNAVAILABLE: 'The system cannot save right now; retry shortly. Nothing confirmed is lost.',
     INTERNAL: 'Internal error; retry or contact the administrator.',
+    HALL_ARCHIVED: 'This hall is no longer in service.',
+    HALL_ID_INVALID: 'A hall id uses lower-case letters, digits and hyphens only, 2–40 characters, starting with a letter or digit, e.g. qingshan-town.',
+    TEMPLATE_NOT_FOUND: 'There is no such hall template; pick one from the list.',
   },
 };
 

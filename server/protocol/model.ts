@@ -251,6 +251,8 @@ export interface HallState {
    * still open, so that saving a setting never expires everyone waiting. Cleared by the next day.
    */
   closeDayWaivedFor?: string;
+  /** Set when the hall was retired (hall.archive): it refuses every command from then on; its records stay readable. */
+  archivedAt?: number;
   /** Last number issued today, per service. */
   counters: Record<string, number>;
   /** Monotonic queue rank source; never reset so ranks stay comparable across days. */

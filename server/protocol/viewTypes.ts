@@ -40,6 +40,8 @@ export interface BoardView {
   hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
     /** Whether the phone take-a-number page may issue tickets. */
     phoneTickets: boolean;
+    /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */
+    archivedAt?: number;
   };
   day: string;
   seq: number;

@@ -173,15 +173,17 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
   });
 
+  /** Events after which every screen of the hall gets a fresh view (see publish). */
+  const SNAPSHOT_AFTER = new Set<string>(['hall:configured', 'hall:day-closed', 'hall:day-started', 'hall:archived']);
   const broadcaster: Broadcaster = {
     publish(hallId: string, events: HallEvent[]) {
       for (const event of events) {
         io.to(hallRoom(hallId, 'staff')).emit(event.type, event);
         io.to(hallRoom(hallId, 'public')).emit(event.type, publicEvent(event));
       }
-      // A new configuration, or the day closing or starting, changes what every screen shows
+      // A new configuration, the day closing or starting, or the hall retiring changes what every screen shows
       // (services, names, what may be taken): send fresh views rather than teach every reducer.
-      if (events.some((event) => event.type === 'hall:configured' || event.type === 'hall:day-closed' || event.type === 'hall:day-started')) {
+      if (events.some((event) => SNAPSHOT_AFTER.has(event.type))) {
         for (const audience of ['public', 'staff'] as const) {
           void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
             if (snapshot) io.to(hallRoom(hallId, audience)).emit('hall:snapshot', snapshot);

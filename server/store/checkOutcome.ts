@@ -34,3 +34,18 @@ export function checkOutcome(hallId: string, before: HallState, outcome: { state
     throw new Error(`update(${hallId}): returned state.seq ${state.seq} but the last event seq is ${lastSeq}`);
   }
 }
+
+/**
+ * The events a hall is created with, if any, must be its whole log so far:
+ * seqs 1..state.seq, all of this hall. (Without events, a hall may be created
+ * at any seq: a store keeps whatever state it is given.)
+ */
+export function checkCreationEvents(hallId: string, seq: number, events: readonly HallEvent[]): void {
+  if (events.length === 0) return;
+  events.forEach((event, k) => {
+    if (event.seq !== k + 1 || event.hallId !== hallId || typeof event.type !== 'string' || !Number.isFinite(event.at)) {
+      throw new Error(`createHall(${hallId}): creation event #${k} must be seq ${k + 1} of this hall with a type and a numeric "at"`);
+    }
+  });
+  if (events.length !== seq) throw new Error(`createHall(${hallId}): state.seq ${seq} but ${events.length} creation event(s)`);
+}

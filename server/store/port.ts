@@ -13,6 +13,8 @@ export interface HallSummary {
   name: string;
   nameAlt?: string;
   timeZone: string;
+  /** Set when the hall was retired; pickers leave such halls out. */
+  archivedAt?: number;
 }
 
 export interface TicketRecord {
@@ -30,8 +32,13 @@ export interface HallStore {
   readonly kind: 'sqlite' | 'redis';
   listHalls(): Promise<HallSummary[]>;
   loadHall(hallId: string): Promise<HallState | null>;
-  /** Rejects with a StoreError('DUPLICATE') if the hall exists. */
-  createHall(state: HallState): Promise<void>;
+  /**
+   * Stores a new hall together with the events of its creation (`hall:created`,
+   * seqs 1..state.seq), atomically. Rejects with a StoreError('DUPLICATE') if the
+   * hall exists. Another process may create a hall at any time: neither adapter
+   * caches the absence of a hall.
+   */
+  createHall(state: HallState, events?: readonly HallEvent[]): Promise<void>;
   /**
    * Atomic read-modify-write of one hall. `fn` must be pure: an adapter may run
    * it again on a fresher state after a lost compare-and-set. On `ok: false`

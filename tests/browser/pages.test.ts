@@ -32,7 +32,7 @@ describe.runIf(hasChromium())('pages in Chromium', () => {
     await page.goto(server.url + '/');
     expect(await page.locator('h1').innerText()).toContain('HallQ');
     const links = await page.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(expect.arrayContaining(['/display?hall=demo', '/counter', '/kiosk?hall=demo']));
+    expect(links).toEqual(expect.arrayContaining(['/display?hall=demo', '/counter?hall=demo', '/kiosk?hall=demo', '/admin?hall=demo']));
     await page.close();
   });
 

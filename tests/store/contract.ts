@@ -6,6 +6,7 @@
  * - each call returns a fresh, empty store;
  * - `reopen()` (optional; the durability tests are skipped without it) returns
  *   a NEW store over the same data; the suite closes the previous store first;
+ * - `second()` (optional) returns another store over the same data while the first stays open;
  * - `cleanup()` closes every store the harness handed out (`close()` must be
  *   idempotent) and deletes the data.
  *
@@ -40,6 +41,8 @@ import { v1Day } from '../helpers/eventlogFixture.js';
 export interface StoreHarness {
   store: Store;
   reopen?: () => Promise<Store>;
+  /** Another store over the same data, open at the same time (a second process, e.g. the hallq command line). */
+  second?: () => Promise<Store>;
   cleanup: () => Promise<void>;
 }
 
@@ -140,6 +143,70 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
           { id: 'h1', name: '便民服务中心 h1', nameAlt: 'Service Hall h1', timeZone: 'Asia/Shanghai' },
           { id: 'h2', name: '便民服务中心 h2', timeZone: 'Asia/Urumqi' },
         ]);
+      });
+
+      it('createHall stores the events of the creation as the start of the log; updates continue after them', async () => {
+        const state = { ...makeHallState('h1'), seq: 1 };
+        const created: HallEvent = { v: EVENT_VERSION, type: 'hall:created', template: 'blank', hallId: 'h1', seq: 1, at: T0, actor: 'user:admin' };
+        await store.halls.createHall(state, [created]);
+        expect(await store.halls.eventsSince('h1', 0, 10)).toEqual([created]);
+        expect((await store.halls.loadHall('h1'))?.seq).toBe(1);
+        const outcome = await store.halls.update('h1', issueNext);
+        expect(outcome).toMatchObject({ ok: true, state: { seq: 2 } });
+        expect(seqsOf(await store.halls.eventsSince('h1', 0, 10))).toEqual([1, 2]);
+      });
+
+      it('createHall refuses creation events that are not seqs 1..state.seq of the hall, and writes nothing', async () => {
+        const event = (seq: number, hallId = 'h1'): HallEvent => ({ v: EVENT_VERSION, type: 'hall:created', hallId, seq, at: T0 });
+        const cases: Array<[number, HallEvent[]]> = [
+          [1, [event(2)]],
+          [2, [event(1)]],
+          [1, [event(1, 'other')]],
+          [2, [event(1), event(1)]],
+        ];
+        for (const [seq, events] of cases) {
+          await expect(store.halls.createHall({ ...makeHallState('h1'), seq }, events)).rejects.toThrow();
+          expect(await store.halls.loadHall('h1')).toBeNull();
+          expect(await store.halls.eventsSince('h1', 0, 10)).toEqual([]);
+        }
+        expect(await store.halls.listHalls()).toEqual([]);
+      });
+
+      it('a retired hall (archivedAt) is listed with archivedAt once an update sets it, and keeps it across a reopen', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        const archive = (state: HallState): UpdateOutcome<null> => ({
+          ok: true,
+          state: { ...state, archivedAt: T0 + 5000, seq: state.seq + 1 },
+          events: [{ v: EVENT_VERSION, type: 'hall:archived', expired: 0, waiting: {}, hallId: 'h1', seq: state.seq + 1, at: T0 + 5000 }],
+          result: null,
+        });
+        expect((await store.halls.update('h1', archive))?.ok).toBe(true);
+        const listed = async (s: Store) => (await s.halls.listHalls()).sort((a, b) => a.id.localeCompare(b.id)).map((h) => [h.id, h.archivedAt]);
+        expect(await listed(store)).toEqual([['h1', T0 + 5000], ['h2', undefined]]);
+        expect((await store.halls.loadHall('h1'))?.archivedAt).toBe(T0 + 5000);
+        if (!harness.reopen) return;
+        const reopened = await reopen();
+        expect(await listed(reopened)).toEqual([['h1', T0 + 5000], ['h2', undefined]]);
+        expect((await reopened.halls.loadHall('h1'))?.archivedAt).toBe(T0 + 5000);
+      });
+
+      it('a hall created by a second store over the same data (the command line) is found at once by the first', async (ctx) => {
+        if (!harness.second) ctx.skip();
+        await store.halls.createHall(makeHallState('h1'));
+        // The first store has looked for the hall before it existed: that absence must not be remembered.
+        expect(await store.halls.loadHall('h2')).toBeNull();
+        expect((await store.halls.update('h2', issueNext))).toBeNull();
+        const other = await harness.second!();
+        const created: HallEvent = { v: EVENT_VERSION, type: 'hall:created', hallId: 'h2', seq: 1, at: T0 };
+        await other.halls.createHall({ ...makeHallState('h2'), seq: 1 }, [created]);
+        expect((await store.halls.listHalls()).map((h) => h.id).sort()).toEqual(['h1', 'h2']);
+        expect((await store.halls.loadHall('h2'))?.config.id).toBe('h2');
+        expect(await store.halls.update('h2', issueNext)).toMatchObject({ ok: true, state: { seq: 2 } });
+        await store.halls.update('h1', issueNext);
+        expect(seqsOf(await store.halls.eventsSince('h2', 0, 10))).toEqual([1, 2]);
+        expect(seqsOf(await other.halls.eventsSince('h2', 0, 10))).toEqual([1, 2]);
+        await expectStoreError(store.halls.createHall(makeHallState('h2')), 'DUPLICATE');
       });
 
       it('an ok update persists the state and its events', async () => {

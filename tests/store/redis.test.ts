@@ -47,6 +47,7 @@ async function harness(): Promise<StoreHarness> {
   return {
     store: await open(),
     reopen: open,
+    second: open,
     cleanup: async () => {
       for (const store of opened) await store.close();
       await deleteKeys(server.url, prefix);

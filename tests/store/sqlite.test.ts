@@ -110,6 +110,7 @@ async function fileHarness(): Promise<StoreHarness> {
   return {
     store: open(),
     reopen: async () => open(),
+    second: async () => open(),
     cleanup: async () => {
       for (const store of opened) await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -266,6 +266,8 @@ export const en: Messages = {
       dayClosed: (who: string, expired: number, automatic: boolean) =>
         `${automatic ? 'Closing time:' : `${who} closed`} today's business; ${expired} waiting ticket${expired === 1 ? '' : 's'} expired, no more tickets today`,
       configured: (who: string, parts: string) => `${who} changed the hall's configuration: ${parts}`,
+      hallCreated: (who: string) => `${who} created this hall`,
+      hallArchived: (who: string, expired: number) => `${who} retired this hall${expired > 0 ? `; ${expired} waiting tickets expired` : ''}`,
       configParts: { hall: 'hall settings', service: 'service', window: 'window' },
     },
     toService: (service: string) => `“${service}”`,

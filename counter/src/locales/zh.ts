@@ -279,6 +279,8 @@ export const zh = {
       dayClosed: (who: string, expired: number, automatic: boolean) =>
         `${automatic ? '到点自动' : `${who} `}结束今日业务，${expired} 张未叫号票作废，今日停止取号`,
       configured: (who: string, parts: string) => `${who} 修改了大厅配置：${parts}`,
+      hallCreated: (who: string) => `${who} 新建了本大厅`,
+      hallArchived: (who: string, expired: number) => `${who} 让本大厅停止服务${expired > 0 ? `，${expired} 张等候中的号票作废` : ''}`,
       configParts: { hall: '大厅设置', service: '业务', window: '窗口' } as Record<string, string>,
     },
     toService: (service: string) => `“${service}”`,

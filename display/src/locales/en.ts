@@ -14,6 +14,8 @@ export const en: Messages = {
   idle: 'Free',
   closed: 'Closed',
   offline: 'Connection lost, reconnecting…',
+  hallArchived: 'This hall is no longer in service',
+  hallArchivedHint: 'Please go to another service centre, or call the complaint line for advice.',
   recall: 'Recall',
   pauseReasons: { away: 'Away', lunch: 'Lunch break', meeting: 'Meeting', other: 'Paused' },
   enableSound: 'Enable sound',

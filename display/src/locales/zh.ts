@@ -12,6 +12,8 @@ export const zh = {
   idle: '空闲',
   closed: '暂停服务',
   offline: '连接中断，正在重连…',
+  hallArchived: '本大厅已停止服务',
+  hallArchivedHint: '请到其他便民服务中心办理，或拨打监督电话咨询。',
   recall: '重呼',
   pauseReasons: { away: '暂离', lunch: '午休', meeting: '会议', other: '暂停' } as Record<string, string>,
   enableSound: '开启声音',

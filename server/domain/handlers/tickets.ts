@@ -30,7 +30,8 @@ export function isWithinIssuingHours(service: ServiceConfig, now: number, timeZo
 export function issuingRefusal(
   ctx: Pick<Ctx, 'state' | 'now'>,
   service: ServiceConfig,
-): 'SERVICE_UNAVAILABLE' | 'OUTSIDE_HOURS' | 'CAP_REACHED' | null {
+): 'HALL_ARCHIVED' | 'SERVICE_UNAVAILABLE' | 'OUTSIDE_HOURS' | 'CAP_REACHED' | null {
+  if (ctx.state.archivedAt !== undefined) return 'HALL_ARCHIVED';
   if (!service.enabled) return 'SERVICE_UNAVAILABLE';
   if (ctx.state.dayClosedAt !== undefined) return 'OUTSIDE_HOURS';
   if (!isWithinIssuingHours(service, ctx.now, ctx.state.config.timeZone)) return 'OUTSIDE_HOURS';

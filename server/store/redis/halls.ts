@@ -1,6 +1,6 @@
 import type { HallEvent } from '../../protocol/events.js';
 import type { HallState, Ticket } from '../../protocol/model.js';
-import { checkOutcome } from '../checkOutcome.js';
+import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
 import { StoreError, type HallStore, type HallSummary, type TicketRecord, type UpdateOutcome } from '../port.js';
 import { NO_REQUESTS, forEachTicketChange, ownTicket, readEventPage, requestColumns, splitHall } from '../parts.js';
 import { closedError, parseStored, toStoreError } from './errors.js';
@@ -87,8 +87,9 @@ export class RedisHallStore implements HallStore {
     return this.guard(`loadHall(${hallId})`, async () => (await this.fresh(hallId))?.state ?? null);
   }
 
-  async createHall(state: HallState): Promise<void> {
+  async createHall(state: HallState, events: readonly HallEvent[] = []): Promise<void> {
     this.assertOpen();
+    checkCreationEvents(state.config.id, state.seq, events);
     const hallId = state.config.id;
     const { rest, config, tickets, requests } = splitHall(state);
     const ticketArgs: string[] = [];
@@ -105,8 +106,9 @@ export class RedisHallStore implements HallStore {
       // Its live tickets (a hall is created empty in production, but a store keeps whatever it is given).
       const index = ticketArgs.flatMap((arg, i) => (i % 2 === 0 ? [arg, hallId] : []));
       if (index.length > 0) pipeline.hset(this.keys.ticketHalls, ...index);
-      pipeline.hallqCreateHall(k.meta, k.tickets, k.requests, state.seq, JSON.stringify(rest), JSON.stringify(config),
-        JSON.stringify(summaryOf(config)), ticketArgs.length / 2, requestJson.length, ...ticketArgs, ...requestJson);
+      const eventArgs = events.flatMap((event) => [String(event.seq), JSON.stringify(event)]);
+      pipeline.hallqCreateHall(k.meta, k.tickets, k.requests, k.events, state.seq, JSON.stringify(rest), JSON.stringify(config),
+        JSON.stringify(summaryOf(state)), ticketArgs.length / 2, requestJson.length, events.length, ...ticketArgs, ...requestJson, ...eventArgs);
       return (await execAll(pipeline)).at(-1);
     });
     if (created !== 1) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
@@ -264,7 +266,8 @@ export class RedisHallStore implements HallStore {
     const before = base.state;
     const { rest, config, tickets, requests } = splitHall(staged);
     const configJson = config !== before.config ? JSON.stringify(config) : '';
-    const summaryJson = configJson ? JSON.stringify(summaryOf(config)) : '';
+    // The summary (listHalls) shows the name, time zone and whether the hall is retired.
+    const summaryJson = configJson || staged.archivedAt !== before.archivedAt ? JSON.stringify(summaryOf(staged)) : '';
 
     const upserts: string[] = [];
     const deletes: string[] = [];

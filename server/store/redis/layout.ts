@@ -23,9 +23,11 @@ export interface CommittedHall {
   lastRequestOrd: number;
 }
 
-export function summaryOf(config: HallConfig): HallSummary {
+export function summaryOf(state: Pick<HallState, 'config' | 'archivedAt'>): HallSummary {
+  const { config } = state;
   const summary: HallSummary = { id: config.id, name: config.name, timeZone: config.timeZone ?? '' };
   if (config.nameAlt != null) summary.nameAlt = config.nameAlt;
+  if (state.archivedAt !== undefined) summary.archivedAt = state.archivedAt;
   return summary;
 }
 

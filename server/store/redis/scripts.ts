@@ -56,35 +56,27 @@ return redis.call('HINCRBY', KEYS[1], 'v', 1)
   },
 
   /*
-   * hallqCreateHall — a new hall, unless one with that id exists.
-   * KEYS[1] meta hash   KEYS[2] live tickets hash   KEYS[3] requests hash
+   * hallqCreateHall — a new hall, unless one with that id exists, with the events of its creation.
+   * KEYS[1] meta hash   KEYS[2] live tickets hash   KEYS[3] requests hash   KEYS[4] events stream
    * ARGV[1] seq   ARGV[2] rest JSON   ARGV[3] config JSON   ARGV[4] summary JSON
-   * ARGV[5] ticket count N, ARGV[6] request count M
-   * then N × (ticket id, ticket JSON), M × request JSON (ords 1..M, in order)
+   * ARGV[5] ticket count N, ARGV[6] request count M, ARGV[7] event count E
+   * then N × (ticket id, ticket JSON), M × request JSON (ords 1..M, in order), E × (seq, event JSON)
    * Returns 1, or 0 if the hall exists (nothing written).
    */
   hallqCreateHall: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local nt, nr = tonumber(ARGV[5]), tonumber(ARGV[6])
-local a = 7
+local nt, nr, ne = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local a = 8
 for ord = 1, nt do redis.call('HSET', KEYS[2], ARGV[a], ord .. '|' .. ARGV[a + 1]); a = a + 2 end
 for ord = 1, nr do redis.call('HSET', KEYS[3], ord, ARGV[a]); a = a + 1 end
+for _ = 1, ne do redis.call('XADD', KEYS[4], ARGV[a] .. '-0', 'e', ARGV[a + 1]); a = a + 2 end
 redis.call('HSET', KEYS[1], 'v', 1, 'seq', ARGV[1], 'rest', ARGV[2], 'config', ARGV[3], 'summary', ARGV[4], 'tOrd', nt, 'reqOrd', nr)
 return 1
 `,
   },
 
-  /*
-   * hallqInsertUnique — a record under its id and a second unique key (a user's
-   * username, a device's token hash), unless either is taken.
-   * KEYS[1] records hash (id → JSON)   KEYS[2] unique-key hash (key → id)
-   * KEYS[3..n] further hashes keyed by the id (a device: its hall's devices, revoked, seen)
-   * ARGV[1] id   ARGV[2] unique key   ARGV[3] record JSON
-   * ARGV[4..n+1] the value for KEYS[3..n], in order ('' = write nothing there)
-   * Returns 1, or 0 if the id or the unique key is taken (nothing written).
-   */
   hallqInsertUnique: {
     numberOfKeys: -1,
     lua: `

@@ -8,7 +8,7 @@ import {
   type TicketRecord,
   type UpdateOutcome,
 } from '../port.js';
-import { checkOutcome } from '../checkOutcome.js';
+import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
 import { forEachTicketChange, readEventPage } from '../parts.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
@@ -44,6 +44,7 @@ interface SummaryRow {
   name: string;
   nameAlt: string | null;
   timeZone: string | null;
+  archivedAt: number | null;
 }
 
 interface TicketRow {
@@ -89,6 +90,7 @@ type NewHallRows = [
   seq: number,
   ticketRows: StoredTicketRow[],
   requestRows: Array<{ id: string; json: string }>,
+  events: readonly HallEvent[],
 ];
 
 export class SqliteHallStore implements HallStore {
@@ -147,7 +149,8 @@ export class SqliteHallStore implements HallStore {
     this.selectSummaries = db.prepare(
       `SELECT h.id, h.name,
               json_extract(c.json, '$.nameAlt') AS nameAlt,
-              json_extract(c.json, '$.timeZone') AS timeZone
+              json_extract(c.json, '$.timeZone') AS timeZone,
+              json_extract(h.state_json, '$.archivedAt') AS archivedAt
          FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id ORDER BY h.id`,
     );
     this.insertHall = db.prepare(
@@ -190,9 +193,10 @@ export class SqliteHallStore implements HallStore {
     this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
     this.createTransaction = db.transaction(
-      (...[hallId, name, stateJson, configJson, seq, ticketRows, requestRows]: NewHallRows): number[] => {
+      (...[hallId, name, stateJson, configJson, seq, ticketRows, requestRows, events]: NewHallRows): number[] => {
         this.insertHall.run(hallId, name, stateJson, seq, Date.now());
         this.insertConfig.run(hallId, configJson);
+        for (const event of events) this.insertEvent.run(hallId, event.seq, event.type, event.at, JSON.stringify(event));
         for (const row of ticketRows) this.upsertLiveTicket.run(hallId, row.id, ++this.lastOrd, row.json);
         return requestRows.map((row) => {
           const ord = ++this.lastRequestOrd;
@@ -209,6 +213,7 @@ export class SqliteHallStore implements HallStore {
       this.selectSummaries.all().map((row) => {
         const summary: HallSummary = { id: row.id, name: row.name, timeZone: row.timeZone ?? '' };
         if (row.nameAlt != null) summary.nameAlt = row.nameAlt;
+        if (row.archivedAt != null) summary.archivedAt = row.archivedAt;
         return summary;
       }),
     );
@@ -219,7 +224,7 @@ export class SqliteHallStore implements HallStore {
     return this.guard(`loadHall(${hallId})`, () => this.read(hallId));
   }
 
-  async createHall(state: HallState): Promise<void> {
+  async createHall(state: HallState, events: readonly HallEvent[] = []): Promise<void> {
     this.assertOpen();
     const hallId = state.config.id;
     const { rest, config, tickets, requests } = splitHall(state);
@@ -233,7 +238,8 @@ export class SqliteHallStore implements HallStore {
     const requestRows = requests.map(requestColumns);
     const ords = this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
-      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, requestRows);
+      checkCreationEvents(hallId, state.seq, events);
+      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, requestRows, events);
     });
     // Cache exactly what is on disk, not the caller's (mutable) object.
     const stored = assembleHall(

@@ -1,0 +1,90 @@
+import { foundHall } from '../domain/engine.js';
+import { DomainError } from '../domain/failure.js';
+import { checkConfig } from '../domain/handlers/config.js';
+import type { Actor, HallConfig } from '../protocol/model.js';
+import { configureSchema } from '../protocol/configSchema.js';
+import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
+import { fromConfigSchema, fromTemplateSchema, isHallId } from '../protocol/hallSchemas.js';
+import { messageFor } from '../protocol/messages.js';
+import { validationDetails } from '../protocol/schemas.js';
+import { type HallStore, type HallSummary, StoreError } from '../store/port.js';
+import { TEMPLATE_IDS, findTemplate } from './templates.js';
+
+export interface CreatedHall {
+  hall: HallSummary;
+  config: HallConfig;
+  seq: number;
+}
+
+function refused(code: ErrorCode, details?: Record<string, unknown>): { ok: false; error: ErrorBody } {
+  return { ok: false, error: { code, message: messageFor(code), ...(details ? { details } : {}) } };
+}
+
+/**
+ * A configuration as `PUT /api/halls/:hallId/config` checks it: the same schema
+ * (VALIDATION_FAILED naming the field), then the same whole-config rules
+ * (CONFIG_INVALID with the reason), and it must be for the hall it is given to.
+ */
+export function validateHallConfig(hallId: string, raw: unknown): { ok: true; config: HallConfig } | { ok: false; error: ErrorBody } {
+  const parsed = configureSchema.safeParse({ config: raw });
+  if (!parsed.success) return refused('VALIDATION_FAILED', validationDetails(parsed.error));
+  const { config } = parsed.data;
+  if (config.id !== hallId) return refused('CONFIG_INVALID', { reason: 'the configuration is for another hall', hallId: config.id });
+  try {
+    checkConfig(config);
+  } catch (error) {
+    if (error instanceof DomainError) return refused(error.code, error.details);
+    throw error;
+  }
+  return { ok: true, config };
+}
+
+/** The configuration a creation request asks for: `{ id, config }` as given, or `{ id, template, name, … }` built. */
+function requestedConfig(body: Record<string, unknown>): { ok: true; config: unknown; template?: string } | { ok: false; error: ErrorBody } {
+  if ('template' in body) {
+    const parsed = fromTemplateSchema.safeParse(body);
+    if (!parsed.success) return refused('VALIDATION_FAILED', validationDetails(parsed.error));
+    const { id, template: templateId, name, nameAlt, timeZone, hours } = parsed.data;
+    const template = findTemplate(templateId);
+    if (!template) return refused('TEMPLATE_NOT_FOUND', { template: templateId, templates: [...TEMPLATE_IDS] });
+    const config = template.build({ id, name, ...(nameAlt !== undefined ? { nameAlt } : {}), ...(timeZone !== undefined ? { timeZone } : {}), ...(hours ? { hours } : {}) });
+    return { ok: true, config, template: template.id };
+  }
+  const parsed = fromConfigSchema.safeParse(body);
+  if (!parsed.success) return refused('VALIDATION_FAILED', validationDetails(parsed.error));
+  return { ok: true, config: parsed.data.config };
+}
+
+/**
+ * Creates a hall for `POST /api/halls` and the `hallq halls create|import`
+ * command line alike: checks the id, builds or checks the configuration, and
+ * stores the new hall with its `hall:created` event in one step. The caller
+ * has checked that `actor` may create halls.
+ */
+export async function createHall(halls: HallStore, body: unknown, actor: Actor, now: number): Promise<Ack<CreatedHall>> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return refused('VALIDATION_FAILED', { issues: [{ path: '(body)', message: 'expected an object { id, config } or { id, template, name }' }] });
+  }
+  const { id } = body as { id?: unknown };
+  if (!isHallId(id)) return refused('HALL_ID_INVALID', { id: typeof id === 'string' ? id : null });
+  const requested = requestedConfig(body as Record<string, unknown>);
+  if (!requested.ok) return requested;
+  const checked = validateHallConfig(id, requested.config);
+  if (!checked.ok) return checked;
+  const { state, events } = foundHall(checked.config, actor, now, requested.template);
+  try {
+    await halls.createHall(state, events);
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'DUPLICATE') return refused('DUPLICATE', { hallId: id });
+    throw error;
+  }
+  const { config } = state;
+  return {
+    ok: true,
+    data: {
+      hall: { id, name: config.name, timeZone: config.timeZone, ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}) },
+      config,
+      seq: state.seq,
+    },
+  };
+}

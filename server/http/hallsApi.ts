@@ -1,0 +1,73 @@
+import type { Router } from 'express';
+import { type Principal, actorOf, isManager, mayActInHall } from '../auth/principal.js';
+import type { HallService } from '../app/hallService.js';
+import { createHall } from '../halls/create.js';
+import { configFileName, configFileText } from '../halls/export.js';
+import { templateSummaries } from '../halls/templates.js';
+import { schemas } from '../protocol/schemas.js';
+import type { HallStore } from '../store/port.js';
+import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+
+/** Creating halls is for the county's administrators, whose accounts cover every hall (hallIds ['*']). */
+export function mayCreateHalls(principal: Principal): boolean {
+  return principal.kind === 'staff' && principal.user.role === 'admin' && principal.hallIds.includes('*');
+}
+
+/**
+ * The hall lifecycle: list, create (from a template or an exported
+ * configuration), export, retire. Creation is recorded as `hall:created`,
+ * retirement as `hall:archived`, each in the hall's own event log.
+ */
+export function mountHallsApi(api: Router, deps: { service: HallService; halls: HallStore; now: () => number }): void {
+  // Pickers (home page, kiosk pairing, the admin switcher) show halls in service; `?archived=1` lets admins see the rest.
+  api.get(
+    '/halls',
+    route(async (req, res) => {
+      const principal = principalOf(req);
+      const withArchived = req.query.archived === '1' && principal.kind === 'staff' && principal.user.role === 'admin';
+      const halls = await deps.halls.listHalls();
+      res.json(withArchived ? halls : halls.filter((hall) => hall.archivedAt === undefined));
+    }),
+  );
+
+  api.get('/hall-templates', (_req, res) => {
+    res.json(templateSummaries());
+  });
+
+  api.post(
+    '/halls',
+    route(async (req, res) => {
+      const principal = principalOf(req);
+      if (!mayCreateHalls(principal)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      sendAck(req, res, await createHall(deps.halls, req.body, actorOf(principal), deps.now()), 201);
+    }),
+  );
+
+  // The file is the configuration itself, so POST /api/halls (as `config`) and PUT …/config take it unchanged.
+  api.get(
+    '/halls/:hallId/config/export',
+    route(async (req, res) => {
+      const hallId = String(req.params.hallId);
+      const principal = principalOf(req);
+      if (!isManager(principal) || !mayActInHall(principal, hallId)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      const hall = await deps.halls.loadHall(hallId);
+      if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
+      res.set('Content-Disposition', `attachment; filename="${configFileName(hallId)}"`);
+      res.type('application/json').send(configFileText(hall.config));
+    }),
+  );
+
+  api.post(
+    '/halls/:hallId/archive',
+    route(async (req, res) => {
+      const parsed = schemas.windowOnly.safeParse(req.body ?? {});
+      if (!parsed.success) return sendValidationError(req, res, parsed.error);
+      const { requestId } = parsed.data;
+      const ack = await deps.service.run(principalOf(req), String(req.params.hallId), {
+        type: 'hall.archive',
+        ...(requestId !== undefined ? { requestId } : {}),
+      });
+      sendAck(req, res, ack, 200);
+    }),
+  );
+}
