@@ -77,3 +77,13 @@ export interface StaffView extends BoardView {
   /** Each service's materials list, for the one-time notice of missing materials. */
   serviceMaterials: Record<string, string[]>;
 }
+
+/** A hall as the pickers list it (GET /api/halls). */
+export interface HallSummary {
+  id: string;
+  name: string;
+  nameAlt?: string;
+  timeZone: string;
+  /** Set when the hall was retired; pickers leave such halls out. */
+  archivedAt?: number;
+}

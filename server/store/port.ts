@@ -2,20 +2,14 @@ import type { HallEvent } from '../protocol/events.js';
 import type { Failure } from '../domain/failure.js';
 import type { HallState, Role, Ticket } from '../protocol/model.js';
 import type { DeviceView } from '../protocol/devices.js';
+import type { HallSummary } from '../protocol/viewTypes.js';
 
 /** What a transaction function returns: the new state and its events, or a refusal. */
 export type UpdateOutcome<T> =
   | { ok: true; state: HallState; events: HallEvent[]; result: T }
   | { ok: false; error: Failure };
 
-export interface HallSummary {
-  id: string;
-  name: string;
-  nameAlt?: string;
-  timeZone: string;
-  /** Set when the hall was retired; pickers leave such halls out. */
-  archivedAt?: number;
-}
+export type { HallSummary };
 
 export interface TicketRecord {
   hallId: string;

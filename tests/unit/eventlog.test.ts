@@ -40,8 +40,9 @@ describe('a log written before events had a version (fixture)', () => {
     expect(day.events.length).toBeGreaterThan(30);
     expect(day.events.some((event) => 'v' in event)).toBe(false);
     const types = new Set(day.events.map((event) => event.type));
-    // The fixture covers every event type there was in version 1.
-    expect(EVENT_TYPES.filter((type) => !types.has(type))).toEqual([]);
+    // The fixture covers every event type there was in version 1 (the hall lifecycle's came with version 2).
+    const sinceVersion2 = new Set<string>(['hall:created', 'hall:archived']);
+    expect(EVENT_TYPES.filter((type) => !sinceVersion2.has(type) && !types.has(type))).toEqual([]);
     const upcast = upcastAll(day.events);
     expect(upcast).toEqual(day.events.map((event) => ({ ...event, v: EVENT_VERSION })));
   });
