@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+export interface SecurityHeaderOptions {
+  /** Origins allowed to frame the boards (/display); none = no page may frame HallQ. */
+  boardFrameAncestors?: readonly string[];
+  /** Pages served as they are (the home page) whose inline <style> blocks the policy allows by hash. */
+  inlineStylePages?: readonly string[];
+}
+
+/** 'sha256-…' of each inline <style> block of the page, as the CSP needs it. */
+export function inlineStyleHashes(html: string): string[] {
+  return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+    (match) => `'sha256-${createHash('sha256').update(match[1] ?? '').digest('base64')}'`,
+  );
+}
+
+const BOARD_PATH = /^\/display(\/|$)/;
+
+/**
+ * Response headers for every answer (helmet, with a strict policy). The
+ * apps are Vite builds whose index.html has no inline script, so scripts come
+ * from this origin only; styles too, plus style *attributes* (Svelte writes
+ * custom properties such as the board's row count into style="…", which no
+ * hash can cover; CSS cannot run script). Images, sounds and fonts may be
+ * data:/blob: URLs (staff photos, QR codes, the call chime). No page may be
+ * framed (clickjacking of /admin, /counter, /kiosk), except the boards by the
+ * origins in HALLQ_BOARD_FRAME_ANCESTORS, for a hall portal that shows them.
+ * Not set here: Strict-Transport-Security (HallQ is served over plain HTTP
+ * on the hall's LAN; the TLS proxy in front sets it) and
+ * upgrade-insecure-requests (it would break every page served over HTTP).
+ */
+export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHandler {
+  const styleHashes = (options.inlineStylePages ?? []).flatMap((file) => inlineStyleHashes(readFileSync(file, 'utf8')));
+  const framers = options.boardFrameAncestors ?? [];
+  const directives = (frameAncestors: readonly string[]) => ({
+    defaultSrc: ["'self'"],
+    baseUri: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'", ...styleHashes],
+    styleSrcAttr: ["'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
+    mediaSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: frameAncestors.length > 0 ? [...frameAncestors] : ["'none'"],
+    upgradeInsecureRequests: null,
+  });
+  const common = {
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'same-origin' as const },
+  };
+  const strict = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: directives([]) }, xFrameOptions: { action: 'deny' } });
+  if (framers.length === 0) return strict;
+  // X-Frame-Options cannot name an origin, and a browser obeying it would refuse the allowed framer: boards send only the CSP.
+  const board = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: directives(framers) }, xFrameOptions: false });
+  return (req, res, next) => (BOARD_PATH.test(req.path) ? board : strict)(req, res, next);
+}
