@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
+import { securityHeaders } from './securityHeaders.js';
 import { sendError } from './support.js';
 import { StoreError } from '../store/port.js';
 
@@ -14,7 +15,23 @@ export interface HttpDeps extends ApiDeps {
   trustProxy: boolean;
   /** Project root, where display/, counter/ and ticket-printer/ live. */
   rootDir: string;
+  /** HALLQ_BOARD_FRAME_ANCESTORS. */
+  boardFrameAncestors?: readonly string[];
 }
+
+const MALFORMED_PATH = { code: 'VALIDATION_FAILED', message: '', details: { reason: 'malformed percent-encoding in the path' } } as const;
+
+function isDecodablePath(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const HOME_PAGE = (rootDir: string) => join(rootDir, 'server', 'http', 'home.html');
 
 /** Where each app's built files are; the built dist/ folder wins over the source page. */
 function appDir(rootDir: string, app: string): string {
@@ -26,10 +43,14 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff');
-    res.set('Referrer-Policy', 'same-origin');
-    next();
+  app.use(securityHeaders({ ...(deps.boardFrameAncestors ? { boardFrameAncestors: deps.boardFrameAncestors } : {}), inlineStylePages: [HOME_PAGE(deps.rootDir)] }));
+
+  // A path that is not valid percent-encoding (`/api/tickets/%ff`) is the client's mistake, not ours:
+  // refused here, once, before any route tries to decode it.
+  app.use((req, res, next) => {
+    if (isDecodablePath(req.path)) return next();
+    deps.log.debug({ url: req.originalUrl }, 'malformed percent-encoding in the path');
+    sendError(req, res, MALFORMED_PATH);
   });
 
   app.get('/healthz', (_req, res) => {
@@ -54,13 +75,17 @@ export function createHttpApp(deps: HttpDeps): Express {
     // Client-side routes (/t/:ticketId, /counter/...) get the app's page.
     app.get(`${mount}/{*rest}`, (_req, res) => res.sendFile(join(dir, 'index.html')));
   }
-  app.get('/', (_req, res) => res.sendFile(join(deps.rootDir, 'server', 'http', 'home.html')));
+  app.get('/', (_req, res) => res.sendFile(HOME_PAGE(deps.rootDir)));
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') return sendError(req, res, 'PAYLOAD_TOO_LARGE');
     if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { reason: 'body is not valid JSON' } });
+    }
+    if (error instanceof URIError) {
+      deps.log.debug({ err: error, url: req.originalUrl }, 'malformed percent-encoding');
+      return sendError(req, res, MALFORMED_PATH);
     }
     // A store that cannot answer (Redis down) is 503 STORE_UNAVAILABLE, as a refused write is: retry later.
     if (error instanceof StoreError) {

@@ -53,6 +53,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  // 403 — a given (generated) password must be replaced before anything else
+  PASSWORD_CHANGE_REQUIRED: 'PASSWORD_CHANGE_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -76,6 +78,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  PASSWORD_CHANGE_REQUIRED: 403,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

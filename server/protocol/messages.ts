@@ -52,6 +52,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     RATE_LIMITED: '操作太频繁，请稍后再试。',
     STORE_UNAVAILABLE: '系统暂时无法保存，请稍后重试；已确认的数据不会丢失。',
     INTERNAL: '系统内部错误，请重试或联系管理员。',
+    PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再进行其他操作。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -98,6 +99,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     RATE_LIMITED: 'Too many requests; please wait and try again.',
     STORE_UNAVAILABLE: 'The system cannot save right now; retry shortly. Nothing confirmed is lost.',
     INTERNAL: 'Internal error; retry or contact the administrator.',
+    PASSWORD_CHANGE_REQUIRED: 'Change the initial password first; nothing else is possible until then.',
   },
 };
 
