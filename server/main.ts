@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   server.log.info({ config: redactConfig(config) }, 'configuration');
   // For a person, on standard error, so standard output stays one JSON object per line.
   const halls = await server.store.halls.listHalls().catch(() => []);
-  process.stderr.write(`${startupBanner({ host: config.host, port: server.port, dataDir: config.dataDir, halls, ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}) })}\n`);
+  process.stderr.write(`${startupBanner({ host: config.host, port: server.port, dataDir: config.dataDir, halls, demo: config.demo, ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}) })}\n`);
   const stop = (signal: string) => {
     server.log.info({ signal }, 'shutting down');
     void server.close().then(() => process.exit(0));

@@ -9,6 +9,8 @@ export interface BannerInput {
   dataDir: string;
   redisUrl?: string;
   halls: HallSummary[];
+  /** The demo hall and accounts are on (HALLQ_DEMO). */
+  demo: boolean;
   /** For tests; default os.networkInterfaces(). */
   interfaces?: ReturnType<typeof networkInterfaces>;
 }
@@ -65,6 +67,7 @@ export function startupBanner(input: BannerInput): string {
       ? `  存储 Store:              SQLite ${join(dataDir, 'hallq.db')}`
       : `  存储 Store:              Redis ${redactUrl(input.redisUrl)}`,
     `  数据目录 Data directory: ${dataDir}`,
+    ...(input.demo ? ['  演示 Demo:               clerk1–clerk8、zhuren 密码 demo1234；正式使用前用 HALLQ_DEMO=0 关闭 / set HALLQ_DEMO=0 before real use'] : []),
     '  停止 Stop: Ctrl+C',
     '',
   );
