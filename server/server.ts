@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ import { DEFAULT_PREFIX, openRedisStore, redactUrl } from './store/redis/index.j
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
-import type { Store } from './store/port.js';
+import { type Store, StoreError } from './store/port.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
 
@@ -86,7 +86,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   } catch (error) {
     await store.close();
     await bus?.close();
-    throw explainStoreFailure(error, config);
+    throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
   }
   let secret: string;
   try {
@@ -94,7 +94,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   } catch (error) {
     await store.close();
     await bus?.close();
-    throw explainStoreFailure(error, config);
+    throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
   }
   const tokens = new StaffTokens(secret, config.tokenTtlHours);
   const authenticator = new Authenticator(tokens, store.accounts, clock);
@@ -137,7 +137,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     rootDir: ROOT_DIR,
     ...(config.boardFrameAncestors ? { boardFrameAncestors: config.boardFrameAncestors } : {}),
   });
-  httpServer.on('request', app);
+  // The port is bound before the admin account is made (so a start that cannot bind shows no
+  // password it then loses); meanwhile every request, /healthz too, is told to come back.
+  let serving = false;
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (serving) return app(req, res);
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+    res.end('{"status":"starting"}');
+  });
   realtime = attachRealtime(httpServer, {
     service,
     authenticator,
@@ -198,8 +205,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     );
   } catch (error) {
     await close();
-    throw explainStoreFailure(error, config);
+    throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
   }
+  serving = true;
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');

@@ -22,9 +22,11 @@ const BOARD_PATH = /^\/display(\/|$)/;
 /**
  * Response headers for every answer (helmet, with a strict policy). The
  * apps are Vite builds whose index.html has no inline script, so scripts come
- * from this origin only; styles too, plus style *attributes* (Svelte writes
- * custom properties such as the board's row count into style="…", which no
- * hash can cover; CSS cannot run script). Images, sounds and fonts may be
+ * from this origin only; styles too (the home page's one <style> by its
+ * hash), and no style="…" attribute in markup: Svelte sets dynamic styles
+ * (the board's row count) through the CSSOM, which the policy does not
+ * govern, so a component must not put a static style="…" in its template.
+ * Images, sounds and fonts may be
  * data:/blob: URLs (staff photos, QR codes, the call chime). No page may be
  * framed (clickjacking of /admin, /counter, /kiosk), except the boards by the
  * origins in HALLQ_BOARD_FRAME_ANCESTORS, for a hall portal that shows them.
@@ -41,7 +43,7 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHan
     scriptSrc: ["'self'"],
     scriptSrcAttr: ["'none'"],
     styleSrc: ["'self'", ...styleHashes],
-    styleSrcAttr: ["'unsafe-inline'"],
+    styleSrcAttr: ["'none'"],
     imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'", 'data:'],
     mediaSrc: ["'self'", 'data:', 'blob:'],

@@ -30,7 +30,8 @@ export function explainListenFailure(error: unknown, port: number, host: string)
 /** Why the store could not be opened, as the fix a person can apply; other errors pass through. */
 export function explainStoreFailure(error: unknown, store: { dataDir: string; redisUrl?: string }): unknown {
   if (error instanceof StartupError) return error;
-  if (store.redisUrl !== undefined) {
+  // Redis that refuses or drops the connection (not a refusal such as DUPLICATE, which is a bug to show as it is).
+  if (store.redisUrl !== undefined && (!(error instanceof StoreError) || error.code === 'UNAVAILABLE')) {
     const url = redactUrl(store.redisUrl);
     const why = error instanceof Error ? error.message : String(error);
     return new StartupError(

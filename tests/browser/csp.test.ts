@@ -70,7 +70,7 @@ describe.runIf(hasChromium())('pages under the CSP', () => {
     await page.context().close();
   });
 
-  it('the board lays out its windows through its style attributes (allowed by style-src-attr)', async () => {
+  it("the board lays out its windows with custom properties set through the CSSOM, which style-src-attr 'none' leaves alone", async () => {
     const { page } = await watchedPage();
     await page.goto(`${t.url}/display?hall=demo&voice=0`);
     await page.locator('main.board').waitFor({ timeout: 10_000 });
@@ -92,7 +92,7 @@ describe.runIf(hasChromium())('pages under the CSP', () => {
     await page.context().close();
   });
 
-  it('an admin with a generated password must change it first, then reaches the admin page', async () => {
+  it('an admin with a generated password must change it first, then reaches the admin page', { timeout: 40_000 }, async () => {
     expect(generated).not.toBe('');
     const { page, problems } = await watchedPage();
     await page.goto(`${t.url}/admin?hall=demo`);

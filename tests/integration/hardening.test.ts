@@ -212,6 +212,7 @@ describe('item 9: security headers', () => {
       expect(directives.get('default-src'), path).toEqual(["'self'"]);
       expect(directives.get('script-src'), path).toEqual(["'self'"]);
       expect(directives.get('object-src'), path).toEqual(["'none'"]);
+      expect(directives.get('style-src-attr'), path).toEqual(["'none'"]);
       expect(directives.get('frame-ancestors'), path).toEqual(["'none'"]);
       expect(csp, path).not.toContain('upgrade-insecure-requests');
       expect(directives.get('style-src')?.every((value) => value === "'self'" || value.startsWith("'sha256-")), path).toBe(true);
