@@ -19,6 +19,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const SQLITE_SYNCHRONOUS = ['FULL', 'NORMAL'] as const;
 
+/** HALLQ_ADMIN_PASSWORD guards every hall: a short one is refused at start. */
+export const ADMIN_PASSWORD_MIN_LENGTH = 10;
+
 export interface AppConfig {
   /** PORT or HALLQ_PORT, --port; default 3000 (0 = ephemeral, for tests). */
   port: number;
@@ -54,6 +57,8 @@ export interface AppConfig {
   printer?: string;
   /** HALLQ_PUBLIC_URL: the address phones use to reach this server (e-ticket QR codes). */
   publicUrl?: string;
+  /** HALLQ_BOARD_FRAME_ANCESTORS: origins allowed to frame the boards (/display), space-separated. */
+  boardFrameAncestors?: string[];
   /** --config FILE or HALLQ_CONFIG. */
   configFile?: string;
 }
@@ -175,11 +180,11 @@ const FIELDS: FieldSpec[] = [
     env: ['HALLQ_ADMIN_PASSWORD'],
     flag: null,
     inFile: true,
-    schema: text(),
-    expect: 'a non-empty string',
+    schema: z.string().trim().min(ADMIN_PASSWORD_MIN_LENGTH),
+    expect: `at least ${ADMIN_PASSWORD_MIN_LENGTH} characters (管理员密码至少 ${ADMIN_PASSWORD_MIN_LENGTH} 个字符)`,
     secret: true,
     description:
-      'Password for the built-in "admin" account, set at start-up. Environment or file only, so it never shows in the process list.',
+      `Password of the built-in "admin" account, at least ${ADMIN_PASSWORD_MIN_LENGTH} characters, used only when that account is created (the first start; later starts log that it is ignored). Unset = a generated one, shown once on standard error and to be changed at the first login. Environment or file only, so it never shows in the process list.`,
   },
   {
     key: 'tokenTtlHours',
@@ -312,6 +317,20 @@ const FIELDS: FieldSpec[] = [
     schema: z.string().trim().regex(/^https?:\/\/[\x21-\x7e]+$/).transform((url) => url.replace(/\/+$/, '')),
     expect: 'an http:// or https:// URL in ASCII, e.g. http://192.168.1.10:3000',
     description: 'Address printed in e-ticket QR codes, as phones in the hall reach this server. Unset = the address the kiosk used.',
+  },
+  {
+    key: 'boardFrameAncestors',
+    kind: 'string',
+    env: ['HALLQ_BOARD_FRAME_ANCESTORS'],
+    flag: 'board-frame-ancestors',
+    inFile: true,
+    schema: z.preprocess(
+      (value) => (typeof value === 'string' ? value.trim().split(/[\s,]+/).filter(Boolean) : value),
+      z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/)).min(1),
+    ),
+    expect: 'space-separated origins such as https://portal.example.gov.cn http://10.0.0.5:8080',
+    description:
+      'Origins (scheme://host[:port]) whose pages may show the boards (/display) in a frame, e.g. a hall portal. Unset = no page may frame any HallQ page (frame-ancestors \'none\').',
   },
   {
     key: 'configFile',

@@ -1,17 +1,19 @@
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
-import { StaffTokens, newSigningSecret } from './auth/tokens.js';
+import { StaffTokens } from './auth/tokens.js';
+import { signingSecret } from './auth/signingSecret.js';
 import { type Broadcaster, HallService } from './app/hallService.js';
 import { cryptoIds } from './app/ids.js';
 import { RateLimits } from './app/rateLimits.js';
 import { startHallTicker } from './app/hallTicker.js';
 import { startRetention } from './app/retention.js';
-import { bootstrap } from './bootstrap.js';
+import { bootstrap, ensureAdmin } from './bootstrap.js';
+import { prepareDataDir } from './startup/dataDir.js';
+import { explainListenFailure, explainStoreFailure } from './startup/explain.js';
 import type { AppConfig } from './config.js';
 import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
@@ -21,7 +23,7 @@ import { DEFAULT_PREFIX, openRedisStore, redactUrl } from './store/redis/index.j
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
-import type { Store } from './store/port.js';
+import { type Store, StoreError } from './store/port.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
 
@@ -36,7 +38,7 @@ export interface RunningServer {
 export interface StartOptions {
   clock?: () => number;
   ids?: IdSource;
-  /** Printed once: the generated admin password. */
+  /** Shown once: the generated admin password (default: standard error, apart from the JSON log on standard output). */
   announce?: (message: string) => void;
   log?: Logger;
   /** How often halls get their clock tick (midnight roll-over); tests shorten it. */
@@ -50,7 +52,7 @@ export interface StartOptions {
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
 export async function openStore(config: AppConfig, log: Logger): Promise<Store> {
   if (config.redisUrl === undefined) {
-    mkdirSync(config.dataDir, { recursive: true });
+    prepareDataDir(config.dataDir, log);
     return openSqliteStore({ file: join(config.dataDir, 'hallq.db'), synchronous: config.sqliteSynchronous });
   }
   const url = config.redisUrl;
@@ -64,27 +66,36 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
   }
   const clock = options.clock ?? Date.now;
-  const store = await openStore(config, log);
+  let store: Store;
+  try {
+    store = await openStore(config, log);
+  } catch (error) {
+    throw explainStoreFailure(error, config);
+  }
   let bus: RedisBus | undefined;
   if (config.redisUrl !== undefined) {
     try {
       bus = await connectRedisBus(config.redisUrl, DEFAULT_PREFIX, log);
     } catch (error) {
       await store.close();
-      throw error;
+      throw explainStoreFailure(error, config);
     }
   }
-  await bootstrap(
-    store,
-    {
-      demo: config.demo,
-      now: clock(),
-      announce: options.announce ?? ((message) => process.stdout.write(`\n${message}\n\n`)),
-      ...(config.adminPassword !== undefined ? { adminPassword: config.adminPassword } : {}),
-    },
-    log,
-  );
-  const secret = process.env.HALLQ_SECRET ?? (await store.accounts.getOrCreateSecret('token-signing', newSigningSecret));
+  try {
+    await bootstrap(store, { demo: config.demo, now: clock() }, log);
+  } catch (error) {
+    await store.close();
+    await bus?.close();
+    throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
+  }
+  let secret: string;
+  try {
+    secret = await signingSecret(process.env, store.accounts);
+  } catch (error) {
+    await store.close();
+    await bus?.close();
+    throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
+  }
   const tokens = new StaffTokens(secret, config.tokenTtlHours);
   const authenticator = new Authenticator(tokens, store.accounts, clock);
   const limits = new RateLimits(config);
@@ -124,8 +135,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
+    ...(config.boardFrameAncestors ? { boardFrameAncestors: config.boardFrameAncestors } : {}),
   });
-  httpServer.on('request', app);
+  // The port is bound before the admin account is made (so a start that cannot bind shows no
+  // password it then loses); meanwhile every request, /healthz too, is told to come back.
+  let serving = false;
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (serving) return app(req, res);
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+    res.end('{"status":"starting"}');
+  });
   realtime = attachRealtime(httpServer, {
     service,
     authenticator,
@@ -150,34 +169,50 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   );
   printerProbe.unref();
 
-  await new Promise<void>((resolveListen, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolveListen());
-  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      stopTicker();
+      stopRetention();
+      clearInterval(printerProbe);
+      await new Promise<void>((done) => io.close(() => done()));
+      httpServer.closeAllConnections();
+      await print.close();
+      await bus?.close();
+      await store.close();
+    })();
+    return closing;
+  };
+
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolveListen());
+    });
+  } catch (error) {
+    await close();
+    throw explainListenFailure(error, config.port, config.host);
+  }
+  try {
+    await ensureAdmin(
+      store,
+      {
+        now: clock(),
+        announce: options.announce ?? ((message) => process.stderr.write(`\n${message}\n\n`)),
+        ...(config.adminPassword !== undefined ? { adminPassword: config.adminPassword } : {}),
+      },
+      log,
+    );
+  } catch (error) {
+    await close();
+    throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
+  }
+  serving = true;
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    store,
-    log,
-    close() {
-      closing ??= (async () => {
-        stopTicker();
-        stopRetention();
-        clearInterval(printerProbe);
-        await new Promise<void>((done) => io.close(() => done()));
-        httpServer.closeAllConnections();
-        await print.close();
-        await bus?.close();
-        await store.close();
-      })();
-      return closing;
-    },
-  };
+  return { url, port, store, log, close };
 }
 
 async function retry(action: () => Promise<void>, { attempts, delayMs }: { attempts: number; delayMs: number }): Promise<void> {

@@ -13,7 +13,11 @@ export class Authenticator {
     private readonly now: () => number,
   ) {}
 
-  async authenticate(token: string | undefined, ip: string): Promise<Authentication> {
+  /**
+   * `passwordChange`: the request is the account's own password change (or
+   * reads who it is), which is all an account with a given password may do.
+   */
+  async authenticate(token: string | undefined, ip: string, { passwordChange = false }: { passwordChange?: boolean } = {}): Promise<Authentication> {
     if (!token) return { ok: true, principal: { kind: 'public', ip } };
     if (token.length > 4096) return { ok: false, code: 'UNAUTHENTICATED' };
     if (isDeviceToken(token)) {
@@ -27,6 +31,7 @@ export class Authenticator {
     // A disabled or deleted account loses access at once, even with an unexpired token.
     const user = await this.accounts.getUser(check.principal.user.id);
     if (!user || user.disabled) return { ok: false, code: 'UNAUTHENTICATED' };
+    if (user.mustChangePassword && !passwordChange) return { ok: false, code: 'PASSWORD_CHANGE_REQUIRED' };
     return check;
   }
 }
@@ -44,7 +49,8 @@ export async function stillValid(accounts: AccountStore, principal: Principal, n
   if (principal.kind === 'staff') {
     if (principal.expiresAt !== undefined && principal.expiresAt <= now) return 'TOKEN_EXPIRED';
     const user = await accounts.getUser(principal.user.id);
-    return user && !user.disabled ? null : 'UNAUTHENTICATED';
+    if (!user || user.disabled) return 'UNAUTHENTICATED';
+    return user.mustChangePassword ? 'PASSWORD_CHANGE_REQUIRED' : null;
   }
   return null;
 }

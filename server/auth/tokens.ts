@@ -43,7 +43,8 @@ export class StaffTokens {
 
   async verify(token: string): Promise<TokenCheck> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      // A token without `exp` would be valid forever (one signed with a stolen secret, say): refused.
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
       const role = payload.role as Role;
       if (typeof payload.sub !== 'string' || !['clerk', 'supervisor', 'admin'].includes(role)) {
         return { ok: false, expired: false };
@@ -52,7 +53,7 @@ export class StaffTokens {
         ok: true,
         principal: {
           kind: 'staff',
-          ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+          expiresAt: payload.exp! * 1000,
           hallIds: Array.isArray(payload.halls) ? payload.halls.map(String) : [],
           user: {
             id: payload.sub,

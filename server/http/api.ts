@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
 import { bearerToken } from '../auth/authenticator.js';
-import { verifyPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { isManager, mayActInHall } from '../auth/principal.js';
 import { type StaffTokens, hashDeviceToken, newDeviceToken } from '../auth/tokens.js';
 import { type HallCommandName, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
@@ -64,7 +64,9 @@ export function apiRouter(deps: ApiDeps): Router {
       const header = req.get('authorization');
       const token = bearerToken(header);
       if (header !== undefined && token === undefined) return sendError(req, res, 'UNAUTHENTICATED');
-      const authentication = await authenticator.authenticate(token, req.ip ?? 'unknown');
+      // An account with a given password may only change it (and read who it is) until it has.
+      const passwordChange = req.path === '/auth/password' || req.path === '/auth/me';
+      const authentication = await authenticator.authenticate(token, req.ip ?? 'unknown', { passwordChange });
       if (!authentication.ok) return sendError(req, res, authentication.code);
       req.principal = authentication.principal;
       next();
@@ -88,6 +90,26 @@ export function apiRouter(deps: ApiDeps): Router {
         expiresAt,
         user: publicUser(user),
       });
+    }),
+  );
+
+  api.post(
+    '/auth/password',
+    route(async (req, res) => {
+      const principal = principalOf(req);
+      if (principal.kind !== 'staff') return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      // Keyed by the account, so a stolen token cannot be used to guess its password quickly.
+      const rate = await limits.forLogin(`password:${principal.user.id}`);
+      if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
+      const parsed = schemas.changePassword.safeParse(req.body);
+      if (!parsed.success) return sendValidationError(req, res, parsed.error);
+      const user = await store.accounts.getUser(principal.user.id);
+      if (!user) return sendError(req, res, 'UNAUTHENTICATED');
+      if (!(await verifyPassword(parsed.data.currentPassword, user.passwordHash))) return sendError(req, res, 'INVALID_CREDENTIALS');
+      const { mustChangePassword: _given, ...rest } = user;
+      const next = { ...rest, passwordHash: await hashPassword(parsed.data.newPassword) };
+      if (!(await store.accounts.updateUser(next))) return sendError(req, res, 'UNAUTHENTICATED');
+      res.json({ user: publicUser(next) });
     }),
   );
 

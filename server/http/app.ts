@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
-import { homePage } from './homePage.js';
+import { securityHeaders } from './securityHeaders.js';
+import { HOME_STYLE, homePage } from './homePage.js';
 import { sendError } from './support.js';
 import { StoreError } from '../store/port.js';
 
@@ -15,7 +16,22 @@ export interface HttpDeps extends ApiDeps {
   trustProxy: boolean;
   /** Project root, where display/, counter/ and ticket-printer/ live. */
   rootDir: string;
+  /** HALLQ_BOARD_FRAME_ANCESTORS. */
+  boardFrameAncestors?: readonly string[];
 }
+
+const MALFORMED_PATH = { code: 'VALIDATION_FAILED', message: '', details: { reason: 'malformed percent-encoding in the path' } } as const;
+
+function isDecodablePath(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 
 /** Where each app's built files are; the built dist/ folder wins over the source page. */
 function appDir(rootDir: string, app: string): string {
@@ -27,10 +43,14 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff');
-    res.set('Referrer-Policy', 'same-origin');
-    next();
+  app.use(securityHeaders({ ...(deps.boardFrameAncestors ? { boardFrameAncestors: deps.boardFrameAncestors } : {}), inlineStyles: [HOME_STYLE] }));
+
+  // A path that is not valid percent-encoding (`/api/tickets/%ff`) is the client's mistake, not ours:
+  // refused here, once, before any route tries to decode it.
+  app.use((req, res, next) => {
+    if (isDecodablePath(req.path)) return next();
+    deps.log.debug({ url: req.originalUrl }, 'malformed percent-encoding in the path');
+    sendError(req, res, MALFORMED_PATH);
   });
 
   app.get('/healthz', (_req, res) => {
@@ -68,6 +88,10 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (type === 'entity.too.large') return sendError(req, res, 'PAYLOAD_TOO_LARGE');
     if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { reason: 'body is not valid JSON' } });
+    }
+    if (error instanceof URIError) {
+      deps.log.debug({ err: error, url: req.originalUrl }, 'malformed percent-encoding');
+      return sendError(req, res, MALFORMED_PATH);
     }
     // A store that cannot answer (Redis down) is 503 STORE_UNAVAILABLE, as a refused write is: retry later.
     if (error instanceof StoreError) {

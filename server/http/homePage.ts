@@ -1,5 +1,16 @@
-import type { HallSummary } from '../store/port.js';
+import type { HallSummary } from '../protocol/viewTypes.js';
 import type { Lang } from '../protocol/messages.js';
+
+/** The page's one inline style; the Content-Security-Policy allows exactly this text by its hash. */
+export const HOME_STYLE = `
+  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", system-ui, sans-serif; background: #0b1020; color: #e8ecf4; margin: 0; }
+  main { max-width: 48rem; margin: 0 auto; padding: 3rem 1.5rem; line-height: 1.7; }
+  h1 { font-size: 2.2rem; margin-bottom: 0.25rem; }
+  ul.halls { list-style: none; padding: 0; display: grid; gap: 1rem; }
+  a { color: #8fb4ff; }
+  code { color: #9aa6c0; }
+  .muted { color: #9aa6c0; }
+`;
 
 /** The words of the home page `/`, Simplified Chinese by default, English with ?lang=en. */
 const HOME_TEXT = {
@@ -69,15 +80,7 @@ export function homePage(halls: readonly HallSummary[], lang: Lang): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title}</title>
-<style>
-  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", system-ui, sans-serif; background: #0b1020; color: #e8ecf4; margin: 0; }
-  main { max-width: 48rem; margin: 0 auto; padding: 3rem 1.5rem; line-height: 1.7; }
-  h1 { font-size: 2.2rem; margin-bottom: 0.25rem; }
-  ul.halls { list-style: none; padding: 0; display: grid; gap: 1rem; }
-  a { color: #8fb4ff; }
-  code { color: #9aa6c0; }
-  .muted { color: #9aa6c0; }
-</style>
+<style>${HOME_STYLE}</style>
 </head>
 <body>
 <main>

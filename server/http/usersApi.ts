@@ -21,6 +21,7 @@ export function publicUser(user: UserRecord) {
     partnerId: user.partnerId ?? null,
     // The photo itself is served on its own (GET …/windows/:windowId/photo), not in every account listing.
     hasPhoto: user.photo !== undefined,
+    mustChangePassword: user.mustChangePassword === true,
   };
 }
 

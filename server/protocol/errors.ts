@@ -57,6 +57,8 @@ export const ErrorCode = {
   HALL_ARCHIVED: 'HALL_ARCHIVED',
   HALL_ID_INVALID: 'HALL_ID_INVALID',
   TEMPLATE_NOT_FOUND: 'TEMPLATE_NOT_FOUND',
+  // 403 — a given (generated) password must be replaced before anything else
+  PASSWORD_CHANGE_REQUIRED: 'PASSWORD_CHANGE_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -82,6 +84,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INTERNAL: 500,
   HALL_ID_INVALID: 400,
   TEMPLATE_NOT_FOUND: 400,
+  PASSWORD_CHANGE_REQUIRED: 403,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -55,6 +55,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     HALL_ARCHIVED: '本大厅已停止服务。',
     HALL_ID_INVALID: '大厅编号只能使用小写字母、数字和连字符（-），2–40 个字符，以字母或数字开头，例如 qingshan-town。',
     TEMPLATE_NOT_FOUND: '没有这个大厅模板，请从列表中选择。',
+    PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再进行其他操作。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -104,6 +105,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     HALL_ARCHIVED: 'This hall is no longer in service.',
     HALL_ID_INVALID: 'A hall id uses lower-case letters, digits and hyphens only, 2–40 characters, starting with a letter or digit, e.g. qingshan-town.',
     TEMPLATE_NOT_FOUND: 'There is no such hall template; pick one from the list.',
+    PASSWORD_CHANGE_REQUIRED: 'Change the initial password first; nothing else is possible until then.',
   },
 };
 

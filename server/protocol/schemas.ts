@@ -18,6 +18,10 @@ const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
 
 export const schemas = {
   login: z.strictObject({ username: shortText(64), password: z.string().min(1).max(256) }),
+  /** POST /api/auth/password: one's own password; a new one as long as HALLQ_ADMIN_PASSWORD must be. */
+  changePassword: z
+    .strictObject({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(10, 'at least 10 characters').max(256) })
+    .refine((body) => body.newPassword !== body.currentPassword, { path: ['newPassword'], message: 'must differ from the current password' }),
   issueTicket: z.strictObject({
     serviceId: id,
     priority: z.boolean().optional(),

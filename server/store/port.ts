@@ -67,6 +67,12 @@ export interface UserRecord {
   photo?: string;
   /** scrypt$N$r$p$salt$hash */
   passwordHash: string;
+  /**
+   * The password was given to this person by someone else (the generated
+   * first admin password): until they choose their own, the account may do
+   * nothing but change it (POST /api/auth/password).
+   */
+  mustChangePassword?: boolean;
   disabled: boolean;
   createdAt: number;
 }

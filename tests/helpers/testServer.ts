@@ -23,6 +23,7 @@ import { SignJWT } from 'jose';
 import { loadConfig, type AppConfig } from '../../server/config.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/server.js';
 import { StaffTokens } from '../../server/auth/tokens.js';
+import { signingSecret } from '../../server/auth/signingSecret.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
 import { demoHallConfig, DEMO_HALL_ID, DEMO_PASSWORD } from '../../server/demo/demoHall.js';
@@ -211,9 +212,8 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}, startO
   const tokens = new Map<string, Promise<string>>();
   const sockets = new Set<TestSocket>();
   let secondHall: Promise<SecondHall> | undefined;
-  const secret = process.env.HALLQ_SECRET ?? (await server.store.accounts.getOrCreateSecret('token-signing', () => {
-    throw new Error('the server has no signing secret');
-  }));
+  // The same key the server signs with (an existing one: the server made it at start).
+  const secret = await signingSecret(process.env, server.store.accounts);
 
   async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };

@@ -80,6 +80,7 @@ describe('basics', () => {
         windowIds: [],
         partnerId: null,
         hasPhoto: false,
+        mustChangePassword: false,
       },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|scrypt/);

@@ -842,6 +842,20 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect(await store.accounts.findUserByUsername('renamed')).toBeNull();
       });
 
+      it('keeps the must-change-password flag of an account until an update drops it', async () => {
+        const admin = { ...makeUser('u1', 'admin', { role: 'admin', hallIds: ['*'] }), mustChangePassword: true };
+        await store.accounts.createUser(admin);
+        expect(await store.accounts.findUserByUsername('admin')).toEqual(admin);
+        expect((await store.accounts.listUsers())[0]).toEqual(admin);
+        await store.accounts.getUser('u1'); // an adapter that caches reads must still see the update
+        const { mustChangePassword: _flag, ...changed } = { ...admin, passwordHash: 'scrypt$chosen' };
+        expect(await store.accounts.updateUser(changed)).toBe(true);
+        expect(await store.accounts.getUser('u1')).toEqual(changed);
+        expect((await store.accounts.getUser('u1'))?.mustChangePassword).toBeUndefined();
+        expect(await store.accounts.updateUser({ ...changed, mustChangePassword: true })).toBe(true);
+        expect((await store.accounts.findUserByUsername('admin'))?.mustChangePassword).toBe(true);
+      });
+
       it('creates, finds, lists, touches and revokes devices', async () => {
         const kiosk = makeDevice('d1', 'h1', 'hash-1', { printer: 'tcp://10.0.0.5:9100?paper=58' });
         const printer = makeDevice('d2', 'h1', 'hash-2', { kind: 'printer', name: '叫号打印机' });

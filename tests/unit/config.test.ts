@@ -341,7 +341,7 @@ describe('describeConfig', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.sort()).toEqual(
       [
-        'adminPassword', 'configFile', 'dataDir', 'demo', 'host', 'kioskIssueLimitPerMinute', 'logLevel',
+        'adminPassword', 'boardFrameAncestors', 'configFile', 'dataDir', 'demo', 'host', 'kioskIssueLimitPerMinute', 'logLevel',
         'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
         'staffRequestLimitPerMinute', 'tokenTtlHours', 'trustProxy',
       ].sort(),
@@ -361,6 +361,28 @@ describe('describeConfig', () => {
     for (const row of describeConfig()) {
       if (row.default === '(unset)') expect(config[row.key]).toBeUndefined();
       else expect(String(config[row.key])).toBe(row.default);
+    }
+  });
+});
+
+describe('admin password and board framing (issue 13)', () => {
+  it('refuses an HALLQ_ADMIN_PASSWORD shorter than 10 characters, without echoing it', () => {
+    const err = configError(() => loadConfig([], { HALLQ_ADMIN_PASSWORD: 'short-pw9' }));
+    expect(err.field).toBe('adminPassword');
+    expect(err.message).toContain('HALLQ_ADMIN_PASSWORD');
+    expect(err.message).toContain('at least 10 characters');
+    expect(err.message).not.toContain('short-pw9');
+    expect(loadConfig([], { HALLQ_ADMIN_PASSWORD: 'ten-chars!' }).adminPassword).toBe('ten-chars!');
+  });
+
+  it('reads HALLQ_BOARD_FRAME_ANCESTORS as a list of origins and refuses anything else', () => {
+    expect(loadConfig([], { HALLQ_BOARD_FRAME_ANCESTORS: 'https://portal.example.gov.cn  http://10.0.0.5:8080' }).boardFrameAncestors).toEqual([
+      'https://portal.example.gov.cn',
+      'http://10.0.0.5:8080',
+    ]);
+    expect('boardFrameAncestors' in loadConfig([], {})).toBe(false);
+    for (const bad of ["'unsafe-inline'", 'https://x.example/path', '*', 'javascript:alert(1)', "https://a.example; script-src *"]) {
+      expect(configError(() => loadConfig([], { HALLQ_BOARD_FRAME_ANCESTORS: bad })).field).toBe('boardFrameAncestors');
     }
   });
 });

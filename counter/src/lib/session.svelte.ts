@@ -13,6 +13,8 @@ export interface StaffUser {
   windowIds?: string[];
   partnerId?: string | null;
   hasPhoto?: boolean;
+  /** A given (generated) password: the server allows nothing but changing it. */
+  mustChangePassword?: boolean;
 }
 
 interface Stored {
@@ -51,6 +53,18 @@ export class Session {
     sessionStorage.setItem(KEY, JSON.stringify({ token: answer.data.token, expiresAt: answer.data.expiresAt, user: answer.data.user }));
     this.notice = null;
     this.set(answer.data);
+    return null;
+  }
+
+  /** Replaces the account's own password; the same login goes on, now allowed to work. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<ClientError | null> {
+    const answer = await request<{ user: StaffUser }>('POST', '/api/auth/password', { token: this.token, body: { currentPassword, newPassword } });
+    if (!answer.ok) return answer.error;
+    if (this.token) {
+      const stored: Stored = { token: this.token, expiresAt: this.expiresAt, user: answer.data.user };
+      sessionStorage.setItem(KEY, JSON.stringify(stored));
+      this.set(stored);
+    }
     return null;
   }
 

@@ -13,6 +13,17 @@ export const zh = {
   loggingIn: '正在登录…',
   logout: '退出登录',
   sessionExpired: '登录已过期，请重新登录。',
+  // First login with a given password
+  changePasswordTitle: '请修改初始密码',
+  changePasswordIntro: '这个账号的密码是系统生成或他人告知的。请设置只有您知道的新密码，之后才能继续使用。',
+  currentPassword: '当前密码',
+  newPassword: '新密码（至少 10 个字符）',
+  repeatPassword: '再次输入新密码',
+  changePassword: '修改密码',
+  changingPassword: '正在修改…',
+  passwordsDiffer: '两次输入的新密码不一致。',
+  passwordTooShort: '新密码至少需要 10 个字符。',
+  passwordSameAsOld: '新密码不能与当前密码相同。',
   hall: '服务大厅',
   languageSwitch: 'English',
   // Connection

@@ -193,7 +193,7 @@ function toUser(row: UserRow | undefined): UserRecord | null {
   };
   if (row.staff_no !== null) user.staffNo = row.staff_no;
   if (row.post !== null) user.post = row.post;
-  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo'>>(row.extra_json, `user ${row.id}`));
+  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword'>>(row.extra_json, `user ${row.id}`));
   return user;
 }
 
@@ -202,6 +202,7 @@ function extraJson(user: UserRecord): string | null {
     ...(user.windowIds !== undefined ? { windowIds: user.windowIds } : {}),
     ...(user.partnerId !== undefined ? { partnerId: user.partnerId } : {}),
     ...(user.photo !== undefined ? { photo: user.photo } : {}),
+    ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
   };
   return Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }

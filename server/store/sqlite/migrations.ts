@@ -206,16 +206,25 @@ export function schemaVersionOf(db: Sqlite.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** A database written by a newer build: this one must not touch it (start-up names the fix). */
+export class SchemaTooNewError extends StoreError {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+  ) {
+    super(
+      'CORRUPT',
+      `database ${file} has schema version ${found}, newer than the ${SCHEMA_VERSION} this HallQ build knows; ` +
+        'upgrade HallQ (or restore a backup) instead of opening it with an older build',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
 /** Brings the schema up to SCHEMA_VERSION; refuses a database written by a newer build. */
 export function migrate(db: Sqlite.Database): void {
   const current = schemaVersionOf(db);
-  if (current > SCHEMA_VERSION) {
-    throw new StoreError(
-      'CORRUPT',
-      `database ${db.name} has schema version ${current}, newer than the ${SCHEMA_VERSION} this HallQ build knows; ` +
-        'upgrade HallQ (or restore a backup) instead of opening it with an older build',
-    );
-  }
+  if (current > SCHEMA_VERSION) throw new SchemaTooNewError(db.name, current);
   for (const step of MIGRATIONS) {
     if (step.version <= current) continue;
     db.transaction(() => {

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store } from '../port.js';
 import { SqliteAccountStore } from './accounts.js';
@@ -40,6 +41,7 @@ const connections = new WeakMap<Store, { db: Database.Database; halls: SqliteHal
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   let db: Database.Database;
   try {
+    if (options.file !== ':memory:') ownerOnly(options.file);
     db = new Database(options.file);
   } catch (error) {
     throw toStoreError(error, `opening ${options.file}`);
@@ -50,6 +52,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
+    if (options.file !== ':memory:') for (const suffix of ['-wal', '-shm']) ownerOnly(options.file + suffix, false);
   } catch (error) {
     db.close();
     throw toStoreError(error, `opening ${options.file}`);
@@ -69,6 +72,26 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
   connections.set(store, { db, halls });
   return store;
+}
+
+/**
+ * The database holds password hashes and (unless HALLQ_SECRET is set) the
+ * token-signing secret, so it is readable by its owner only (0600), whatever
+ * the umask: created so when new, tightened when an older build left it 0644.
+ * SQLite gives the -wal and -shm files the mode of the database, and they are
+ * tightened too in case an older build created them.
+ */
+function ownerOnly(file: string, create = true): void {
+  if (!existsSync(file)) {
+    if (!create) return;
+    closeSync(openSync(file, 'a', 0o600));
+  }
+  try {
+    chmodSync(file, 0o600);
+  } catch (error) {
+    // Someone else's file (a shared install run by another user): leave its mode to its owner.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
 }
 
 /** Reads the connection settings of a store made by openSqliteStore (throws for any other store). */
