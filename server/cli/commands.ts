@@ -98,12 +98,11 @@ export async function hallsImport(ctx: CliContext, args: ParsedArgs): Promise<vo
   } catch (error) {
     throw new CliError(EXIT.refused, ctx.text.notJson(file, (error as Error).message));
   }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new CliError(EXIT.refused, ctx.text.notConfig(file));
   const id = args.options.get('id');
   const name = args.options.get('name');
-  const named = typeof config === 'object' && config !== null && !Array.isArray(config)
-    ? { ...config, ...(id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}) }
-    : config;
-  await create(ctx, { id: (named as { id?: unknown })?.id, config: named });
+  const named: Record<string, unknown> = { ...config, ...(id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}) };
+  await create(ctx, { id: named.id, config: named });
 }
 
 /**

@@ -125,6 +125,8 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     writeFileSync(notJson, '{ "id": ');
     const invalid = join(work, 'invalid.json');
     writeFileSync(invalid, JSON.stringify({ ...file, id: 'bad-hall', services: file.services.map((s) => ({ ...s, prefix: 'A' })) }));
+    const notConfig = join(work, 'list.json');
+    writeFileSync(notConfig, '[1, 2]');
     const badField = join(work, 'bad-field.json');
     writeFileSync(badField, JSON.stringify({ ...file, id: 'bad-field', maxWaitMinutes: -1 }));
     const runs = await Promise.all([
@@ -135,6 +137,7 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
       hallq('halls', 'import', notJson),
       hallq('halls', 'import', invalid),
       hallq('halls', 'import', badField),
+      hallq('halls', 'import', notConfig),
     ]);
     refused(runs[0]!, 1, /DUPLICATE/);
     refused(runs[1]!, 1, /找不到服务大厅 no-such-hall/);
@@ -142,6 +145,7 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     refused(runs[3]!, 1, /不是有效的 JSON/);
     refused(runs[4]!, 1, /two services have the same ticket prefix.*CONFIG_INVALID/);
     refused(runs[5]!, 1, /config\.maxWaitMinutes.*VALIDATION_FAILED/);
+    refused(runs[6]!, 1, /不是大厅配置文件/);
     expect(await hallIds()).not.toContain('bad-hall');
   });
 

@@ -55,8 +55,10 @@ interface TicketRow {
 /**
  * HallStore on one SQLite connection, with group commit.
  *
- * This process is the only writer of the file, so committed hall states are
- * kept in memory (`cache`) and `update` never has to re-read or re-parse them.
+ * This process is the only writer of the halls it has loaded, so committed hall
+ * states are kept in memory (`cache`) and `update` never has to re-read or
+ * re-parse them. A hall it has not loaded is read from the file, so one created
+ * by another connection (the command line) is found at once.
  * `update` calls are queued and run together on the next `setImmediate`: each
  * `fn` sees the freshest state of its hall (including changes made earlier in
  * the same batch), then everything is written in ONE transaction and ONE

@@ -34,7 +34,10 @@ const connections = new WeakMap<Store, { db: Database.Database; halls: SqliteHal
 
 /**
  * Opens (creating and migrating if needed) the SQLite store. This process must
- * be the only one writing the file: hall states are cached in memory.
+ * be the only one writing the file's existing halls: their states are cached
+ * in memory. Another connection may create halls and change accounts (the
+ * `hallq` command line does, beside a running server): nothing caches the
+ * absence of a hall, and accounts are read at every request.
  * Throws StoreError('CORRUPT') for a file that is not a HallQ database or was
  * written by a newer build.
  */
