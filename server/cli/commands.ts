@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import Database from 'better-sqlite3';
@@ -116,7 +116,8 @@ export async function adminResetPassword(ctx: CliContext, args: ParsedArgs): Pro
   await withStore(ctx, async (store) => {
     const user = await store.accounts.findUserByUsername(username);
     if (!user) throw new CliError(EXIT.refused, ctx.text.noAccount(username));
-    await store.accounts.updateUser({ ...user, passwordHash: await hashPassword(password), disabled: false });
+    // A printed password is a given one: the account must replace it at its next sign-in, as the admin's first one.
+    await store.accounts.updateUser({ ...user, passwordHash: await hashPassword(password), disabled: false, mustChangePassword: true });
   });
   ctx.out(ctx.text.passwordReset(username, password));
   ctx.out(ctx.text.passwordHint);
@@ -141,6 +142,8 @@ export async function backup(ctx: CliContext, args: ParsedArgs): Promise<void> {
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
     const { totalPages } = await db.backup(resolve(target));
+    // The copy holds the token-signing key and every account's hash, like the database itself (0600).
+    chmodSync(resolve(target), 0o600);
     ctx.out(ctx.text.backupDone(target, totalPages));
   } catch (error) {
     throw new CliError(EXIT.refused, ctx.text.unreadable(target, (error as Error).message));

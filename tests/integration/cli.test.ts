@@ -4,7 +4,7 @@
  * at once; every error is one line on stderr and a non-zero exit code.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,7 +165,13 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     const password = /新密码：(\S+)/.exec(reset.stdout)?.[1];
     expect(password).toBeDefined();
     expect((await login(ADMIN_PASSWORD)).status).toBe(401);
-    expect((await login(password!)).status).toBe(200);
+    const signedIn = await login(password!);
+    expect(signedIn.status).toBe(200);
+    // A printed password is a given one: nothing but the password change until it is replaced.
+    const token = (signedIn.body as { token: string }).token;
+    const users = await t.api('GET', '/api/users', { token });
+    expect(users.status).toBe(403);
+    expect((users.body as { error: { code: string } }).error.code).toBe('PASSWORD_CHANGE_REQUIRED');
     refused(await hallq('admin', 'reset-password', '--username', 'nobody'), 1, /没有用户名为 nobody 的账户/);
   });
 
@@ -181,6 +187,7 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     }
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`已备份到 ${target}`);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
     const copy = openSqliteStore({ file: target });
     try {
       expect((await copy.halls.listHalls()).map((hall) => hall.id)).toEqual(expect.arrayContaining(['baima-town', 'jinping-town']));
