@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../server/domain/commands.js';
+import type { Command } from '../../server/protocol/commands.js';
 import { execute, foundHall } from '../../server/domain/engine.js';
 import { boardView } from '../../server/domain/views.js';
 import { CountingIds, T0, admin, clerk1, harness, kiosk, testHallConfig } from '../helpers/engineHarness.js';
