@@ -11,6 +11,7 @@ import * as windows from './handlers/windows.js';
 import { closeDay, closeDayOnTime, prune, rollOverDay } from './lifecycle.js';
 import type { Actor, HallState } from './model.js';
 import { localTime } from './time.js';
+import { publication } from './publish.js';
 
 export type { EngineEnv, IdSource } from './context.js';
 
@@ -106,8 +107,16 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     }
     throw error;
   }
-  if (command.type === 'hall.tick' && bodies.length === 0) return { ok: true, state, events: [], result };
   prune(draft, env.now);
+  const published = publication(state, draft, bodies, env.now);
+  if (published.needsClockEvent) bodies.push({ type: 'hall:clock' });
+  // A tick that finds nothing to tell writes nothing: an idle hall stays as it is.
+  if (command.type === 'hall.tick' && bodies.length === 0) return { ok: true, state, events: [], result };
+  const last = bodies.at(-1);
+  if (last) {
+    Object.assign(last, published.board ? { board: published.board } : {}, published.runtimes ? { runtimes: published.runtimes } : {});
+    draft.publishedAt = env.now;
+  }
   if (requestKey !== undefined) {
     draft.requests.push({ id: requestKey, result });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);

@@ -10,7 +10,9 @@ import type {
   ServiceConfig,
   Ticket,
   WindowConfig,
+  WindowRuntime,
 } from './model.js';
+import type { BoardChange } from '../protocol/views/board.js';
 
 /** Waiting tickets per service after the change, so boards and kiosks never count for themselves. */
 export type WaitingCounts = Record<string, number>;
@@ -77,7 +79,13 @@ export type EventBody =
   /** Today's business ended: `expired` tickets left the queues; `automatic` when at the hall's closeDayAt. */
   | { type: 'hall:day-closed'; day: string; expired: number; automatic: boolean; waiting: WaitingCounts }
   /** The audit of a configuration change: what each changed part was before and is after (null = absent). */
-  | { type: 'hall:configured'; changes: ConfigChange[] };
+  | { type: 'hall:configured'; changes: ConfigChange[] }
+  /**
+   * What changed with the clock alone (an issuing period opening or closing, the rating window ending,
+   * an announcement expiring, a waiting ticket's class), at the minute it happened: sent by the server's
+   * tick, only when something did change, and carrying it in `board` (and `runtimes`) like any event.
+   */
+  | { type: 'hall:clock' };
 
 export type ConfigChange =
   | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
@@ -92,6 +100,10 @@ export type HallEvent = EventBody & {
   at: number;
   /** Staff member or device that caused it, for the audit trail. */
   actor?: string;
+  /** On the last event of a command: what it (and the clock since the last event) changed in the board view. */
+  board?: BoardChange;
+  /** On the last event of a command, staff only: the window runtimes it changed, as they now are. */
+  runtimes?: Record<string, WindowRuntime>;
 };
 
 export const EVENT_TYPES: readonly EventType[] = [
@@ -118,4 +130,5 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hall:day-started',
   'hall:configured',
   'hall:day-closed',
+  'hall:clock',
 ];

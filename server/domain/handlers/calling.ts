@@ -2,9 +2,7 @@ import type { Command } from '../commands.js';
 import { type Ctx, type WindowRef, currentTicket, ownTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../model.js';
-import { rankAfter, selectNext, serviceConfig, tierAt, waitingCounts, windowConfig } from '../queue.js';
-
-const RECENT_CALLS_KEPT = 10;
+import { RECENT_CALLS_KEPT, rankAfter, selectNext, serviceConfig, tierAt, waitingCounts, windowConfig } from '../queue.js';
 /** Service-time samples outside this range are typing mistakes, not service; they would skew the estimate. */
 const MIN_SAMPLE_SECONDS = 10;
 const MAX_SAMPLE_SECONDS = 4 * 3600;
