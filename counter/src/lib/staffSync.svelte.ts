@@ -3,7 +3,9 @@ import type { HallEvent } from '../../../server/domain/events.js';
 import type { StaffView } from '../../../server/domain/views.js';
 import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
-import type { HallSnapshot } from '../../../server/protocol/socket.js';
+import type { HallSnapshot, SyncAnswer } from '../../../server/protocol/socket.js';
+import { reshapesViews } from '../../../server/protocol/views/board.js';
+import { applyStaffEvent } from '../../../server/protocol/views/staff.js';
 import type { ScreenSummary } from '../../../server/realtime/presence.js';
 import type { PrinterState } from '../../../server/protocol/printing.js';
 import { type ClientErrorCode, type Result, isAuthLost, request } from './api.js';
@@ -19,30 +21,32 @@ export interface StaffSyncOptions {
   onAuthLost: (code: 'UNAUTHENTICATED' | 'TOKEN_EXPIRED') => void;
   /** What this page declares at the handshake (the supervisor view says `supervisor`); default `counter`. */
   client?: 'counter' | 'supervisor';
-  /** Every hall event as it arrives (full staff form), before the view is read again. */
+  /** Every hall event as it arrives (full staff form), before it is applied to the view. */
   onEvent?: (event: HallEvent) => void;
   /** Every staff snapshot (each connect and reconnect), after the view took it. */
   onSnapshot?: (view: StaffView) => void;
 }
 
-/** Coalesce a burst of events into one read of the staff view. */
-const REFRESH_DELAY_MS = 100;
+/** How long after its own command the panel waits for the command's events before reading the view over REST. */
+const SETTLE_MS = 1500;
 /** How long a command may go unanswered before it is sent again (same requestId) and then given up. */
 const COMMAND_TIMEOUT_MS = 8000;
 
 /**
  * The counter panel's one socket and its copy of the hall's staff view.
  *
- * How the view stays live: the panel does not re-implement the engine's queue
- * order on the client. It takes the staff `hall:snapshot` the server sends on
- * every (re)connect, and on every hall event it receives it schedules one
- * `GET /api/halls/:hallId/staff-view`, debounced to 100 ms so that a burst of
- * events costs one read (events arriving while a read is in flight cause one
- * more read afterwards). A view is only replaced by one with a seq at least as
- * high, so an old answer never overwrites a newer one. After its own command
- * the panel reads the view at once and keeps the button disabled until then,
- * so what the clerk sees next always includes what they just did. No timers
- * poll; a quiet hall costs nothing. `displays:changed` is applied as it comes.
+ * How the view stays live: the staff `hall:snapshot` the server sends on
+ * every (re)connect, then every hall event applied in `seq` order with the
+ * protocol's `applyStaffEvent` (the engine's queue order, the board change
+ * and window runtimes the event carries), like a board. A gap in `seq` is
+ * repaired over the socket (`hall:sync`: the missed events, or a snapshot);
+ * the staff view is read over REST only when that fails or when an event
+ * says the view changed shape (`hall:configured`; the server's snapshot
+ * follows too). After its own command the panel waits for that command's
+ * events before enabling the buttons again (and reads the view if none come),
+ * so what the clerk sees next includes what they just did. Nothing polls; a
+ * hall with 60 panels costs the server no read per call.
+ * `displays:changed` and `printers:changed` are applied as they come.
  */
 export class StaffSync {
   view = $state.raw<StaffView | null>(null);
@@ -55,12 +59,13 @@ export class StaffSync {
   refused = $state<ClientErrorCode | null>(null);
 
   private readonly socket: Socket;
-  /** Transfer marks seen while tickets waited: the engine drops them when the ticket is called. */
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private reading = false;
-  private stale = false;
   private closed = false;
-
+  /** Events held while there is no view yet, or while a gap is being repaired. */
+  private pending: HallEvent[] = [];
+  private syncing = false;
+  /** The view's seq when the panel's last command was sent; `refresh` waits until the view moved past it. */
+  private sentAtSeq = -1;
+  private waiters: Array<() => void> = [];
   constructor(private readonly options: StaffSyncOptions) {
     this.socket = io({
       path: '/socket.io',
@@ -93,6 +98,7 @@ export class StaffSync {
       if (snapshot.audience !== 'staff') return;
       this.accept(snapshot.view, true);
       options.onSnapshot?.(snapshot.view);
+      this.flush();
     });
     this.socket.on('displays:changed', (presence: { hallId: string; screens: ScreenSummary[] }) => {
       if (presence.hallId === options.hallId) this.screens = presence.screens;
@@ -104,21 +110,92 @@ export class StaffSync {
       const seq = (payload as { seq?: unknown } | null)?.seq;
       if (name === 'hall:snapshot' || typeof seq !== 'number') return;
       options.onEvent?.(payload as HallEvent);
-      this.schedule();
+      this.receive(payload as HallEvent);
     });
   }
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
     this.socket.close();
+    this.wake();
   }
 
-  /** Reads the staff view now (after the panel's own command). */
+  /**
+   * Resolves once the view includes the panel's last command: when an event
+   * after it has been applied, or, if none comes in time (a command that
+   * changed nothing), after reading the view over REST.
+   */
   async refresh(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.read();
+    if (this.view && this.view.seq > this.sentAtSeq) return;
+    const moved = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== done);
+        resolve(false);
+      }, SETTLE_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.waiters.push(done);
+    });
+    if (!moved) await this.read();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  private receive(event: HallEvent): void {
+    const view = this.view;
+    if (!view || this.syncing) {
+      this.pending.push(event);
+      return;
+    }
+    if (event.seq <= view.seq) return;
+    if (event.seq !== view.seq + 1) {
+      this.pending.push(event);
+      void this.catchUp(view.seq);
+      return;
+    }
+    this.apply(event);
+  }
+
+  private apply(event: HallEvent): void {
+    if (!this.view || event.seq !== this.view.seq + 1) return;
+    if (reshapesViews(event)) {
+      // Services or windows changed: the fold cannot know the new shape; take the whole view.
+      this.view = { ...this.view, seq: event.seq };
+      void this.read();
+    } else {
+      this.view = applyStaffEvent(this.view, event);
+    }
+    if (this.view.seq > this.sentAtSeq) this.wake();
+  }
+
+  /** Events that arrived while no view was there yet, or during a catch-up, in seq order. */
+  private flush(): void {
+    const queued = this.pending.sort((a, b) => a.seq - b.seq);
+    this.pending = [];
+    for (const event of queued) this.receive(event);
+  }
+
+  /** What was missed after `sinceSeq`, over the socket; a REST read of the whole view if that fails. */
+  private async catchUp(sinceSeq: number): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      const answer = (await this.socket.timeout(COMMAND_TIMEOUT_MS).emitWithAck('hall:sync', { sinceSeq })) as Ack<SyncAnswer>;
+      if (answer.ok && answer.data.kind === 'snapshot' && answer.data.snapshot.audience === 'staff') this.accept(answer.data.snapshot.view, true);
+      else if (answer.ok && answer.data.kind === 'events') for (const event of answer.data.events as HallEvent[]) this.apply(event);
+      else await this.read();
+    } catch {
+      await this.read();
+    } finally {
+      this.syncing = false;
+    }
+    this.flush();
   }
 
   /**
@@ -129,6 +206,7 @@ export class StaffSync {
   async command<T>(event: string, payload: Record<string, unknown>): Promise<Result<T>> {
     if (!this.socket.connected) return { ok: false, error: { code: 'NETWORK' } };
     const body = { ...payload, requestId: newRequestId() };
+    this.sentAtSeq = this.view?.seq ?? -1;
     for (let attempt = 0; attempt < 2; attempt++) {
       let ack: Ack<T>;
       try {
@@ -147,30 +225,14 @@ export class StaffSync {
     if (this.closed) return;
     // A snapshot after a reconnect replaces the view even if its seq went back (a restored server).
     if (force || !this.view || view.seq >= this.view.seq) this.view = view;
-  }
-
-  private schedule(): void {
-    if (this.reading) {
-      this.stale = true;
-      return;
-    }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.read();
-    }, REFRESH_DELAY_MS);
+    if (this.view && this.view.seq > this.sentAtSeq) this.wake();
   }
 
   private async read(): Promise<void> {
-    this.reading = true;
-    this.stale = false;
-    try {
-      const answer = await request<StaffView>('GET', `/api/halls/${encodeURIComponent(this.options.hallId)}/staff-view`, { token: this.options.token });
-      if (answer.ok) this.accept(answer.data);
-      else if (isAuthLost(answer.error.code)) this.options.onAuthLost(answer.error.code);
-    } finally {
-      this.reading = false;
-    }
-    if (this.stale) this.schedule();
+    const answer = await request<StaffView>('GET', `/api/halls/${encodeURIComponent(this.options.hallId)}/staff-view`, { token: this.options.token });
+    if (answer.ok) this.accept(answer.data);
+    else if (isAuthLost(answer.error.code)) this.options.onAuthLost(answer.error.code);
+    this.flush();
   }
 
   /** A REST request with this panel's login (notices, which are not socket commands). */

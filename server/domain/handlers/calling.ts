@@ -2,6 +2,7 @@ import type { Command } from '../commands.js';
 import { type Ctx, type WindowRef, currentTicket, ownTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../model.js';
+import { type TransferSituation, transferToServiceValid, transferToWindowValid } from '../../protocol/rules/transfer.js';
 import { RECENT_CALLS_KEPT, rankAfter, selectNext, serviceConfig, tierAt, waitingCounts, windowConfig } from '../queue.js';
 /** Service-time samples outside this range are typing mistakes, not service; they would skew the estimate. */
 const MIN_SAMPLE_SECONDS = 10;
@@ -191,19 +192,22 @@ export function transfer(ctx: Ctx, command: Extract<Command, { type: 'window.tra
   const ticket = currentTicket(ctx, ref);
   const toServiceId = command.serviceId ?? ticket.serviceId;
   if (!serviceConfig(ctx.state, toServiceId)) fail('SERVICE_NOT_FOUND', { serviceId: toServiceId });
+  const situation: TransferSituation = {
+    windowIds: ctx.state.config.windows.map((window) => window.id),
+    serves: (windowId, serviceId) => {
+      const window = windowConfig(ctx.state, windowId);
+      return window !== undefined && tierAt(window, serviceId) !== undefined;
+    },
+    runtimes: ctx.state.windows,
+  };
   if (command.toWindowId !== undefined) {
     const target = windowConfig(ctx.state, command.toWindowId);
     if (!target) fail('WINDOW_NOT_FOUND', { windowId: command.toWindowId });
-    const targetOpen = ctx.state.windows[target.id]?.status !== 'closed';
-    if (target.id === ref.config.id || !targetOpen || tierAt(target, toServiceId) === undefined) {
+    if (!transferToWindowValid(situation, ref.config.id, toServiceId, target.id)) {
       fail('TRANSFER_TARGET_INVALID', { windowId: target.id, serviceId: toServiceId });
     }
-  } else {
-    const servedElsewhere = ctx.state.config.windows.some(
-      (window) => window.id !== ref.config.id && tierAt(window, toServiceId) !== undefined,
-    );
-    const changesService = toServiceId !== ticket.serviceId;
-    if (!changesService || !servedElsewhere) fail('TRANSFER_TARGET_INVALID', { serviceId: toServiceId });
+  } else if (!transferToServiceValid(situation, ref.config.id, ticket.serviceId, toServiceId)) {
+    fail('TRANSFER_TARGET_INVALID', { serviceId: toServiceId });
   }
   const fromServiceId = ticket.serviceId;
   ticket.serviceId = toServiceId;

@@ -40,11 +40,21 @@ export function tierAt(window: WindowConfig, serviceId: string): number | undefi
   return window.services.find((link) => link.serviceId === serviceId)?.tier;
 }
 
+/**
+ * Whether a window may call a ticket at all (before ordering): a ticket
+ * transferred to a window only there, any other at a window serving its
+ * service. `serves` says the latter (the engine asks the window's
+ * configuration, the counter panel the staff view's `serviceWindows`).
+ */
+export function mayCallAt(windowId: string, serves: (serviceId: string) => boolean, ticket: Pick<Ticket, 'serviceId' | 'transfer'>): boolean {
+  const pinned = ticket.transfer?.toWindowId;
+  if (pinned !== undefined) return pinned === windowId;
+  return serves(ticket.serviceId);
+}
+
 /** Whether `window` may call `ticket` at all (before ordering). */
 export function windowCanServe(window: WindowConfig, ticket: Ticket): boolean {
-  const pinned = ticket.transfer?.toWindowId;
-  if (pinned !== undefined) return pinned === window.id;
-  return tierAt(window, ticket.serviceId) !== undefined;
+  return mayCallAt(window.id, (serviceId) => tierAt(window, serviceId) !== undefined, ticket);
 }
 
 /** The class a waiting ticket falls in at `now`, ignoring the priority cap. */
