@@ -73,11 +73,14 @@ export function applyStaffEvent(view: StaffView, event: StaffViewEvent): StaffVi
   for (const ticket of [...view.current, ...view.noShows]) live[ticket.id] = ticket;
   for (const ticket of changed) live[ticket.id] = ticket;
   const all = Object.values(live).sort(byRank);
-  const waiting: Record<string, Ticket> = {};
-  for (const ticket of all) if (ticket.status === 'waiting') waiting[ticket.id] = ticket;
-  const queueState = { tickets: waiting, config: { policy: view.policy } };
+  // Grouped by service first, so each service's queue is ordered over its own tickets only.
+  const waiting: Record<string, Record<string, Ticket>> = {};
+  for (const serviceId of Object.keys(view.queues)) waiting[serviceId] = {};
+  for (const ticket of all) if (ticket.status === 'waiting') (waiting[ticket.serviceId] ??= {})[ticket.id] = ticket;
   const queues: Record<string, Ticket[]> = {};
-  for (const serviceId of Object.keys(view.queues)) queues[serviceId] = serviceQueue(queueState, serviceId, event.at);
+  for (const serviceId of Object.keys(view.queues)) {
+    queues[serviceId] = serviceQueue({ tickets: waiting[serviceId]!, config: { policy: view.policy } }, serviceId, event.at);
+  }
   return {
     ...next,
     queues,
