@@ -35,7 +35,17 @@ export interface LocalTime {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+/** The last answer: one command asks for the same instant several times (each service's issuing hours, the day checks). */
+let last: { epochMs: number; timeZone: string; local: LocalTime } | undefined;
+
 export function localTime(epochMs: number, timeZone: string): LocalTime {
+  if (last && last.epochMs === epochMs && last.timeZone === timeZone) return { ...last.local };
+  const local = computeLocalTime(epochMs, timeZone);
+  last = { epochMs, timeZone, local };
+  return { ...local };
+}
+
+function computeLocalTime(epochMs: number, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value;
   return {
