@@ -224,4 +224,37 @@ describe('one projection for every screen', () => {
     if (folded.services.find((service) => service.id === 'svc-d')?.unavailable !== null) throw new Error('svc-d did not open on the screen');
     if (JSON.stringify(publicEvent(event)).includes('runtimes')) throw new Error('public events must not carry window runtimes');
   });
+
+  it('re-orders a queue no event touched when the clock moves tickets to another class (the long-wait boost)', () => {
+    // A001 misses its call and is requeued in front; 30 minutes later A002 and A003 are boosted, A001 (who had a turn) is not.
+    const setUp = () => {
+      const h = harness();
+      h.open('w1', clerk1);
+      const first = h.issue('svc-a');
+      h.issue('svc-a');
+      h.issue('svc-a');
+      h.callNext('w1', clerk1);
+      h.ok({ type: 'window.no-show', windowId: 'w1' }, clerk1);
+      h.ok({ type: 'window.requeue', windowId: 'w1', ticketId: first.id, after: 0 }, clerk1);
+      return h;
+    };
+    const order = (view: StaffView) => view.queues['svc-a']!.map((ticket) => ticket.number).join();
+    const h = setUp();
+    let staff: StaffView = wire(staffView(h.state, h.clock.now));
+    if (order(staff) !== 'A001,A002,A003') throw new Error(`unexpected first order ${order(staff)}`);
+    h.clock.advance(31);
+    // The next event is about svc-b only; the svc-a queue must still come out in the order of now.
+    h.issue('svc-b');
+    for (const event of h.lastEvents) staff = applyStaffEvent(staff, wire(event));
+    if (order(staff) !== 'A002,A003,A001') throw new Error(`the fold kept ${order(staff)}`);
+    if (!isDeepStrictEqual(staff, wire(staffView(h.state, h.clock.now)))) throw new Error('fold and snapshot differ');
+    // With no command at all, the tick's hall:clock brings the same change.
+    const quiet = setUp();
+    let panel: StaffView = wire(staffView(quiet.state, quiet.clock.now));
+    quiet.clock.advance(31);
+    const tick = quiet.run({ type: 'hall.tick' });
+    if (!tick.ok || tick.events.map((event) => event.type).join() !== 'hall:clock') throw new Error('no hall:clock for the class change');
+    for (const event of tick.events) panel = applyStaffEvent(panel, wire(event));
+    if (order(panel) !== 'A002,A003,A001' || !isDeepStrictEqual(panel, wire(staffView(quiet.state, quiet.clock.now)))) throw new Error('tick fold and snapshot differ');
+  });
 });

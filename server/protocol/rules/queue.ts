@@ -157,6 +157,17 @@ function rankedInService(state: QueueState, ticket: Ticket, now: number): Ranked
   return { ticket, cls, tier: 0, key: keyWithinClass(ticket, cls) };
 }
 
+/** Whether a service's queue is still in calling order at `now` (the clock can move a ticket to another class). */
+export function inCallingOrder(state: QueueState, queue: readonly Ticket[], now: number): boolean {
+  let previous: Ranked | undefined;
+  for (const ticket of queue) {
+    const ranked = rankedInService(state, ticket, now);
+    if (previous && compareRanked(previous, ranked) > 0) return false;
+    previous = ranked;
+  }
+  return true;
+}
+
 /** The ticket's place in `serviceQueue`, counted in one pass instead of sorting (it runs on every issue). */
 export function peopleAhead(state: QueueState, ticket: Ticket, now: number): number {
   if (!isWaiting(ticket)) return 0;

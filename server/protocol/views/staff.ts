@@ -1,5 +1,5 @@
 import type { HallState, Ticket, WindowRuntime } from '../../domain/model.js';
-import { serviceQueue } from '../rules/queue.js';
+import { inCallingOrder, serviceQueue } from '../rules/queue.js';
 import { type ViewEvent, type BoardView, applyBoardEvent, boardView } from './board.js';
 
 /** The staff view (counter panels, supervisors): the board plus every live ticket, window runtimes and the rules' inputs. */
@@ -68,19 +68,25 @@ export function applyStaffEvent(view: StaffView, event: StaffViewEvent): StaffVi
   const next = applyBoardEvent(view, event);
   const changed = ticketsOf(event);
   const windowsRuntime = event.runtimes ? { ...view.windowsRuntime, ...event.runtimes } : view.windowsRuntime;
-  const live: Record<string, Ticket> = {};
-  for (const queue of Object.values(view.queues)) for (const ticket of queue) live[ticket.id] = ticket;
-  for (const ticket of [...view.current, ...view.noShows]) live[ticket.id] = ticket;
-  for (const ticket of changed) live[ticket.id] = ticket;
-  const all = Object.values(live).sort(byRank);
-  // Grouped by service first, so each service's queue is ordered over its own tickets only.
-  const waiting: Record<string, Record<string, Ticket>> = {};
-  for (const serviceId of Object.keys(view.queues)) waiting[serviceId] = {};
-  for (const ticket of all) if (ticket.status === 'waiting') (waiting[ticket.serviceId] ??= {})[ticket.id] = ticket;
+  const changedIds = new Set(changed.map((ticket) => ticket.id));
+  const policy = { config: { policy: view.policy } };
   const queues: Record<string, Ticket[]> = {};
-  for (const serviceId of Object.keys(view.queues)) {
-    queues[serviceId] = serviceQueue({ tickets: waiting[serviceId]!, config: { policy: view.policy } }, serviceId, event.at);
+  for (const [serviceId, queue] of Object.entries(view.queues)) {
+    const arriving = changed.filter((ticket) => ticket.status === 'waiting' && ticket.serviceId === serviceId);
+    const untouched = arriving.length === 0 && !queue.some((ticket) => changedIds.has(ticket.id));
+    // A queue no ticket of the event joined or left keeps its order unless the clock moved a ticket's class.
+    if (untouched && inCallingOrder({ tickets: {}, ...policy }, queue, event.at)) {
+      queues[serviceId] = queue;
+      continue;
+    }
+    const members: Record<string, Ticket> = {};
+    for (const ticket of queue) if (!changedIds.has(ticket.id)) members[ticket.id] = ticket;
+    for (const ticket of arriving) members[ticket.id] = ticket;
+    queues[serviceId] = serviceQueue({ tickets: members, ...policy }, serviceId, event.at);
   }
+  if (changed.length === 0) return { ...next, queues, windowsRuntime };
+  const atWindows = [...view.current, ...view.noShows].filter((ticket) => !changedIds.has(ticket.id));
+  const all = [...atWindows, ...changed].sort(byRank);
   return {
     ...next,
     queues,
