@@ -2,7 +2,8 @@ import { type Socket, io } from 'socket.io-client';
 import type { BoardView } from '../server/protocol/viewTypes.js';
 import type { HallSnapshot, SyncAnswer } from '../server/protocol/socket.js';
 import type { Ack } from '../server/protocol/errors.js';
-import { type PublicHallEvent, applyEvent } from './boardState.js';
+import type { PublicEvent as PublicHallEvent } from '../server/protocol/redact.js';
+import { applyBoardEvent } from '../server/protocol/views/board.js';
 
 export interface HallSyncOptions {
   hallId: string;
@@ -108,7 +109,7 @@ export class HallSync {
 
   private apply(event: PublicHallEvent, live: boolean): void {
     if (!this.view || event.seq !== this.view.seq + 1) return;
-    this.view = applyEvent(this.view, event);
+    this.view = applyBoardEvent(this.view, event);
     this.options.onEvent?.(event, live);
   }
 

@@ -13,6 +13,7 @@ import { archive, closeDay, closeDayOnTime, newHallState, prune, rollOverDay } f
 import type { Actor, HallConfig, HallState } from '../protocol/model.js';
 import { waitingCounts } from './queue.js';
 import { localTime } from './time.js';
+import { publication } from './publish.js';
 
 export type { EngineEnv, IdSource } from './context.js';
 
@@ -145,8 +146,14 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     }
     throw error;
   }
-  if (command.type === 'hall.tick' && events.length === 0) return { ok: true, state, events: [], result };
   prune(draft, env.now);
+  const published = publication(state, draft, events, env.now);
+  if (published.needsClockEvent) emit({ type: 'hall:clock' });
+  // A tick that finds nothing to tell writes nothing: an idle hall stays as it is.
+  if (command.type === 'hall.tick' && events.length === 0) return { ok: true, state, events: [], result };
+  // What the screens apply rides on the command's last event (evolve ignores it: it is derived from the state).
+  const last = events.at(-1);
+  if (last) Object.assign(last, published.board ? { board: published.board } : {}, published.runtimes ? { runtimes: published.runtimes } : {});
   if (requestKey !== undefined) {
     draft.requests.push({ id: requestKey, result });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);

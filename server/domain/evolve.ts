@@ -1,4 +1,5 @@
 import { draftOf } from './draft.js';
+import { RECENT_CALLS_KEPT } from '../protocol/rules/queue.js';
 import type { ConfigChange, HallEvent } from '../protocol/events.js';
 import type { CallRecord, HallConfig, HallState, ServiceConfig, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
 
@@ -19,7 +20,6 @@ import type { CallRecord, HallConfig, HallState, ServiceConfig, Ticket, WindowCo
  * does not compile until it says what it changes (if nothing, say so).
  */
 
-const RECENT_CALLS_KEPT = 10;
 /** Service-time samples outside this range are typing mistakes, not service; they would skew the estimate. */
 const MIN_SAMPLE_SECONDS = 10;
 const MAX_SAMPLE_SECONDS = 4 * 3600;
@@ -29,6 +29,8 @@ const MINUTE = 60_000;
 /** Applies one event to a draft (from `draftOf`), in place: handlers keep references to its window runtimes. */
 export function applyEvent(state: HallState, event: HallEvent): void {
   state.seq = event.seq;
+  // The screens were last told at this event (the board change of the next command is counted from here).
+  state.publishedAt = event.at;
   switch (event.type) {
     case 'ticket:issued':
       issued(state, event.ticket);
@@ -148,6 +150,9 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       return;
     // The hall's first state is newHallState of its configuration; the event records who created it and from what.
     case 'hall:created':
+      return;
+    // What the clock alone changed rides on the event as a board change; the state it derives from is already here.
+    case 'hall:clock':
       return;
     case 'hall:archived':
       state.archivedAt = event.at;

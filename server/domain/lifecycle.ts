@@ -19,6 +19,8 @@ export function newHallState(config: HallConfig, now: number): HallState {
     announcements: [],
     recentCalls: [],
     requests: [],
+    // The first screens see the hall as it is now; what the clock changes later is measured from here.
+    publishedAt: now,
   };
   reconcileWindows(state);
   return state;

@@ -10,7 +10,9 @@ import type {
   ServiceConfig,
   Ticket,
   WindowConfig,
+  WindowRuntime,
 } from './model.js';
+import type { BoardChange } from './views/board.js';
 
 /** Waiting tickets per service after the change, so boards and kiosks never count for themselves. */
 export type WaitingCounts = Record<string, number>;
@@ -91,7 +93,13 @@ export type EventBody =
   /** The hall came into being (always seq 1): from a template or an imported configuration; `actor` says who. */
   | { type: 'hall:created'; template?: string }
   /** The hall was retired: no more tickets or queue work; `expired` waiting tickets left the queues. Records stay. */
-  | { type: 'hall:archived'; expired: number; waiting: WaitingCounts };
+  | { type: 'hall:archived'; expired: number; waiting: WaitingCounts }
+  /**
+   * What changed with the clock alone (an issuing period opening or closing, the rating window ending,
+   * an announcement expiring, a waiting ticket's class), at the minute it happened: sent by the server's
+   * tick, only when something did change, and carrying it in `board` (and `runtimes`) like any event.
+   */
+  | { type: 'hall:clock' };
 
 export type ConfigChange =
   | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
@@ -117,6 +125,10 @@ export type HallEvent = EventBody & {
   at: number;
   /** Staff member or device that caused it, for the audit trail. */
   actor?: string;
+  /** On the last event of a command: what it (and the clock since the last event) changed in the board view. */
+  board?: BoardChange;
+  /** On the last event of a command, staff only: the window runtimes it changed, as they now are. */
+  runtimes?: Record<string, WindowRuntime>;
 };
 
 export const EVENT_TYPES: readonly EventType[] = [
@@ -145,4 +157,5 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hall:day-closed',
   'hall:created',
   'hall:archived',
+  'hall:clock',
 ];

@@ -266,6 +266,11 @@ export interface HallState {
   recentCalls: CallRecord[];
   /** Results of recent commands by client request id, so a retried command is answered, not repeated. */
   requests: Array<{ id: string; result: unknown }>;
+  /**
+   * When the screens were last told what changed (the time of the last event): what changes with the
+   * clock alone (an issuing period, the rating window) is found by comparing the view then and now.
+   */
+  publishedAt?: number;
 }
 
 /** Who is issuing a command. Authentication happens before the engine; authorisation on windows happens in it. */

@@ -19,7 +19,7 @@ export function publicClerk(clerk: Clerk): Pick<Clerk, 'name' | 'staffNo' | 'pos
   return { name: clerk.name, ...(clerk.staffNo ? { staffNo: clerk.staffNo } : {}), ...(clerk.post ? { post: clerk.post } : {}) };
 }
 
-export type PublicEvent = Record<string, unknown> & Pick<HallEvent, 'type' | 'seq' | 'hallId' | 'at'>;
+export type PublicEvent = Record<string, unknown> & Pick<HallEvent, 'type' | 'seq' | 'hallId' | 'at' | 'board'>;
 
 export function publicEvent(event: HallEvent): PublicEvent {
   const { actor: _actor, ...copy } = event as HallEvent & Record<string, unknown>;
@@ -27,6 +27,8 @@ export function publicEvent(event: HallEvent): PublicEvent {
   delete result.clerkId;
   delete result.caseNumber;
   delete result.note;
+  // Window runtimes name the clerk's account; the board change already says what a screen shows.
+  delete result.runtimes;
   if ('ticket' in event) result.ticket = publicTicket(event.ticket);
   if (event.type === 'window:closed') result.released = event.released.map(publicTicket);
   if (event.type === 'appointment:created') {

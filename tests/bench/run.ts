@@ -3,6 +3,8 @@
  *
  *   --only latency,issue,memory,restart   run some parts (repeatable; default these four)
  *          store                          diagnostic: engine + SQLite store alone, in process (no sockets)
+ *          fanout                         one hall, 60 windows, 1/10/30/60 counter panels (the app's StaffFeed): server
+ *                                         CPU per call and call → ack at 10 calls/s (default part too)
  *          paint                          REST call → number painted on the demo board in headless Chromium
  *                                         (needs /usr/bin/chromium or HALLQ_CHROMIUM; builds display/dist if stale)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
@@ -28,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
 import { runIssue, type IssueResult } from './issue.js';
 import { runLatency, type LatencyResult } from './latency.js';
+import { runFanout, type FanoutResult } from './fanout.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.js';
 import { ensureBuilt } from './lib/build.js';
 import { REPO_ROOT, killAllServers } from './lib/server.js';
@@ -38,8 +41,8 @@ import { runRestart, type RestartResult } from './restart.js';
 import { runStore, type StoreResult } from './store.js';
 
 /** The budgeted parts, run by default; `store` (a diagnostic) and `paint` (no budget; needs Chromium) run only with --only. */
-const PARTS = ['latency', 'issue', 'memory', 'restart', 'store', 'paint'] as const;
-const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart'];
+const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'store', 'paint'] as const;
+const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout'];
 type Part = (typeof PARTS)[number];
 
 interface Args {
@@ -162,6 +165,19 @@ function rows(results: Partial<Record<Part, unknown>>): Row[] {
       pass: restart.acknowledgedLost === 0 && restart.numbersReused === 0 && restart.boardsNotOnHallSeq === 0 && restart.seqHoles === 0 && restart.seqSeenBeforeKillMissing === 0,
     });
   }
+  const fanout = results.fanout as FanoutResult | undefined;
+  if (fanout && !('error' in fanout)) {
+    for (const run of fanout.runs) {
+      out.push({
+        part: 'fanout',
+        metric: `N = ${run.panels} panels: server CPU per call; ack p50 / p99; REST reads`,
+        measured: `${run.serverCpuMsPerCall} ms; ${run.callAck.p50} / ${run.callAck.p99} ms; ${run.restReads}`,
+        budget: '—',
+        pass: run.failedCalls === 0 && run.panelsBehind === 0 ? null : false,
+      });
+    }
+    out.push({ part: 'fanout', metric: `CPU per call, N = ${fanout.runs.at(-1)!.panels} over N = ${fanout.runs[0]!.panels}`, measured: `${fanout.cpuRatio}×`, budget: '≤ 1.3×', pass: fanout.cpuRatio <= 1.3 });
+  }
   const store = results.store as StoreResult | undefined;
   if (store && !('error' in store)) {
     out.push({ part: 'store', metric: 'engine + SQLite alone: issues/s (diagnostic)', measured: `${store.issuesPerSecond}/s`, budget: '(≥ 3,000/s)', pass: null });
@@ -217,11 +233,12 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
-  // Bounded in time whatever happens.
+  // Bounded in time whatever happens (the fan-out part, four servers at 10 calls/s, adds its own few minutes).
+  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0);
   const watchdog = setTimeout(() => {
-    log('watchdog: the bench ran over 5 minutes; giving up');
+    log(`watchdog: the bench ran over ${limitMinutes} minutes; giving up`);
     process.exit(3);
-  }, 5 * 60_000);
+  }, limitMinutes * 60_000);
   watchdog.unref();
 
   const tree = args.tree === 'dist' ? ensureBuilt(log) : 'src';
@@ -265,6 +282,7 @@ async function main(): Promise<void> {
   const results: Partial<Record<Part, unknown>> = {};
   const runners: Record<Part, () => Promise<unknown>> = {
     latency: () => runLatency(ctx),
+    fanout: () => runFanout(ctx),
     issue: () => runIssue(ctx),
     memory: () => runMemory(ctx),
     store: () => runStore(ctx),

@@ -8,6 +8,8 @@ import type { Clerk, Ticket, WindowRuntime } from '../../../server/protocol/mode
 import type { BoardService, BoardWindow, StaffView } from '../../../server/protocol/viewTypes.js';
 import type { ScreenSummary } from '../../../server/protocol/screens.js';
 import { PRINTER_ALARMS, type PrinterState } from '../../../server/protocol/printing.js';
+import { mayCallAt } from '../../../server/protocol/rules/queue.js';
+import { type TransferSituation, servedElsewhere, transferToServiceValid, transferToWindowValid } from '../../../server/protocol/rules/transfer.js';
 
 export type PanelAction = 'call-next' | 'recall' | 'start' | 'finish' | 'no-show' | 'transfer' | 'pause' | 'resume' | 'close' | 'call' | 'requeue';
 
@@ -63,11 +65,9 @@ export function servicesAt(view: StaffView, windowId: string): BoardService[] {
   return view.services.filter((service) => view.serviceWindows[service.id]?.includes(windowId));
 }
 
-/** Whether `windowId` may call this waiting ticket (the engine's windowCanServe). */
+/** Whether `windowId` may call this waiting ticket (the engine's own rule, mayCallAt). */
 export function callableAt(view: StaffView, windowId: string, ticket: Ticket): boolean {
-  const pinned = ticket.transfer?.toWindowId;
-  if (pinned !== undefined) return pinned === windowId;
-  return view.serviceWindows[ticket.serviceId]?.includes(windowId) ?? false;
+  return mayCallAt(windowId, (serviceId) => view.serviceWindows[serviceId]?.includes(windowId) ?? false, ticket);
 }
 
 /** Waiting tickets this window could call now. */
@@ -188,15 +188,18 @@ export interface TransferChoice {
  */
 export function transferChoice(view: StaffView, windowId: string, ticket: Ticket, serviceId: string | null, toWindowId: string | null): TransferChoice {
   const target = serviceId ?? ticket.serviceId;
-  const servedElsewhere = (id: string) => (view.serviceWindows[id] ?? []).some((other) => other !== windowId);
-  const windows = view.windows.filter(
-    (window) =>
-      window.id !== windowId &&
-      (view.windowsRuntime[window.id]?.status ?? 'closed') !== 'closed' &&
-      (view.serviceWindows[target] ?? []).includes(window.id),
-  );
-  const valid = toWindowId !== null ? windows.some((window) => window.id === toWindowId) : target !== ticket.serviceId && servedElsewhere(target);
-  return { services: view.services.filter((service) => servedElsewhere(service.id) || service.id === ticket.serviceId), windows, valid };
+  const situation: TransferSituation = {
+    windowIds: view.windows.map((window) => window.id),
+    serves: (id, service) => view.serviceWindows[service]?.includes(id) ?? false,
+    runtimes: view.windowsRuntime,
+  };
+  const windows = view.windows.filter((window) => transferToWindowValid(situation, windowId, target, window.id));
+  const valid = toWindowId !== null ? transferToWindowValid(situation, windowId, target, toWindowId) : transferToServiceValid(situation, windowId, ticket.serviceId, target);
+  return {
+    services: view.services.filter((service) => servedElsewhere(situation, windowId, service.id) || service.id === ticket.serviceId),
+    windows,
+    valid,
+  };
 }
 
 export type Alarm = { kind: 'board-offline' } | { kind: 'window-screen-offline'; windowId: string };

@@ -130,9 +130,9 @@ export function alerts(view: StaffView, screens: ScreenSummary[] | null, now: nu
   return [...list, ...late];
 }
 
-/** Events the log shows: what people and the hall did; issuing is left to the queue counts. */
+/** Events the log shows: what people and the hall did; issuing is left to the queue counts, the clock's changes to the views. */
 export function isLogged(event: HallEvent): boolean {
-  return event.type !== 'ticket:issued';
+  return event.type !== 'ticket:issued' && event.type !== 'hall:clock';
 }
 
 /** Staff names by user id, from the view's window clerks and the clerks the events carry. */

@@ -1,6 +1,6 @@
 import type { BoardView } from '../../../server/protocol/viewTypes.js';
 import { callTextEn, callTextFromTemplate, callTextZh } from './announce.js';
-import type { PublicHallEvent } from '../../../client/boardState.js';
+import type { PublicEvent as PublicHallEvent } from '../../../server/protocol/redact.js';
 import type { SpeechQueue, Utterance } from './speech.js';
 
 export interface VoiceSettings {

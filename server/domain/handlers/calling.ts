@@ -2,6 +2,7 @@ import type { Command } from '../../protocol/commands.js';
 import { type Ctx, type WindowRef, currentTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../../protocol/model.js';
+import { type TransferSituation, transferToServiceValid, transferToWindowValid } from '../../protocol/rules/transfer.js';
 import { rankAfter, selectNext, serviceConfig, tierAt, windowConfig } from '../queue.js';
 
 export interface CallResult {
@@ -148,20 +149,23 @@ export function transfer(ctx: Ctx, command: Extract<Command, { type: 'window.tra
   const current = currentTicket(ctx, ref);
   const toServiceId = command.serviceId ?? current.serviceId;
   if (!serviceConfig(ctx.state, toServiceId)) fail('SERVICE_NOT_FOUND', { serviceId: toServiceId });
+  const situation: TransferSituation = {
+    windowIds: ctx.state.config.windows.map((window) => window.id),
+    serves: (windowId, serviceId) => {
+      const window = windowConfig(ctx.state, windowId);
+      return window !== undefined && tierAt(window, serviceId) !== undefined;
+    },
+    runtimes: ctx.state.windows,
+  };
   if (command.toWindowId !== undefined) {
     const target = windowConfig(ctx.state, command.toWindowId);
     // A window removed from the configuration (or one this state has no live entry for) is no target.
-    const runtime = target && Object.hasOwn(ctx.state.windows, target.id) ? ctx.state.windows[target.id] : undefined;
-    if (!target || !runtime) fail('WINDOW_NOT_FOUND', { windowId: command.toWindowId });
-    if (target.id === ref.config.id || runtime.status === 'closed' || tierAt(target, toServiceId) === undefined) {
+    if (!target || !Object.hasOwn(ctx.state.windows, target.id)) fail('WINDOW_NOT_FOUND', { windowId: command.toWindowId });
+    if (!transferToWindowValid(situation, ref.config.id, toServiceId, target.id)) {
       fail('TRANSFER_TARGET_INVALID', { windowId: target.id, serviceId: toServiceId });
     }
-  } else {
-    const servedElsewhere = ctx.state.config.windows.some(
-      (window) => window.id !== ref.config.id && tierAt(window, toServiceId) !== undefined,
-    );
-    const changesService = toServiceId !== current.serviceId;
-    if (!changesService || !servedElsewhere) fail('TRANSFER_TARGET_INVALID', { serviceId: toServiceId });
+  } else if (!transferToServiceValid(situation, ref.config.id, current.serviceId, toServiceId)) {
+    fail('TRANSFER_TARGET_INVALID', { serviceId: toServiceId });
   }
   const { windowId: _window, calledAt: _called, startedAt: _started, ...rest } = current;
   const ticket: Ticket = {

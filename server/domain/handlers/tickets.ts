@@ -3,7 +3,7 @@ import { type Ctx, liveTicket, requireTicket, requireWindow, snapshot, staffOf }
 import { fail } from '../failure.js';
 import type { Channel, ServiceConfig, Ticket } from '../../protocol/model.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig } from '../queue.js';
-import { clockMinutes, localTime } from '../time.js';
+import { issuingRefusal } from '../../protocol/rules/issuing.js';
 
 export interface IssuedTicket {
   ticket: Ticket;
@@ -15,29 +15,8 @@ export function formatNumber(prefix: string, seqOfDay: number): string {
   return `${prefix}${String(seqOfDay).padStart(3, '0')}`;
 }
 
-export function isWithinIssuingHours(service: ServiceConfig, now: number, timeZone: string): boolean {
-  if (service.issuingHours.length === 0) return true;
-  const local = localTime(now, timeZone);
-  return service.issuingHours.some(
-    (period) =>
-      period.days.includes(local.weekday) &&
-      local.minutes >= clockMinutes(period.from) &&
-      local.minutes < clockMinutes(period.to),
-  );
-}
-
-/** Why a service cannot issue a ticket right now, or null. Shared by the engine and the kiosk view. */
-export function issuingRefusal(
-  ctx: Pick<Ctx, 'state' | 'now'>,
-  service: ServiceConfig,
-): 'HALL_ARCHIVED' | 'SERVICE_UNAVAILABLE' | 'OUTSIDE_HOURS' | 'CAP_REACHED' | null {
-  if (ctx.state.archivedAt !== undefined) return 'HALL_ARCHIVED';
-  if (!service.enabled) return 'SERVICE_UNAVAILABLE';
-  if (ctx.state.dayClosedAt !== undefined) return 'OUTSIDE_HOURS';
-  if (!isWithinIssuingHours(service, ctx.now, ctx.state.config.timeZone)) return 'OUTSIDE_HOURS';
-  if (service.dailyCap !== null && (ctx.state.counters[service.id] ?? 0) >= service.dailyCap) return 'CAP_REACHED';
-  return null;
-}
+/** Shared by the engine and the board view (the kiosk's tiles): one copy, in the protocol. */
+export { isWithinIssuingHours, issuingRefusal } from '../../protocol/rules/issuing.js';
 
 /**
  * The ticket with the next number of the day, not yet in the hall: the caller

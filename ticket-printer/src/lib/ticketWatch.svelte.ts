@@ -6,7 +6,7 @@ export type WatchedTicket = TicketStatusView & { hallId: string };
 
 /**
  * The citizen's phone following one ticket: the hall's public event stream
- * says when something changed, and the ticket's own status is then fetched
+ * says when its service's queue changed, and the ticket's own status is then fetched
  * (the public stream carries no ticket ids, so "people ahead" is the
  * server's count, not a guess). `onCalled` fires once per call or recall.
  */
@@ -32,7 +32,11 @@ export class TicketWatch {
           const number = (event as { ticket?: { number?: string } }).ticket?.number;
           const mine = number === this.ticket?.number;
           if (mine && (event.type === 'ticket:called' || event.type === 'ticket:recalled')) this.calls += 1;
-          this.scheduleLoad(mine ? 0 : 300);
+          // Only events that moved this ticket's service (its count or estimate, in the event's board change) can move
+          // the people ahead of it: the phone reads its ticket again for those alone.
+          const serviceId = this.ticket?.serviceId;
+          const moved = event.board?.services?.some((service) => service.id === serviceId) === true;
+          if (mine || moved) this.scheduleLoad(mine ? 0 : 300);
         },
       });
     });

@@ -1,0 +1,210 @@
+import type { Clerk, HallConfig, HallState, PauseReason, WindowStatus } from '../model.js';
+import { type IssuingRefusal, issuingRefusal } from '../rules/issuing.js';
+import { estimatedWaitMinutes, waitingCounts } from '../rules/queue.js';
+import { publicClerk } from '../redact.js';
+
+/**
+ * Read models. The board view is public (wall boards, kiosks, phones): no
+ * personal data, no ticket ids, no check-in codes. The staff view adds what
+ * clerks and supervisors need to act.
+ */
+
+export interface BoardService {
+  id: string;
+  name: string;
+  nameAlt?: string;
+  prefix: string;
+  department?: string;
+  waiting: number;
+  estimatedWaitMinutes: number;
+  /** Why a ticket cannot be taken now (OUTSIDE_HOURS, CAP_REACHED, SERVICE_UNAVAILABLE), or null. */
+  unavailable: IssuingRefusal | null;
+}
+
+export interface BoardWindow {
+  id: string;
+  number: number;
+  name: string;
+  nameAlt?: string;
+  department?: string;
+  status: WindowStatus;
+  currentTicket: string | null;
+  currentServiceId: string | null;
+  pauseReason: PauseReason | null;
+  pauseNote: string | null;
+  /** 工作人员公示: the clerk on duty, as the hall publishes it on the window. */
+  clerk: Pick<Clerk, 'name' | 'staffNo' | 'post'> | null;
+  /** The window screen shows the evaluator while this is set. */
+  awaitingRating: boolean;
+}
+
+export interface BoardView {
+  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
+    /** Whether the phone take-a-number page may issue tickets. */
+    phoneTickets: boolean;
+    /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */
+    archivedAt?: number;
+  };
+  day: string;
+  seq: number;
+  services: BoardService[];
+  windows: BoardWindow[];
+  recentCalls: HallState['recentCalls'];
+  announcements: HallState['announcements'];
+}
+
+export function boardView(state: HallState, now: number): BoardView {
+  const counts = waitingCounts(state);
+  const { config } = state;
+  return {
+    hall: {
+      id: config.id,
+      name: config.name,
+      timeZone: config.timeZone,
+      secondLanguage: config.secondLanguage,
+      evaluationMinutes: config.evaluationMinutes,
+      phoneTickets: config.phoneTickets === true,
+      ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
+      ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
+      ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
+      ...(state.archivedAt !== undefined ? { archivedAt: state.archivedAt } : {}),
+    },
+    day: state.day,
+    seq: state.seq,
+    services: config.services.map((service) => ({
+      id: service.id,
+      name: service.name,
+      prefix: service.prefix,
+      waiting: counts[service.id] ?? 0,
+      estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, counts[service.id] ?? 0),
+      unavailable: issuingRefusal({ state, now }, service),
+      ...(service.nameAlt !== undefined ? { nameAlt: service.nameAlt } : {}),
+      ...(service.department !== undefined ? { department: service.department } : {}),
+    })),
+    windows: config.windows.map((window) => {
+      const runtime = state.windows[window.id];
+      const current = runtime?.currentTicketId ? state.tickets[runtime.currentTicketId] : undefined;
+      const clerk = runtime?.clerk;
+      const lastFinished = runtime?.lastFinishedTicketId ? state.tickets[runtime.lastFinishedTicketId] : undefined;
+      return {
+        id: window.id,
+        number: window.number,
+        name: window.name,
+        status: runtime?.status ?? 'closed',
+        currentTicket: current?.number ?? null,
+        currentServiceId: current?.serviceId ?? null,
+        pauseReason: runtime?.pauseReason ?? null,
+        pauseNote: runtime?.pauseNote ?? null,
+        clerk: clerk ? publicClerk(clerk) : null,
+        // The citizen just served may still rate while the clerk already calls the next one (one-button callers).
+        awaitingRating:
+          lastFinished !== undefined &&
+          lastFinished.rating === undefined &&
+          (lastFinished.finishedAt ?? now) + config.evaluationMinutes * 60_000 > now,
+        ...(window.nameAlt !== undefined ? { nameAlt: window.nameAlt } : {}),
+        ...(window.department !== undefined ? { department: window.department } : {}),
+      };
+    }),
+    recentCalls: state.recentCalls,
+    announcements: state.announcements.filter((announcement) => announcement.expiresAt === undefined || announcement.expiresAt > now),
+  };
+}
+
+
+/**
+ * What a command (or the clock) changed in the board view, carried by the
+ * last event of the command (or by `hall:clock`). Entries are whole and
+ * absolute (a changed service or window is sent as it now is; a changed list
+ * is sent whole), so applying one twice does nothing more, and screens need
+ * none of the engine's rules: waiting counts, estimates, availability, the
+ * rating window and expiry are all decided here, on the server, once.
+ */
+export interface BoardChange {
+  day?: string;
+  services?: BoardService[];
+  windows?: BoardWindow[];
+  recentCalls?: HallState['recentCalls'];
+  announcements?: HallState['announcements'];
+}
+
+/** The part of an event the board views read: its place in the log and what it changed. */
+export interface ViewEvent {
+  type: string;
+  seq: number;
+  at: number;
+  board?: BoardChange;
+}
+
+const SERVICE_LIVE_FIELDS = ['waiting', 'estimatedWaitMinutes', 'unavailable'] as const;
+const WINDOW_LIVE_FIELDS = ['status', 'currentTicket', 'currentServiceId', 'pauseReason', 'pauseNote', 'awaitingRating'] as const;
+
+function sameClerk(a: BoardWindow['clerk'], b: BoardWindow['clerk']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.name === b.name && a.staffNo === b.staffNo && a.post === b.post;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+/**
+ * The change from `before` to `after`, two views of one configuration (a new
+ * configuration reshapes the view: screens take a fresh snapshot instead).
+ * Field by field rather than by serialising, because it runs on every command.
+ */
+export function boardChange(before: BoardView, after: BoardView): BoardChange {
+  const change: BoardChange = {};
+  if (before.day !== after.day) change.day = after.day;
+  const services = after.services.filter((service, index) => {
+    const old = before.services[index];
+    return old === undefined || old.id !== service.id || SERVICE_LIVE_FIELDS.some((field) => old[field] !== service[field]);
+  });
+  if (services.length > 0) change.services = services;
+  const windows = after.windows.filter((window, index) => {
+    const old = before.windows[index];
+    return old === undefined || old.id !== window.id || WINDOW_LIVE_FIELDS.some((field) => old[field] !== window[field]) || !sameClerk(old.clerk, window.clerk);
+  });
+  if (windows.length > 0) change.windows = windows;
+  
+  if (!sameList(before.recentCalls, after.recentCalls)) change.recentCalls = after.recentCalls;
+  if (!sameList(before.announcements, after.announcements)) change.announcements = after.announcements;
+  return change;
+}
+
+export function isEmptyChange(change: BoardChange): boolean {
+  return Object.keys(change).length === 0;
+}
+
+function replaceById<T extends { id: string }>(list: T[], changed: readonly T[] | undefined): T[] {
+  if (!changed) return list;
+  const byId = new Map(changed.map((item) => [item.id, item]));
+  return list.map((item) => byId.get(item.id) ?? item);
+}
+
+/**
+ * A configuration change reshapes every view (services, windows, names), and so does retiring the hall
+ * (every screen shows 「本大厅已停止服务」): the server sends fresh snapshots after them.
+ */
+export function reshapesViews(event: { type: string }): boolean {
+  return event.type === 'hall:configured' || event.type === 'hall:archived';
+}
+
+/**
+ * One event applied to a board view (boards, window screens, kiosks, phones'
+ * take-a-number page). Pure and rule-free: it copies what the event says
+ * changed. `tests/unit/projection.property.test.ts` checks that folding the
+ * events into a first snapshot equals the server's snapshot at every seq.
+ */
+export function applyBoardEvent<V extends BoardView>(view: V, event: ViewEvent): V {
+  const change = event.board;
+  if (!change) return { ...view, seq: event.seq };
+  return {
+    ...view,
+    seq: event.seq,
+    ...(change.day !== undefined ? { day: change.day } : {}),
+    services: replaceById(view.services, change.services),
+    windows: replaceById(view.windows, change.windows),
+    ...(change.recentCalls ? { recentCalls: change.recentCalls } : {}),
+    ...(change.announcements ? { announcements: change.announcements } : {}),
+  };
+}
