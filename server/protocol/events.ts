@@ -12,7 +12,7 @@ import type {
   WindowConfig,
   WindowRuntime,
 } from './model.js';
-import type { BoardChange } from './views/board.js';
+import type { BoardChange } from './viewTypes.js';
 
 /** Waiting tickets per service after the change, so boards and kiosks never count for themselves. */
 export type WaitingCounts = Record<string, number>;

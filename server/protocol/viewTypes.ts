@@ -1,11 +1,98 @@
+import type { Clerk, HallConfig, HallState, PauseReason, Ticket, WindowStatus } from './model.js';
+import type { IssuingRefusal } from './rules/issuing.js';
+
 /**
- * The views' types, in one place for the apps: the shapes are declared beside
- * the pure view functions that build and update them (views/), so a field is
- * added once.
+ * The board view's shapes, apart from the functions that build and update it
+ * (views/), so that the event types can name a board change without an
+ * import cycle.
  */
-export type { BoardService, BoardView, BoardWindow } from './views/board.js';
-export type { StaffView } from './views/staff.js';
-export type { TicketStatusView } from './views/ticket.js';
+
+export interface BoardService {
+  id: string;
+  name: string;
+  nameAlt?: string;
+  prefix: string;
+  department?: string;
+  waiting: number;
+  estimatedWaitMinutes: number;
+  /** Why a ticket cannot be taken now (OUTSIDE_HOURS, CAP_REACHED, SERVICE_UNAVAILABLE), or null. */
+  unavailable: IssuingRefusal | null;
+}
+
+export interface BoardWindow {
+  id: string;
+  number: number;
+  name: string;
+  nameAlt?: string;
+  department?: string;
+  status: WindowStatus;
+  currentTicket: string | null;
+  currentServiceId: string | null;
+  pauseReason: PauseReason | null;
+  pauseNote: string | null;
+  /** 工作人员公示: the clerk on duty, as the hall publishes it on the window. */
+  clerk: Pick<Clerk, 'name' | 'staffNo' | 'post'> | null;
+  /** The window screen shows the evaluator while this is set. */
+  awaitingRating: boolean;
+}
+
+export interface BoardView {
+  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
+    /** Whether the phone take-a-number page may issue tickets. */
+    phoneTickets: boolean;
+    /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */
+    archivedAt?: number;
+  };
+  day: string;
+  seq: number;
+  services: BoardService[];
+  windows: BoardWindow[];
+  recentCalls: HallState['recentCalls'];
+  announcements: HallState['announcements'];
+}
+
+/**
+ * What a command (or the clock) changed in the board view, carried by the
+ * last event of the command (or by `hall:clock`). Entries are whole and
+ * absolute (a changed service or window is sent as it now is; a changed list
+ * is sent whole), so applying one twice does nothing more, and screens need
+ * none of the engine's rules: waiting counts, estimates, availability, the
+ * rating window and expiry are all decided here, on the server, once.
+ */
+export interface BoardChange {
+  day?: string;
+  services?: BoardService[];
+  windows?: BoardWindow[];
+  recentCalls?: HallState['recentCalls'];
+  announcements?: HallState['announcements'];
+}
+
+export interface StaffView extends BoardView {
+  /** Every live ticket, queues in calling order per service. */
+  queues: Record<string, Ticket[]>;
+  windowsRuntime: HallState['windows'];
+  current: Ticket[];
+  noShows: Ticket[];
+  maxWaitMinutes: number;
+  policy: HallState['config']['policy'];
+  serviceWindows: Record<string, string[]>;
+  /** Each service's materials list, for the one-time notice of missing materials. */
+  serviceMaterials: Record<string, string[]>;
+}
+
+export interface TicketStatusView {
+  id: string;
+  number: string;
+  serviceId: string;
+  serviceName: string;
+  status: Ticket['status'];
+  priority: boolean;
+  ahead: number;
+  estimatedWaitMinutes: number;
+  issuedAt: number;
+  calledAt: number | null;
+  window: { id: string; number: number; name: string } | null;
+}
 
 /** A hall as the pickers list it (GET /api/halls). */
 export interface HallSummary {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../server/protocol/commands.js';
 import { execute, foundHall } from '../../server/domain/engine.js';
+import { EVENT_VERSION } from '../../server/protocol/events.js';
 import { boardView } from '../../server/domain/views.js';
 import { CountingIds, T0, admin, clerk1, harness, kiosk, testHallConfig } from '../helpers/engineHarness.js';
 
@@ -12,7 +13,7 @@ describe('hall lifecycle in the engine', () => {
     const { state, events } = foundHall(config, admin, now, 'blank');
     expect(state).toMatchObject({ seq: 1, day: '2026-03-02', counters: {}, tickets: {}, rankCounter: 0 });
     expect(Object.values(state.windows).every((window) => window.status === 'closed')).toBe(true);
-    expect(events).toEqual([{ type: 'hall:created', template: 'blank', hallId: config.id, seq: 1, at: now, actor: 'user:admin1' }]);
+    expect(events).toEqual([{ v: EVENT_VERSION, type: 'hall:created', template: 'blank', hallId: config.id, seq: 1, at: now, actor: 'user:admin1' }]);
     // The state owns its configuration: changing the caller's object changes nothing.
     config.name = 'changed';
     expect(state.config.name).not.toBe('changed');

@@ -1,57 +1,16 @@
-import type { Clerk, HallConfig, HallState, PauseReason, WindowStatus } from '../model.js';
-import { type IssuingRefusal, issuingRefusal } from '../rules/issuing.js';
+import type { HallState } from '../model.js';
+import { issuingRefusal } from '../rules/issuing.js';
+import type { BoardChange, BoardService, BoardView, BoardWindow } from '../viewTypes.js';
 import { estimatedWaitMinutes, waitingCounts } from '../rules/queue.js';
 import { publicClerk } from '../redact.js';
+
+export type { BoardChange, BoardService, BoardView, BoardWindow };
 
 /**
  * Read models. The board view is public (wall boards, kiosks, phones): no
  * personal data, no ticket ids, no check-in codes. The staff view adds what
  * clerks and supervisors need to act.
  */
-
-export interface BoardService {
-  id: string;
-  name: string;
-  nameAlt?: string;
-  prefix: string;
-  department?: string;
-  waiting: number;
-  estimatedWaitMinutes: number;
-  /** Why a ticket cannot be taken now (OUTSIDE_HOURS, CAP_REACHED, SERVICE_UNAVAILABLE), or null. */
-  unavailable: IssuingRefusal | null;
-}
-
-export interface BoardWindow {
-  id: string;
-  number: number;
-  name: string;
-  nameAlt?: string;
-  department?: string;
-  status: WindowStatus;
-  currentTicket: string | null;
-  currentServiceId: string | null;
-  pauseReason: PauseReason | null;
-  pauseNote: string | null;
-  /** 工作人员公示: the clerk on duty, as the hall publishes it on the window. */
-  clerk: Pick<Clerk, 'name' | 'staffNo' | 'post'> | null;
-  /** The window screen shows the evaluator while this is set. */
-  awaitingRating: boolean;
-}
-
-export interface BoardView {
-  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
-    /** Whether the phone take-a-number page may issue tickets. */
-    phoneTickets: boolean;
-    /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */
-    archivedAt?: number;
-  };
-  day: string;
-  seq: number;
-  services: BoardService[];
-  windows: BoardWindow[];
-  recentCalls: HallState['recentCalls'];
-  announcements: HallState['announcements'];
-}
 
 export function boardView(state: HallState, now: number): BoardView {
   const counts = waitingCounts(state);
@@ -110,22 +69,6 @@ export function boardView(state: HallState, now: number): BoardView {
   };
 }
 
-
-/**
- * What a command (or the clock) changed in the board view, carried by the
- * last event of the command (or by `hall:clock`). Entries are whole and
- * absolute (a changed service or window is sent as it now is; a changed list
- * is sent whole), so applying one twice does nothing more, and screens need
- * none of the engine's rules: waiting counts, estimates, availability, the
- * rating window and expiry are all decided here, on the server, once.
- */
-export interface BoardChange {
-  day?: string;
-  services?: BoardService[];
-  windows?: BoardWindow[];
-  recentCalls?: HallState['recentCalls'];
-  announcements?: HallState['announcements'];
-}
 
 /** The part of an event the board views read: its place in the log and what it changed. */
 export interface ViewEvent {

@@ -1,20 +1,11 @@
 import type { HallState, Ticket, WindowRuntime } from '../model.js';
 import { inCallingOrder, serviceQueue } from '../rules/queue.js';
-import { type ViewEvent, type BoardView, applyBoardEvent, boardView } from './board.js';
+import type { StaffView } from '../viewTypes.js';
+import { type ViewEvent, applyBoardEvent, boardView } from './board.js';
+
+export type { StaffView };
 
 /** The staff view (counter panels, supervisors): the board plus every live ticket, window runtimes and the rules' inputs. */
-export interface StaffView extends BoardView {
-  /** Every live ticket, queues in calling order per service. */
-  queues: Record<string, Ticket[]>;
-  windowsRuntime: HallState['windows'];
-  current: Ticket[];
-  noShows: Ticket[];
-  maxWaitMinutes: number;
-  policy: HallState['config']['policy'];
-  serviceWindows: Record<string, string[]>;
-  /** Each service's materials list, for the one-time notice of missing materials. */
-  serviceMaterials: Record<string, string[]>;
-}
 
 export function staffView(state: HallState, now: number): StaffView {
   const queues: Record<string, Ticket[]> = {};

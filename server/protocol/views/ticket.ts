@@ -1,19 +1,9 @@
 import type { HallState, Ticket } from '../model.js';
 import { estimatedWaitMinutes, peopleAhead, windowConfig } from '../rules/queue.js';
+import type { TicketStatusView } from '../viewTypes.js';
 
-export interface TicketStatusView {
-  id: string;
-  number: string;
-  serviceId: string;
-  serviceName: string;
-  status: Ticket['status'];
-  priority: boolean;
-  ahead: number;
-  estimatedWaitMinutes: number;
-  issuedAt: number;
-  calledAt: number | null;
-  window: { id: string; number: number; name: string } | null;
-}
+export type { TicketStatusView };
+
 
 /** What the citizen's phone (e-ticket) sees; `live` is the ticket as the hall state has it now, if still there. */
 export function ticketStatusView(state: HallState | null, ticket: Ticket, now: number): TicketStatusView {
