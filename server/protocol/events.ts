@@ -94,7 +94,8 @@ export type HallEvent = EventBody & {
   actor?: string;
 };
 
-export const EVENT_TYPES: readonly EventType[] = [
+/** Every event type; clients listen to each by name (a type missing here fails to compile below). */
+export const EVENT_TYPES = [
   'ticket:issued',
   'ticket:called',
   'ticket:recalled',
@@ -118,4 +119,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hall:day-started',
   'hall:configured',
   'hall:day-closed',
-];
+] as const satisfies readonly EventType[];
+
+type Unlisted = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
+export const EVENT_TYPES_COMPLETE: [Unlisted] extends [never] ? true : Unlisted = true;
