@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import type { HallService } from '../app/hallService.js';
 import { parseCommand } from '../app/commandCatalog.js';
-import { COMMAND_NAMES, declarations, pathParams } from '../protocol/declarations.js';
+import { COMMAND_NAMES, type RestRoute, declarations, pathParams } from '../protocol/declarations.js';
 import { schemas } from '../protocol/schemas.js';
 import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 
@@ -13,20 +13,19 @@ import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationE
  */
 export function mountCommandRoutes(api: Router, deps: { service: HallService }): void {
   for (const name of COMMAND_NAMES) {
-    const { rest } = declarations[name];
+    const rest: RestRoute = declarations[name].rest;
     const params = pathParams(rest.path);
-    const malformed: string | undefined = 'malformedPathId' in rest ? rest.malformedPathId : undefined;
     const handler = route(async (req, res) => {
       const ids: Record<string, string> = {};
       for (const param of params) {
         const value = String(req.params[param]);
-        if (malformed && !schemas.id.safeParse(value).success) return sendError(req, res, malformed as Parameters<typeof sendError>[2]);
+        if (rest.malformedPathId && !schemas.id.safeParse(value).success) return sendError(req, res, rest.malformedPathId);
         ids[param] = value;
       }
-      const parsed = parseCommand(name, inputOf(req, ids), principalOf(req));
-      if (!parsed.ok) return sendValidationError(req, res, parsed.error);
       const principal = principalOf(req);
-      const caller = 'phoneCookie' in rest && principal.kind === 'public' ? { ...principal, deviceKey: phoneDeviceKey(req, res) } : principal;
+      const parsed = parseCommand(name, inputOf(req, ids), principal);
+      if (!parsed.ok) return sendValidationError(req, res, parsed.error);
+      const caller = rest.phoneCookie && principal.kind === 'public' ? { ...principal, deviceKey: phoneDeviceKey(req, res) } : principal;
       sendAck(req, res, await deps.service.run(caller, String(req.params.hallId), parsed.command), rest.status);
     });
     const path = rest.path.slice('/api'.length);
