@@ -1,7 +1,11 @@
-import { type Socket, io } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import type { CommandInput, CommandResult, SocketCommandName } from '../server/protocol/declarations.js';
 import type { BoardView } from '../server/protocol/viewTypes.js';
-import type { HallSnapshot, SyncAnswer } from '../server/protocol/socket.js';
+import { EVENT_TYPES, type HallEvent } from '../server/protocol/events.js';
+import type { PublicEvent } from '../server/protocol/redact.js';
+import type { HallSnapshot } from '../server/protocol/socket.js';
 import type { Ack } from '../server/protocol/errors.js';
+import { type HallClientSocket, emitCommand } from './commands.js';
 import type { PublicEvent as PublicHallEvent } from '../server/protocol/redact.js';
 import { applyBoardEvent } from '../server/protocol/views/board.js';
 
@@ -28,7 +32,7 @@ export class HallSync {
   online = $state(false);
   /** The server's error code when it refused the connection (a revoked kiosk token: UNAUTHENTICATED). */
   refusedCode = $state<string | null>(null);
-  private readonly socket: Socket;
+  private readonly socket: HallClientSocket;
   private syncing = false;
   private pending: PublicHallEvent[] = [];
 
@@ -61,10 +65,8 @@ export class HallSync {
       this.refusedCode = error.data?.code ?? null;
     });
     this.socket.on('hall:snapshot', (snapshot: HallSnapshot) => void this.onSnapshot(snapshot));
-    this.socket.onAny((name: string, payload: unknown) => {
-      if (name === 'hall:snapshot' || !payload || typeof (payload as PublicHallEvent).seq !== 'number') return;
-      this.receive(payload as PublicHallEvent);
-    });
+    const onEvent = (event: HallEvent | PublicEvent) => this.receive(event);
+    for (const type of EVENT_TYPES) this.socket.on(type, onEvent);
   }
 
   close(): void {
@@ -72,8 +74,8 @@ export class HallSync {
   }
 
   /** Sends a command over the display's socket (the window screen's rating). */
-  command<T>(event: string, payload: unknown): Promise<Ack<T>> {
-    return this.socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  command<K extends SocketCommandName>(name: K, input: CommandInput<K>): Promise<Ack<CommandResult<K>>> {
+    return emitCommand(this.socket, name, input, 5000);
   }
 
   private async onSnapshot(snapshot: HallSnapshot): Promise<void> {
@@ -124,10 +126,10 @@ export class HallSync {
     this.syncing = true;
     let caughtUp = false;
     try {
-      const answer = await this.command<SyncAnswer>('hall:sync', { sinceSeq });
+      const answer = await this.socket.timeout(5000).emitWithAck('hall:sync', { sinceSeq });
       if (answer.ok && answer.data.kind === 'snapshot') this.view = answer.data.snapshot.view as BoardView;
       if (answer.ok && answer.data.kind === 'events') {
-        for (const event of answer.data.events as PublicHallEvent[]) this.apply(event, false);
+        for (const event of answer.data.events) this.apply(event, false);
         caughtUp = true;
       }
       if (!answer.ok) this.reconnect();

@@ -1,35 +1,28 @@
 import type { Command } from '../protocol/commands.js';
+import { type Caller, declarationOf } from '../protocol/declarations.js';
 import type { Principal } from './principal.js';
-import { isManager, mayActInHall } from './principal.js';
+import { mayActInHall } from './principal.js';
+
+/** The caller as the command declarations' rules see it. */
+export function callerOf(principal: Principal): Caller {
+  switch (principal.kind) {
+    case 'staff':
+      return { kind: 'staff', role: principal.user.role };
+    case 'device':
+      return { kind: 'device', device: principal.device.kind };
+    default:
+      return { kind: 'public' };
+  }
+}
 
 /**
- * Who may send which command, checked before the engine. The engine then
+ * Who may send which command, checked before the engine: the hall first, then
+ * the command's own rule (server/protocol/declarations.ts). The engine then
  * checks what depends on the hall's state (which clerk holds which window).
+ * A command without a declaration (the server's clock) is no caller's to send.
  */
 export function mayRun(principal: Principal, hallId: string, command: Command, phoneTickets: boolean): boolean {
   if (!mayActInHall(principal, hallId)) return false;
-  switch (command.type) {
-    case 'ticket.issue':
-      if (principal.kind === 'staff') return true;
-      // A kiosk anyone can touch may not hand out the green channel: a guide-desk clerk's login does that.
-      if (principal.kind === 'device') return principal.device.kind === 'kiosk' && command.channel !== 'phone' && !command.priority;
-      return phoneTickets && command.channel === 'phone' && !command.priority;
-    case 'appointment.check-in':
-      return principal.kind === 'staff' || (principal.kind === 'device' && principal.device.kind === 'kiosk');
-    case 'ticket.rate':
-      // A window screen is a public page: it may only rate what was just finished at its window.
-      return principal.kind === 'staff' || command.ticketId === undefined;
-    case 'hall.configure':
-    case 'hall.archive':
-      // Supervisors run the hall; changing what it offers is the administrator's.
-      return principal.kind === 'staff' && principal.user.role === 'admin';
-    case 'hall.close-day':
-      return isManager(principal);
-    case 'appointment.create':
-    case 'announcement.post':
-    case 'announcement.remove':
-      return isManager(principal);
-    default:
-      return principal.kind === 'staff';
-  }
+  const declaration = declarationOf(command.type);
+  return declaration !== undefined && declaration.who.may(callerOf(principal), command, { phoneTickets });
 }

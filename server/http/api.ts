@@ -5,15 +5,15 @@ import { bearerToken } from '../auth/authenticator.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { isManager, mayActInHall } from '../auth/principal.js';
 import { type StaffTokens, hashDeviceToken, newDeviceToken } from '../auth/tokens.js';
-import { type HallCommandName, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
 import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
 import { publicEvent } from '../protocol/redact.js';
-import { WINDOW_ACTIONS, type WindowAction, schemas } from '../protocol/schemas.js';
+import { schemas } from '../protocol/schemas.js';
 import type { DeviceRecord, Store } from '../store/port.js';
 import type { DeviceKind } from '../protocol/devices.js';
 import type { ScreenSummary } from '../protocol/screens.js';
-import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+import { principalOf, route, sendError, sendValidationError } from './support.js';
+import { mountCommandRoutes } from './commandRoutes.js';
 import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
 import { mountStatsApi } from './statsApi.js';
@@ -35,8 +35,6 @@ export interface ApiDeps {
   print: PrintService;
   publicUrl?: string;
 }
-
-const WINDOW_ACTION_SET = new Set<string>(WINDOW_ACTIONS);
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
 function requireStaff(req: Request, res: Response, hallId: string): boolean {
@@ -173,18 +171,6 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  api.post(
-    '/halls/:hallId/tickets',
-    route(async (req, res) => {
-      const parsed = schemas.issueTicket.safeParse(req.body);
-      if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      const principal = principalOf(req);
-      const issuer = principal.kind === 'public' ? { ...principal, deviceKey: phoneDeviceKey(req, res) } : principal;
-      const ack = await service.run(issuer, String(req.params.hallId), issueCommand(parsed.data, principal));
-      sendAck(req, res, ack, 201);
-    }),
-  );
-
   api.get(
     '/tickets/:ticketId',
     route(async (req, res) => {
@@ -195,41 +181,7 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  const hallCommandRoute = (name: HallCommandName, bodyOf: (req: Request) => unknown, status = 200) =>
-    route(async (req, res) => {
-      const parsed = parseHallCommand(name, bodyOf(req));
-      if (!parsed.ok) return sendValidationError(req, res, parsed.error);
-      const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
-      sendAck(req, res, ack, status);
-    });
-  // Only an object body takes the id from the path; anything else (e.g. an array) is validated as sent and refused.
-  const withParam = (param: string, key: string) => (req: Request) => {
-    const body: unknown = req.body ?? {};
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, [key]: req.params[param] } : body;
-  };
-
-  api.post('/halls/:hallId/tickets/:ticketId/cancel', hallCommandRoute('ticket:cancel', withParam('ticketId', 'ticketId')));
-  api.post('/halls/:hallId/ratings', hallCommandRoute('ticket:rate', (req) => req.body, 201));
-  api.post('/halls/:hallId/appointments', hallCommandRoute('appointment:create', (req) => req.body, 201));
-  api.post('/halls/:hallId/appointments/check-in', hallCommandRoute('appointment:check-in', (req) => req.body, 201));
-  api.post('/halls/:hallId/announcements', hallCommandRoute('announcement:post', (req) => req.body, 201));
-  api.post('/halls/:hallId/close-day', hallCommandRoute('hall:close-day', (req) => req.body ?? {}));
-  api.delete('/halls/:hallId/announcements/:announcementId', hallCommandRoute('announcement:remove', withParam('announcementId', 'announcementId')));
-
-  api.post(
-    '/halls/:hallId/windows/:windowId/:action',
-    route(async (req, res, next) => {
-      const action = String(req.params.action);
-      // Not a queue action: maybe another window route (notices), else the final 404.
-      if (!WINDOW_ACTION_SET.has(action)) return next();
-      const windowId = schemas.id.safeParse(req.params.windowId);
-      if (!windowId.success) return sendError(req, res, 'WINDOW_NOT_FOUND');
-      const parsed = parseWindowCommand(action as WindowAction, windowId.data, req.body ?? {});
-      if (!parsed.ok) return sendValidationError(req, res, parsed.error);
-      const ack = await service.run(principalOf(req), String(req.params.hallId), parsed.command);
-      sendAck(req, res, ack, 200);
-    }),
-  );
+  mountCommandRoutes(api, { service });
 
   // Devices (kiosks, print agents): paired by a supervisor or admin, who gets the token once.
   api.post(
@@ -294,8 +246,8 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  mountHallsApi(api, { service, halls: store.halls, now: deps.now });
-  mountConfigApi(api, { service, halls: store.halls });
+  mountHallsApi(api, { halls: store.halls, now: deps.now });
+  mountConfigApi(api, { halls: store.halls });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });

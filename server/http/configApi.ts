@@ -1,19 +1,18 @@
 import type { Router } from 'express';
 import { isManager, mayActInHall } from '../auth/principal.js';
-import type { HallService } from '../app/hallService.js';
-import { configureSchema } from '../protocol/configSchema.js';
 import type { HallStore } from '../store/port.js';
-import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+import { principalOf, route, sendError } from './support.js';
 
 /** A county hall's configuration (dozens of windows, a hundred services) is larger than any command. */
 export const CONFIG_BODY_LIMIT = '512kb';
 
 /**
- * The hall's configuration: supervisors read it, administrators replace it.
- * A change goes through the engine like any command (atomic, in the event log
- * as `hall:configured` with before and after, pushed to every screen).
+ * The hall's configuration: supervisors read it here; administrators replace
+ * it with PUT, the `hall.configure` command (server/protocol/declarations.ts),
+ * which goes through the engine like any command (atomic, in the event log as
+ * `hall:configured` with before and after, pushed to every screen).
  */
-export function mountConfigApi(api: Router, deps: { service: HallService; halls: HallStore }): void {
+export function mountConfigApi(api: Router, deps: { halls: HallStore }): void {
   api.get(
     '/halls/:hallId/config',
     route(async (req, res) => {
@@ -23,21 +22,6 @@ export function mountConfigApi(api: Router, deps: { service: HallService; halls:
       const hall = await deps.halls.loadHall(hallId);
       if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
       res.json({ config: hall.config, seq: hall.seq });
-    }),
-  );
-
-  api.put(
-    '/halls/:hallId/config',
-    route(async (req, res) => {
-      const parsed = configureSchema.safeParse(req.body);
-      if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      const { config, requestId } = parsed.data;
-      const ack = await deps.service.run(principalOf(req), String(req.params.hallId), {
-        type: 'hall.configure',
-        config,
-        ...(requestId !== undefined ? { requestId } : {}),
-      });
-      sendAck(req, res, ack, 200);
     }),
   );
 }

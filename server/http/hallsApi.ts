@@ -1,12 +1,10 @@
 import type { Router } from 'express';
 import { type Principal, actorOf, isManager, mayActInHall } from '../auth/principal.js';
-import type { HallService } from '../app/hallService.js';
 import { createHall } from '../halls/create.js';
 import { configFileName, configFileText } from '../halls/export.js';
 import { templateSummaries } from '../halls/templates.js';
-import { schemas } from '../protocol/schemas.js';
 import type { HallStore } from '../store/port.js';
-import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+import { principalOf, route, sendAck, sendError } from './support.js';
 
 /** Creating halls is for the county's administrators, whose accounts cover every hall (hallIds ['*']). */
 export function mayCreateHalls(principal: Principal): boolean {
@@ -18,7 +16,7 @@ export function mayCreateHalls(principal: Principal): boolean {
  * configuration), export, retire. Creation is recorded as `hall:created`,
  * retirement as `hall:archived`, each in the hall's own event log.
  */
-export function mountHallsApi(api: Router, deps: { service: HallService; halls: HallStore; now: () => number }): void {
+export function mountHallsApi(api: Router, deps: { halls: HallStore; now: () => number }): void {
   // Pickers (home page, kiosk pairing, the admin switcher) show halls in service; `?archived=1` lets admins see the rest.
   api.get(
     '/halls',
@@ -54,20 +52,6 @@ export function mountHallsApi(api: Router, deps: { service: HallService; halls: 
       if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
       res.set('Content-Disposition', `attachment; filename="${configFileName(hallId)}"`);
       res.type('application/json').send(configFileText(hall.config));
-    }),
-  );
-
-  api.post(
-    '/halls/:hallId/archive',
-    route(async (req, res) => {
-      const parsed = schemas.windowOnly.safeParse(req.body ?? {});
-      if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      const { requestId } = parsed.data;
-      const ack = await deps.service.run(principalOf(req), String(req.params.hallId), {
-        type: 'hall.archive',
-        ...(requestId !== undefined ? { requestId } : {}),
-      });
-      sendAck(req, res, ack, 200);
     }),
   );
 }

@@ -1,4 +1,4 @@
-import type { Channel, Ticket } from './model.js';
+import type { Channel, RatingLevel, Ticket, WindowRuntime } from './model.js';
 import type { PrintJobView } from './printing.js';
 
 /** What issuing (or an appointment check-in) answers, over REST and sockets alike. */
@@ -15,6 +15,18 @@ export interface IssuedTicketAnswer {
 
 /** What call-next and call answer: the called ticket, whether it was out of order, and what got finished first. */
 export type CalledTicketAnswer = Ticket & { outOfOrder: boolean; finished?: Ticket };
+
+/** What the window commands without a ticket answer (open, take-over, pause, resume, close). */
+export interface WindowAnswer {
+  windowId: string;
+  window: WindowRuntime;
+}
+
+/** What a window screen or device learns of its rating: nothing beyond what it sent. */
+export interface RatingAnswer {
+  number: string;
+  level: RatingLevel | undefined;
+}
 
 /** What a kiosk gets for POST /api/halls/:hallId/kiosk/tickets. */
 export interface KioskTicketAnswer {

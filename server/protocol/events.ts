@@ -131,7 +131,8 @@ export type HallEvent = EventBody & {
   runtimes?: Record<string, WindowRuntime>;
 };
 
-export const EVENT_TYPES: readonly EventType[] = [
+/** Every event type; clients listen to each by name (a type missing here fails to compile below). */
+export const EVENT_TYPES = [
   'ticket:issued',
   'ticket:called',
   'ticket:recalled',
@@ -158,4 +159,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hall:created',
   'hall:archived',
   'hall:clock',
-];
+] as const satisfies readonly EventType[];
+
+type Unlisted = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
+export const EVENT_TYPES_COMPLETE: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, OUTCOMES, PAUSE_REASONS } from './model.js';
+import { CHANNELS } from './model.js';
 import { printerAddressSchema } from './printerAddress.js';
 
 const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 'offline', 'error', 'unknown'] as const;
@@ -8,11 +8,12 @@ const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 
  * Validation of everything that arrives from outside, REST and socket alike.
  * Strict objects: unknown keys are refused rather than ignored, and every
  * string has a length limit so a hostile client cannot bloat the hall state.
+ * The commands' inputs are declared with the commands (./declarations.ts).
  */
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
-const shortText = (max: number) => z.string().trim().min(1).max(max);
-const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
+export const shortText = (max: number) => z.string().trim().min(1).max(max);
+export const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
 /** Epoch milliseconds within a sane range (2000 … 2100). */
 const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
 
@@ -37,18 +38,8 @@ export const schemas = {
       requestId,
     })
     .refine((value) => value.ticketId !== undefined || value.windowId !== undefined, 'ticketId or windowId is required'),
+  /** A body with nothing but the optional requestId (close-day, printing an announcement). */
   windowOnly: z.strictObject({ requestId }),
-  pause: z.strictObject({ reason: z.enum(PAUSE_REASONS), note: shortText(100).optional(), requestId }),
-  call: z.strictObject({ ticketId: id, requestId }),
-  finish: z.strictObject({
-    outcome: z.enum(OUTCOMES).optional(),
-    caseNumber: shortText(64).optional(),
-    requestId,
-  }),
-  requeue: z.strictObject({ ticketId: id, after: z.number().int().min(0).max(1000).optional(), requestId }),
-  transfer: z
-    .strictObject({ serviceId: id.optional(), toWindowId: id.optional(), note: shortText(200).optional(), requestId })
-    .refine((value) => value.serviceId !== undefined || value.toWindowId !== undefined, 'serviceId or toWindowId is required'),
   createAppointment: z.strictObject({
     serviceId: id,
     slotStart: epochMs,
@@ -97,40 +88,6 @@ export const schemas = {
   join: z.strictObject({ hallId: id }),
   id,
 } as const;
-
-/** Window actions reachable as POST /api/halls/:hallId/windows/:windowId/:action and as socket `window:<action>`. */
-export const WINDOW_ACTIONS = [
-  'open',
-  'take-over',
-  'pause',
-  'resume',
-  'close',
-  'call-next',
-  'call',
-  'recall',
-  'start',
-  'finish',
-  'no-show',
-  'requeue',
-  'transfer',
-] as const;
-export type WindowAction = (typeof WINDOW_ACTIONS)[number];
-
-export const windowActionSchemas: Record<WindowAction, z.ZodType> = {
-  open: schemas.windowOnly,
-  'take-over': schemas.windowOnly,
-  pause: schemas.pause,
-  resume: schemas.windowOnly,
-  close: schemas.windowOnly,
-  'call-next': schemas.windowOnly,
-  call: schemas.call,
-  recall: schemas.windowOnly,
-  start: schemas.windowOnly,
-  finish: schemas.finish,
-  'no-show': schemas.windowOnly,
-  requeue: schemas.requeue,
-  transfer: schemas.transfer,
-};
 
 /** Field-level reasons for a VALIDATION_FAILED answer. */
 export function validationDetails(error: z.ZodError): { issues: Array<{ path: string; message: string }> } {

@@ -8,12 +8,11 @@
  * broadcast carries the hall's `seq`; a client that sees a gap calls
  * `hall:sync` with the last seq it applied.
  */
-import type { CalledTicketAnswer, IssuedTicketAnswer } from './answers.js';
+import type { CommandInput, CommandResult, SocketCommandName, SocketEventOf } from './declarations.js';
 import type { EventType, HallEvent } from './events.js';
 import type { BoardView, StaffView } from './viewTypes.js';
 import type { Ack } from './errors.js';
 import type { PublicEvent } from './redact.js';
-import type { WindowAction } from './schemas.js';
 import type { ScreenSummary } from './screens.js';
 import type { PrintResult, PrinterStatus } from './printDocument.js';
 import type { AgentJob } from './printing.js';
@@ -48,33 +47,19 @@ export type ServerToClientEvents = {
   /** To a print agent: probe the printer now. */
   'printer:probe': (ack: (status: PrinterStatus) => void) => void;
 } & {
-  [K in EventType]: (event: HallEvent | PublicEvent) => void;
+  /** Staff sockets get the event itself, public ones (boards, phones, kiosks, agents) its redacted copy. */
+  [K in EventType]: (event: Extract<HallEvent, { type: K }> | PublicEvent) => void;
 };
 
-export type ClientToServerEvents = {
+/** Every command with a socket event, as declared in ./declarations.ts: its payload and its acknowledgement. */
+type CommandEvents = {
+  [K in SocketCommandName as SocketEventOf<K>]: (payload: CommandInput<K>, ack: AckFn<CommandResult<K>>) => void;
+};
+
+export type ClientToServerEvents = CommandEvents & {
   'hall:sync': (payload: { sinceSeq: number }, ack: AckFn<SyncAnswer>) => void;
   /** From a print agent: its printer's status, sent on connect, on change and every few seconds. */
   'printer:status': (payload: { status: PrinterStatus }, ack: AckFn<null>) => void;
-  'ticket:issue': (
-    payload: { serviceId: string; priority?: boolean; channel?: string; requestId?: string },
-    ack: AckFn<IssuedTicketAnswer>,
-  ) => void;
-  'ticket:cancel': (payload: { ticketId: string; requestId?: string }, ack: AckFn<unknown>) => void;
-  'ticket:rate': (payload: { level: number; ticketId?: string; windowId?: string; requestId?: string }, ack: AckFn<unknown>) => void;
-  'appointment:create': (
-    payload: { serviceId: string; slotStart: number; slotEnd: number; externalRef?: string; requestId?: string },
-    ack: AckFn<unknown>,
-  ) => void;
-  'appointment:check-in': (payload: { code: string; requestId?: string }, ack: AckFn<IssuedTicketAnswer>) => void;
-  'announcement:post': (payload: { text: string; textAlt?: string; expiresAt?: number; requestId?: string }, ack: AckFn<unknown>) => void;
-  'announcement:remove': (payload: { announcementId: string; requestId?: string }, ack: AckFn<unknown>) => void;
-  'window:call-next': (payload: { windowId: string; requestId?: string }, ack: AckFn<CalledTicketAnswer>) => void;
-  'window:call': (payload: { windowId: string; ticketId: string; requestId?: string }, ack: AckFn<CalledTicketAnswer>) => void;
-} & {
-  [A in Exclude<WindowAction, 'call-next' | 'call'> as `window:${A}`]: (
-    payload: { windowId: string } & Record<string, unknown>,
-    ack: AckFn<unknown>,
-  ) => void;
 };
 
 export function hallRoom(hallId: string, audience: 'public' | 'staff'): string {

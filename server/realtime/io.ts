@@ -5,7 +5,8 @@ import { type Authenticator, stillValid } from '../auth/authenticator.js';
 import { type Principal, mayActInHall } from '../auth/principal.js';
 import type { Broadcaster, HallService } from '../app/hallService.js';
 import { refusal } from '../app/hallService.js';
-import { type HallCommandName, hallCommands, issueCommand, parseHallCommand, parseWindowCommand } from '../app/commandCatalog.js';
+import { parseCommand } from '../app/commandCatalog.js';
+import { COMMAND_NAMES, declarations } from '../protocol/declarations.js';
 import type { HallEvent } from '../protocol/events.js';
 import type { Ack, ErrorCode } from '../protocol/errors.js';
 import { type Lang, messageFor } from '../protocol/messages.js';
@@ -17,7 +18,7 @@ import { cookieOf } from '../http/support.js';
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
-import { WINDOW_ACTIONS, schemas, validationDetails } from '../protocol/schemas.js';
+import { schemas, validationDetails } from '../protocol/schemas.js';
 import {
   type ClientToServerEvents,
   type HallSnapshot,
@@ -170,7 +171,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       socket.once('disconnect', () => clearTimeout(expiry));
     }
     void sendSnapshot(socket, hallId, audience);
-    (socket as unknown as Socket).onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
+    // One listener per socket for every request (a board holds its connection for days): HANDLERS validates each.
+    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
   });
 
   /** Events after which every screen of the hall gets a fresh view (see publish). */
@@ -308,34 +310,21 @@ const HANDLERS = new Map<string, Handler>([
       return { ok: true, data: null };
     },
   ],
-  [
-    'ticket:issue',
-    async (socket, deps, payload) => {
-      const parsed = schemas.issueTicket.safeParse(payload);
-      if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return run(socket, deps, issueCommand(parsed.data, socket.data.principal));
-    },
-  ],
-  ...(Object.keys(hallCommands) as HallCommandName[]).map((name): [string, Handler] => [
-    name,
-    async (socket, deps, payload) => {
-      const parsed = parseHallCommand(name, payload);
-      if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return run(socket, deps, parsed.command);
-    },
-  ]),
-  ...WINDOW_ACTIONS.map((action): [string, Handler] => [
-    `window:${action}`,
-    async (socket, deps, payload) => {
-      if (typeof payload !== 'object' || payload === null) return refusal('VALIDATION_FAILED');
-      const { windowId, ...rest } = payload as Record<string, unknown>;
-      const window = schemas.id.safeParse(windowId);
-      if (!window.success) return refusal('VALIDATION_FAILED', validationDetails(window.error));
-      const parsed = parseWindowCommand(action, window.data, rest);
-      if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
-      return run(socket, deps, parsed.command);
-    },
-  ]),
+  // Every command with a socket event, from its declaration (server/protocol/declarations.ts).
+  ...COMMAND_NAMES.flatMap((name): Array<[string, Handler]> => {
+    const event = declarations[name].socket;
+    if (event === null) return [];
+    return [
+      [
+        event,
+        async (socket, deps, payload) => {
+          const parsed = parseCommand(name, payload, socket.data.principal);
+          if (!parsed.ok) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+          return run(socket, deps, parsed.command);
+        },
+      ],
+    ];
+  }),
 ]);
 
 /**

@@ -117,7 +117,7 @@ async function runOne(ctx: BenchContext, options: FanoutOptions, panelCount: num
       inFlight.push(
         (async () => {
           const sent = performance.now();
-          const answer = await feed.command('window:call-next', { windowId });
+          const answer = await feed.command('window.call-next', { windowId });
           if (measured) acks.push(performance.now() - sent);
           if (!answer.ok) failed++;
           // As the panel does after a click: wait until the view includes this call.

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpStatusOf, isErrorCode } from '../../server/protocol/errors.js';
-import { WINDOW_ACTIONS } from '../../server/protocol/schemas.js';
+import { WINDOW_ACTIONS } from '../../server/protocol/declarations.js';
 import {
   type ApiResponse,
   type SecondHall,

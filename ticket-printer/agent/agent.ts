@@ -1,5 +1,6 @@
 import { type Socket, io } from 'socket.io-client';
 import type { PrintDocument, PrintResult, PrinterDriver, PrinterStatus } from '../../server/protocol/printDocument.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/protocol/socket.js';
 
 export interface AgentLog {
   info(message: string): void;
@@ -37,7 +38,7 @@ export function startPrintAgent(options: PrintAgentOptions): PrintAgent {
   const jobs = new Map<string, Promise<PrintResult>>();
   let lastStatus: PrinterStatus | undefined;
 
-  const socket = io(options.server, {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.server, {
     transports: ['websocket'],
     auth: { hallId: options.hallId, token: options.token, client: 'agent' },
     reconnectionDelayMax: 5_000,

@@ -1,5 +1,7 @@
-import { type Socket, io } from 'socket.io-client';
-import type { HallEvent } from '../../../server/protocol/events.js';
+import { io } from 'socket.io-client';
+import type { CommandInput, CommandResult, SocketCommandName } from '../../../server/protocol/declarations.js';
+import { EVENT_TYPES, type HallEvent } from '../../../server/protocol/events.js';
+import type { PublicEvent } from '../../../server/protocol/redact.js';
 import type { StaffView } from '../../../server/protocol/viewTypes.js';
 import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
@@ -9,6 +11,7 @@ import { applyStaffEvent } from '../../../server/protocol/views/staff.js';
 import type { ScreenSummary } from '../../../server/protocol/screens.js';
 import type { PrinterState } from '../../../server/protocol/printing.js';
 import { type ClientErrorCode, type Result, isAuthLost, request } from '../../../client/api.js';
+import { type HallClientSocket, emitCommand } from '../../../client/commands.js';
 import { newRequestId } from './panel.js';
 
 /** What the feed keeps up to date: the Svelte class (StaffSync) in the app, a plain object in the bench. */
@@ -62,7 +65,7 @@ const COMMAND_TIMEOUT_MS = 8000;
  * `displays:changed` and `printers:changed` are applied as they come.
  */
 export class StaffFeed {
-  private readonly socket: Socket;
+  private readonly socket: HallClientSocket;
   private closed = false;
   /** Events held while there is no view yet, or while a gap is being repaired. */
   private pending: HallEvent[] = [];
@@ -114,12 +117,12 @@ export class StaffFeed {
     this.socket.on('printers:changed', (update: { hallId: string; printers: PrinterState[] }) => {
       if (update.hallId === options.hallId) this.sink.printers = update.printers;
     });
-    this.socket.onAny((name: string, payload: unknown) => {
-      const seq = (payload as { seq?: unknown } | null)?.seq;
-      if (name === 'hall:snapshot' || typeof seq !== 'number') return;
-      options.onEvent?.(payload as HallEvent);
-      this.receive(payload as HallEvent);
-    });
+    // A staff socket gets every event in full (the server redacts only for public sockets).
+    const onEvent = (event: HallEvent | PublicEvent) => {
+      options.onEvent?.(event as HallEvent);
+      this.receive(event as HallEvent);
+    };
+    for (const type of EVENT_TYPES) this.socket.on(type, onEvent);
   }
 
   close(): void {
@@ -211,14 +214,14 @@ export class StaffFeed {
    * sent once more with the same requestId: the server answers a repeat with
    * the first answer and does nothing twice.
    */
-  async command<T>(event: string, payload: Record<string, unknown>): Promise<Result<T>> {
+  async command<K extends SocketCommandName>(name: K, input: CommandInput<K>): Promise<Result<CommandResult<K>>> {
     if (!this.socket.connected) return { ok: false, error: { code: 'NETWORK' } };
-    const body = { ...payload, requestId: newRequestId() };
+    const body: CommandInput<K> = { ...input, requestId: newRequestId() };
     this.sentAtSeq = this.sink.view?.seq ?? -1;
     for (let attempt = 0; attempt < 2; attempt++) {
-      let ack: Ack<T>;
+      let ack: Ack<CommandResult<K>>;
       try {
-        ack = (await this.socket.timeout(COMMAND_TIMEOUT_MS).emitWithAck(event, body)) as Ack<T>;
+        ack = await emitCommand(this.socket, name, body, COMMAND_TIMEOUT_MS);
       } catch {
         continue;
       }

@@ -1,3 +1,4 @@
+import type { CommandInput, CommandResult, SocketCommandName } from '../../../server/protocol/declarations.js';
 import type { StaffView } from '../../../server/protocol/viewTypes.js';
 import type { ScreenSummary } from '../../../server/protocol/screens.js';
 import type { PrinterState } from '../../../server/protocol/printing.js';
@@ -35,8 +36,8 @@ export class StaffSync implements StaffSink {
     return this.feed.refresh();
   }
 
-  command<T>(event: string, payload: Record<string, unknown>): Promise<Result<T>> {
-    return this.feed.command<T>(event, payload);
+  command<K extends SocketCommandName>(name: K, input: CommandInput<K>): Promise<Result<CommandResult<K>>> {
+    return this.feed.command(name, input);
   }
 
   /** A REST request with this panel's login (notices, which are not socket commands). */

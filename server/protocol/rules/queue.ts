@@ -1,7 +1,7 @@
 import type { CallReason, HallConfig, HallState, ServiceConfig, Ticket, WindowConfig } from '../model.js';
 
 /**
- * The calling rules (DESIGN.md): transferred-in first, then checked-in
+ * The calling rules (docs/rules.md): transferred-in first, then checked-in
  * appointments whose slot has come, then priority (capped per window so normal
  * tickets never starve), then tickets waiting past the boost limit, then the
  * window's service tiers in issue order. Every function here is pure.

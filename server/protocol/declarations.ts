@@ -1,0 +1,325 @@
+import { z } from 'zod';
+import type { CalledTicketAnswer, IssuedTicketAnswer, RatingAnswer, WindowAnswer } from './answers.js';
+import type { Command, CommandType } from './commands.js';
+import { configureSchema } from './configSchema.js';
+import type { DeviceKind } from './devices.js';
+import type { ErrorCode } from './errors.js';
+import type { ConfigChange } from './events.js';
+import type { Announcement, Appointment, Channel, Role, Ticket } from './model.js';
+import { OUTCOMES, PAUSE_REASONS } from './model.js';
+import { requestId, schemas, shortText } from './schemas.js';
+
+/**
+ * One declaration per command: its input schema, who may send it, its REST
+ * route, its socket event and its result. The REST routes (server/http), the
+ * socket dispatch (server/realtime), the permission check (server/auth), the
+ * typed socket event maps (./socket.ts), the apps' typed client (client/) and
+ * the command table in docs/api.md are all derived from this table.
+ * Adding a command: a member of the Command union (./commands.ts), an entry
+ * here, and its handler in the engine (server/domain/engine.ts).
+ */
+
+/** Who is sending, as far as the rules below need to know. */
+export type Caller = { kind: 'staff'; role: Role } | { kind: 'device'; device: DeviceKind } | { kind: 'public' };
+
+/** What of the hall's configuration the rules depend on. */
+export interface HallOptions {
+  phoneTickets: boolean;
+}
+
+export interface Who<C> {
+  /** For the API table. */
+  text: string;
+  may(caller: Caller, command: C, hall: HallOptions): boolean;
+}
+
+export interface RestRoute {
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** Under /api; `:hallId` is the hall, any other `:param` is a field of the input. */
+  path: `/api/halls/:hallId${string}`;
+  status: 200 | 201;
+  /** A path id that is not even well-formed is answered with this code instead of VALIDATION_FAILED. */
+  malformedPathId?: ErrorCode;
+  /** A public caller's phone cookie keys its daily ticket limit (set on first use). */
+  phoneCookie?: true;
+}
+
+export interface Declaration<K extends CommandType, S extends z.ZodType, R, E extends `${string}:${string}` | null> {
+  summary: string;
+  input: S;
+  who: Who<Extract<Command, { type: K }>>;
+  rest: RestRoute;
+  socket: E;
+  build(input: z.output<S>, caller: Caller): Extract<Command, { type: K }>;
+  /** What a successful acknowledgement carries (`data`): its type, and its description for the API table. */
+  result: Answer<R>;
+}
+
+export interface Answer<R> {
+  text: string;
+  /** Type only, never set. */
+  readonly type?: R;
+}
+
+const answer = <R>(text: string): Answer<R> => ({ text });
+
+function declare<K extends CommandType, S extends z.ZodType, R, const E extends `${string}:${string}` | null>(
+  _name: K,
+  declaration: Declaration<K, S, R, E>,
+): Declaration<K, S, R, E> {
+  return declaration;
+}
+
+const isManager = (caller: Caller) => caller.kind === 'staff' && (caller.role === 'supervisor' || caller.role === 'admin');
+const staff: Who<never> = { text: 'staff', may: (caller) => caller.kind === 'staff' };
+const managers: Who<never> = { text: 'supervisor, admin', may: isManager };
+
+function withRequestId<T extends Command>(command: T, requestId: string | undefined): T {
+  return requestId === undefined ? command : { ...command, requestId };
+}
+
+/** Only what was sent: optional fields that are absent stay absent in the command. */
+function present<T extends Record<string, unknown>>(fields: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+function defaultChannel(caller: Caller): Channel {
+  if (caller.kind === 'device') return 'kiosk';
+  if (caller.kind === 'public') return 'phone';
+  return 'desk';
+}
+
+const id = schemas.id;
+
+/** Window commands: REST takes windowId from the path, a socket payload carries it. */
+const windowOnly = z.strictObject({ windowId: id, requestId });
+const windowPath = (action: string) => `/api/halls/:hallId/windows/:windowId/${action}` as const;
+
+/** A window command with no input but the window, answering `R`. */
+function windowCommand<K extends Extract<CommandType, `window.${string}`>, R, const E extends `window:${string}`>(
+  name: K,
+  action: string,
+  socket: E,
+  summary: string,
+  result: Answer<R>,
+) {
+  return declare(name, {
+    summary,
+    input: windowOnly,
+    who: staff,
+    rest: { method: 'POST', path: windowPath(action), status: 200, malformedPathId: 'WINDOW_NOT_FOUND' },
+    socket,
+    build: (input) => withRequestId({ type: name, windowId: input.windowId } as Extract<Command, { type: K }>, input.requestId),
+    result,
+  });
+}
+
+export const declarations = {
+  'ticket.issue': declare('ticket.issue', {
+    summary: 'Take a number for a service (guide desk, kiosk, phone).',
+    input: schemas.issueTicket,
+    who: {
+      text: 'staff (any channel, may set `priority`); kiosk (not `phone`, no `priority`); public only if the hall has `phoneTickets` (`phone`, no `priority`)',
+      may: (caller, command, hall) => {
+        if (caller.kind === 'staff') return true;
+        // A kiosk anyone can touch may not hand out the green channel: a guide-desk clerk's login does that.
+        if (caller.kind === 'device') return caller.device === 'kiosk' && command.channel !== 'phone' && !command.priority;
+        return hall.phoneTickets && command.channel === 'phone' && !command.priority;
+      },
+    },
+    rest: { method: 'POST', path: '/api/halls/:hallId/tickets', status: 201, phoneCookie: true },
+    socket: 'ticket:issue',
+    build: (input, caller) =>
+      withRequestId(
+        { type: 'ticket.issue', serviceId: input.serviceId, channel: input.channel ?? defaultChannel(caller), priority: input.priority ?? false },
+        input.requestId,
+      ),
+    result: answer<IssuedTicketAnswer>('`{ id, number, serviceId, ahead, estimatedWaitMinutes, issuedAt, priority, channel }`'),
+  }),
+  'ticket.cancel': declare('ticket.cancel', {
+    summary: 'Cancel a waiting or no-show ticket.',
+    input: schemas.cancelTicket,
+    who: staff,
+    rest: { method: 'POST', path: '/api/halls/:hallId/tickets/:ticketId/cancel', status: 200 },
+    socket: 'ticket:cancel',
+    build: (input) => withRequestId({ type: 'ticket.cancel', ticketId: input.ticketId }, input.requestId),
+    result: answer<Ticket>('the ticket'),
+  }),
+  'ticket.rate': declare('ticket.rate', {
+    summary: '好差评: rate the service just finished at a window, or a ticket (paper form).',
+    input: schemas.rateTicket,
+    who: {
+      text: 'anyone by `windowId` (window screen); staff by `ticketId`',
+      // A window screen is a public page: it may only rate what was just finished at its window.
+      may: (caller, command) => caller.kind === 'staff' || command.ticketId === undefined,
+    },
+    rest: { method: 'POST', path: '/api/halls/:hallId/ratings', status: 201 },
+    socket: 'ticket:rate',
+    build: (input) => withRequestId({ type: 'ticket.rate', level: input.level, ...present({ ticketId: input.ticketId, windowId: input.windowId }) }, input.requestId),
+    /** Staff get the ticket; a window screen or device only the number and the level. */
+    result: answer<Ticket | RatingAnswer>('staff: the ticket; others: `{ number, level }`'),
+  }),
+  'window.open': windowCommand('window.open', 'open', 'window:open', 'Sign in at a window (clerks hold one at a time).', answer<WindowAnswer>('`{ windowId, window }`')),
+  'window.take-over': windowCommand('window.take-over', 'take-over', 'window:take-over', 'AB岗: take over a window another clerk holds.', answer<WindowAnswer>('`{ windowId, window }`')),
+  'window.pause': declare('window.pause', {
+    summary: '暂离: stop calling for a while, with a reason shown on the board.',
+    input: z.strictObject({ windowId: id, reason: z.enum(PAUSE_REASONS), note: shortText(100).optional(), requestId }),
+    who: staff,
+    rest: { method: 'POST', path: windowPath('pause'), status: 200, malformedPathId: 'WINDOW_NOT_FOUND' },
+    socket: 'window:pause',
+    build: (input) => withRequestId({ type: 'window.pause', windowId: input.windowId, reason: input.reason, ...present({ note: input.note }) }, input.requestId),
+    result: answer<WindowAnswer>('`{ windowId, window }`'),
+  }),
+  'window.resume': windowCommand('window.resume', 'resume', 'window:resume', 'Resume calling after a pause.', answer<WindowAnswer>('`{ windowId, window }`')),
+  'window.close': windowCommand('window.close', 'close', 'window:close', 'Sign out of a window.', answer<WindowAnswer>('`{ windowId, window }`')),
+  'window.call-next': windowCommand(
+    'window.call-next',
+    'call-next',
+    'window:call-next',
+    'Call the next ticket by the calling rules (finishing the current one as completed).',
+    answer<CalledTicketAnswer>('the ticket + `outOfOrder`, `finished?` (the ticket finished first)'),
+  ),
+  'window.call': declare('window.call', {
+    summary: 'Call a specific waiting ticket out of order (audited).',
+    input: z.strictObject({ windowId: id, ticketId: id, requestId }),
+    who: staff,
+    rest: { method: 'POST', path: windowPath('call'), status: 200, malformedPathId: 'WINDOW_NOT_FOUND' },
+    socket: 'window:call',
+    build: (input) => withRequestId({ type: 'window.call', windowId: input.windowId, ticketId: input.ticketId }, input.requestId),
+    result: answer<CalledTicketAnswer>('the ticket + `outOfOrder`, `finished?` (the ticket finished first)'),
+  }),
+  'window.recall': windowCommand('window.recall', 'recall', 'window:recall', '重呼: call the current ticket again.', answer<Ticket>('the ticket')),
+  'window.start': windowCommand('window.start', 'start', 'window:start', 'The citizen arrived: service starts.', answer<Ticket>('the ticket')),
+  'window.finish': declare('window.finish', {
+    summary: 'Finish the current ticket, with its outcome and case number.',
+    input: z.strictObject({ windowId: id, outcome: z.enum(OUTCOMES).optional(), caseNumber: shortText(64).optional(), requestId }),
+    who: staff,
+    rest: { method: 'POST', path: windowPath('finish'), status: 200, malformedPathId: 'WINDOW_NOT_FOUND' },
+    socket: 'window:finish',
+    build: (input) =>
+      withRequestId({ type: 'window.finish', windowId: input.windowId, outcome: input.outcome ?? 'completed', ...present({ caseNumber: input.caseNumber }) }, input.requestId),
+    result: answer<Ticket>('the ticket'),
+  }),
+  'window.no-show': windowCommand('window.no-show', 'no-show', 'window:no-show', '过号: the called citizen did not come.', answer<Ticket>('the ticket')),
+  'window.requeue': declare('window.requeue', {
+    summary: '过号重排: put a no-show ticket back in the queue, `after` tickets from the front.',
+    input: z.strictObject({ windowId: id, ticketId: id, after: z.number().int().min(0).max(1000).optional(), requestId }),
+    who: staff,
+    rest: { method: 'POST', path: windowPath('requeue'), status: 200, malformedPathId: 'WINDOW_NOT_FOUND' },
+    socket: 'window:requeue',
+    build: (input) => withRequestId({ type: 'window.requeue', windowId: input.windowId, ticketId: input.ticketId, ...present({ after: input.after }) }, input.requestId),
+    result: answer<Ticket>('the ticket'),
+  }),
+  'window.transfer': declare('window.transfer', {
+    summary: '转窗: send the current ticket to another service or window, near the front.',
+    input: z
+      .strictObject({ windowId: id, serviceId: id.optional(), toWindowId: id.optional(), note: shortText(200).optional(), requestId })
+      .refine((value) => value.serviceId !== undefined || value.toWindowId !== undefined, 'serviceId or toWindowId is required'),
+    who: staff,
+    rest: { method: 'POST', path: windowPath('transfer'), status: 200, malformedPathId: 'WINDOW_NOT_FOUND' },
+    socket: 'window:transfer',
+    build: (input) =>
+      withRequestId(
+        { type: 'window.transfer', windowId: input.windowId, ...present({ serviceId: input.serviceId, toWindowId: input.toWindowId, note: input.note }) },
+        input.requestId,
+      ),
+    result: answer<Ticket>('the ticket'),
+  }),
+  'appointment.create': declare('appointment.create', {
+    summary: 'Book an appointment slot; answers the six-digit check-in code.',
+    input: schemas.createAppointment,
+    who: managers,
+    rest: { method: 'POST', path: '/api/halls/:hallId/appointments', status: 201 },
+    socket: 'appointment:create',
+    build: (input) =>
+      withRequestId(
+        { type: 'appointment.create', serviceId: input.serviceId, slotStart: input.slotStart, slotEnd: input.slotEnd, ...present({ externalRef: input.externalRef }) },
+        input.requestId,
+      ),
+    result: answer<Appointment>('the appointment, with its `code`'),
+  }),
+  'appointment.check-in': declare('appointment.check-in', {
+    summary: '签到: turn a booking into a ticket.',
+    input: schemas.checkIn,
+    who: { text: 'staff, kiosk', may: (caller) => caller.kind === 'staff' || (caller.kind === 'device' && caller.device === 'kiosk') },
+    rest: { method: 'POST', path: '/api/halls/:hallId/appointments/check-in', status: 201 },
+    socket: 'appointment:check-in',
+    build: (input) => withRequestId({ type: 'appointment.check-in', code: input.code }, input.requestId),
+    result: answer<IssuedTicketAnswer>('`{ id, number, serviceId, ahead, estimatedWaitMinutes, issuedAt, priority, channel }`'),
+  }),
+  'announcement.post': declare('announcement.post', {
+    summary: 'Post a hall announcement (board ticker).',
+    input: schemas.postAnnouncement,
+    who: managers,
+    rest: { method: 'POST', path: '/api/halls/:hallId/announcements', status: 201 },
+    socket: 'announcement:post',
+    build: (input) =>
+      withRequestId({ type: 'announcement.post', text: input.text, ...present({ textAlt: input.textAlt, expiresAt: input.expiresAt }) }, input.requestId),
+    result: answer<Announcement>('the announcement'),
+  }),
+  'announcement.remove': declare('announcement.remove', {
+    summary: 'Remove an announcement.',
+    input: schemas.removeAnnouncement,
+    who: managers,
+    rest: { method: 'DELETE', path: '/api/halls/:hallId/announcements/:announcementId', status: 200 },
+    socket: 'announcement:remove',
+    build: (input) => withRequestId({ type: 'announcement.remove', announcementId: input.announcementId }, input.requestId),
+    result: answer<{ announcementId: string }>('`{ announcementId }`'),
+  }),
+  'hall.close-day': declare('hall.close-day', {
+    summary: "End today's business: waiting tickets expire (recorded), no more are issued today.",
+    input: schemas.windowOnly,
+    who: managers,
+    rest: { method: 'POST', path: '/api/halls/:hallId/close-day', status: 200 },
+    socket: 'hall:close-day',
+    build: (input) => withRequestId({ type: 'hall.close-day' }, input.requestId),
+    result: answer<{ day: string; expired: number }>('`{ day, expired }`'),
+  }),
+  'hall.configure': declare('hall.configure', {
+    summary: "Replace the hall's configuration as a whole, atomically.",
+    input: configureSchema,
+    // Supervisors run the hall; changing what it offers is the administrator's.
+    who: { text: 'admin', may: (caller) => caller.kind === 'staff' && caller.role === 'admin' },
+    rest: { method: 'PUT', path: '/api/halls/:hallId/config', status: 200 },
+    socket: null,
+    build: (input) => withRequestId({ type: 'hall.configure', config: input.config }, input.requestId),
+    result: answer<{ changes: ConfigChange[] }>('`{ changes }` (before and after of each changed part)'),
+  }),
+  'hall.archive': declare('hall.archive', {
+    summary: 'Retire the hall: waiting tickets expire (recorded), then every command is refused (HALL_ARCHIVED); records stay readable.',
+    input: schemas.windowOnly,
+    // Retiring a hall is the administrator's, as changing what it offers.
+    who: { text: 'admin', may: (caller) => caller.kind === 'staff' && caller.role === 'admin' },
+    rest: { method: 'POST', path: '/api/halls/:hallId/archive', status: 200 },
+    socket: null,
+    build: (input) => withRequestId({ type: 'hall.archive' }, input.requestId),
+    result: answer<{ archivedAt: number; expired: number }>('`{ archivedAt, expired }`'),
+  }),
+} satisfies { [K in Exclude<CommandType, InternalCommand>]: Declaration<K, z.ZodType, unknown, `${string}:${string}` | null> };
+
+/** Commands no client sends: the server's clock. */
+export type InternalCommand = 'hall.tick';
+
+type Declarations = typeof declarations;
+export type CommandName = keyof Declarations;
+/** What a client sends: the socket payload, or the REST body with the path's ids. */
+export type CommandInput<K extends CommandName> = z.input<Declarations[K]['input']>;
+export type CommandResult<K extends CommandName> = Declarations[K]['result'] extends Answer<infer R> ? R : never;
+export type SocketCommandName = { [K in CommandName]: Declarations[K]['socket'] extends null ? never : K }[CommandName];
+export type SocketEventOf<K extends SocketCommandName> = Exclude<Declarations[K]['socket'], null>;
+
+export const COMMAND_NAMES = Object.keys(declarations) as CommandName[];
+
+export function declarationOf(type: CommandType): Declaration<CommandType, z.ZodType, unknown, `${string}:${string}` | null> | undefined {
+  return (declarations as Partial<Record<CommandType, Declaration<CommandType, z.ZodType, unknown, `${string}:${string}` | null>>>)[type];
+}
+
+/** The `:param` names of a REST path other than the hall. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!).filter((name) => name !== 'hallId');
+}
+
+type ActionOf<N> = N extends `window.${infer A}` ? A : never;
+/** The window actions: command `window.<action>`, POST …/windows/:windowId/<action>, socket `window:<action>`. */
+export type WindowAction = ActionOf<CommandName>;
+export const WINDOW_ACTIONS = COMMAND_NAMES.filter((name) => name.startsWith('window.')).map((name) => name.slice('window.'.length)) as WindowAction[];
