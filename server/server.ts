@@ -8,7 +8,8 @@ import { Authenticator } from './auth/authenticator.js';
 import { StaffTokens, newSigningSecret } from './auth/tokens.js';
 import { type Broadcaster, HallService } from './app/hallService.js';
 import { cryptoIds } from './app/ids.js';
-import { RateLimits } from './app/rateLimits.js';
+import { RateLimits, redisBackend } from './app/rateLimits.js';
+import { Redis } from 'ioredis';
 import { startHallTicker } from './app/hallTicker.js';
 import { startRetention } from './app/retention.js';
 import { bootstrap } from './bootstrap.js';
@@ -17,7 +18,7 @@ import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
 import { type RedisBus, connectRedisBus, throttled } from './realtime/redisBus.js';
-import { DEFAULT_PREFIX, openRedisStore, redactUrl } from './store/redis/index.js';
+import { DEFAULT_PREFIX, RedisKeys, openRedisStore, redactUrl } from './store/redis/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
@@ -87,7 +88,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const secret = process.env.HALLQ_SECRET ?? (await store.accounts.getOrCreateSecret('token-signing', newSigningSecret));
   const tokens = new StaffTokens(secret, config.tokenTtlHours);
   const authenticator = new Authenticator(tokens, store.accounts, clock);
-  const limits = new RateLimits(config);
+  // Limits that must hold across processes (phones per address, logins, the account lockout) count in Redis.
+  const limiterRedis = config.redisUrl !== undefined ? await connectLimiterRedis(config.redisUrl, log) : undefined;
+  const limits = new RateLimits(config, limiterRedis ? redisBackend(limiterRedis, new RedisKeys(DEFAULT_PREFIX).rateLimits) : undefined);
 
   const httpServer = createServer();
   // Express must be the server's request listener before Socket.IO attaches (Socket.IO then
@@ -117,6 +120,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     limits,
     now: clock,
     onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
+    onSessionsRevoked: (userId) => realtime?.disconnectUser(userId),
     screens: async (hallId) => (realtime ? realtime.screens(hallId) : []),
     print,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
@@ -173,11 +177,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         httpServer.closeAllConnections();
         await print.close();
         await bus?.close();
+        await limiterRedis?.quit().catch(() => limiterRedis.disconnect());
         await store.close();
       })();
       return closing;
     },
   };
+}
+
+/** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */
+async function connectLimiterRedis(url: string, log: Logger): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000, connectionName: 'hallq-limits' });
+  client.on('error', throttled((error: Error) => log.warn({ err: error, redis: redactUrl(url) }, 'Redis rate-limit connection error; limited requests are refused until it is back')));
+  await client.connect();
+  return client;
 }
 
 async function retry(action: () => Promise<void>, { attempts, delayMs }: { attempts: number; delayMs: number }): Promise<void> {

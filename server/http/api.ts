@@ -28,6 +28,8 @@ export interface ApiDeps {
   now: () => number;
   /** Closes the live connections of a revoked device. */
   onDeviceRevoked(deviceId: string): void;
+  /** Closes the live connections of an account whose sessions were revoked (role, halls, password, disabled). */
+  onSessionsRevoked(userId: string): void;
   /** Screens connected to this process, for the "display offline" alarm. */
   screens(hallId: string): Promise<ScreenSummary[]>;
   print: PrintService;
@@ -72,14 +74,19 @@ export function apiRouter(deps: ApiDeps): Router {
   api.post(
     '/auth/login',
     route(async (req, res) => {
-      const rate = await limits.forLogin(req.ip ?? 'unknown');
-      if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       const parsed = schemas.login.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      const user = await store.accounts.findUserByUsername(parsed.data.username);
+      const { username, password } = parsed.data;
+      const rate = await limits.forLogin(req.ip ?? 'unknown', username);
+      if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
+      const user = await store.accounts.findUserByUsername(username);
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
-      const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !valid || user.disabled) return sendError(req, res, 'INVALID_CREDENTIALS');
+      const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user || !valid || user.disabled) {
+        await limits.accountLockout.failed(username);
+        return sendError(req, res, 'INVALID_CREDENTIALS');
+      }
+      await limits.accountLockout.succeeded(username);
       const { token, expiresAt } = await tokens.issue(user);
       res.json({
         token,
@@ -223,7 +230,10 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!requireManager(req, res, hallId)) return;
       const parsed = schemas.createDevice.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
+      const hall = await store.halls.loadHall(hallId);
+      if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
+      const { kind, name, printer, windowId } = parsed.data;
+      if (windowId !== undefined && !hall.config.windows.some((window) => window.id === windowId)) return sendError(req, res, 'WINDOW_NOT_FOUND');
       const createdBy = principal.kind === 'staff' ? principal.user.id : 'unknown';
       const pair = async (kind: DeviceKind, name: string, printer?: string) => {
         const token = newDeviceToken();
@@ -236,12 +246,12 @@ export function apiRouter(deps: ApiDeps): Router {
           createdAt: deps.now(),
           createdBy,
           ...(printer !== undefined ? { printer } : {}),
+          ...(kind === 'window-screen' && windowId !== undefined ? { windowId } : {}),
         };
         await store.accounts.createDevice(device);
         const { tokenHash: _hash, ...shown } = device;
         return { device: shown, token };
       };
-      const { kind, name, printer } = parsed.data;
       if (kind === 'kiosk' && printer === 'agent') {
         // A USB printer on the kiosk PC: pair its print agent too, and point the kiosk at it.
         const agent = await pair('printer', `${name} 打印代理`);
@@ -278,7 +288,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
 
   mountConfigApi(api, { service, halls: store.halls });
-  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now });
+  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });
 

@@ -6,12 +6,13 @@ import { type ApiDeps, apiRouter } from './api.js';
 import { CONFIG_BODY_LIMIT } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
 import { sendError } from './support.js';
+import { type TrustProxy, compileTrust } from './clientAddress.js';
 import { StoreError } from '../store/port.js';
 
 export interface HttpDeps extends ApiDeps {
   log: Logger;
   maxPayloadBytes: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   /** Project root, where display/, counter/ and ticket-printer/ live. */
   rootDir: string;
 }
@@ -25,7 +26,8 @@ function appDir(rootDir: string, app: string): string {
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy);
+  // The same rule as the sockets' (clientAddress.ts): only the configured hops are believed.
+  app.set('trust proxy', compileTrust(deps.trustProxy));
   app.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'same-origin');

@@ -60,12 +60,16 @@ export const schemas = {
     requestId,
   }),
   removeAnnouncement: z.strictObject({ announcementId: id, requestId }),
-  createDevice: z.strictObject({
-    kind: z.enum(['kiosk', 'printer']),
-    name: shortText(64),
-    /** A kiosk's printer; 'agent' pairs a print agent for it as well and answers its token. */
-    printer: z.union([printerAddressSchema, z.literal('agent')]).optional(),
-  }),
+  createDevice: z
+    .strictObject({
+      kind: z.enum(['kiosk', 'printer', 'window-screen']),
+      name: shortText(64),
+      /** A kiosk's printer; 'agent' pairs a print agent for it as well and answers its token. */
+      printer: z.union([printerAddressSchema, z.literal('agent')]).optional(),
+      /** A window screen's window. */
+      windowId: id.optional(),
+    })
+    .refine((value) => (value.kind === 'window-screen') === (value.windowId !== undefined), 'a window screen needs windowId; other devices take none'),
   kioskTicket: z
     .strictObject({
       serviceId: id.optional(),

@@ -13,6 +13,7 @@ import type { Command } from '../domain/commands.js';
 import { type AccountStore, StoreError } from '../store/port.js';
 import { type ConnectedScreen, Presence, type ScreenSummary, isScreenKind, summarizeScreens } from './presence.js';
 import { cookieOf } from '../http/support.js';
+import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../http/clientAddress.js';
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
@@ -44,8 +45,8 @@ export interface RealtimeDeps {
   authenticator: Authenticator;
   log: Logger;
   maxPayloadBytes: number;
-  /** Behind a reverse proxy, the client address comes from X-Forwarded-For (as over REST). */
-  trustProxy: boolean;
+  /** Behind a reverse proxy, which X-Forwarded-For hops are believed (as over REST). */
+  trustProxy: TrustProxy;
   accounts: AccountStore;
   now(): number;
   hallExists(hallId: string): Promise<boolean>;
@@ -69,10 +70,8 @@ function handshakeError(code: ErrorCode, lang: Lang): Error {
   return Object.assign(new Error(code), { data: { ...refusal(code).error, message: messageFor(code, lang) } });
 }
 
-function clientIp(socket: HallSocket, trustProxy: boolean): string {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return trustProxy && first ? first : (socket.handshake.address ?? 'unknown');
+function clientIp(socket: HallSocket, trust: TrustFn): string {
+  return clientAddress(socket.request, trust);
 }
 
 /**
@@ -88,6 +87,8 @@ export interface Realtime {
   broadcaster: Broadcaster;
   /** Cuts a revoked kiosk or print agent off at once. */
   disconnectDevice(deviceId: string): void;
+  /** Cuts an account's staff sockets at once, on every process (through the adapter): its tokens were revoked. */
+  disconnectUser(userId: string): void;
   /** The hall's boards, window screens, kiosks and agents connected (to any process, with the adapter). */
   screens(hallId: string): Promise<ScreenSummary[]>;
   /**
@@ -145,6 +146,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     // Rooms first: with the adapter, presence is read from room membership.
     void socket.join(hallRoom(hallId, audience));
     if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
+    if (principal.kind === 'staff') void socket.join(userRoom(principal.user.id));
     if (isScreenKind(client)) {
       presence.add(hallId, socket.id, { kind: client, connectedAt: socket.data.connectedAt, ...(windowId ? { windowId } : {}) });
       announcePresence(hallId);
@@ -195,6 +197,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     disconnectDevice(deviceId: string) {
       io.in(deviceRoom(deviceId)).disconnectSockets(true);
     },
+    disconnectUser(userId: string) {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
     screens: screensOf,
     agents: {
       probe: (deviceId, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('printer:probe'),
@@ -228,7 +233,7 @@ async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Erro
   // An empty token is a client bug, refused as over REST ("Bearer " with nothing after it).
   if (auth.token === '') return next(handshakeError('UNAUTHENTICATED', lang));
   const token = typeof auth.token === 'string' ? auth.token : undefined;
-  const authentication = await deps.authenticator.authenticate(token, clientIp(socket, deps.trustProxy));
+  const authentication = await deps.authenticator.authenticate(token, clientIp(socket, trustOf(deps)));
   if (!authentication.ok) {
     return next(handshakeError(authentication.code, lang));
   }
@@ -247,12 +252,28 @@ async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Erro
   socket.data.lang = lang;
   if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
   if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
+  // A paired window screen is the screen of the window it was paired for, whatever the handshake says.
+  if (principal.kind === 'device' && principal.device.kind === 'window-screen') {
+    socket.data.client = 'window-screen';
+    if (principal.device.windowId !== undefined) socket.data.windowId = principal.device.windowId;
+  }
   socket.data.connectedAt = deps.now();
   next();
 }
 
+const compiledTrust = new WeakMap<RealtimeDeps, TrustFn>();
+function trustOf(deps: RealtimeDeps): TrustFn {
+  let trust = compiledTrust.get(deps);
+  if (!trust) compiledTrust.set(deps, (trust = compileTrust(deps.trustProxy)));
+  return trust;
+}
+
 function deviceRoom(deviceId: string): string {
   return `device:${deviceId}`;
+}
+
+function userRoom(userId: string): string {
+  return `user:${userId}`;
 }
 
 async function snapshotFor(service: HallService, hallId: string, audience: 'public' | 'staff'): Promise<HallSnapshot | null> {

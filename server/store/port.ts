@@ -63,13 +63,19 @@ export interface UserRecord {
   partnerId?: string;
   /** Photo for the window's staff notice (工作人员公示), a data: URL (JPEG or PNG). */
   photo?: string;
+  /**
+   * Bumped when the role, halls or password change or the account is disabled: tokens carry the
+   * version they were issued under and an older one is refused (absent = 0).
+   */
+  tokenVersion?: number;
   /** scrypt$N$r$p$salt$hash */
   passwordHash: string;
   disabled: boolean;
   createdAt: number;
 }
 
-export type DeviceKind = 'kiosk' | 'printer';
+/** A kiosk, a print agent, or a window screen (窗口屏/评价器) that may submit its window's ratings. */
+export type DeviceKind = 'kiosk' | 'printer' | 'window-screen';
 
 export interface DeviceRecord {
   id: string;
@@ -82,6 +88,8 @@ export interface DeviceRecord {
   createdBy: string;
   /** A kiosk's printer address (see server/printing/address.ts); the server default when absent. */
   printer?: string;
+  /** A window screen's window: the only one it shows as its own and may submit ratings for. */
+  windowId?: string;
   revokedAt?: number;
   lastSeenAt?: number;
 }

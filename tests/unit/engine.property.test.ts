@@ -192,7 +192,7 @@ function toCommand(world: World, op: Exclude<Op, { k: 'advance' } | { k: 'retry'
     case 'rate':
       return op.byWindow
         ? [{ type: 'ticket.rate', windowId: WINDOWS[op.win]!, level: op.level as RatingLevel, requestId }, publicActor]
-        : [{ type: 'ticket.rate', ticketId: ticketId(op.ticket), level: op.level as RatingLevel, requestId }, STAFF[op.who]!];
+        : [{ type: 'ticket.rate', ticketId: ticketId(op.ticket), level: op.level as RatingLevel, requestId }, publicActor];
     default: {
       const windowId = WINDOWS[op.win]!;
       const actor = actorFor(world, op.win, op.who);
