@@ -47,6 +47,8 @@ export interface AppConfig {
   staffRequestLimitPerMinute: number;
   /** HALLQ_MAX_PAYLOAD_BYTES; default 16384. */
   maxPayloadBytes: number;
+  /** HALLQ_MAX_CONNECTIONS_PER_IP: open sockets per client address, per process; default 200. */
+  maxConnectionsPerIp: number;
   /**
    * HALLQ_TRUST_PROXY: which X-Forwarded-For hops to believe (Express `trust proxy` semantics): a hop
    * count, or the proxies' addresses/CIDRs. Default 0 (none). `true` means 1 (the nearest proxy only).
@@ -288,6 +290,18 @@ const FIELDS: FieldSpec[] = [
     schema: int(1024, 64 * 1024 * 1024),
     expect: 'an integer between 1024 and 67108864',
     description: 'Largest accepted HTTP request body or Socket.IO message, in bytes.',
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    kind: 'int',
+    env: ['HALLQ_MAX_CONNECTIONS_PER_IP'],
+    flag: 'max-connections-per-ip',
+    inFile: true,
+    default: 200,
+    schema: positiveInt(1_000_000),
+    expect: 'a positive integer',
+    description:
+      "Open Socket.IO connections one client address may hold in one process. A hall's boards, window screens, kiosks and counter panels often share one NAT address: leave room for all of them.",
   },
   {
     key: 'trustProxy',

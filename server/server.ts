@@ -61,6 +61,9 @@ async function openStore(config: AppConfig, log: Logger): Promise<Store> {
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
+  if (config.publicUrl === undefined && config.trustProxy !== 0) {
+    log.warn('HALLQ_PUBLIC_URL is not set behind a proxy: e-ticket links on slips use this server\'s own address, which phones may not reach; set it to the address phones use');
+  }
   if (config.demo) {
     log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
   }
@@ -140,6 +143,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
     print,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
     ...(bus ? { adapter: bus.adapter } : {}),
   });
   const { io } = realtime;

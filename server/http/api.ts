@@ -15,9 +15,11 @@ import type { ScreenSummary } from '../realtime/presence.js';
 import { phoneDeviceKey, principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
+import { firstDisallowed } from '../printing/allowList.js';
 import { mountStatsApi } from './statsApi.js';
 import { mountConfigApi } from './configApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
+import { SYNC_MAX_EVENTS } from '../realtime/syncBounds.js';
 
 export interface ApiDeps {
   store: Store;
@@ -153,12 +155,20 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/events',
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
-      const since = schemas.sync.safeParse({ sinceSeq: Number(req.query.since ?? 0) });
+      // Plain decimal digits only: not 0x10, 1e3, a repeated value or an empty one; and no other
+      // parameters (since[]=1 is a parameter named "since[]", which would otherwise mean "from 0").
+      const raw = req.query.since ?? '0';
+      const unknown = Object.keys(req.query).filter((key) => key !== 'since' && key !== 'lang');
+      if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw) || unknown.length > 0) {
+        return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { issues: [{ path: 'since', message: 'a non-negative decimal integer' }] } });
+      }
+      const since = schemas.sync.safeParse({ sinceSeq: Number(raw) });
       if (!since.success) return sendValidationError(req, res, since.error);
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
       const principal = principalOf(req);
       const staff = principal.kind === 'staff' && mayActInHall(principal, hallId);
-      const { events, complete } = await service.eventsSince(hallId, since.data.sinceSeq);
+      // The public gets a short page (as a socket's sync); staff page through the log 1000 at a time.
+      const { events, complete } = await service.eventsSince(hallId, since.data.sinceSeq, staff ? undefined : SYNC_MAX_EVENTS);
       res.json({ events: staff ? events : events.map(publicEvent), complete });
     }),
   );
@@ -234,6 +244,8 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
       const { kind, name, printer, windowId } = parsed.data;
       if (windowId !== undefined && !hall.config.windows.some((window) => window.id === windowId)) return sendError(req, res, 'WINDOW_NOT_FOUND');
+      const refused = await firstDisallowed([printer], deps.print.allowContext(hallId, hall.config));
+      if (refused !== null) return sendError(req, res, { code: 'PRINTER_NOT_ALLOWED', message: '', details: { printer: refused } });
       const createdBy = principal.kind === 'staff' ? principal.user.id : 'unknown';
       const pair = async (kind: DeviceKind, name: string, printer?: string) => {
         const token = newDeviceToken();
@@ -287,7 +299,7 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  mountConfigApi(api, { service, halls: store.halls });
+  mountConfigApi(api, { service, halls: store.halls, print: deps.print });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });

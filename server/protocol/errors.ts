@@ -53,6 +53,9 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  // issue 13 (security)
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  PRINTER_NOT_ALLOWED: 'PRINTER_NOT_ALLOWED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -76,6 +79,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  TOO_MANY_CONNECTIONS: 429,
+  PRINTER_NOT_ALLOWED: 400,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -52,6 +52,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     RATE_LIMITED: '操作太频繁，请稍后再试。',
     STORE_UNAVAILABLE: '系统暂时无法保存，请稍后重试；已确认的数据不会丢失。',
     INTERNAL: '系统内部错误，请重试或联系管理员。',
+    TOO_MANY_CONNECTIONS: '来自同一网络地址的连接太多，请关闭多余的屏幕或页面后再试。',
+    PRINTER_NOT_ALLOWED: '该打印机地址不属于本大厅：打印代理须是本大厅已配对的打印代理，网络打印机须先由管理员加入“允许的打印机”列表。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -98,6 +100,9 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     RATE_LIMITED: 'Too many requests; please wait and try again.',
     STORE_UNAVAILABLE: 'The system cannot save right now; retry shortly. Nothing confirmed is lost.',
     INTERNAL: 'Internal error; retry or contact the administrator.',
+    TOO_MANY_CONNECTIONS: 'Too many connections from this network address; close unused screens or pages and try again.',
+    PRINTER_NOT_ALLOWED:
+      "This printer address does not belong to this hall: a print agent must be one paired in this hall, and a network printer must first be added to the hall's allowed printers by an administrator.",
   },
 };
 

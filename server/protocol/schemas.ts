@@ -11,7 +11,22 @@ const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 
  */
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
-const shortText = (max: number) => z.string().trim().min(1).max(max);
+/** Half of a UTF-16 surrogate pair without its other half: not text, and it breaks JSON consumers and printers. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Format characters (zero-width space and joiners, BOM, bidi marks) and spaces: nothing a reader sees. */
+const INVISIBLE = /[\p{Cf}\p{Z}\s]/gu;
+/**
+ * Free text shown to citizens and staff (announcements, notes, case numbers): well-formed Unicode
+ * with something visible in it, so a board never shows a blank announcement.
+ */
+const shortText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !LONE_SURROGATE.test(value), 'not well-formed text (a lone surrogate)')
+    .refine((value) => value.replace(INVISIBLE, '') !== '', 'has no visible characters');
 const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
 /** Epoch milliseconds within a sane range (2000 … 2100). */
 const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);

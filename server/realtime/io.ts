@@ -17,6 +17,8 @@ import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../h
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
+import { type BudgetState, ConnectionCounter, spend } from './budgets.js';
+import { SYNC_MAX_EVENTS, fitsSyncAnswer } from './syncBounds.js';
 import { WINDOW_ACTIONS, schemas, validationDetails } from '../protocol/schemas.js';
 import {
   type ClientToServerEvents,
@@ -35,6 +37,8 @@ interface SocketData {
   client?: HandshakeAuth['client'];
   windowId?: string;
   connectedAt: number;
+  /** This socket's request budget (budgets.ts), made on its first request. */
+  budget?: BudgetState;
 }
 
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -51,6 +55,8 @@ export interface RealtimeDeps {
   now(): number;
   hallExists(hallId: string): Promise<boolean>;
   print: PrintService;
+  /** HALLQ_MAX_CONNECTIONS_PER_IP: open sockets per client address in this process. */
+  maxConnectionsPerIp: number;
   /**
    * Several processes (Redis): Socket.IO's Redis adapter, through which room
    * broadcasts and `fetchSockets` reach the sockets of every process.
@@ -111,13 +117,24 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
+  const connections = new ConnectionCounter(deps.maxConnectionsPerIp);
   io.use(async (socket, next) => {
+    const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
+    // Counted before any work is done for the handshake; released when the connection closes or is refused.
+    const slot = connections.admit(clientIp(socket, trustOf(deps)));
+    if (!slot) return next(handshakeError('TOO_MANY_CONNECTIONS', auth?.lang === 'en' ? 'en' : 'zh'));
+    socket.conn.once('close', slot.release);
+    const settle = (error?: Error) => {
+      if (error) slot.release();
+      next(error);
+    };
     try {
-      await admit(socket, deps, next);
+      await admit(socket, deps, settle);
     } catch (error) {
+      slot.release();
       // The store (accounts, halls) could not answer: refuse this handshake, the client retries.
       deps.log.warn({ err: error }, 'socket handshake failed');
-      next(handshakeError(failureCode(error), (socket.handshake.auth as Partial<HandshakeAuth> | undefined)?.lang === 'en' ? 'en' : 'zh'));
+      next(handshakeError(failureCode(error), auth?.lang === 'en' ? 'en' : 'zh'));
     }
   });
 
@@ -307,12 +324,14 @@ const HANDLERS = new Map<string, Handler>([
       const parsed = schemas.sync.safeParse(payload);
       if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
       const { hallId, audience } = socket.data;
-      const { events, complete } = await deps.service.eventsSince(hallId, parsed.data.sinceSeq);
-      if (!complete) {
+      const events = await deps.service.catchUp(hallId, parsed.data.sinceSeq, SYNC_MAX_EVENTS);
+      const shown = events && (audience === 'staff' ? events : events.map(publicEvent));
+      // Far behind (or a large gap in bytes): one snapshot, never thousands of events.
+      if (!shown || !fitsSyncAnswer(shown)) {
         const snapshot = await snapshotFor(deps.service, hallId, audience);
         return snapshot ? { ok: true, data: { kind: 'snapshot', snapshot } } : refusal('HALL_NOT_FOUND');
       }
-      return { ok: true, data: { kind: 'events', events: audience === 'staff' ? events : events.map(publicEvent) } };
+      return { ok: true, data: { kind: 'events', events: shown } };
     },
   ],
   [
@@ -368,6 +387,14 @@ async function dispatch(socket: HallSocket, deps: RealtimeDeps, event: string, a
   const last = args[args.length - 1];
   const reply: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
   const answer = (ack: Ack<unknown>) => reply(localized(ack, socket.data.lang));
+  // A flooder cut off below may still have packets decoded from its last read: no work, no answer.
+  if (socket.disconnected) return;
+  // Real time, not the injected clock: the budget is about load, not about the hall's day.
+  const spent = spend(socket.data, socket.data.audience, event, Date.now());
+  if (!spent.ok) {
+    if (spent.disconnect) return void socket.disconnect(true);
+    return answer(refusal('RATE_LIMITED', { retryAfterSeconds: spent.retryAfterSeconds, event: String(event).slice(0, 64) }));
+  }
   try {
     const handler = HANDLERS.get(event);
     if (!handler) return answer(refusal('NOT_FOUND', { event: String(event).slice(0, 64) }));

@@ -156,7 +156,13 @@ async function main(): Promise<void> {
     await snap(kiosk, 'kiosk-slip');
     const eTicketUrl = (await kiosk.locator('[data-qr]').first().getAttribute('data-qr'))!;
     await kiosk.close();
-    // tcp port 9 on loopback: nothing listens, so the printer is offline.
+    // tcp port 9 on loopback: nothing listens, so the printer is offline (the admin allowed it first).
+    const config = (await (await fetch(`${server.url}/api/halls/demo/config`, { headers: { authorization: `Bearer ${admin}` } })).json()).config;
+    await fetch(`${server.url}/api/halls/demo/config`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ config: { ...config, printerAllowList: ['127.0.0.1:9'] } }),
+    });
     const broken = await kioskPage(await pair('东门取号机', 'tcp://127.0.0.1:9'));
     await broken.getByRole('button', { name: /^残疾人证申办，/ }).click();
     await broken.getByRole('button', { name: '领取电子号票' }).waitFor();

@@ -39,6 +39,7 @@ describe('loadConfig defaults', () => {
       phoneTicketsPerDevicePerDay: 3,
       staffRequestLimitPerMinute: 6000,
       maxPayloadBytes: 16384,
+      maxConnectionsPerIp: 200,
       trustProxy: 0,
     });
   });
@@ -353,7 +354,7 @@ describe('describeConfig', () => {
     expect(keys.sort()).toEqual(
       [
         'adminPassword', 'configFile', 'dataDir', 'demo', 'host', 'kioskIssueLimitPerMinute', 'logLevel',
-        'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
+        'maxConnectionsPerIp', 'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
         'staffRequestLimitPerMinute', 'tokenTtlHours', 'trustProxy',
       ].sort(),
     );

@@ -15,6 +15,7 @@ const HALL_FIELDS = [
   'callTemplateAlt',
   'phoneTickets',
   'deskPrinter',
+  'printerAllowList',
   'openingHoursText',
   'closeDayAt',
   'retentionDays',
