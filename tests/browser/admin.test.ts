@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
+import { windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -158,7 +159,7 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     await clerk.getByTestId('panel').waitFor();
 
     const screen = await newPage(1280, 800);
-    await screen.goto(`${t.url}/display?hall=demo&window=6`);
+    await screen.goto(await windowScreenUrl(t, '6'));
     const photo = screen.locator('img.photo');
     await photo.waitFor({ timeout: 8000 });
     await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth), POLL).toBe(240);

@@ -67,8 +67,13 @@ async function main(): Promise<void> {
     await shoot('board-landscape', '/display?hall=demo&voice=0', 1920, 1080);
     await shoot('board-portrait', '/display?hall=demo&voice=0', 1080, 1920);
     await shoot('board-landscape-en', '/display?hall=demo&voice=0&lang=en', 1920, 1080);
-    await shoot('window-screen-serving', '/display?hall=demo&window=3', 1280, 800);
-    await shoot('window-screen-rating', '/display?hall=demo&window=4', 1280, 800, async () => {
+    // Window screens are paired devices (they submit the citizen's rating): the pairing link pairs each page.
+    const screenPath = async (windowId: string) => {
+      const paired = await api('/halls/demo/devices', admin, { kind: 'window-screen', name: `${windowId}号窗口屏`, windowId });
+      return `/display/?hall=demo&window=${windowId}#pair=${paired.token as string}`;
+    };
+    await shoot('window-screen-serving', await screenPath('3'), 1280, 800);
+    await shoot('window-screen-rating', await screenPath('4'), 1280, 800, async () => {
       await api('/halls/demo/windows/4/finish', clerks['4']!, { outcome: 'completed' });
     });
 
@@ -118,7 +123,7 @@ async function main(): Promise<void> {
     // The supervisor's live view (大厅监控) on a 1920×1080 screen, with a window screen at window 3
     // and an out-of-order call at window 7 for the audit mark in the log.
     const screen3 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await screen3.goto(`${server.url}/display?hall=demo&window=3`);
+    await screen3.goto(server.url + (await screenPath('3')));
     // (No more logins from this address: the login limit is 10 a minute per address; the page below comes from another.)
     const shuiqi = [];
     for (let i = 0; i < 2; i++) shuiqi.push(await api('/halls/demo/tickets', desk, { serviceId: 'shoufei-shuiqi' }));
