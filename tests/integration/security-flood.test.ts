@@ -131,8 +131,9 @@ describe('a sync flood against a server process', () => {
     await reader;
     for (const flooder of flooders) flooder.close();
 
-    // Each socket got at most its budget of real answers (snapshots: the hall's log is longer than a sync answer), then refusals, then was cut off.
-    expect(answers.snapshot + answers.events).toBeLessThanOrEqual(FLOODERS * SOCKET_BUDGETS.public.sync);
+    // Each socket got at most its budget of real answers (snapshots: the hall's log is longer than a
+    // sync answer; the bucket refills a minute's budget per minute, so a few more during the flood), then refusals, then was cut off.
+    expect(answers.snapshot + answers.events).toBeLessThanOrEqual(FLOODERS * SOCKET_BUDGETS.public.sync * 1.5);
     expect(answers.limited).toBeGreaterThan(0);
     expect(answers.other).toBe(0);
     expect(flooders.every((flooder) => !flooder.connected)).toBe(true);
