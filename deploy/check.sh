@@ -49,7 +49,7 @@ wait_for redis-server redis-cli -p "$REDIS_PORT" ping
 hallq=()
 for port in "${PORTS[@]}"; do
   # What hallq@.service and hallq.env.example set, plus the demo hall for the smoke test.
-  NODE_ENV=production HALLQ_PORT=$port HALLQ_HOST=127.0.0.1 HALLQ_TRUST_PROXY=true \
+  NODE_ENV=production HALLQ_PORT=$port HALLQ_HOST=127.0.0.1 HALLQ_TRUST_PROXY=loopback \
     HALLQ_DATA_DIR="$WORK/data" HALLQ_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
     HALLQ_DEMO=1 HALLQ_ADMIN_PASSWORD=admin-test-password HALLQ_LOG_LEVEL=warn \
     node dist/server/main.js >"$WORK/hallq-$port.log" 2>&1 &

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     say(`${what}: ${issued.json.number} issued and called through nginx, shown on all ${boards.length} boards`);
   };
   await callThrough('all processes up');
+  await forgedAddressesDoNotHelp(nginx, say);
 
   const victim = processes[1]!;
   process.kill(victim.pid, 'SIGKILL');
@@ -50,6 +51,33 @@ async function main(): Promise<void> {
   await callThrough(`process on ${victim.url} killed with SIGKILL`);
   for (const board of boards) board.close();
   say('OK');
+}
+
+/**
+ * Issue 13 item 1: a client that writes its own X-Forwarded-For must not get
+ * a fresh address per request. nginx overwrites the header, the processes
+ * trust only nginx (loopback), and the limits count in Redis, so spreading
+ * requests over the processes does not multiply them either.
+ */
+async function forgedAddressesDoNotHelp(nginx: string, say: (message: string) => void): Promise<void> {
+  const forged = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}`, 'content-type': 'application/json' });
+  const logins: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const response = await fetch(`${nginx}/api/auth/login`, { method: 'POST', headers: forged(i), body: JSON.stringify({ username: 'zhuren', password: `wrong-${i}` }) });
+    logins.push(response.status);
+  }
+  const unlimited = logins.filter((status) => status === 401).length;
+  if (!logins.includes(429) || unlimited > 5) throw new Error(`40 wrong passwords with forged addresses: ${unlimited} × 401, statuses ${logins.join(' ')}`);
+  say(`40 wrong passwords with forged X-Forwarded-For: ${unlimited} × 401, then ${logins.filter((s) => s === 429).length} × 429`);
+
+  const tickets: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const response = await fetch(`${nginx}/api/halls/demo/tickets`, { method: 'POST', headers: forged(100 + i), body: JSON.stringify({ serviceId: 'zonghe-zixun', channel: 'phone' }) });
+    tickets.push(response.status);
+  }
+  const issued = tickets.filter((status) => status === 201).length;
+  if (issued > 5 || tickets.filter((status) => status === 429).length !== 12 - issued) throw new Error(`12 cookie-less phone tickets: statuses ${tickets.join(' ')}`);
+  say(`12 cookie-less phone tickets with forged X-Forwarded-For: ${issued} × 201, the rest refused with 429`);
 }
 
 main().then(

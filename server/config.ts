@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { printerAddressSchema } from './protocol/printerAddress.js';
+import { type TrustProxy, isTrustEntry } from './http/clientAddress.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,8 +50,13 @@ export interface AppConfig {
   staffRequestLimitPerMinute: number;
   /** HALLQ_MAX_PAYLOAD_BYTES; default 16384. */
   maxPayloadBytes: number;
-  /** HALLQ_TRUST_PROXY; default false. */
-  trustProxy: boolean;
+  /** HALLQ_MAX_CONNECTIONS_PER_IP: open sockets per client address, per process; default 200. */
+  maxConnectionsPerIp: number;
+  /**
+   * HALLQ_TRUST_PROXY: which X-Forwarded-For hops to believe (Express `trust proxy` semantics): a hop
+   * count, or the proxies' addresses/CIDRs. Default 0 (none). `true` means 1 (the nearest proxy only).
+   */
+  trustProxy: TrustProxy;
   /** HALLQ_REDIS_URL. */
   redisUrl?: string;
   /** HALLQ_PRINTER. */
@@ -116,6 +122,21 @@ function coerceBool(value: unknown): unknown {
   if (value === 1) return true;
   if (value === 0) return false;
   return value;
+}
+
+/** Booleans keep their old meaning as far as it was safe: true trusts one hop (the proxy in front), never the client's entries. */
+function coerceTrustProxy(value: unknown): unknown {
+  // Anything that is not a count, a boolean or a list of addresses, ranges and presets becomes NaN, which the schema refuses.
+  if (Array.isArray(value)) return value.every((entry) => typeof entry === 'string' && isTrustEntry(entry.trim())) ? value.map((e: string) => e.trim()) : Number.NaN;
+  if (value === true) return 1;
+  if (value === false) return 0;
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word) && word !== '1') return 1;
+  if (FALSE_WORDS.has(word) && word !== '0') return 0;
+  if (INT_STRING.test(word)) return Number(word);
+  const entries = word.split(',').map((entry) => entry.trim());
+  return entries.every(isTrustEntry) ? entries : Number.NaN;
 }
 
 function int(min: number, max: number): z.ZodType {
@@ -276,16 +297,29 @@ const FIELDS: FieldSpec[] = [
     description: 'Largest accepted HTTP request body or Socket.IO message, in bytes.',
   },
   {
+    key: 'maxConnectionsPerIp',
+    kind: 'int',
+    env: ['HALLQ_MAX_CONNECTIONS_PER_IP'],
+    flag: 'max-connections-per-ip',
+    inFile: true,
+    default: 200,
+    schema: positiveInt(1_000_000),
+    expect: 'a positive integer',
+    description:
+      "Open Socket.IO connections one client address may hold in one process. A hall's boards, window screens, kiosks and counter panels often share one NAT address: leave room for all of them.",
+  },
+  {
     key: 'trustProxy',
     kind: 'bool',
     env: ['HALLQ_TRUST_PROXY'],
     flag: 'trust-proxy',
     inFile: true,
-    default: false,
-    schema: bool(),
-    expect: 'a boolean (true/false, 1/0, yes/no, on/off)',
+    default: 0,
+    schema: z.preprocess(coerceTrustProxy, z.union([z.number().int().min(0).max(10), z.array(z.string()).min(1).max(100)])),
+    expect:
+      'a hop count (0–10; true = 1, false = 0) or a comma-separated list of the proxies\' addresses or CIDR ranges (e.g. 127.0.0.1 or loopback, 10.0.0.0/8)',
     description:
-      'Take the client IP from X-Forwarded-For (for per-IP limits and logs). Enable only behind a reverse proxy that sets it.',
+      'Which X-Forwarded-For entries to believe for the client address (per-IP limits, logs): the number of proxies in front of HallQ, or their addresses. Entries the client wrote itself are never believed. 0 (default) = no proxy.',
   },
   {
     key: 'redisUrl',

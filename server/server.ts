@@ -8,7 +8,8 @@ import { StaffTokens } from './auth/tokens.js';
 import { signingSecret } from './auth/signingSecret.js';
 import { type Broadcaster, HallService } from './app/hallService.js';
 import { cryptoIds } from './app/ids.js';
-import { RateLimits } from './app/rateLimits.js';
+import { RateLimits, redisBackend } from './app/rateLimits.js';
+import { Redis } from 'ioredis';
 import { startHallTicker } from './app/hallTicker.js';
 import { startRetention } from './app/retention.js';
 import { bootstrap, ensureAdmin } from './bootstrap.js';
@@ -19,7 +20,7 @@ import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
 import { type RedisBus, connectRedisBus, throttled } from './realtime/redisBus.js';
-import { DEFAULT_PREFIX, openRedisStore, redactUrl } from './store/redis/index.js';
+import { DEFAULT_PREFIX, RedisKeys, openRedisStore, redactUrl } from './store/redis/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
@@ -62,6 +63,9 @@ export async function openStore(config: AppConfig, log: Logger): Promise<Store> 
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
+  if (config.publicUrl === undefined && config.trustProxy !== 0) {
+    log.warn('HALLQ_PUBLIC_URL is not set behind a proxy: e-ticket links on slips use this server\'s own address, which phones may not reach; set it to the address phones use');
+  }
   if (config.demo) {
     log.warn('demo hall and demo accounts (password demo1234) are enabled; set HALLQ_DEMO=0 for a real hall');
   }
@@ -98,7 +102,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   }
   const tokens = new StaffTokens(secret, config.tokenTtlHours);
   const authenticator = new Authenticator(tokens, store.accounts, clock);
-  const limits = new RateLimits(config);
+  // Limits that must hold across processes (phones per address, logins, the account lockout) count in Redis.
+  const limiterRedis = config.redisUrl !== undefined ? await connectLimiterRedis(config.redisUrl, log) : undefined;
+  const limits = new RateLimits(config, limiterRedis ? redisBackend(limiterRedis, new RedisKeys(DEFAULT_PREFIX).rateLimits) : undefined);
 
   const httpServer = createServer();
   // Express must be the server's request listener before Socket.IO attaches (Socket.IO then
@@ -128,6 +134,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     limits,
     now: clock,
     onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
+    onSessionsRevoked: (userId) => realtime?.disconnectUser(userId),
     screens: async (hallId) => (realtime ? realtime.screens(hallId) : []),
     print,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
@@ -155,6 +162,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     hallExists: async (hallId) => (await store.halls.loadHall(hallId)) !== null,
     print,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
     ...(bus ? { adapter: bus.adapter } : {}),
   });
   const { io } = realtime;
@@ -179,6 +187,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       httpServer.closeAllConnections();
       await print.close();
       await bus?.close();
+      await limiterRedis?.quit().catch(() => limiterRedis.disconnect());
       await store.close();
     })();
     return closing;
@@ -213,6 +222,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
   return { url, port, store, log, close };
+}
+
+/** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */
+async function connectLimiterRedis(url: string, log: Logger): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000, connectionName: 'hallq-limits' });
+  client.on('error', throttled((error: Error) => log.warn({ err: error, redis: redactUrl(url) }, 'Redis rate-limit connection error; limited requests are refused until it is back')));
+  await client.connect();
+  return client;
 }
 
 async function retry(action: () => Promise<void>, { attempts, delayMs }: { attempts: number; delayMs: number }): Promise<void> {

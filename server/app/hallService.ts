@@ -6,7 +6,7 @@ import { presentResult } from './commandCatalog.js';
 import type { Command } from '../protocol/commands.js';
 import { type IdSource, execute } from '../domain/engine.js';
 import type { HallEvent } from '../protocol/events.js';
-import type { Actor } from '../protocol/model.js';
+import type { Actor, HallState } from '../protocol/model.js';
 import { boardView, staffView, ticketStatusView } from '../domain/views.js';
 import type { BoardView, StaffView, TicketStatusView } from '../protocol/viewTypes.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
@@ -24,6 +24,8 @@ export function refusal(code: ErrorCode, details?: Record<string, unknown>): { o
 }
 
 const MAX_EVENTS_PER_SYNC = 1000;
+/** How long (clock ms) an unchanged hall's board or staff view is reused. */
+const VIEW_REUSE_MS = 1000;
 
 /** Who the event log names for the server's own clock. */
 const SYSTEM_ACTOR: Actor = { kind: 'staff', user: { id: 'system', name: '系统', role: 'admin' } };
@@ -97,14 +99,33 @@ export class HallService {
     return { ok: true, data: outcome.result };
   }
 
+  /**
+   * The board and staff views are what any client may ask for again and again (GET /board, a
+   * snapshot on every connect and far-behind sync): computing one walks every waiting ticket. One
+   * view per hall is reused while the hall's seq is unchanged and for at most VIEW_REUSE_MS of the
+   * clock, so a crowd of sockets costs one computation, not one each (issue 13 item 2).
+   */
   async board(hallId: string): Promise<BoardView | null> {
-    const hall = await this.store.loadHall(hallId);
-    return hall ? boardView(hall, this.clock()) : null;
+    return this.reused(this.boards, hallId, boardView);
   }
 
   async staff(hallId: string): Promise<StaffView | null> {
+    return this.reused(this.staffViews, hallId, staffView);
+  }
+
+  private readonly boards = new Map<string, { seq: number; at: number; view: BoardView }>();
+  private readonly staffViews = new Map<string, { seq: number; at: number; view: StaffView }>();
+
+  private async reused<V>(cache: Map<string, { seq: number; at: number; view: V }>, hallId: string, compute: (hall: HallState, now: number) => V): Promise<V | null> {
     const hall = await this.store.loadHall(hallId);
-    return hall ? staffView(hall, this.clock()) : null;
+    if (!hall) return null;
+    const now = this.clock();
+    const known = cache.get(hallId);
+    if (known && known.seq === hall.seq && now >= known.at && now - known.at < VIEW_REUSE_MS) return known.view;
+    const view = compute(hall, now);
+    if (cache.size > 10_000) cache.clear(); // bounded: far more halls than one process serves
+    cache.set(hallId, { seq: hall.seq, at: now, view });
+    return view;
   }
 
   async ticket(ticketId: string): Promise<(TicketStatusView & { hallId: string }) | null> {
@@ -115,10 +136,22 @@ export class HallService {
   }
 
   /** Events after `sinceSeq`; `complete: false` means the gap is too large and the client should take a snapshot. */
-  async eventsSince(hallId: string, sinceSeq: number): Promise<{ events: HallEvent[]; complete: boolean }> {
-    const events = await this.store.eventsSince(hallId, sinceSeq, MAX_EVENTS_PER_SYNC + 1);
+  /**
+   * A screen's catch-up: the events after `sinceSeq` if there are at most `max`, else null (it
+   * takes a snapshot). A client further behind is told so without the log being read at all.
+   */
+  async catchUp(hallId: string, sinceSeq: number, max: number): Promise<HallEvent[] | null> {
+    const hall = await this.store.loadHall(hallId);
+    if (hall && hall.seq - sinceSeq > max) return null;
+    const { events, complete } = await this.eventsSince(hallId, sinceSeq, max);
+    return complete ? events : null;
+  }
+
+  async eventsSince(hallId: string, sinceSeq: number, max = MAX_EVENTS_PER_SYNC): Promise<{ events: HallEvent[]; complete: boolean }> {
+    const limit = Math.min(max, MAX_EVENTS_PER_SYNC);
+    const events = await this.store.eventsSince(hallId, sinceSeq, limit + 1);
     // A client further behind than the retention period finds a hole at the start: it needs a snapshot.
     const gap = events.length > 0 && events[0]!.seq !== sinceSeq + 1;
-    return { events: events.slice(0, MAX_EVENTS_PER_SYNC), complete: events.length <= MAX_EVENTS_PER_SYNC && !gap };
+    return { events: events.slice(0, limit), complete: events.length <= limit && !gap };
   }
 }

@@ -1,6 +1,8 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Command } from '../protocol/commands.js';
 import type { Principal } from '../auth/principal.js';
+import { StoreError } from '../store/port.js';
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -12,32 +14,113 @@ export interface RateLimitSettings {
   staffRequestLimitPerMinute: number;
 }
 
+interface LimiterOptions {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}
+
+/**
+ * Where counters live. With several processes on one Redis, the limits an
+ * attacker would spread over processes (phone tickets per address, logins,
+ * the account lockout) must be counted in Redis, or each process would grant
+ * the whole limit again.
+ */
+export type LimiterBackend = (options: LimiterOptions) => RateLimiterAbstract;
+
+export const memoryBackend: LimiterBackend = (options) => new RateLimiterMemory(options);
+
+/** `prefix`: RedisKeys.rateLimits. */
+export function redisBackend(client: Redis, prefix: string): LimiterBackend {
+  // Not ready = refused at once (no queue), answered as STORE_UNAVAILABLE like any store call.
+  return (options) => new RateLimiterRedis({ ...options, keyPrefix: `${prefix}${options.keyPrefix}`, storeClient: client, rejectIfRedisNotReady: true });
+}
+
+/** Consecutive wrong passwords for one account name before it is locked. */
+export const LOCKOUT_FAILURES = 5;
+/** The first lock; each further lock within a day doubles it, up to LOCKOUT_MAX_SECONDS. */
+export const LOCKOUT_FIRST_SECONDS = 60;
+export const LOCKOUT_MAX_SECONDS = 3600;
+
+/**
+ * Per-account lockout with back-off, keyed by the account name as typed (so
+ * unknown names are locked alike and the answer does not tell which exist),
+ * independent of the client's address: rotating addresses does not help.
+ * LOCKOUT_FAILURES wrong passwords within 15 minutes lock the name for a
+ * minute, the next lock that day for two, then four, … up to an hour. A
+ * correct password clears the failures (not the lock count).
+ */
+export class AccountLockout {
+  private readonly failures: RateLimiterAbstract;
+  private readonly locks: RateLimiterAbstract;
+
+  constructor(backend: LimiterBackend, kind: string) {
+    this.failures = backend({ keyPrefix: `${kind}-fail`, points: LOCKOUT_FAILURES, duration: 15 * 60 });
+    this.locks = backend({ keyPrefix: `${kind}-locks`, points: 1_000_000, duration: 86_400 });
+  }
+
+  /** Refused while the name is locked. */
+  async check(name: string): Promise<RateDecision> {
+    const state = await guarded(() => this.failures.get(keyOf(name)));
+    if (state && state.consumedPoints > LOCKOUT_FAILURES) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+    }
+    return { ok: true };
+  }
+
+  async failed(name: string): Promise<void> {
+    const key = keyOf(name);
+    const after = await guarded(() => this.failures.penalty(key, 1));
+    if (after.consumedPoints < LOCKOUT_FAILURES) return;
+    const lock = await guarded(() => this.locks.penalty(key, 1));
+    const seconds = Math.min(LOCKOUT_MAX_SECONDS, LOCKOUT_FIRST_SECONDS * 2 ** Math.min(20, lock.consumedPoints - 1));
+    await guarded(() => this.failures.block(key, seconds));
+  }
+
+  async succeeded(name: string): Promise<void> {
+    await guarded(() => this.failures.delete(keyOf(name)));
+  }
+}
+
+function keyOf(name: string): string {
+  return name.trim().toLowerCase().slice(0, 64);
+}
+
 /**
  * Limits per caller: kiosks by device (a stuck button must not drain a cap),
  * phones by IP, and staff or integration tokens, which drive whole halls, far higher.
  */
 export class RateLimits {
-  private readonly kiosk: RateLimiterMemory;
-  private readonly phone: RateLimiterMemory;
-  private readonly phoneDevice: RateLimiterMemory;
-  private readonly staff: RateLimiterMemory;
-  private readonly login: RateLimiterMemory;
-  private readonly publicOther: RateLimiterMemory;
+  private readonly kiosk: RateLimiterAbstract;
+  private readonly phone: RateLimiterAbstract;
+  private readonly phoneDevice: RateLimiterAbstract;
+  private readonly staff: RateLimiterAbstract;
+  private readonly login: RateLimiterAbstract;
+  private readonly publicOther: RateLimiterAbstract;
+  readonly accountLockout: AccountLockout;
 
-  constructor(config: RateLimitSettings) {
-    this.kiosk = new RateLimiterMemory({ keyPrefix: 'kiosk', points: config.kioskIssueLimitPerMinute, duration: 60 });
-    this.phone = new RateLimiterMemory({ keyPrefix: 'phone', points: config.phoneIssueLimitPerHour, duration: 3600 });
-    this.phoneDevice = new RateLimiterMemory({ keyPrefix: 'phone-device', points: config.phoneTicketsPerDevicePerDay, duration: 86_400 });
-    this.staff = new RateLimiterMemory({ keyPrefix: 'staff', points: config.staffRequestLimitPerMinute, duration: 60 });
-    this.login = new RateLimiterMemory({ keyPrefix: 'login', points: 10, duration: 60 });
+  /**
+   * `shared`: where the limits that must hold across processes are counted (Redis with several
+   * processes). Kiosk, staff and other public limits guard one process's work and stay in memory.
+   */
+  constructor(
+    config: RateLimitSettings,
+    shared: LimiterBackend = memoryBackend,
+  ) {
+    this.kiosk = memoryBackend({ keyPrefix: 'kiosk', points: config.kioskIssueLimitPerMinute, duration: 60 });
+    this.phone = shared({ keyPrefix: 'phone', points: config.phoneIssueLimitPerHour, duration: 3600 });
+    this.phoneDevice = shared({ keyPrefix: 'phone-device', points: config.phoneTicketsPerDevicePerDay, duration: 86_400 });
+    this.staff = memoryBackend({ keyPrefix: 'staff', points: config.staffRequestLimitPerMinute, duration: 60 });
+    this.login = shared({ keyPrefix: 'login', points: 10, duration: 60 });
     // Window screens of one hall often share one address; ratings are rare per screen.
-    this.publicOther = new RateLimiterMemory({ keyPrefix: 'public', points: 120, duration: 60 });
+    this.publicOther = memoryBackend({ keyPrefix: 'public', points: 120, duration: 60 });
+    this.accountLockout = new AccountLockout(shared, 'login');
   }
 
   async forCommand(principal: Principal, command: Command): Promise<RateDecision> {
     if (principal.kind === 'staff') return consume(this.staff, principal.user.id);
     const issuing = command.type === 'ticket.issue' || command.type === 'appointment.check-in';
-    if (principal.kind === 'device') return issuing ? consume(this.kiosk, principal.device.id) : { ok: true };
+    if (principal.kind === 'device') return issuing ? consume(this.kiosk, principal.device.id) : consume(this.publicOther, `device:${principal.device.id}`);
     if (!issuing) return consume(this.publicOther, principal.ip);
     const perAddress = await consume(this.phone, principal.ip);
     if (!perAddress.ok) return perAddress;
@@ -45,13 +128,15 @@ export class RateLimits {
     return consume(this.phoneDevice, principal.deviceKey ?? `ip:${principal.ip}`);
   }
 
-  /** Password guessing is slowed per client address. */
-  forLogin(ip: string): Promise<RateDecision> {
-    return consume(this.login, ip);
+  /** Password guessing is slowed per client address and, whatever the address, per account name. */
+  async forLogin(ip: string, username: string): Promise<RateDecision> {
+    const perAddress = await consume(this.login, ip);
+    if (!perAddress.ok) return perAddress;
+    return this.accountLockout.check(username);
   }
 }
 
-async function consume(limiter: RateLimiterMemory, key: string): Promise<RateDecision> {
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<RateDecision> {
   try {
     await limiter.consume(key);
     return { ok: true };
@@ -59,6 +144,15 @@ async function consume(limiter: RateLimiterMemory, key: string): Promise<RateDec
     if (rejection instanceof RateLimiterRes) {
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
     }
-    throw rejection;
+    throw new StoreError('UNAVAILABLE', `rate limit store: ${rejection instanceof Error ? rejection.message : String(rejection)}`);
+  }
+}
+
+async function guarded<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return error as unknown as T;
+    throw new StoreError('UNAVAILABLE', `rate limit store: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

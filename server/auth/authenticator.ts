@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../protocol/errors.js';
-import type { AccountStore } from '../store/port.js';
+import type { AccountStore, UserRecord } from '../store/port.js';
 import type { Principal } from './principal.js';
 import { type StaffTokens, hashDeviceToken, isDeviceToken } from './tokens.js';
 
@@ -28,9 +28,9 @@ export class Authenticator {
     }
     const check = await this.tokens.verify(token);
     if (!check.ok) return { ok: false, code: check.expired ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED' };
-    // A disabled or deleted account loses access at once, even with an unexpired token.
+    // A disabled or deleted account, or one whose role, halls or password changed since, loses access at once.
     const user = await this.accounts.getUser(check.principal.user.id);
-    if (!user || user.disabled) return { ok: false, code: 'UNAUTHENTICATED' };
+    if (!accountStillMatches(user, check.principal.tokenVersion)) return { ok: false, code: 'UNAUTHENTICATED' };
     if (user.mustChangePassword && !passwordChange) return { ok: false, code: 'PASSWORD_CHANGE_REQUIRED' };
     return check;
   }
@@ -49,10 +49,15 @@ export async function stillValid(accounts: AccountStore, principal: Principal, n
   if (principal.kind === 'staff') {
     if (principal.expiresAt !== undefined && principal.expiresAt <= now) return 'TOKEN_EXPIRED';
     const user = await accounts.getUser(principal.user.id);
-    if (!user || user.disabled) return 'UNAUTHENTICATED';
+    if (!accountStillMatches(user, principal.tokenVersion)) return 'UNAUTHENTICATED';
     return user.mustChangePassword ? 'PASSWORD_CHANGE_REQUIRED' : null;
   }
   return null;
+}
+
+/** The account exists, is enabled, and the token was issued under its current version. */
+function accountStillMatches(user: UserRecord | null, tokenVersion: number): user is UserRecord {
+  return user !== null && !user.disabled && (user.tokenVersion ?? 0) === tokenVersion;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {

@@ -9,7 +9,7 @@ export function callerOf(principal: Principal): Caller {
     case 'staff':
       return { kind: 'staff', role: principal.user.role };
     case 'device':
-      return { kind: 'device', device: principal.device.kind };
+      return { kind: 'device', device: principal.device.kind, ...(principal.device.windowId !== undefined ? { windowId: principal.device.windowId } : {}) };
     default:
       return { kind: 'public' };
   }

@@ -3,7 +3,8 @@ import type { DeviceRecord } from '../store/port.js';
 
 /** Who is calling, after authentication; `actor` is what the engine sees. */
 export type Principal =
-  | { kind: 'staff'; user: Clerk; hallIds: string[]; expiresAt?: number }
+  /** `tokenVersion`: the account's version the token was issued under (UserRecord.tokenVersion). */
+  | { kind: 'staff'; user: Clerk; hallIds: string[]; expiresAt?: number; tokenVersion: number }
   | { kind: 'device'; device: DeviceRecord }
   /** `deviceKey`: the phone's cookie, so the daily per-phone ticket limit holds behind a hall's shared Wi-Fi address. */
   | { kind: 'public'; ip: string; deviceKey?: string };

@@ -29,6 +29,7 @@ export class StaffTokens {
       role: user.role,
       name: user.displayName,
       halls: user.hallIds,
+      ver: user.tokenVersion ?? 0,
       ...(user.staffNo ? { staffNo: user.staffNo } : {}),
       ...(user.post ? { post: user.post } : {}),
     })
@@ -55,6 +56,7 @@ export class StaffTokens {
           kind: 'staff',
           expiresAt: payload.exp! * 1000,
           hallIds: Array.isArray(payload.halls) ? payload.halls.map(String) : [],
+          tokenVersion: typeof payload.ver === 'number' ? payload.ver : 0,
           user: {
             id: payload.sub,
             name: String(payload.name ?? ''),

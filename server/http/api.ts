@@ -16,10 +16,12 @@ import { principalOf, route, sendError, sendValidationError } from './support.js
 import { mountCommandRoutes } from './commandRoutes.js';
 import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
+import { firstDisallowed } from '../printing/allowList.js';
 import { mountStatsApi } from './statsApi.js';
-import { mountConfigApi } from './configApi.js';
+import { configPrinterCheck, mountConfigApi } from './configApi.js';
 import { mountHallsApi } from './hallsApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
+import { SYNC_MAX_EVENTS } from '../realtime/syncBounds.js';
 
 export interface ApiDeps {
   store: Store;
@@ -30,6 +32,8 @@ export interface ApiDeps {
   now: () => number;
   /** Closes the live connections of a revoked device. */
   onDeviceRevoked(deviceId: string): void;
+  /** Closes the live connections of an account whose sessions were revoked (role, halls, password, disabled). */
+  onSessionsRevoked(userId: string): void;
   /** Screens connected to this process, for the "display offline" alarm. */
   screens(hallId: string): Promise<ScreenSummary[]>;
   print: PrintService;
@@ -74,14 +78,19 @@ export function apiRouter(deps: ApiDeps): Router {
   api.post(
     '/auth/login',
     route(async (req, res) => {
-      const rate = await limits.forLogin(req.ip ?? 'unknown');
-      if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       const parsed = schemas.login.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      const user = await store.accounts.findUserByUsername(parsed.data.username);
+      const { username, password } = parsed.data;
+      const rate = await limits.forLogin(req.ip ?? 'unknown', username);
+      if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
+      const user = await store.accounts.findUserByUsername(username);
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
-      const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !valid || user.disabled) return sendError(req, res, 'INVALID_CREDENTIALS');
+      const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user || !valid || user.disabled) {
+        await limits.accountLockout.failed(username);
+        return sendError(req, res, 'INVALID_CREDENTIALS');
+      }
+      await limits.accountLockout.succeeded(username);
       const { token, expiresAt } = await tokens.issue(user);
       res.json({
         token,
@@ -96,18 +105,27 @@ export function apiRouter(deps: ApiDeps): Router {
     route(async (req, res) => {
       const principal = principalOf(req);
       if (principal.kind !== 'staff') return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      // Keyed by the account, so a stolen token cannot be used to guess its password quickly.
-      const rate = await limits.forLogin(`password:${principal.user.id}`);
+      // Keyed by the account (and locked out like a login), so a stolen token cannot be used to guess its password.
+      const lockKey = `password:${principal.user.id}`;
+      const rate = await limits.forLogin(req.ip ?? 'unknown', lockKey);
       if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       const parsed = schemas.changePassword.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
       const user = await store.accounts.getUser(principal.user.id);
       if (!user) return sendError(req, res, 'UNAUTHENTICATED');
-      if (!(await verifyPassword(parsed.data.currentPassword, user.passwordHash))) return sendError(req, res, 'INVALID_CREDENTIALS');
+      if (!(await verifyPassword(parsed.data.currentPassword, user.passwordHash))) {
+        await limits.accountLockout.failed(lockKey);
+        return sendError(req, res, 'INVALID_CREDENTIALS');
+      }
+      await limits.accountLockout.succeeded(lockKey);
+      // A new password ends every other login of the account (their tokens carry the old version);
+      // this one goes on with the fresh token answered here.
       const { mustChangePassword: _given, ...rest } = user;
-      const next = { ...rest, passwordHash: await hashPassword(parsed.data.newPassword) };
+      const next = { ...rest, passwordHash: await hashPassword(parsed.data.newPassword), tokenVersion: (user.tokenVersion ?? 0) + 1 };
       if (!(await store.accounts.updateUser(next))) return sendError(req, res, 'UNAUTHENTICATED');
-      res.json({ user: publicUser(next) });
+      deps.onSessionsRevoked(user.id);
+      const { token, expiresAt } = await tokens.issue(next);
+      res.json({ token, expiresAt, user: publicUser(next) });
     }),
   );
 
@@ -161,12 +179,20 @@ export function apiRouter(deps: ApiDeps): Router {
     '/halls/:hallId/events',
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
-      const since = schemas.sync.safeParse({ sinceSeq: Number(req.query.since ?? 0) });
+      // Plain decimal digits only: not 0x10, 1e3, a repeated value or an empty one; and no other
+      // parameters (since[]=1 is a parameter named "since[]", which would otherwise mean "from 0").
+      const raw = req.query.since ?? '0';
+      const unknown = Object.keys(req.query).filter((key) => key !== 'since' && key !== 'lang');
+      if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw) || unknown.length > 0) {
+        return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { issues: [{ path: 'since', message: 'a non-negative decimal integer' }] } });
+      }
+      const since = schemas.sync.safeParse({ sinceSeq: Number(raw) });
       if (!since.success) return sendValidationError(req, res, since.error);
       if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
       const principal = principalOf(req);
       const staff = principal.kind === 'staff' && mayActInHall(principal, hallId);
-      const { events, complete } = await service.eventsSince(hallId, since.data.sinceSeq);
+      // The public gets a short page (as a socket's sync); staff page through the log 1000 at a time.
+      const { events, complete } = await service.eventsSince(hallId, since.data.sinceSeq, staff ? undefined : SYNC_MAX_EVENTS);
       res.json({ events: staff ? events : events.map(publicEvent), complete });
     }),
   );
@@ -181,7 +207,7 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  mountCommandRoutes(api, { service });
+  mountCommandRoutes(api, { service, preflight: { 'hall.configure': configPrinterCheck(deps.print) } });
 
   // Devices (kiosks, print agents): paired by a supervisor or admin, who gets the token once.
   api.post(
@@ -192,7 +218,12 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!requireManager(req, res, hallId)) return;
       const parsed = schemas.createDevice.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      if (!(await store.halls.loadHall(hallId))) return sendError(req, res, 'HALL_NOT_FOUND');
+      const hall = await store.halls.loadHall(hallId);
+      if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
+      const { kind, name, printer, windowId } = parsed.data;
+      if (windowId !== undefined && !hall.config.windows.some((window) => window.id === windowId)) return sendError(req, res, 'WINDOW_NOT_FOUND');
+      const refused = await firstDisallowed([printer], deps.print.allowContext(hallId, hall.config));
+      if (refused !== null) return sendError(req, res, { code: 'PRINTER_NOT_ALLOWED', message: '', details: { printer: refused } });
       const createdBy = principal.kind === 'staff' ? principal.user.id : 'unknown';
       const pair = async (kind: DeviceKind, name: string, printer?: string) => {
         const token = newDeviceToken();
@@ -205,12 +236,12 @@ export function apiRouter(deps: ApiDeps): Router {
           createdAt: deps.now(),
           createdBy,
           ...(printer !== undefined ? { printer } : {}),
+          ...(kind === 'window-screen' && windowId !== undefined ? { windowId } : {}),
         };
         await store.accounts.createDevice(device);
         const { tokenHash: _hash, ...shown } = device;
         return { device: shown, token };
       };
-      const { kind, name, printer } = parsed.data;
       if (kind === 'kiosk' && printer === 'agent') {
         // A USB printer on the kiosk PC: pair its print agent too, and point the kiosk at it.
         const agent = await pair('printer', `${name} 打印代理`);
@@ -248,7 +279,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   mountHallsApi(api, { halls: store.halls, now: deps.now });
   mountConfigApi(api, { halls: store.halls });
-  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now });
+  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });
 

@@ -8,12 +8,13 @@ import { USERS_BODY_LIMIT } from './usersApi.js';
 import { securityHeaders } from './securityHeaders.js';
 import { HOME_STYLE, homePage } from './homePage.js';
 import { sendError } from './support.js';
+import { type TrustProxy, compileTrust } from './clientAddress.js';
 import { StoreError } from '../store/port.js';
 
 export interface HttpDeps extends ApiDeps {
   log: Logger;
   maxPayloadBytes: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   /** Project root, where display/, counter/ and ticket-printer/ live. */
   rootDir: string;
   /** HALLQ_BOARD_FRAME_ANCESTORS. */
@@ -42,7 +43,8 @@ function appDir(rootDir: string, app: string): string {
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy);
+  // The same rule as the sockets' (clientAddress.ts): only the configured hops are believed.
+  app.set('trust proxy', compileTrust(deps.trustProxy));
   app.use(securityHeaders({ ...(deps.boardFrameAncestors ? { boardFrameAncestors: deps.boardFrameAncestors } : {}), inlineStyles: [HOME_STYLE] }));
 
   // A path that is not valid percent-encoding (`/api/tickets/%ff`) is the client's mistake, not ours:

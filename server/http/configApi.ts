@@ -1,6 +1,9 @@
 import type { Router } from 'express';
 import { isManager, mayActInHall } from '../auth/principal.js';
 import type { HallStore } from '../store/port.js';
+import { firstDisallowed } from '../printing/allowList.js';
+import type { PrintService } from '../printing/printService.js';
+import type { Preflight } from './commandRoutes.js';
 import { principalOf, route, sendError } from './support.js';
 
 /** A county hall's configuration (dozens of windows, a hundred services) is larger than any command. */
@@ -24,4 +27,19 @@ export function mountConfigApi(api: Router, deps: { halls: HallStore }): void {
       res.json({ config: hall.config, seq: hall.seq });
     }),
   );
+}
+
+/**
+ * Before a new configuration goes to the engine: its printers must be the hall's own (agents paired in
+ * the hall, tcp:// targets in the new configuration's own allow-list). Only for an administrator of the
+ * hall; anyone else is refused by the permission check as before.
+ */
+export function configPrinterCheck(print: PrintService): Preflight {
+  return async (principal, hallId, command) => {
+    if (command.type !== 'hall.configure') return null;
+    if (principal.kind !== 'staff' || principal.user.role !== 'admin' || !mayActInHall(principal, hallId)) return null;
+    const { config } = command;
+    const refused = await firstDisallowed([config.deskPrinter, ...config.windows.map((window) => window.printer)], print.allowContext(hallId, config));
+    return refused === null ? null : { code: 'PRINTER_NOT_ALLOWED', message: '', details: { printer: refused } };
+  };
 }

@@ -8,6 +8,7 @@ import { issueAtKiosk } from '../printing/kiosk.js';
 import { printAnnouncement, printNotice } from '../printing/notices.js';
 import type { PrintService } from '../printing/printService.js';
 import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
+import { normaliseAddress } from './clientAddress.js';
 
 export interface PrintingApiDeps {
   service: HallService;
@@ -15,12 +16,22 @@ export interface PrintingApiDeps {
   print: PrintService;
   authenticator: Authenticator;
   now: () => number;
-  /** HALLQ_PUBLIC_URL; otherwise e-ticket links use the address the kiosk reached the server by. */
+  /** HALLQ_PUBLIC_URL; otherwise e-ticket links use the server's own address on the kiosk's connection. */
   publicUrl?: string;
 }
 
-function baseUrlOf(req: Request, configured: string | undefined): string {
-  return configured ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+/**
+ * The start of the e-ticket link printed on a slip. Never the request's Host header: whoever
+ * sends the request chooses it, so a forged Host would print a link to a foreign site on a
+ * citizen's slip. HALLQ_PUBLIC_URL when set; otherwise the address and port the kiosk's
+ * connection reached on this server (right on a hall LAN without a proxy; behind a proxy that
+ * is the proxy's side, so set HALLQ_PUBLIC_URL there, as the start-up log says).
+ */
+export function baseUrlOf(req: Request, configured: string | undefined): string {
+  if (configured) return configured;
+  const local = normaliseAddress(req.socket.localAddress ?? '127.0.0.1');
+  const host = local.includes(':') ? `[${local}]` : local;
+  return `http://${host}:${req.socket.localPort ?? 80}`;
 }
 
 /** Printers and print jobs are for the hall's staff; a kiosk may read its hall's jobs (to show its slips). */
@@ -89,7 +100,9 @@ export function mountPrintingApi(api: Router, deps: PrintingApiDeps): void {
     route(async (req, res) => {
       const hallId = String(req.params.hallId);
       if (!mayReadPrinting(req, res, hallId, true)) return;
-      res.json({ hallId, jobs: deps.print.recentJobs(hallId) });
+      // A kiosk sees the slips it printed, never other citizens' e-ticket links or window receipts.
+      const principal = principalOf(req);
+      res.json({ hallId, jobs: deps.print.recentJobs(hallId, principal.kind === 'device' ? principal.device.id : undefined) });
     }),
   );
 }

@@ -80,7 +80,28 @@ async function partnerOk(accounts: AccountStore, partnerId: string, halls: strin
 }
 
 /** Staff accounts (人员): list, create, change role, halls, staff number, disable, reset the password. */
-export function mountUsersApi(api: Router, deps: { accounts: AccountStore; halls: HallStore; now: () => number }): void {
+/**
+ * A change to what an account may do ends its sessions: the role, the halls, the password or
+ * disabling it. Other edits (name, photo, windows) leave its logins alone.
+ */
+function revokesSessions(before: UserRecord, after: UserRecord): boolean {
+  return (
+    before.role !== after.role ||
+    before.disabled !== after.disabled ||
+    before.passwordHash !== after.passwordHash ||
+    JSON.stringify([...before.hallIds].sort()) !== JSON.stringify([...after.hallIds].sort())
+  );
+}
+
+export interface UsersApiDeps {
+  accounts: AccountStore;
+  halls: HallStore;
+  now: () => number;
+  /** Cuts the account's open sockets (every process) after its sessions were revoked. */
+  onSessionsRevoked(userId: string): void;
+}
+
+export function mountUsersApi(api: Router, deps: UsersApiDeps): void {
   // 工作人员公示 is public: the photo of whoever holds the window now, for its window screen.
   api.get(
     '/halls/:hallId/windows/:windowId/photo',
@@ -170,7 +191,10 @@ export function mountUsersApi(api: Router, deps: { accounts: AccountStore; halls
         else if (value !== undefined) next[key] = value;
       }
       if (secret !== undefined) next.passwordHash = await hashPassword(secret);
+      const revoked = revokesSessions(user, next);
+      if (revoked) next.tokenVersion = (user.tokenVersion ?? 0) + 1;
       if (!(await deps.accounts.updateUser(next))) return sendError(req, res, 'NOT_FOUND');
+      if (revoked) deps.onSessionsRevoked(user.id);
       res.json(publicUser(next));
     }),
   );

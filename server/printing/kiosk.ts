@@ -89,6 +89,6 @@ export async function issueAtKiosk(
     eTicketUrl,
     paper: address.paper,
   });
-  const job = await deps.print.submit(hallId, { id: `slip-${ticket.id}`, kind: 'slip', label: ticket.number, address, document });
+  const job = await deps.print.submit(hallId, { id: `slip-${ticket.id}`, kind: 'slip', label: ticket.number, address, document, requestedBy: principal.device.id });
   return { ok: true, data: { ticket, eTicketUrl, print: job } };
 }

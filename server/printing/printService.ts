@@ -8,6 +8,7 @@ import { type PrinterAddress, parsePrinterAddress } from '../protocol/printerAdd
 import { type AgentChannel, AgentPrinter, type AgentPrinterTiming } from './agentPrinter.js';
 import { PreviewPrinter } from './preview.js';
 import { rasterizeDocument } from '../../ticket-printer/agent/escpos/raster.js';
+import { type AllowContext, printerAllowed } from './allowList.js';
 
 export interface PrintJobRequest {
   /** Stable per intent (e.g. slip-<ticketId>): a retried request finds the job instead of printing again. */
@@ -16,6 +17,8 @@ export interface PrintJobRequest {
   label: string;
   address: PrinterAddress;
   document: PrintDocument;
+  /** The device that asked (a kiosk's slips): devices read only their own jobs. */
+  requestedBy?: string;
 }
 
 interface PrinterRecord {
@@ -54,7 +57,7 @@ function keyOf(address: PrinterAddress): string {
 export class PrintService {
   private readonly drivers = new Map<string, PrinterDriver>();
   private readonly jobs = new Map<string, Promise<PrintJobView>>();
-  private readonly jobLog = new Map<string, PrintJobView[]>();
+  private readonly jobLog = new Map<string, Array<{ view: PrintJobView; requestedBy?: string }>>();
   private readonly printers = new Map<string, Map<string, PrinterRecord>>();
   private readonly preview = new PreviewPrinter();
 
@@ -90,8 +93,20 @@ export class PrintService {
     if (!before || before.status !== next.status || before.lastJob?.outcome !== next.lastJob?.outcome) this.deps.onChange(hallId);
   }
 
-  /** Probes a printer now and records what it said. */
+  /** What the hall may print on (allowList.ts); the configuration is checked too, this is the last line. */
+  async allowed(hallId: string, address: PrinterAddress, config?: HallConfig): Promise<boolean> {
+    const hall = config ?? (await this.deps.halls.loadHall(hallId))?.config;
+    if (!hall) return false;
+    return printerAllowed(address, this.allowContext(hallId, hall));
+  }
+
+  allowContext(hallId: string, config: Pick<HallConfig, 'printerAllowList'>): AllowContext {
+    return { hallId, config, accounts: this.deps.accounts, defaultPrinter: this.deps.defaultPrinter };
+  }
+
+  /** Probes a printer now and records what it said; one the hall may not use is never contacted. */
   async probe(hallId: string, address: PrinterAddress): Promise<PrinterStatus> {
+    if (!(await this.allowed(hallId, address))) return 'error';
     const status = await this.driverFor(address).status();
     this.record(hallId, address, { status });
     return status;
@@ -116,8 +131,14 @@ export class PrintService {
     let result: PrintResult;
     let document = job.document;
     try {
-      if (job.address.raster) document = rasterizeDocument(document);
-      result = await this.driverFor(job.address).print(document, job.id);
+      if (!(await this.allowed(hallId, job.address))) {
+        // Configured before the allow-list existed, or the agent was revoked since: nothing is sent.
+        this.deps.log.warn({ hallId, jobId: job.id, printer: job.address.raw }, 'print job refused: the hall may not use this printer');
+        result = { outcome: 'error', status: 'error' };
+      } else {
+        if (job.address.raster) document = rasterizeDocument(document);
+        result = await this.driverFor(job.address).print(document, job.id);
+      }
     } catch (error) {
       // Drivers promise not to throw; rasterizing can (no Chinese font). Nothing is known about the paper then.
       this.deps.log.error({ err: error, jobId: job.id }, 'print job failed before or in the driver');
@@ -134,15 +155,17 @@ export class PrintService {
       ...(job.address.kind === 'preview' ? { document } : {}),
     };
     const log = this.jobLog.get(hallId) ?? [];
-    log.unshift(view);
+    log.unshift({ view, ...(job.requestedBy !== undefined ? { requestedBy: job.requestedBy } : {}) });
     this.jobLog.set(hallId, log.slice(0, JOB_LOG_PER_HALL));
     this.record(hallId, job.address, { status: result.status, lastJob: { id: job.id, kind: job.kind, outcome: result.outcome, at: view.at } });
     if (result.outcome !== 'printed') this.deps.log.warn({ hallId, jobId: job.id, outcome: result.outcome, printer: job.address.raw }, 'print job not printed');
     return view;
   }
 
-  recentJobs(hallId: string): PrintJobView[] {
-    return this.jobLog.get(hallId) ?? [];
+  /** The hall's recent jobs; for a device (`deviceId`), only those it asked for. */
+  recentJobs(hallId: string, deviceId?: string): PrintJobView[] {
+    const log = this.jobLog.get(hallId) ?? [];
+    return (deviceId === undefined ? log : log.filter((entry) => entry.requestedBy === deviceId)).map((entry) => entry.view);
   }
 
   /** Every printer the hall uses: kiosks' printers, windows' printers and the guide desk's. */
@@ -186,6 +209,8 @@ export class PrintService {
       const seen = new Set<string>();
       for (const { address } of await this.printersOf(hall.id)) {
         if (address.kind !== 'tcp' || seen.has(keyOf(address))) continue;
+        // probe() refuses addresses the hall may not use without connecting; skip them quietly here.
+        if (!(await this.allowed(hall.id, address))) continue;
         seen.add(keyOf(address));
         await this.probe(hall.id, address);
       }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { printerAddressSchema } from './printerAddress.js';
+import { allowEntrySchema } from '../printing/allowList.js';
 import type { HallConfig } from './model.js';
 
 /**
@@ -51,6 +52,7 @@ export const hallConfigSchema = z.strictObject({
   callTemplateAlt: optionalText(200),
   phoneTickets: z.boolean().optional(),
   deskPrinter: printerAddressSchema.optional(),
+  printerAllowList: z.array(allowEntrySchema).max(50).optional(),
   openingHoursText: optionalText(100),
   closeDayAt: clock.optional(),
   // At least the 13 months a yearly assessment (年度考核) looks back on.

@@ -20,7 +20,8 @@ import { requestId, schemas, shortText } from './schemas.js';
  */
 
 /** Who is sending, as far as the rules below need to know. */
-export type Caller = { kind: 'staff'; role: Role } | { kind: 'device'; device: DeviceKind } | { kind: 'public' };
+/** `windowId`: the one window a paired window screen belongs to. */
+export type Caller = { kind: 'staff'; role: Role } | { kind: 'device'; device: DeviceKind; windowId?: string } | { kind: 'public' };
 
 /** What of the hall's configuration the rules depend on. */
 export interface HallOptions {
@@ -119,11 +120,12 @@ export const declarations = {
     summary: 'Take a number for a service (guide desk, kiosk, phone).',
     input: schemas.issueTicket,
     who: {
-      text: 'staff (any channel, may set `priority`); kiosk (not `phone`, no `priority`); public only if the hall has `phoneTickets` (`phone`, no `priority`)',
+      text: 'staff (any channel, may set `priority`); kiosk (channel `kiosk`, no `priority`); public only if the hall has `phoneTickets` (`phone`, no `priority`)',
       may: (caller, command, hall) => {
         if (caller.kind === 'staff') return true;
         // A kiosk anyone can touch may not hand out the green channel: a guide-desk clerk's login does that.
-        if (caller.kind === 'device') return caller.device === 'kiosk' && command.channel !== 'phone' && !command.priority;
+        // Nor label its tickets as the desk's or appointments (that would skew the statistics by channel).
+        if (caller.kind === 'device') return caller.device === 'kiosk' && command.channel === 'kiosk' && !command.priority;
         return hall.phoneTickets && command.channel === 'phone' && !command.priority;
       },
     },
@@ -149,15 +151,19 @@ export const declarations = {
     summary: '好差评: rate the service just finished at a window, or a ticket (paper form).',
     input: schemas.rateTicket,
     who: {
-      text: 'anyone by `windowId` (window screen); staff by `ticketId`',
-      // A window screen is a public page: it may only rate what was just finished at its window.
-      may: (caller, command) => caller.kind === 'staff' || command.ticketId === undefined,
+      text: 'a paired window screen by its own `windowId`; the public (the e-ticket link) by `ticketId`; never staff',
+      // Only the citizen rates: the paired screen at their window (by window, its own only), or their
+      // own e-ticket link (by ticket id, which only the ticket's holder knows). Staff never rate.
+      may: (caller, command) => {
+        if (caller.kind === 'device') return caller.device === 'window-screen' && command.ticketId === undefined && command.windowId === caller.windowId;
+        return caller.kind === 'public' && command.ticketId !== undefined && command.windowId === undefined;
+      },
     },
     rest: { method: 'POST', path: '/api/halls/:hallId/ratings', status: 201 },
     socket: 'ticket:rate',
     build: (input) => withRequestId({ type: 'ticket.rate', level: input.level, ...present({ ticketId: input.ticketId, windowId: input.windowId }) }, input.requestId),
-    /** Staff get the ticket; a window screen or device only the number and the level. */
-    result: answer<Ticket | RatingAnswer>('staff: the ticket; others: `{ number, level }`'),
+    /** The rater gets only the number and the level. */
+    result: answer<Ticket | RatingAnswer>('`{ number, level }`'),
   }),
   'window.open': windowCommand('window.open', 'open', 'window:open', 'Sign in at a window (clerks hold one at a time).', answer<WindowAnswer>('`{ windowId, window }`')),
   'window.take-over': windowCommand('window.take-over', 'take-over', 'window:take-over', 'AB岗: take over a window another clerk holds.', answer<WindowAnswer>('`{ windowId, window }`')),

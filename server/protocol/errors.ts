@@ -59,6 +59,9 @@ export const ErrorCode = {
   TEMPLATE_NOT_FOUND: 'TEMPLATE_NOT_FOUND',
   // 403 — a given (generated) password must be replaced before anything else
   PASSWORD_CHANGE_REQUIRED: 'PASSWORD_CHANGE_REQUIRED',
+  // issue 13 (security)
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  PRINTER_NOT_ALLOWED: 'PRINTER_NOT_ALLOWED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -85,6 +88,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   HALL_ID_INVALID: 400,
   TEMPLATE_NOT_FOUND: 400,
   PASSWORD_CHANGE_REQUIRED: 403,
+  TOO_MANY_CONNECTIONS: 429,
+  PRINTER_NOT_ALLOWED: 400,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -56,6 +56,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     HALL_ID_INVALID: '大厅编号只能使用小写字母、数字和连字符（-），2–40 个字符，以字母或数字开头，例如 qingshan-town。',
     TEMPLATE_NOT_FOUND: '没有这个大厅模板，请从列表中选择。',
     PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再进行其他操作。',
+    TOO_MANY_CONNECTIONS: '来自同一网络地址的连接太多，请关闭多余的屏幕或页面后再试。',
+    PRINTER_NOT_ALLOWED: '该打印机地址不属于本大厅：打印代理须是本大厅已配对的打印代理，网络打印机须先由管理员加入“允许的打印机”列表。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -106,6 +108,9 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     HALL_ID_INVALID: 'A hall id uses lower-case letters, digits and hyphens only, 2–40 characters, starting with a letter or digit, e.g. qingshan-town.',
     TEMPLATE_NOT_FOUND: 'There is no such hall template; pick one from the list.',
     PASSWORD_CHANGE_REQUIRED: 'Change the initial password first; nothing else is possible until then.',
+    TOO_MANY_CONNECTIONS: 'Too many connections from this network address; close unused screens or pages and try again.',
+    PRINTER_NOT_ALLOWED:
+      "This printer address does not belong to this hall: a print agent must be one paired in this hall, and a network printer must first be added to the hall's allowed printers by an administrator.",
   },
 };
 

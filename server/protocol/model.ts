@@ -102,6 +102,11 @@ export interface HallConfig {
   callTemplateAlt?: string;
   /** Printer of the guide desk (导办台), which prints notices for windows without their own. */
   deskPrinter?: string;
+  /**
+   * Network printers (tcp://) this hall may use: IP addresses, CIDR ranges or host names, optionally
+   * with :port (server/printing/allowList.ts). Print agents must be paired in the hall instead.
+   */
+  printerAllowList?: string[];
   /** Public holidays (YYYY-MM-DD), skipped when promised dates are counted in working days. */
   holidays?: string[];
   /** Weekend days worked in exchange for a holiday (调休上班), counted as working days. */
@@ -276,5 +281,5 @@ export interface HallState {
 /** Who is issuing a command. Authentication happens before the engine; authorisation on windows happens in it. */
 export type Actor =
   | { kind: 'staff'; user: Clerk }
-  | { kind: 'device'; deviceId: string; deviceKind: 'kiosk' | 'printer' }
+  | { kind: 'device'; deviceId: string; deviceKind: 'kiosk' | 'printer' | 'window-screen' }
   | { kind: 'public' };

@@ -12,7 +12,22 @@ const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 
  */
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
-export const shortText = (max: number) => z.string().trim().min(1).max(max);
+/** Half of a UTF-16 surrogate pair without its other half: not text, and it breaks JSON consumers and printers. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Format characters (zero-width space and joiners, BOM, bidi marks) and spaces: nothing a reader sees. */
+const INVISIBLE = /[\p{Cf}\p{Z}\s]/gu;
+/**
+ * Free text shown to citizens and staff (announcements, notes, case numbers): well-formed Unicode
+ * with something visible in it, so a board never shows a blank announcement.
+ */
+export const shortText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !LONE_SURROGATE.test(value), 'not well-formed text (a lone surrogate)')
+    .refine((value) => value.replace(INVISIBLE, '') !== '', 'has no visible characters');
 export const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
 /** Epoch milliseconds within a sane range (2000 … 2100). */
 const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
@@ -55,12 +70,16 @@ export const schemas = {
     requestId,
   }),
   removeAnnouncement: z.strictObject({ announcementId: id, requestId }),
-  createDevice: z.strictObject({
-    kind: z.enum(['kiosk', 'printer']),
-    name: shortText(64),
-    /** A kiosk's printer; 'agent' pairs a print agent for it as well and answers its token. */
-    printer: z.union([printerAddressSchema, z.literal('agent')]).optional(),
-  }),
+  createDevice: z
+    .strictObject({
+      kind: z.enum(['kiosk', 'printer', 'window-screen']),
+      name: shortText(64),
+      /** A kiosk's printer; 'agent' pairs a print agent for it as well and answers its token. */
+      printer: z.union([printerAddressSchema, z.literal('agent')]).optional(),
+      /** A window screen's window. */
+      windowId: id.optional(),
+    })
+    .refine((value) => (value.kind === 'window-screen') === (value.windowId !== undefined), 'a window screen needs windowId; other devices take none'),
   kioskTicket: z
     .strictObject({
       serviceId: id.optional(),

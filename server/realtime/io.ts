@@ -15,9 +15,12 @@ import { type AccountStore, StoreError } from '../store/port.js';
 import { Presence, isScreenKind, summarizeScreens } from './presence.js';
 import type { ConnectedScreen, ScreenSummary } from '../protocol/screens.js';
 import { cookieOf } from '../http/support.js';
+import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../http/clientAddress.js';
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
+import { type BudgetState, ConnectionCounter, spend } from './budgets.js';
+import { SYNC_MAX_EVENTS, fitsSyncAnswer } from './syncBounds.js';
 import { schemas, validationDetails } from '../protocol/schemas.js';
 import {
   type ClientToServerEvents,
@@ -36,6 +39,8 @@ interface SocketData {
   client?: HandshakeAuth['client'];
   windowId?: string;
   connectedAt: number;
+  /** This socket's request budget (budgets.ts), made on its first request. */
+  budget?: BudgetState;
 }
 
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -46,12 +51,14 @@ export interface RealtimeDeps {
   authenticator: Authenticator;
   log: Logger;
   maxPayloadBytes: number;
-  /** Behind a reverse proxy, the client address comes from X-Forwarded-For (as over REST). */
-  trustProxy: boolean;
+  /** Behind a reverse proxy, which X-Forwarded-For hops are believed (as over REST). */
+  trustProxy: TrustProxy;
   accounts: AccountStore;
   now(): number;
   hallExists(hallId: string): Promise<boolean>;
   print: PrintService;
+  /** HALLQ_MAX_CONNECTIONS_PER_IP: open sockets per client address in this process. */
+  maxConnectionsPerIp: number;
   /**
    * Several processes (Redis): Socket.IO's Redis adapter, through which room
    * broadcasts and `fetchSockets` reach the sockets of every process.
@@ -71,10 +78,8 @@ function handshakeError(code: ErrorCode, lang: Lang): Error {
   return Object.assign(new Error(code), { data: { ...refusal(code).error, message: messageFor(code, lang) } });
 }
 
-function clientIp(socket: HallSocket, trustProxy: boolean): string {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return trustProxy && first ? first : (socket.handshake.address ?? 'unknown');
+function clientIp(socket: HallSocket, trust: TrustFn): string {
+  return clientAddress(socket.request, trust);
 }
 
 /**
@@ -90,6 +95,8 @@ export interface Realtime {
   broadcaster: Broadcaster;
   /** Cuts a revoked kiosk or print agent off at once. */
   disconnectDevice(deviceId: string): void;
+  /** Cuts an account's staff sockets at once, on every process (through the adapter): its tokens were revoked. */
+  disconnectUser(userId: string): void;
   /** The hall's boards, window screens, kiosks and agents connected (to any process, with the adapter). */
   screens(hallId: string): Promise<ScreenSummary[]>;
   /**
@@ -112,13 +119,24 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
+  const connections = new ConnectionCounter(deps.maxConnectionsPerIp);
   io.use(async (socket, next) => {
+    const auth = socket.handshake.auth as Partial<HandshakeAuth> | undefined;
+    // Counted before any work is done for the handshake; released when the connection closes or is refused.
+    const slot = connections.admit(clientIp(socket, trustOf(deps)));
+    if (!slot) return next(handshakeError('TOO_MANY_CONNECTIONS', auth?.lang === 'en' ? 'en' : 'zh'));
+    socket.conn.once('close', slot.release);
+    const settle = (error?: Error) => {
+      if (error) slot.release();
+      next(error);
+    };
     try {
-      await admit(socket, deps, next);
+      await admit(socket, deps, settle);
     } catch (error) {
+      slot.release();
       // The store (accounts, halls) could not answer: refuse this handshake, the client retries.
       deps.log.warn({ err: error }, 'socket handshake failed');
-      next(handshakeError(failureCode(error), (socket.handshake.auth as Partial<HandshakeAuth> | undefined)?.lang === 'en' ? 'en' : 'zh'));
+      next(handshakeError(failureCode(error), auth?.lang === 'en' ? 'en' : 'zh'));
     }
   });
 
@@ -147,6 +165,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     // Rooms first: with the adapter, presence is read from room membership.
     void socket.join(hallRoom(hallId, audience));
     if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
+    if (principal.kind === 'staff') void socket.join(userRoom(principal.user.id));
     if (isScreenKind(client)) {
       presence.add(hallId, socket.id, { kind: client, connectedAt: socket.data.connectedAt, ...(windowId ? { windowId } : {}) });
       announcePresence(hallId);
@@ -200,6 +219,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     disconnectDevice(deviceId: string) {
       io.in(deviceRoom(deviceId)).disconnectSockets(true);
     },
+    disconnectUser(userId: string) {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
     screens: screensOf,
     agents: {
       probe: (deviceId, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('printer:probe'),
@@ -233,7 +255,7 @@ async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Erro
   // An empty token is a client bug, refused as over REST ("Bearer " with nothing after it).
   if (auth.token === '') return next(handshakeError('UNAUTHENTICATED', lang));
   const token = typeof auth.token === 'string' ? auth.token : undefined;
-  const authentication = await deps.authenticator.authenticate(token, clientIp(socket, deps.trustProxy));
+  const authentication = await deps.authenticator.authenticate(token, clientIp(socket, trustOf(deps)));
   if (!authentication.ok) {
     return next(handshakeError(authentication.code, lang));
   }
@@ -252,12 +274,28 @@ async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Erro
   socket.data.lang = lang;
   if (typeof auth.client === 'string' && CLIENT_KINDS.has(auth.client)) socket.data.client = auth.client;
   if (typeof auth.windowId === 'string' && schemas.id.safeParse(auth.windowId).success) socket.data.windowId = auth.windowId;
+  // A paired window screen is the screen of the window it was paired for, whatever the handshake says.
+  if (principal.kind === 'device' && principal.device.kind === 'window-screen') {
+    socket.data.client = 'window-screen';
+    if (principal.device.windowId !== undefined) socket.data.windowId = principal.device.windowId;
+  }
   socket.data.connectedAt = deps.now();
   next();
 }
 
+const compiledTrust = new WeakMap<RealtimeDeps, TrustFn>();
+function trustOf(deps: RealtimeDeps): TrustFn {
+  let trust = compiledTrust.get(deps);
+  if (!trust) compiledTrust.set(deps, (trust = compileTrust(deps.trustProxy)));
+  return trust;
+}
+
 function deviceRoom(deviceId: string): string {
   return `device:${deviceId}`;
+}
+
+function userRoom(userId: string): string {
+  return `user:${userId}`;
 }
 
 async function snapshotFor(service: HallService, hallId: string, audience: 'public' | 'staff'): Promise<HallSnapshot | null> {
@@ -291,12 +329,14 @@ const HANDLERS = new Map<string, Handler>([
       const parsed = schemas.sync.safeParse(payload);
       if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
       const { hallId, audience } = socket.data;
-      const { events, complete } = await deps.service.eventsSince(hallId, parsed.data.sinceSeq);
-      if (!complete) {
+      const events = await deps.service.catchUp(hallId, parsed.data.sinceSeq, SYNC_MAX_EVENTS);
+      const shown = events && (audience === 'staff' ? events : events.map(publicEvent));
+      // Far behind (or a large gap in bytes): one snapshot, never thousands of events.
+      if (!shown || !fitsSyncAnswer(shown)) {
         const snapshot = await snapshotFor(deps.service, hallId, audience);
         return snapshot ? { ok: true, data: { kind: 'snapshot', snapshot } } : refusal('HALL_NOT_FOUND');
       }
-      return { ok: true, data: { kind: 'events', events: audience === 'staff' ? events : events.map(publicEvent) } };
+      return { ok: true, data: { kind: 'events', events: shown } };
     },
   ],
   [
@@ -339,6 +379,14 @@ async function dispatch(socket: HallSocket, deps: RealtimeDeps, event: string, a
   const last = args[args.length - 1];
   const reply: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
   const answer = (ack: Ack<unknown>) => reply(localized(ack, socket.data.lang));
+  // A flooder cut off below may still have packets decoded from its last read: no work, no answer.
+  if (socket.disconnected) return;
+  // Real time, not the injected clock: the budget is about load, not about the hall's day.
+  const spent = spend(socket.data, socket.data.audience, event, Date.now());
+  if (!spent.ok) {
+    if (spent.disconnect) return void socket.disconnect(true);
+    return answer(refusal('RATE_LIMITED', { retryAfterSeconds: spent.retryAfterSeconds, event: String(event).slice(0, 64) }));
+  }
   try {
     const handler = HANDLERS.get(event);
     if (!handler) return answer(refusal('NOT_FOUND', { event: String(event).slice(0, 64) }));

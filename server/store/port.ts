@@ -65,6 +65,11 @@ export interface UserRecord {
   partnerId?: string;
   /** Photo for the window's staff notice (工作人员公示), a data: URL (JPEG or PNG). */
   photo?: string;
+  /**
+   * Bumped when the role, halls or password change or the account is disabled: tokens carry the
+   * version they were issued under and an older one is refused (absent = 0).
+   */
+  tokenVersion?: number;
   /** scrypt$N$r$p$salt$hash */
   passwordHash: string;
   /**

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
+import { windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -103,6 +104,41 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     expect((await t.api('GET', `/api/halls/${DEMO}/devices`, { token: await t.login('admin') })).body.find((device: { id: string }) => device.id === deviceId).revokedAt).toEqual(expect.any(Number));
   });
 
+  it('pairs a window screen from the devices tab: the link it shows pairs the screen, which may then rate its window', async () => {
+    const admin = await adminPage('admin', ADMIN_PASSWORD);
+    await admin.getByTestId('admin').waitFor();
+    await admin.getByRole('button', { name: '设备', exact: true }).click();
+    await admin.getByLabel('设备类型').selectOption('window-screen');
+    await admin.getByLabel('窗口（窗口屏）').selectOption('7');
+    await admin.getByLabel('设备名称').fill('七号窗口评价器');
+    await admin.getByRole('button', { name: '配对', exact: true }).click();
+    const link = (await admin.getByTestId('screen-link').textContent())!.trim();
+    expect(link).toMatch(/\/display\/\?hall=demo&window=7#pair=hqd_/);
+    await expect.poll(() => admin.getByTestId('device-row').filter({ hasText: '七号窗口评价器' }).textContent(), { timeout: 5000 }).toContain('7号窗口');
+
+    const screen = await newPage(1280, 800);
+    await screen.goto(link);
+    await screen.getByTestId('window-screen').waitFor({ timeout: 8000 });
+    // The token left the address bar and is kept by the screen.
+    expect(screen.url()).not.toContain('#pair=');
+    expect(await screen.evaluate(() => JSON.parse(localStorage.getItem('hallq.window-screen.demo.7') ?? 'null')?.token)).toMatch(/^hqd_/);
+
+    // A ticket served at window 7, then a tap on the screen stores the rating.
+    const clerk = await t.login('clerk7');
+    const hall = `/api/halls/${DEMO}`;
+    await t.api('POST', `${hall}/windows/7/open`, { token: clerk, body: {} });
+    const services = (await t.hallState()).config.windows.find((w) => w.id === '7')!.services;
+    const issued = await t.api('POST', `${hall}/tickets`, { token: clerk, body: { serviceId: services[0]!.serviceId } });
+    for (;;) {
+      const called = await t.api('POST', `${hall}/windows/7/call-next`, { token: clerk, body: {} });
+      await t.api('POST', `${hall}/windows/7/finish`, { token: clerk, body: { outcome: 'completed' } });
+      if (called.body.id === issued.body.id) break;
+    }
+    await screen.getByRole('button', { name: '非常满意', exact: true }).click();
+    await screen.getByTestId('rating-thanks').waitFor({ timeout: 5000 });
+    expect((await t.hallState()).tickets[issued.body.id]?.rating).toBe(5);
+  });
+
   it('an administrator adds a staff member who can then log in, and disables them', async () => {
     const admin = await adminPage('admin', ADMIN_PASSWORD);
     await admin.getByTestId('admin').waitFor();
@@ -158,7 +194,7 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     await clerk.getByTestId('panel').waitFor();
 
     const screen = await newPage(1280, 800);
-    await screen.goto(`${t.url}/display?hall=demo&window=6`);
+    await screen.goto(await windowScreenUrl(t, '6'));
     const photo = screen.locator('img.photo');
     await photo.waitFor({ timeout: 8000 });
     await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth), POLL).toBe(240);

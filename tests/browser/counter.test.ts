@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { postJson, staffEvents, ticketOf } from '../helpers/displayPage.js';
+import { postJson, staffEvents, ticketOf, windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { DEMO_PASSWORD, type TestServer, errorCodeOf, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -281,7 +281,7 @@ describe.runIf(hasChromium())('counter panel in Chromium', () => {
     expect(await page.getByTestId('alarm-window-screen-offline').textContent()).toContain('6号窗口评价屏未连接');
     expect(await page.getByTestId('alarm-board-offline').count()).toBe(0);
     const screen = await newPage();
-    await screen.goto(`${harness.t.url}/display?hall=demo&window=6`);
+    await screen.goto(await windowScreenUrl(harness.t, '6'));
     await page.getByTestId('devices-ok').waitFor({ timeout: 5000 });
     await screen.close();
     await page.getByTestId('alarm-window-screen-offline').waitFor({ timeout: 5000 });

@@ -15,7 +15,7 @@ import {
   ticketOf,
 } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { type TestServer, startTestServer } from '../helpers/testServer.js';
+import { DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * The hall board and the window screen (display/) in a real Chromium, against
@@ -173,8 +173,37 @@ describe.runIf(hasChromium())('display board and window screen in Chromium', () 
     }
   });
 
+  it('window screen: unpaired it asks to be paired; a supervisor pairs it there, and it then rates (好差评 needs a paired screen)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${t.url}/display?hall=demo&window=5`);
+      await page.getByTestId('screen-pairing').waitFor({ timeout: 5000 });
+      await page.getByRole('heading', { name: '5号窗口屏配对' }).waitFor();
+      expect(await page.getByTestId('window-screen').count()).toBe(0);
+      await page.getByLabel('用户名').fill('clerk5');
+      await page.getByLabel('密码').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: '配对' }).click();
+      // A clerk may not pair devices: the server's reason is shown and the form stays.
+      await page.getByRole('alert').waitFor({ timeout: 5000 });
+      expect(await page.getByRole('alert').textContent()).toContain('没有权限');
+      await page.getByLabel('用户名').fill('zhuren');
+      await page.getByLabel('密码').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: '配对' }).click();
+      await page.getByTestId('window-screen').waitFor({ timeout: 5000 });
+      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('hallq.window-screen.demo.5') ?? 'null'));
+      expect(stored).toMatchObject({ hallId: 'demo', windowId: '5', token: expect.stringMatching(/^hqd_/) });
+      const devices = await (await fetch(`${t.url}/api/halls/demo/devices`, { headers: { authorization: `Bearer ${admin}` } })).json();
+      expect(devices).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'window-screen', windowId: '5', name: '5号窗口屏' })]));
+      // Reloaded, it stays paired.
+      await page.reload();
+      await page.getByTestId('window-screen').waitFor({ timeout: 5000 });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('window screen: shows the number while serving, then the rating; a tap stores it once and the screen goes back to idle', async () => {
-    const page = await openBoard('window=3');
+    const page = await openBoard(`window=3#pair=${await t.windowScreenToken('3')}`);
     const clerk = await t.login('clerk3');
     await expect.poll(() => page.getByTestId('window-screen').getAttribute('data-status'), POLL).toBe('closed');
     await windowAction('3', 'open', {}, clerk);

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
-import { cuts, openPairedKiosk, pairKiosk, printedText, qrPayloads } from '../helpers/printing.js';
+import { allowPrinters, cuts, openPairedKiosk, pairKiosk, printedText, qrPayloads, tcpTarget } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -26,6 +26,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
   });
   beforeEach(async () => {
     printer = await startFakePrinter();
+    await allowPrinters(t, DEMO, [tcpTarget(printer.address)]);
   });
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();

@@ -21,7 +21,7 @@ describe.runIf(hasChromium())('reports in Chromium', () => {
     for (let i = 0; i < 3; i++) await t.api('POST', `/api/halls/${DEMO}/tickets`, { token: await t.login('admin'), body: { serviceId: 'jisheng-shengyu-dengji' } });
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} });
     await t.api('POST', `/api/halls/${DEMO}/windows/3/finish`, { token: clerk, body: { outcome: 'completed' } });
-    await t.api('POST', `/api/halls/${DEMO}/ratings`, { body: { windowId: '3', level: 5 } });
+    await t.api('POST', `/api/halls/${DEMO}/ratings`, { token: await t.windowScreenToken('3'), body: { windowId: '3', level: 5 } });
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} });
     await t.api('POST', `/api/halls/${DEMO}/windows/3/no-show`, { token: clerk, body: {} });
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} });

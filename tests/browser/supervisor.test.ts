@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { postJson, ticketOf } from '../helpers/displayPage.js';
+import { postJson, ticketOf, windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -119,7 +119,7 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
 
     // A window screen of window 6 connects: its alarm goes; it comes back when the screen goes.
     const screen = await newPage(1280, 800);
-    await screen.goto(`${t.url}/display?hall=demo&window=6`);
+    await screen.goto(await windowScreenUrl(t, '6'));
     await expect.poll(() => windowScreenAlarm(page, '6'), POLL).toBe(0);
     expect(await cell(page, '6', 'window-screen')).toContain('在线');
     const board = await newPage(1280, 720);

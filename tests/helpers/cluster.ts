@@ -176,8 +176,14 @@ export class Board {
     if (event.type === 'ticket:called') this.called.add(event.ticket.number);
   }
 
+  private syncing = false;
+
+  /** One catch-up at a time, as the display app does (the server budgets a socket's syncs). */
   private async sync(): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
     const answer: any = await this.socket.timeout(5000).emitWithAck('hall:sync', { sinceSeq: this.seq }).catch(() => null);
+    this.syncing = false;
     if (!answer?.ok) return;
     if (answer.data.kind === 'snapshot') {
       this.seq = answer.data.snapshot.view.seq;

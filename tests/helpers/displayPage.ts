@@ -163,3 +163,12 @@ export function ticketOf(data: unknown): { id: string; number: string } {
   if (typeof ticket.id !== 'string' || typeof ticket.number !== 'string') throw new Error(`no ticket in ${JSON.stringify(data).slice(0, 200)}`);
   return { id: ticket.id, number: ticket.number };
 }
+
+/**
+ * The address of a paired window screen: `#pair=<device token>` pairs the page (as the link the
+ * admin page's devices tab gives), so it may submit its window's ratings (issue 13 item 4).
+ */
+export async function windowScreenUrl(t: { url: string; windowScreenToken(windowId: string, hallId?: string): Promise<string> }, windowId: string, extraQuery = '', hallId = 'demo'): Promise<string> {
+  const token = await t.windowScreenToken(windowId, hallId);
+  return `${t.url}/display/?hall=${hallId}&window=${encodeURIComponent(windowId)}${extraQuery ? `&${extraQuery}` : ''}#pair=${token}`;
+}

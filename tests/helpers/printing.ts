@@ -3,6 +3,25 @@ import { expect } from 'vitest';
 import { type DecodedItem, textLines } from './escposDecoder.js';
 import type { TestServer } from './testServer.js';
 
+/**
+ * The administrator adds network printers to the hall's allow-list (printerAllowList), as they
+ * must before a kiosk, a window or the desk may print on them (issue 13 item 8).
+ */
+export async function allowPrinters(t: TestServer, hallId: string, entries: string[]): Promise<void> {
+  const admin = await t.login('admin');
+  const current = await t.api('GET', `/api/halls/${hallId}/config`, { token: admin });
+  expect(current.status).toBe(200);
+  const config = current.body.config;
+  const printerAllowList = [...new Set([...(config.printerAllowList ?? []), ...entries])];
+  const saved = await t.api('PUT', `/api/halls/${hallId}/config`, { token: admin, body: { config: { ...config, printerAllowList } } });
+  expect(saved.status, saved.text).toBe(200);
+}
+
+/** The host:port of a tcp:// printer address, for the allow-list. */
+export function tcpTarget(address: string): string {
+  return address.replace(/^tcp:\/\//, '').replace(/\?.*$/, '');
+}
+
 /** Pairs a kiosk as a supervisor would; answers the kiosk's device token (and the agent's, for 'agent'). */
 export async function pairKiosk(
   t: TestServer,
@@ -11,9 +30,10 @@ export async function pairKiosk(
   name = '入口取号机',
   pairedBy = 'zhuren',
 ): Promise<{ token: string; deviceId: string; agentToken?: string; agentId?: string }> {
+  if (printer?.startsWith('tcp://')) await allowPrinters(t, hallId, [tcpTarget(printer)]);
   const zhuren = await t.login(pairedBy);
   const res = await t.api('POST', `/api/halls/${hallId}/devices`, { token: zhuren, body: { kind: 'kiosk', name, ...(printer !== undefined ? { printer } : {}) } });
-  expect(res.status).toBe(201);
+  expect(res.status, res.text).toBe(201);
   return {
     token: res.body.token,
     deviceId: res.body.device.id,

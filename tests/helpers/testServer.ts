@@ -10,8 +10,8 @@
  *   await board.waitFor((e) => e.event === 'ticket:called');
  *   await t.close();
  *
- * The server trusts X-Forwarded-For (trustProxy) so a test can act as several
- * client addresses (per-IP limits); `login` uses a fresh address each time so
+ * The server trusts one proxy hop (trustProxy: 1) so a test can act as several
+ * client addresses (per-IP limits) by sending X-Forwarded-For; `login` uses a fresh address each time so
  * the per-IP login limit (10/min) never gets in the way of a test's set-up.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -87,6 +87,11 @@ export interface TestServer {
   /** The hall's state as JSON, for before/after comparisons. */
   stateJson(hallId?: string): Promise<string>;
   createSecondHall(): Promise<SecondHall>;
+  /**
+   * A window screen paired by the supervisor (POST …/devices, kind window-screen): its device token,
+   * cached per hall and window. Only a paired screen may submit its window's 好差评 ratings.
+   */
+  windowScreenToken(windowId: string, hallId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -204,7 +209,8 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}, startO
     logLevel: 'silent',
     adminPassword: ADMIN_PASSWORD,
     sqliteSynchronous: 'NORMAL',
-    trustProxy: true,
+    // One hop (the test client stands in for the proxy): X-Forwarded-For's right-most entry is the client.
+    trustProxy: 1,
     ...overrides,
   };
   const server = await startServer(config, { announce: () => undefined, ...startOptions });
@@ -366,11 +372,29 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}, startO
     return { hallId, config, clerkUsername, clerkPassword, serviceId, windowId };
   }
 
+  const screenTokens = new Map<string, Promise<string>>();
+  function windowScreenToken(windowId: string, hallId = DEMO): Promise<string> {
+    const key = `${hallId}/${windowId}`;
+    let token = screenTokens.get(key);
+    if (!token) {
+      token = (async () => {
+        const manager = await login(hallId === DEMO ? 'zhuren' : 'admin');
+        const res = await api('POST', `/api/halls/${hallId}/devices`, { token: manager, body: { kind: 'window-screen', name: `${windowId}号窗口屏`, windowId } });
+        if (res.status !== 201) throw new Error(`pairing the window screen of ${key} failed: ${res.status} ${res.text}`);
+        return res.body.token as string;
+      })();
+      screenTokens.set(key, token);
+      token.catch(() => screenTokens.delete(key));
+    }
+    return token;
+  }
+
   return {
     server,
     config,
     url,
     api,
+    windowScreenToken,
     login,
     expiredToken,
     forgedToken,

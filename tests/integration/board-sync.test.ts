@@ -72,7 +72,7 @@ describe('board state from events', () => {
           break;
         case 11:
           if (random(3) === 0) await post(`/windows/${windowId}/close`);
-          else if (random(2) === 0) await t.api('POST', `${hall}/ratings`, { body: { windowId, level: 1 + random(5) } });
+          else if (random(2) === 0) await t.api('POST', `${hall}/ratings`, { token: await t.windowScreenToken(windowId), body: { windowId, level: 1 + random(5) } });
           else await post(`/windows/${windowId}/open`);
           break;
       }

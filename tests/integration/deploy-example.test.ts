@@ -12,7 +12,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * hallq@.service would, and nginx with deploy/nginx/hallq.conf, then
  * deploy/smoke.ts checks through nginx (boards over WebSocket on every
  * process, a call reaching all of them, a process SIGKILLed and its boards
- * coming back). Keeps the committed files honest.
+ * coming back), and that forged X-Forwarded-For headers neither escape the
+ * login limit and lockout nor the phone-ticket limit. Keeps the committed files honest.
  */
 describe.skipIf(!hasRedis() || !hasNginx())('the deployment example (deploy/check.sh)', () => {
   it('serves boards and calls through nginx from three processes on one Redis, and survives one being killed', async () => {
@@ -29,5 +30,8 @@ describe.skipIf(!hasRedis() || !hasNginx())('the deployment example (deploy/chec
     expect(code, output).toBe(0);
     expect(output).toContain('reconnected through nginx and took a fresh snapshot');
     expect(output).toContain('smoke: OK');
+    // Issue 13 item 1, through the shipped nginx file: forged X-Forwarded-For gets no fresh limits.
+    expect(output).toMatch(/40 wrong passwords with forged X-Forwarded-For: [0-5] × 401/);
+    expect(output).toMatch(/12 cookie-less phone tickets with forged X-Forwarded-For: [0-5] × 201/);
   }, 180_000);
 });

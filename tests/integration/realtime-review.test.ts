@@ -78,9 +78,9 @@ describe('cutting callers off', () => {
     expect(await t.connectError({ hallId: DEMO, token: '', lang: 'en' })).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Please sign in first.' });
   });
 
-  it('tells a kiosk only the number and level of a rating it sends', async () => {
+  it('tells a window screen only the number and level of a rating it sends', async () => {
     const admin = await t.login('admin');
-    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: admin, body: { kind: 'kiosk', name: '评价器' } });
+    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: admin, body: { kind: 'window-screen', name: '评价器', windowId: '6' } });
     const clerk = await t.login('clerk6');
     const hall = `/api/halls/${DEMO}`;
     await t.api('POST', `${hall}/windows/6/open`, { token: clerk });

@@ -196,12 +196,13 @@ describe('clerk flow', () => {
     expect((await t.api('GET', `/api/tickets/${t1.id}`)).body).toMatchObject({ status: 'served', window: { id: '3' } });
     expectError(await win('3', 'finish', tok.clerk3), 409, 'NO_CURRENT_TICKET');
 
-    // The window screen rates what was just finished there (public), once.
-    const rated = await post(`/api/halls/${DEMO}/ratings`, undefined, { level: 5, windowId: '3' });
+    // The window's paired screen rates what was just finished there, once.
+    const screen3 = await t.windowScreenToken('3');
+    const rated = await post(`/api/halls/${DEMO}/ratings`, screen3, { level: 5, windowId: '3' });
     expect(rated.status).toBe(201);
     // A public caller learns only the number and the level it gave, never the ticket's link id.
     expect(rated.body).toEqual({ number: t1.number, level: 5 });
-    expectError(await post(`/api/halls/${DEMO}/ratings`, undefined, { level: 4, windowId: '3' }), 409, 'ALREADY_RATED');
+    expectError(await post(`/api/halls/${DEMO}/ratings`, screen3, { level: 4, windowId: '3' }), 409, 'ALREADY_RATED');
 
     // No-show, then requeue in front of the next one.
     expect((await win('3', 'call-next', tok.clerk3)).body).toMatchObject({ id: t2.id, status: 'called' });

@@ -43,13 +43,14 @@ describe('statistics over HTTP', () => {
     expect((await step('08:15', clerk2, '/windows/2/call-next')).number).toBe('C001');
     await step('08:16', clerk2, '/windows/2/no-show');
     await step('08:20', clerk1, '/windows/1/finish', { outcome: 'completed' });
-    await step('08:20', undefined, '/ratings', { windowId: '1', level: 5 });
+    const screen1 = await t.windowScreenToken('1');
+    await step('08:20', screen1, '/ratings', { windowId: '1', level: 5 });
     expect((await step('08:30', clerk1, '/windows/1/call-next')).number).toBe('A002');
     await step('08:33', clerk1, '/windows/1/start');
     const a003 = await step('08:35', clerk1, '/tickets', { serviceId: 'zonghe-zixun' });
     await step('08:36', clerk1, `/tickets/${a003.id}/cancel`);
     await step('08:40', clerk1, '/windows/1/finish', { outcome: 'accepted' });
-    await step('08:41', undefined, '/ratings', { windowId: '1', level: 2 });
+    await step('08:41', screen1, '/ratings', { windowId: '1', level: 2 });
     now = at('09:00');
   });
   afterAll(async () => t?.close());

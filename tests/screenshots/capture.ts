@@ -67,8 +67,13 @@ async function main(): Promise<void> {
     await shoot('board-landscape', '/display?hall=demo&voice=0', 1920, 1080);
     await shoot('board-portrait', '/display?hall=demo&voice=0', 1080, 1920);
     await shoot('board-landscape-en', '/display?hall=demo&voice=0&lang=en', 1920, 1080);
-    await shoot('window-screen-serving', '/display?hall=demo&window=3', 1280, 800);
-    await shoot('window-screen-rating', '/display?hall=demo&window=4', 1280, 800, async () => {
+    // Window screens are paired devices (they submit the citizen's rating): the pairing link pairs each page.
+    const screenPath = async (windowId: string) => {
+      const paired = await api('/halls/demo/devices', admin, { kind: 'window-screen', name: `${windowId}号窗口屏`, windowId });
+      return `/display/?hall=demo&window=${windowId}#pair=${paired.token as string}`;
+    };
+    await shoot('window-screen-serving', await screenPath('3'), 1280, 800);
+    await shoot('window-screen-rating', await screenPath('4'), 1280, 800, async () => {
       await api('/halls/demo/windows/4/finish', clerks['4']!, { outcome: 'completed' });
     });
 
@@ -118,7 +123,7 @@ async function main(): Promise<void> {
     // The supervisor's live view (大厅监控) on a 1920×1080 screen, with a window screen at window 3
     // and an out-of-order call at window 7 for the audit mark in the log.
     const screen3 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await screen3.goto(`${server.url}/display?hall=demo&window=3`);
+    await screen3.goto(server.url + (await screenPath('3')));
     // (No more logins from this address: the login limit is 10 a minute per address; the page below comes from another.)
     const shuiqi = [];
     for (let i = 0; i < 2; i++) shuiqi.push(await api('/halls/demo/tickets', desk, { serviceId: 'shoufei-shuiqi' }));
@@ -156,7 +161,13 @@ async function main(): Promise<void> {
     await snap(kiosk, 'kiosk-slip');
     const eTicketUrl = (await kiosk.locator('[data-qr]').first().getAttribute('data-qr'))!;
     await kiosk.close();
-    // tcp port 9 on loopback: nothing listens, so the printer is offline.
+    // tcp port 9 on loopback: nothing listens, so the printer is offline (the admin allowed it first).
+    const config = (await (await fetch(`${server.url}/api/halls/demo/config`, { headers: { authorization: `Bearer ${admin}` } })).json()).config;
+    await fetch(`${server.url}/api/halls/demo/config`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ config: { ...config, printerAllowList: ['127.0.0.1:9'] } }),
+    });
     const broken = await kioskPage(await pair('东门取号机', 'tcp://127.0.0.1:9'));
     await broken.getByRole('button', { name: /^残疾人证申办，/ }).click();
     await broken.getByRole('button', { name: '领取电子号票' }).waitFor();

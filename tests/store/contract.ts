@@ -826,6 +826,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
           windowIds: ['w2', 'w3'],
           partnerId: 'u7',
           photo: 'data:image/jpeg;base64,/9j/4AAQ',
+          tokenVersion: 3,
         };
         delete (changed as Partial<typeof changed>).staffNo;
         expect(await store.accounts.updateUser(changed)).toBe(true);
@@ -860,14 +861,16 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         const kiosk = makeDevice('d1', 'h1', 'hash-1', { printer: 'tcp://10.0.0.5:9100?paper=58' });
         const printer = makeDevice('d2', 'h1', 'hash-2', { kind: 'printer', name: '叫号打印机' });
         const other = makeDevice('d3', 'h2', 'hash-3');
-        for (const d of [kiosk, printer, other]) await store.accounts.createDevice(d);
+        const screen = makeDevice('d5', 'h1', 'hash-5', { kind: 'window-screen', name: '3号窗口屏', windowId: 'w3' });
+        for (const d of [kiosk, printer, other, screen]) await store.accounts.createDevice(d);
+        expect(await store.accounts.findDeviceByTokenHash('hash-5')).toEqual(screen);
 
         expect(await store.accounts.getDevice('d1')).toEqual(kiosk);
         expect(await store.accounts.getDevice('nope')).toBeNull();
         expect(await store.accounts.findDeviceByTokenHash('hash-2')).toEqual(printer);
         expect(await store.accounts.findDeviceByTokenHash('hash-x')).toBeNull();
         const inH1 = (await store.accounts.listDevices('h1')).sort((a, b) => a.id.localeCompare(b.id));
-        expect(inH1).toEqual([kiosk, printer]);
+        expect(inH1).toEqual([kiosk, printer, screen]);
         expect(await store.accounts.listDevices('h9')).toEqual([]);
 
         await expectStoreError(store.accounts.createDevice(makeDevice('d4', 'h1', 'hash-1')), 'DUPLICATE');

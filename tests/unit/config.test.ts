@@ -39,7 +39,8 @@ describe('loadConfig defaults', () => {
       phoneTicketsPerDevicePerDay: 3,
       staffRequestLimitPerMinute: 6000,
       maxPayloadBytes: 16384,
-      trustProxy: false,
+      maxConnectionsPerIp: 200,
+      trustProxy: 0,
     });
   });
 
@@ -139,10 +140,20 @@ describe('command line', () => {
       phoneIssueLimitPerHour: 2,
       staffRequestLimitPerMinute: 100,
       maxPayloadBytes: 4096,
-      trustProxy: true,
+      trustProxy: 1,
       redisUrl: 'redis://127.0.0.1:6379',
       printer: 'tcp://10.0.0.5:9100',
     });
+  });
+
+  it('HALLQ_TRUST_PROXY: a hop count, or the proxies\' addresses; true is one hop, never the client\'s own entries', () => {
+    expect(loadConfig([], {}).trustProxy).toBe(0);
+    expect(loadConfig([], { HALLQ_TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(loadConfig([], { HALLQ_TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(loadConfig([], { HALLQ_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig([], { HALLQ_TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    expect(loadConfig(['--trust-proxy'], {}).trustProxy).toBe(1);
+    expect(loadConfig(['--no-trust-proxy'], { HALLQ_TRUST_PROXY: '3' }).trustProxy).toBe(0);
   });
 
   it('--demo / --no-demo / --demo=false', () => {
@@ -214,7 +225,7 @@ describe('environment', () => {
       phoneIssueLimitPerHour: 3,
       staffRequestLimitPerMinute: 1000,
       maxPayloadBytes: 65536,
-      trustProxy: true,
+      trustProxy: 1,
       redisUrl: 'rediss://user:pw@redis.example:6380/0',
       printer: 'tcp://10.0.0.9:9100',
     });
@@ -248,7 +259,8 @@ describe('bad values name their field and source', () => {
     ['maxPayloadBytes', [], { HALLQ_MAX_PAYLOAD_BYTES: '10' }, 'HALLQ_MAX_PAYLOAD_BYTES'],
     ['demo', [], { HALLQ_DEMO: 'maybe' }, 'HALLQ_DEMO'],
     ['demo', ['--demo=perhaps'], {}, '--demo'],
-    ['trustProxy', [], { HALLQ_TRUST_PROXY: '2' }, 'HALLQ_TRUST_PROXY'],
+    ['trustProxy', [], { HALLQ_TRUST_PROXY: 'proxy.example' }, 'HALLQ_TRUST_PROXY'],
+    ['trustProxy', [], { HALLQ_TRUST_PROXY: '10.0.0.0/33' }, 'HALLQ_TRUST_PROXY'],
     ['logLevel', ['--log-level', 'verbose'], {}, '--log-level'],
     ['sqliteSynchronous', [], { HALLQ_SQLITE_SYNCHRONOUS: 'OFF' }, 'HALLQ_SQLITE_SYNCHRONOUS'],
     ['host', ['--host', '  '], {}, '--host'],
@@ -342,7 +354,7 @@ describe('describeConfig', () => {
     expect(keys.sort()).toEqual(
       [
         'adminPassword', 'boardFrameAncestors', 'configFile', 'dataDir', 'demo', 'host', 'kioskIssueLimitPerMinute', 'logLevel',
-        'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
+        'maxConnectionsPerIp', 'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
         'staffRequestLimitPerMinute', 'tokenTtlHours', 'trustProxy',
       ].sort(),
     );

@@ -52,7 +52,7 @@ describe('command declarations', () => {
   it('every command clients may send is declared; the server clock is no caller`s', () => {
     const all: CommandType[] = [...COMMAND_NAMES, 'hall.tick'];
     expect(new Set(all).size).toBe(all.length);
-    const admin: Principal = { kind: 'staff', user: { id: 'u', name: 'A', role: 'admin' }, hallIds: ['*'] };
+    const admin: Principal = { kind: 'staff', user: { id: 'u', name: 'A', role: 'admin' }, hallIds: ['*'], tokenVersion: 0 };
     expect(mayRun(admin, 'demo', { type: 'hall.tick' }, true)).toBe(false);
     expect(mayRun(admin, 'demo', { type: 'hall.close-day' }, true)).toBe(true);
   });
@@ -80,8 +80,8 @@ describe('command declarations', () => {
   });
 
   it('who may send what: the rules of the declarations', () => {
-    const clerk: Principal = { kind: 'staff', user: { id: 'c', name: 'C', role: 'clerk' }, hallIds: ['demo'] };
-    const supervisor: Principal = { kind: 'staff', user: { id: 's', name: 'S', role: 'supervisor' }, hallIds: ['demo'] };
+    const clerk: Principal = { kind: 'staff', user: { id: 'c', name: 'C', role: 'clerk' }, hallIds: ['demo'], tokenVersion: 0 };
+    const supervisor: Principal = { kind: 'staff', user: { id: 's', name: 'S', role: 'supervisor' }, hallIds: ['demo'], tokenVersion: 0 };
     const device = (kind: 'kiosk' | 'printer'): Principal => ({
       kind: 'device',
       device: { id: 'd', hallId: 'demo', kind, name: 'k', tokenHash: 'x', createdAt: 0, createdBy: 'a' },

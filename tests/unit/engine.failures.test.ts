@@ -52,7 +52,7 @@ describe('failed commands', () => {
     ['cancel served', { type: 'ticket.cancel', ticketId: ids.served! }, clerk1, 'TICKET_FINISHED'],
     ['cancel by kiosk', { type: 'ticket.cancel', ticketId: ids.waiting! }, kiosk, 'FORBIDDEN'],
     ['rate again', { type: 'ticket.rate', windowId: 'w1', level: 1 }, publicActor, 'ALREADY_RATED'],
-    ['rate serving', { type: 'ticket.rate', ticketId: ids.serving!, level: 1 }, supervisor, 'NOT_RATEABLE'],
+    ['rate serving', { type: 'ticket.rate', ticketId: ids.serving!, level: 1 }, publicActor, 'NOT_RATEABLE'],
     ['open busy', { type: 'window.open', windowId: 'w1' }, clerk2, 'WINDOW_BUSY'],
     ['open second', { type: 'window.open', windowId: 'w3' }, clerk1, 'CLERK_HOLDS_OTHER_WINDOW'],
     ['take over by holder', { type: 'window.take-over', windowId: 'w1' }, clerk2, 'CLERK_HOLDS_OTHER_WINDOW'],

@@ -230,7 +230,7 @@ function toCommand(world: World, op: Exclude<Op, { k: 'advance' } | { k: 'retry'
     case 'rate':
       return op.byWindow
         ? [{ type: 'ticket.rate', windowId: windowAt(world, op.win), level: op.level as RatingLevel, requestId }, publicActor]
-        : [{ type: 'ticket.rate', ticketId: ticketId(op.ticket), level: op.level as RatingLevel, requestId }, STAFF[op.who]!];
+        : [{ type: 'ticket.rate', ticketId: ticketId(op.ticket), level: op.level as RatingLevel, requestId }, publicActor];
     case 'configure': {
       const { config } = randomEdit(world.h.state.config, op, world.step, world.prefixes);
       return [{ type: 'hall.configure', config, requestId }, admin];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../server/protocol/model.js';
-import { clerk1, clerk2, harness, kiosk, publicActor, supervisor, type Harness } from '../helpers/engineHarness.js';
+import { clerk1, clerk2, harness, publicActor, supervisor, type Harness } from '../helpers/engineHarness.js';
 
 function served(h: Harness, windowId = 'w1'): Ticket {
   h.callNext(windowId, clerk1);
@@ -30,7 +30,7 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     const ticket = served(h);
     h.ok({ type: 'ticket.rate', windowId: 'w1', level: 2 }, publicActor);
     expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, publicActor)).toEqual({ code: 'ALREADY_RATED', details: { ticketId: ticket.id } });
-    expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, supervisor).code).toBe('ALREADY_RATED');
+    expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, publicActor).code).toBe('ALREADY_RATED');
     expect(h.ticket(ticket.id).rating).toBe(2);
   });
 
@@ -45,7 +45,7 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     }
   });
 
-  it('after the next ticket is finished, the window rates that one; staff can still rate the earlier by id', () => {
+  it('after the next ticket is finished, the window rates that one; the earlier citizen can still rate by their link', () => {
     const h = harness();
     h.open('w1', clerk1);
     h.issue('svc-a');
@@ -55,7 +55,7 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     h.ok({ type: 'ticket.rate', windowId: 'w1', level: 4 }, publicActor);
     expect(h.ticket(second.id).rating).toBe(4);
     expect(h.ticket(first.id).rating).toBeUndefined();
-    h.ok({ type: 'ticket.rate', ticketId: first.id, level: 3 }, clerk2);
+    h.ok({ type: 'ticket.rate', ticketId: first.id, level: 3 }, publicActor);
     expect(h.ticket(first.id).rating).toBe(3);
   });
 
@@ -70,31 +70,36 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     expect(h.ticket(first.id).rating).toBe(5);
   });
 
-  it('rating by ticket id is for staff only (paper forms)', () => {
+  it('staff never rate, by either route (the clerk cannot rate their own ticket before the citizen)', () => {
     const h = harness();
     h.open('w1', clerk1);
     h.issue('svc-a');
     const ticket = served(h);
-    expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, publicActor).code).toBe('FORBIDDEN');
-    expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, kiosk).code).toBe('FORBIDDEN');
+    for (const actor of [clerk1, clerk2, supervisor]) {
+      expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, actor).code).toBe('FORBIDDEN');
+      expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, actor).code).toBe('FORBIDDEN');
+    }
+    expect(h.ticket(ticket.id).rating).toBeUndefined();
+    // The citizen's own link still can.
+    h.ok({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, publicActor);
   });
 
   it('refuses tickets that are not served: waiting, called, serving', () => {
     const h = harness();
     h.open('w1', clerk1);
     const a = h.issue('svc-a');
-    expect(h.fail({ type: 'ticket.rate', ticketId: a.id, level: 5 }, supervisor).code).toBe('NOT_RATEABLE');
+    expect(h.fail({ type: 'ticket.rate', ticketId: a.id, level: 5 }, publicActor).code).toBe('NOT_RATEABLE');
     h.callNext('w1', clerk1);
-    expect(h.fail({ type: 'ticket.rate', ticketId: a.id, level: 5 }, supervisor).code).toBe('NOT_RATEABLE');
+    expect(h.fail({ type: 'ticket.rate', ticketId: a.id, level: 5 }, publicActor).code).toBe('NOT_RATEABLE');
     h.ok({ type: 'window.start', windowId: 'w1' }, clerk1);
-    expect(h.fail({ type: 'ticket.rate', ticketId: a.id, level: 5 }, supervisor).code).toBe('NOT_RATEABLE');
+    expect(h.fail({ type: 'ticket.rate', ticketId: a.id, level: 5 }, publicActor).code).toBe('NOT_RATEABLE');
   });
 
   it('refuses a window with nothing finished, an unknown ticket, an unknown window, and neither given', () => {
     const h = harness();
     h.open('w1', clerk1);
     expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, publicActor).code).toBe('NOT_RATEABLE');
-    expect(h.fail({ type: 'ticket.rate', ticketId: 'nope', level: 5 }, supervisor).code).toBe('NOT_RATEABLE');
+    expect(h.fail({ type: 'ticket.rate', ticketId: 'nope', level: 5 }, publicActor).code).toBe('NOT_RATEABLE');
     expect(h.fail({ type: 'ticket.rate', windowId: 'w9', level: 5 }, publicActor).code).toBe('WINDOW_NOT_FOUND');
     expect(h.fail({ type: 'ticket.rate', level: 5 }, publicActor).code).toBe('VALIDATION_FAILED');
   });

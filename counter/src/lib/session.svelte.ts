@@ -56,15 +56,13 @@ export class Session {
     return null;
   }
 
-  /** Replaces the account's own password; the same login goes on, now allowed to work. */
+  /** Replaces the account's own password; the login goes on with the fresh token (every other login of the account ends). */
   async changePassword(currentPassword: string, newPassword: string): Promise<ClientError | null> {
-    const answer = await request<{ user: StaffUser }>('POST', '/api/auth/password', { token: this.token, body: { currentPassword, newPassword } });
+    const answer = await request<Stored>('POST', '/api/auth/password', { token: this.token, body: { currentPassword, newPassword } });
     if (!answer.ok) return answer.error;
-    if (this.token) {
-      const stored: Stored = { token: this.token, expiresAt: this.expiresAt, user: answer.data.user };
-      sessionStorage.setItem(KEY, JSON.stringify(stored));
-      this.set(stored);
-    }
+    const stored: Stored = { token: answer.data.token, expiresAt: answer.data.expiresAt, user: answer.data.user };
+    sessionStorage.setItem(KEY, JSON.stringify(stored));
+    this.set(stored);
     return null;
   }
 

@@ -49,6 +49,7 @@ export const adminZh = {
   closeDayConfirm: '确定结束今日业务？未叫号的群众将无法再被叫号。',
   dayClosed: (expired: number) => `今日业务已结束，${expired} 张号票作废。`,
   deskPrinter: '导办台打印机（preview、tcp://地址:9100，可加 ?paper=58）',
+  printerAllowList: '允许的网络打印机（每行一个：IP、网段如 192.168.1.0/24 或主机名，可加 :端口）',
   holidays: '法定节假日（每行一个日期 YYYY-MM-DD）',
   makeUpWorkdays: '调休上班日（每行一个日期）',
   // Services
@@ -74,9 +75,12 @@ export const adminZh = {
   servesTier: '办理的业务与优先层级（1 最先）',
   notServed: '不办理',
   // Devices
-  devicesTitle: '取号机与打印代理',
+  devicesTitle: '取号机、窗口屏与打印代理',
   pairDevice: '配对新设备',
-  deviceKind: { kiosk: '取号机', printer: '打印代理' } as Record<string, string>,
+  deviceKind: { kiosk: '取号机', printer: '打印代理', 'window-screen': '窗口屏（评价器）' } as Record<string, string>,
+  deviceKindLabel: '设备类型',
+  deviceWindow: '窗口（窗口屏）',
+  screenLink: '在该窗口屏上打开此链接即完成配对（链接含令牌，只显示这一次）：',
   deviceName: '设备名称',
   devicePrinter: '打印机地址（取号机；空=默认）',
   pair: '配对',

@@ -34,6 +34,16 @@ export const zh = {
   thanks: '感谢您的评价！',
   rateFailed: '评价未能提交，请再试一次',
   yourNumber: '当前号码',
+  // Pairing a window screen (评价器)
+  pairTitle: (number: number | string) => `${number}号窗口屏配对`,
+  pairHint: '窗口屏须由值班负责人或管理员配对后才能提交好差评。请输入账号密码，或在管理页“设备”中配对后打开生成的链接。',
+  username: '用户名',
+  password: '密码',
+  screenName: '窗口屏名称',
+  screenNameDefault: (number: number | string) => `${number}号窗口屏`,
+  pair: '配对',
+  pairing: '正在配对…',
+  unpairedNotice: '本屏尚未配对，暂不能评价',
 };
 
 export type Messages = typeof zh;

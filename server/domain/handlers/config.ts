@@ -17,6 +17,7 @@ const HALL_FIELDS = [
   'callTemplateAlt',
   'phoneTickets',
   'deskPrinter',
+  'printerAllowList',
   'openingHoursText',
   'closeDayAt',
   'retentionDays',

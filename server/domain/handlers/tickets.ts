@@ -74,13 +74,16 @@ export function cancel(ctx: Ctx, command: Extract<Command, { type: 'ticket.cance
 }
 
 /**
- * 好差评, one rating per served ticket. A window screen names its window and
- * rates what was just finished there; staff may name the ticket (paper forms).
+ * 好差评, one rating per served ticket, only ever by the citizen (GB/T 39734
+ * "一次一评"; no one may enter a rating for them): a paired window screen names
+ * its window and rates what was just finished there, the citizen's own e-ticket
+ * link names the ticket. Staff never rate. Which device or link may use which
+ * route is the permission check's (server/auth/permissions.ts).
  */
 export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }>): Ticket {
+  if (ctx.actor.kind === 'staff') fail('FORBIDDEN', { reason: 'staff never rate' });
   let ticket: Readonly<Ticket> | undefined;
   if (command.ticketId !== undefined) {
-    staffOf(ctx.actor);
     ticket = liveTicket(ctx.state, command.ticketId);
     if (!ticket) fail('NOT_RATEABLE', { ticketId: command.ticketId });
   } else if (command.windowId !== undefined) {

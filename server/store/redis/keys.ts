@@ -51,6 +51,8 @@ export class RedisKeys {
   readonly ticketHalls: string;
   /** Prefix of the Socket.IO Redis adapter's pub/sub channels (hall broadcasts between processes). */
   readonly socketIoChannel: string;
+  /** Prefix of the rate-limit and login-lockout counters shared by the processes (app/rateLimits.ts). */
+  readonly rateLimits: string;
 
   constructor(readonly prefix: string) {
     const a = `${prefix}{accounts}:`;
@@ -66,6 +68,7 @@ export class RedisKeys {
     this.hallIds = `${prefix}halls`;
     this.ticketHalls = `${prefix}ticket-halls`;
     this.socketIoChannel = `${prefix}socket.io`;
+    this.rateLimits = `${prefix}rl:`;
   }
 
   hall(hallId: string): HallKeys {

@@ -29,10 +29,11 @@ interface DeviceRow {
   revoked_at: number | null;
   last_seen_at: number | null;
   printer: string | null;
+  window_id: string | null;
 }
 
 const USER_COLUMNS = 'id, username, display_name, role, hall_ids, staff_no, post, password_hash, disabled, created_at, extra_json';
-const DEVICE_COLUMNS = 'id, hall_id, kind, name, token_hash, created_at, created_by, revoked_at, last_seen_at, printer';
+const DEVICE_COLUMNS = 'id, hall_id, kind, name, token_hash, created_at, created_by, revoked_at, last_seen_at, printer, window_id';
 
 /** Staff accounts, device registrations and named secrets, in the same SQLite file as the halls. */
 export class SqliteAccountStore implements AccountStore {
@@ -63,7 +64,7 @@ export class SqliteAccountStore implements AccountStore {
     this.deviceById = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
     this.deviceByTokenHash = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = ?`);
     this.devicesOfHall = db.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE hall_id = ? ORDER BY created_at, id`);
-    this.insertDevice = db.prepare(`INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertDevice = db.prepare(`INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // The first revocation time stays; revoking again changes nothing.
     this.revoke = db.prepare('UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?');
     this.touch = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
@@ -131,6 +132,7 @@ export class SqliteAccountStore implements AccountStore {
         device.revokedAt ?? null,
         device.lastSeenAt ?? null,
         device.printer ?? null,
+        device.windowId ?? null,
       );
     });
   }
@@ -193,7 +195,7 @@ function toUser(row: UserRow | undefined): UserRecord | null {
   };
   if (row.staff_no !== null) user.staffNo = row.staff_no;
   if (row.post !== null) user.post = row.post;
-  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword'>>(row.extra_json, `user ${row.id}`));
+  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword' | 'tokenVersion'>>(row.extra_json, `user ${row.id}`));
   return user;
 }
 
@@ -203,6 +205,7 @@ function extraJson(user: UserRecord): string | null {
     ...(user.partnerId !== undefined ? { partnerId: user.partnerId } : {}),
     ...(user.photo !== undefined ? { photo: user.photo } : {}),
     ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
+    ...(user.tokenVersion ? { tokenVersion: user.tokenVersion } : {}),
   };
   return Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }
@@ -221,5 +224,6 @@ function toDevice(row: DeviceRow | undefined): DeviceRecord | null {
   if (row.revoked_at !== null) device.revokedAt = row.revoked_at;
   if (row.last_seen_at !== null) device.lastSeenAt = row.last_seen_at;
   if (row.printer !== null) device.printer = row.printer;
+  if (row.window_id !== null) device.windowId = row.window_id;
   return device;
 }

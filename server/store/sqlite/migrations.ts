@@ -150,6 +150,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN extra_json TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'window screens',
+    sql: `
+      -- DeviceRecord.windowId: the window a paired window screen belongs to (NULL for kiosks and print agents).
+      ALTER TABLE devices ADD COLUMN window_id TEXT;
+    `,
+  },
 ];
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */

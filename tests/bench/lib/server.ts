@@ -87,6 +87,8 @@ function serverEnv(options: ServerOptions, logLevel: string): Record<string, str
     HALLQ_SQLITE_SYNCHRONOUS: options.synchronous ?? 'FULL',
     HALLQ_STAFF_RATE: '100000000',
     HALLQ_KIOSK_RATE: '100000000',
+    // Every bench client is on loopback: one address for thousands of boards.
+    HALLQ_MAX_CONNECTIONS_PER_IP: '100000000',
     BENCH_SERVER_TREE: options.tree,
     BENCH_HALLS: String(options.halls),
     BENCH_WINDOWS: String(options.windows),
