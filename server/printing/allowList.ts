@@ -1,8 +1,8 @@
 import { BlockList, isIP } from 'node:net';
-import { z } from 'zod';
 import type { HallConfig } from '../protocol/model.js';
 import type { AccountStore } from '../store/port.js';
 import { type PrinterAddress, parsePrinterAddress } from '../protocol/printerAddress.js';
+import { parseAllowEntry as parseEntry } from '../protocol/printerAllowList.js';
 
 /**
  * Which printers a hall may print on (issue 13 item 8). Without this a
@@ -20,46 +20,6 @@ import { type PrinterAddress, parsePrinterAddress } from '../protocol/printerAdd
  * - The server's default printer (HALLQ_PRINTER) was set by whoever runs the
  *   server, so it is allowed for every hall.
  */
-
-/** One allow-list entry: 192.168.1.50, 192.168.1.0/24, printer-3.hall.local, any of them with :9100. */
-export const allowEntrySchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((entry) => parseEntry(entry) !== null, 'an IP address, a CIDR range or a host name, optionally with :port');
-
-interface Entry {
-  host: string;
-  prefix?: number;
-  port?: number;
-}
-
-function parseEntry(raw: string): Entry | null {
-  const text = raw.trim().toLowerCase();
-  const [hostPart, portPart, ...rest] = text.startsWith('[') ? splitBracketed(text) : text.includes(':') && isIP(text.split('/')[0]!) === 6 ? [text] : text.split(':');
-  if (rest.length > 0 || hostPart === undefined) return null;
-  let port: number | undefined;
-  if (portPart !== undefined) {
-    if (!/^\d{1,5}$/.test(portPart) || Number(portPart) < 1 || Number(portPart) > 65_535) return null;
-    port = Number(portPart);
-  }
-  const [host = '', prefix, ...more] = hostPart.split('/');
-  if (more.length > 0) return null;
-  const family = isIP(host);
-  if (prefix !== undefined) {
-    if (family === 0 || !/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)) return null;
-    return { host, prefix: Number(prefix), ...(port !== undefined ? { port } : {}) };
-  }
-  if (family === 0 && !/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*$/.test(host)) return null;
-  return { host, ...(port !== undefined ? { port } : {}) };
-}
-
-function splitBracketed(text: string): string[] {
-  const match = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  if (!match) return [];
-  return match[2] === undefined ? [match[1]!] : [match[1]!, match[2]];
-}
 
 function hostAndPort(address: Extract<PrinterAddress, { kind: 'tcp' }>): { host: string; port: number } {
   const rest = address.url.slice('tcp://'.length).toLowerCase();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { printerAddressSchema } from './printerAddress.js';
-import { allowEntrySchema } from '../printing/allowList.js';
+import { allowEntrySchema } from './printerAllowList.js';
 import type { HallConfig } from './model.js';
 
 /**

@@ -104,7 +104,7 @@ export interface HallConfig {
   deskPrinter?: string;
   /**
    * Network printers (tcp://) this hall may use: IP addresses, CIDR ranges or host names, optionally
-   * with :port (server/printing/allowList.ts). Print agents must be paired in the hall instead.
+   * with :port (server/protocol/printerAllowList.ts). Print agents must be paired in the hall instead.
    */
   printerAllowList?: string[];
   /** Public holidays (YYYY-MM-DD), skipped when promised dates are counted in working days. */
