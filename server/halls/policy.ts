@@ -1,6 +1,6 @@
 import type { CallingPolicy } from '../protocol/model.js';
 
-/** The calling policy every new hall starts with (DESIGN.md "Calling rules"); the admin UI changes it per hall. */
+/** The calling policy every new hall starts with (docs/rules.md); the admin UI changes it per hall. */
 export function defaultPolicy(): CallingPolicy {
   return {
     priorityStreakCap: 2,

@@ -21,7 +21,7 @@ import { mountStatsApi } from './statsApi.js';
 import { configPrinterCheck, mountConfigApi } from './configApi.js';
 import { mountHallsApi } from './hallsApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
-import { SYNC_MAX_EVENTS } from '../realtime/syncBounds.js';
+import { SYNC_MAX_EVENTS } from '../app/syncBounds.js';
 
 export interface ApiDeps {
   store: Store;

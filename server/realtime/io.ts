@@ -20,7 +20,7 @@ import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
 import { type BudgetState, ConnectionCounter, spend } from './budgets.js';
-import { SYNC_MAX_EVENTS, fitsSyncAnswer } from './syncBounds.js';
+import { SYNC_MAX_EVENTS, fitsSyncAnswer } from '../app/syncBounds.js';
 import { schemas, validationDetails } from '../protocol/schemas.js';
 import {
   type ClientToServerEvents,

@@ -282,7 +282,9 @@ describe('item 11: the admin password', () => {
     const changed = await call(server.url, 'POST', '/api/auth/password', token, { currentPassword: password, newPassword: 'a-good-new-password' });
     expect(changed.status).toBe(200);
     expect(changed.body.user.mustChangePassword).toBe(false);
-    expect((await call(server.url, 'GET', '/api/halls/demo/config', token)).status).toBe(200);
+    // The login goes on with the fresh token; the token of the given password is dead (every other login ends).
+    expect((await call(server.url, 'GET', '/api/halls/demo/config', changed.body.token)).status).toBe(200);
+    expect((await call(server.url, 'GET', '/api/halls/demo/config', token)).status).toBe(401);
     expect((await login(server.url, 'admin', password!)).status).toBe(401);
     expect((await login(server.url, 'admin', 'a-good-new-password')).body.user.mustChangePassword).toBe(false);
   });

@@ -13,7 +13,7 @@ import { type Socket, io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildServer, freePort, killHard, startChildServer } from '../helpers/childServer.js';
 import { FLOOD_DISCONNECT, SOCKET_BUDGETS } from '../../server/realtime/budgets.js';
-import { SYNC_MAX_EVENTS } from '../../server/realtime/syncBounds.js';
+import { SYNC_MAX_EVENTS } from '../../server/app/syncBounds.js';
 import { DEMO, type TestServer, type TestSocket, freshIp, startTestServer } from '../helpers/testServer.js';
 
 const hall = `/api/halls/${DEMO}`;

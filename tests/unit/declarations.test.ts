@@ -86,6 +86,10 @@ describe('command declarations', () => {
       kind: 'device',
       device: { id: 'd', hallId: 'demo', kind, name: 'k', tokenHash: 'x', createdAt: 0, createdBy: 'a' },
     });
+    const screen = (windowId: string): Principal => ({
+      kind: 'device',
+      device: { id: 'w', hallId: 'demo', kind: 'window-screen', name: 's', tokenHash: 'x', createdAt: 0, createdBy: 'a', windowId },
+    });
     const phone: Principal = { kind: 'public', ip: '1.2.3.4' };
     const issue = (channel: 'kiosk' | 'phone' | 'desk', priority = false): Command => ({ type: 'ticket.issue', serviceId: 'A', channel, priority });
     expect(mayRun(device('kiosk'), 'demo', issue('kiosk'), false)).toBe(true);
@@ -95,8 +99,12 @@ describe('command declarations', () => {
     expect(mayRun(phone, 'demo', issue('phone'), false)).toBe(false);
     expect(mayRun(phone, 'demo', issue('phone'), true)).toBe(true);
     expect(mayRun(phone, 'demo', issue('desk'), true)).toBe(false);
-    expect(mayRun(phone, 'demo', { type: 'ticket.rate', level: 5, windowId: '1' }, false)).toBe(true);
-    expect(mayRun(phone, 'demo', { type: 'ticket.rate', level: 5, ticketId: 't' }, false)).toBe(false);
+    // Only the citizen rates: the e-ticket link by ticket id, the window's paired screen by its own window; never staff.
+    expect(mayRun(phone, 'demo', { type: 'ticket.rate', level: 5, windowId: '1' }, false)).toBe(false);
+    expect(mayRun(phone, 'demo', { type: 'ticket.rate', level: 5, ticketId: 't' }, false)).toBe(true);
+    expect(mayRun(screen('1'), 'demo', { type: 'ticket.rate', level: 5, windowId: '1' }, false)).toBe(true);
+    expect(mayRun(screen('1'), 'demo', { type: 'ticket.rate', level: 5, windowId: '2' }, false)).toBe(false);
+    expect(mayRun(clerk, 'demo', { type: 'ticket.rate', level: 5, ticketId: 't' }, false)).toBe(false);
     expect(mayRun(clerk, 'demo', { type: 'announcement.post', text: 'x' }, false)).toBe(false);
     expect(mayRun(supervisor, 'demo', { type: 'announcement.post', text: 'x' }, false)).toBe(true);
     expect(mayRun(supervisor, 'demo', { type: 'hall.configure', config: {} as never }, false)).toBe(false);
