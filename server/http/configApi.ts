@@ -1,4 +1,6 @@
-import type { Router } from 'express';
+import type { Request, Response, Router } from 'express';
+import { configFileName, configFileText } from '../halls/export.js';
+import type { HallState } from '../protocol/model.js';
 import { isManager, mayActInHall } from '../auth/principal.js';
 import type { HallStore } from '../store/port.js';
 import { firstDisallowed } from '../printing/allowList.js';
@@ -16,15 +18,35 @@ export const CONFIG_BODY_LIMIT = '512kb';
  * `hall:configured` with before and after, pushed to every screen).
  */
 export function mountConfigApi(api: Router, deps: { halls: HallStore }): void {
+  /** The hall whose configuration a supervisor or admin of it may read; null when refused (answered). */
+  async function readable(req: Request, res: Response): Promise<HallState | null> {
+    const hallId = String(req.params.hallId);
+    const principal = principalOf(req);
+    if (!isManager(principal) || !mayActInHall(principal, hallId)) {
+      sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      return null;
+    }
+    const hall = await deps.halls.loadHall(hallId);
+    if (!hall) sendError(req, res, 'HALL_NOT_FOUND');
+    return hall;
+  }
+
   api.get(
     '/halls/:hallId/config',
     route(async (req, res) => {
-      const hallId = String(req.params.hallId);
-      const principal = principalOf(req);
-      if (!isManager(principal) || !mayActInHall(principal, hallId)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      const hall = await deps.halls.loadHall(hallId);
-      if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
-      res.json({ config: hall.config, seq: hall.seq });
+      const hall = await readable(req, res);
+      if (hall) res.json({ config: hall.config, seq: hall.seq });
+    }),
+  );
+
+  // The file is the configuration itself, so POST /api/halls (as `config`) and PUT …/config take it unchanged.
+  api.get(
+    '/halls/:hallId/config/export',
+    route(async (req, res) => {
+      const hall = await readable(req, res);
+      if (!hall) return;
+      res.set('Content-Disposition', `attachment; filename="${configFileName(hall.config.id)}"`);
+      res.type('application/json').send(configFileText(hall.config));
     }),
   );
 }

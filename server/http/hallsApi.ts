@@ -1,7 +1,6 @@
 import type { Router } from 'express';
-import { type Principal, actorOf, isManager, mayActInHall } from '../auth/principal.js';
+import { type Principal, actorOf } from '../auth/principal.js';
 import { createHall } from '../halls/create.js';
-import { configFileName, configFileText } from '../halls/export.js';
 import { templateSummaries } from '../halls/templates.js';
 import type { HallStore } from '../store/port.js';
 import { principalOf, route, sendAck, sendError } from './support.js';
@@ -38,20 +37,6 @@ export function mountHallsApi(api: Router, deps: { halls: HallStore; now: () => 
       const principal = principalOf(req);
       if (!mayCreateHalls(principal)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
       sendAck(req, res, await createHall(deps.halls, req.body, actorOf(principal), deps.now()), 201);
-    }),
-  );
-
-  // The file is the configuration itself, so POST /api/halls (as `config`) and PUT …/config take it unchanged.
-  api.get(
-    '/halls/:hallId/config/export',
-    route(async (req, res) => {
-      const hallId = String(req.params.hallId);
-      const principal = principalOf(req);
-      if (!isManager(principal) || !mayActInHall(principal, hallId)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      const hall = await deps.halls.loadHall(hallId);
-      if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
-      res.set('Content-Disposition', `attachment; filename="${configFileName(hallId)}"`);
-      res.type('application/json').send(configFileText(hall.config));
     }),
   );
 }
