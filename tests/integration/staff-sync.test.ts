@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffView } from '../../server/protocol/views/staff.js';
 import { StaffFeed, type StaffSink } from '../../counter/src/lib/staffFeed.js';
+import { playRandomMorning } from '../helpers/randomMorning.js';
 import { DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
@@ -48,46 +49,7 @@ describe('staff view from events', () => {
       await expect.poll(() => panel.view !== null && panel.online, { timeout: 5000, interval: 20 }).toBe(true);
       const post = (path: string, body: unknown = {}) => t.api('POST', `/api/halls/${DEMO}${path}`, { token: admin, body });
       const services = ['zonghe-zixun', 'minzheng-dibao', 'jisheng-shengyu-dengji', 'laobao-shiye-dengji'];
-      const windows = ['1', '2', '3', '4'];
-      for (const windowId of windows) await post(`/windows/${windowId}/open`);
-      let seed = 20261202;
-      const random = (n: number) => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed % n;
-      };
-      let noShow: string | undefined;
-      for (let step = 0; step < 120; step++) {
-        const windowId = windows[random(windows.length)]!;
-        switch (random(10)) {
-          case 0:
-          case 1:
-          case 2:
-            await post('/tickets', { serviceId: services[random(services.length)], priority: random(5) === 0 });
-            break;
-          case 3:
-          case 4:
-            await post(`/windows/${windowId}/call-next`);
-            break;
-          case 5:
-            await post(`/windows/${windowId}/finish`, { outcome: 'accepted' });
-            break;
-          case 6: {
-            const answer = await post(`/windows/${windowId}/no-show`);
-            if (answer.status === 200) noShow = answer.body.id;
-            break;
-          }
-          case 7:
-            if (noShow) await post(`/windows/${windowId}/requeue`, { ticketId: noShow, after: 1 });
-            noShow = undefined;
-            break;
-          case 8:
-            await post(`/windows/${windowId}/transfer`, { toWindowId: windows[random(windows.length)] });
-            break;
-          case 9:
-            await post(`/windows/${windowId}/${random(2) ? 'pause' : 'resume'}`, random(2) ? { reason: 'lunch' } : {});
-            break;
-        }
-      }
+      await playRandomMorning(t, { token: admin, services, windows: ['1', '2', '3', '4'], steps: 120, seed: 20261202 });
       await settled(panel);
       expect(panel.view).toEqual(await staffView());
       expect(Object.values(panel.view!.queues).flat().length).toBeGreaterThan(3);
