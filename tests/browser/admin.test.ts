@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
@@ -13,14 +13,14 @@ const POLL = { timeout: 8000, interval: 50 };
 describe.runIf(hasChromium())('administration in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const pages = new TestPages();
 
   beforeAll(async () => {
     t = await startTestServer();
     browser = await launchChromium();
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    await pages.closeAll();
   });
   afterAll(async () => {
     await browser?.close();
@@ -28,10 +28,7 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
   });
 
   async function newPage(width = 1440, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height } });
-    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
-    contexts.push(context);
-    return context.newPage();
+    return pages.open(browser, { width, height });
   }
 
   async function adminPage(username: string, password: string): Promise<Page> {

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
 import { postJson, staffEvents, ticketOf, windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { DEMO_PASSWORD, type TestServer, errorCodeOf, freshIp, startTestServer } from '../helpers/testServer.js';
+import { DEMO_PASSWORD, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
 
 /**
  * The clerk panel (counter/, /counter) in a real Chromium against a real
@@ -26,14 +26,11 @@ interface Harness {
 }
 
 function helpers(h: () => Harness) {
-  const contexts: BrowserContext[] = [];
+  const pages = new TestPages();
   const hall = (path: string, hallId = 'demo') => `${h().t.url}/api/halls/${hallId}${path}`;
 
   async function newPage(): Promise<Page> {
-    const context = await h().browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
-    contexts.push(context);
-    return context.newPage();
+    return pages.open(h().browser, { width: 1366, height: 768 });
   }
 
   async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
@@ -85,7 +82,7 @@ function helpers(h: () => Harness) {
   const events = async () => staffEvents(h().t.url, h().admin);
 
   async function closeAll(): Promise<void> {
-    for (const context of contexts.splice(0)) await context.close();
+    await pages.closeAll();
   }
 
   return { hall, newPage, login, openPanel, signIn, reasonOf, recordCommands, message, current, issue, events, closeAll };

@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { ADMIN_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * Putting a real hall into service (issue 11), as a county IT office would:
@@ -16,14 +16,14 @@ const POLL = { timeout: 8000, interval: 50 };
 describe.runIf(hasChromium())('first run in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const pages = new TestPages();
 
   beforeAll(async () => {
     t = await startTestServer({ demo: false });
     browser = await launchChromium();
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    await pages.closeAll();
   });
   afterAll(async () => {
     await browser?.close();
@@ -31,10 +31,7 @@ describe.runIf(hasChromium())('first run in Chromium', () => {
   });
 
   async function newPage(width = 1440, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height } });
-    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
-    contexts.push(context);
-    return context.newPage();
+    return pages.open(browser, { width, height });
   }
 
   const text = (page: Page) => page.evaluate(() => document.body.innerText);

@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
 import { allowPrinters, cuts, openPairedKiosk, pairKiosk, printedText, qrPayloads, tcpTarget } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+import { DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * The kiosk (/kiosk), the phone e-ticket (/t/:id) and what staff see of the
@@ -18,7 +18,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
   let printer: FakePrinter;
-  const contexts: BrowserContext[] = [];
+  const pages = new TestPages();
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -29,7 +29,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
     await allowPrinters(t, DEMO, [tcpTarget(printer.address)]);
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    await pages.closeAll();
     await printer.close();
   });
   afterAll(async () => {
@@ -38,10 +38,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
   });
 
   async function newPage(viewport = { width: 1920, height: 1080 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
-    contexts.push(context);
-    return context.newPage();
+    return pages.open(browser, viewport);
   }
 
   /** A kiosk page already paired (its token in the browser's storage), showing the services. */

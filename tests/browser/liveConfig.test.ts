@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
 import { postJson, staffEvents, ticketOf } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { ADMIN_PASSWORD, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * Editing a hall while it works, in Chromium against a real server: a clerk
@@ -21,7 +21,7 @@ describe.runIf(hasChromium())('live configuration in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
   let adminToken: string;
-  const contexts: BrowserContext[] = [];
+  const pages = new TestPages();
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -29,7 +29,7 @@ describe.runIf(hasChromium())('live configuration in Chromium', () => {
     adminToken = await t.login('admin');
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    await pages.closeAll();
   });
   afterAll(async () => {
     await browser?.close();
@@ -37,10 +37,7 @@ describe.runIf(hasChromium())('live configuration in Chromium', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
-    contexts.push(context);
-    return context.newPage();
+    return pages.open(browser, { width: 1440, height: 900 });
   }
 
   /**

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
 import { postJson, ticketOf, windowScreenUrl } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+import { DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * The supervisor's live view (/counter/supervisor) in a real Chromium against
@@ -19,7 +19,7 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
   let admin: string;
-  const contexts: BrowserContext[] = [];
+  const pages = new TestPages();
   const hall = (path: string) => `${t.url}/api/halls/demo${path}`;
 
   beforeAll(async () => {
@@ -28,7 +28,7 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
     admin = await t.login('admin');
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    await pages.closeAll();
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,10 +36,7 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
   });
 
   async function newPage(width = 1920, height = 1080): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height } });
-    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
-    contexts.push(context);
-    return context.newPage();
+    return pages.open(browser, { width, height });
   }
 
   async function openView(username: string, query = 'hall=demo'): Promise<Page> {

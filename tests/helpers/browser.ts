@@ -1,5 +1,6 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from './requirements.js';
+import { freshIp } from './testServer.js';
 
 export interface LaunchOptions {
   /**
@@ -26,4 +27,25 @@ export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
       ...((options.autoplay ?? 'allowed') === 'allowed' ? ['--autoplay-policy=no-user-gesture-required'] : []),
     ],
   });
+}
+
+/**
+ * The pages a browser test opens, each in a context of its own (its own
+ * storage, so two logins do not share a session) and with an address of its
+ * own (the server's login and phone limits count per address); closed
+ * together after each test.
+ */
+export class TestPages {
+  private readonly contexts: BrowserContext[] = [];
+
+  async open(browser: Browser, viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': freshIp() });
+    this.contexts.push(context);
+    return context.newPage();
+  }
+
+  async closeAll(): Promise<void> {
+    for (const context of this.contexts.splice(0)) await context.close();
+  }
 }
