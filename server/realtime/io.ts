@@ -19,6 +19,7 @@ import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../h
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
 import { publicEvent } from '../protocol/redact.js';
+import { reshapesViews } from '../protocol/views/board.js';
 import { type BudgetState, ConnectionCounter, spend } from './budgets.js';
 import { SYNC_MAX_EVENTS, fitsSyncAnswer } from '../app/syncBounds.js';
 import { schemas, validationDetails } from '../protocol/schemas.js';
@@ -194,17 +195,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
   });
 
-  /** Events after which every screen of the hall gets a fresh view (see publish). */
-  const SNAPSHOT_AFTER = new Set<string>(['hall:configured', 'hall:day-closed', 'hall:day-started', 'hall:archived']);
   const broadcaster: Broadcaster = {
     publish(hallId: string, events: HallEvent[]) {
       for (const event of events) {
         io.to(hallRoom(hallId, 'staff')).emit(event.type, event);
         io.to(hallRoom(hallId, 'public')).emit(event.type, publicEvent(event));
       }
-      // A new configuration, the day closing or starting, or the hall retiring changes what every screen shows
-      // (services, names, what may be taken): send fresh views rather than teach every reducer.
-      if (events.some((event) => SNAPSHOT_AFTER.has(event.type))) {
+      // The events the views cannot fold (a new configuration, the hall retiring: protocol/views) are
+      // followed by fresh views; everything else, the day's end and start included, rides on the events.
+      if (events.some(reshapesViews)) {
         for (const audience of ['public', 'staff'] as const) {
           void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
             if (snapshot) io.to(hallRoom(hallId, audience)).emit('hall:snapshot', snapshot);
