@@ -177,19 +177,29 @@ export class Board {
   }
 
   private syncing = false;
+  /** A gap seen while a catch-up was under way: once it is answered, catch up again (the answer may end before it). */
+  private behind = false;
 
   /** One catch-up at a time, as the display app does (the server budgets a socket's syncs). */
   private async sync(): Promise<void> {
-    if (this.syncing) return;
+    if (this.syncing) {
+      this.behind = true;
+      return;
+    }
     this.syncing = true;
+    this.behind = false;
     const answer: any = await this.socket.timeout(5000).emitWithAck('hall:sync', { sinceSeq: this.seq }).catch(() => null);
     this.syncing = false;
-    if (!answer?.ok) return;
-    if (answer.data.kind === 'snapshot') {
+    if (answer?.ok && answer.data.kind === 'snapshot') {
       this.seq = answer.data.snapshot.view.seq;
-    } else {
+    } else if (answer?.ok) {
       for (const event of answer.data.events) this.apply(event);
+    } else {
+      // Refused (over budget) or unanswered: ask again shortly rather than stay behind for good.
+      this.behind = true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    if (this.behind && this.socket.connected) void this.sync();
   }
 }
 
