@@ -58,6 +58,9 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再进行其他操作。',
     TOO_MANY_CONNECTIONS: '来自同一网络地址的连接太多，请关闭多余的屏幕或页面后再试。',
     PRINTER_NOT_ALLOWED: '该打印机地址不属于本大厅：打印代理须是本大厅已配对的打印代理，网络打印机须先由管理员加入“允许的打印机”列表。',
+    REASON_REQUIRED: '选择“不满意”或“非常不满意”时，请至少选择一项原因，以便我们核实整改。',
+    CASE_NOT_FOUND: '找不到该差评整改工单，请刷新列表后重试。',
+    CASE_STEP_INVALID: '该工单当前不能进行这一步：请按“核实→整改→回访→办结”的顺序处理（已办结的工单不能再修改）。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -111,6 +114,9 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     TOO_MANY_CONNECTIONS: 'Too many connections from this network address; close unused screens or pages and try again.',
     PRINTER_NOT_ALLOWED:
       "This printer address does not belong to this hall: a print agent must be one paired in this hall, and a network printer must first be added to the hall's allowed printers by an administrator.",
+    REASON_REQUIRED: 'Please choose at least one reason when rating Dissatisfied or Very dissatisfied, so that it can be checked and put right.',
+    CASE_NOT_FOUND: 'There is no such complaint case; refresh the list and try again.',
+    CASE_STEP_INVALID: 'This case cannot take that step now: verify, then fix, then follow up, then close (a closed case cannot change).',
   },
 };
 
