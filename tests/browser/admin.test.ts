@@ -84,7 +84,7 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     const before = await t.stateJson();
     await admin.getByTestId('service-zonghe-xinfang').getByLabel('号码字母').fill('A');
     await admin.getByRole('button', { name: '保存配置' }).click();
-    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('two services have the same ticket prefix');
+    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('的号码字母都是「A」，请给其中一项换一个字母');
     expect(await admin.getByTestId('service-zonghe-xinfang').getByLabel('号码字母').inputValue()).toBe('A');
     expect(await t.stateJson()).toBe(before);
   });

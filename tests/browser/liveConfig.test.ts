@@ -146,7 +146,7 @@ describe.runIf(hasChromium())('live configuration in Chromium', () => {
     // Removing window 9 while it is staffed is refused, and the administrator is told why.
     await admin.getByTestId('window-9').getByRole('button', { name: '删除' }).click();
     await admin.getByRole('button', { name: '保存配置' }).click();
-    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('a removed window is staffed (window 9');
+    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('9号窗口（社保卡）正在使用');
     expect((await t.hallState()).windows['9']?.status).toBe('open');
 
     // The clerk at window 1 chooses window 9 as the transfer target …
