@@ -186,4 +186,5 @@ export const adminEn: AdminMessages = {
     uncertain: 'Sent, but the printer did not confirm: check at the printer.',
   } as Record<string, string>,
   allowListAdvanced: 'Allowed network printers (added when you set a network printer up; ranges such as 192.168.1.0/24 one per line)',
+  markShort: { holiday: 'off', workday: 'work' } as Record<string, string>,
 };

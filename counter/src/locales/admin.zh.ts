@@ -190,6 +190,7 @@ export const adminZh = {
     uncertain: '已发送，但打印机没有确认：请到打印机处查看。',
   } as Record<string, string>,
   allowListAdvanced: '允许的网络打印机（设置网络打印机时自动加入；也可每行填一个网段如 192.168.1.0/24）',
+  markShort: { holiday: '休', workday: '班' } as Record<string, string>,
 };
 
 export type AdminMessages = typeof adminZh;
