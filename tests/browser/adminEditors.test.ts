@@ -5,7 +5,7 @@ import { TestPages, launchChromium } from '../helpers/browser.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
 import { cuts, printedText } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * /admin as a township clerk without IT training uses it: services in a list
