@@ -84,6 +84,20 @@ describe.runIf(hasChromium())('the admin editors in Chromium', () => {
     expect(await t.stateJson()).toBe(before);
   });
 
+  it('a field the schema refuses is named by its place and label; nothing is saved', async () => {
+    const admin = await adminPage();
+    const before = await t.stateJson();
+    await tab(admin, '业务');
+    await admin.getByTestId('service-item-minzheng-canji').click();
+    await admin.getByTestId('service-minzheng-canji').getByLabel('号码字母').fill('I');
+    await admin.getByTestId('service-minzheng-canji').getByLabel('业务名称').fill(' ');
+    await saveButton(admin).click();
+    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toBe(
+      '提交的内容不完整或格式不对，请检查后重试。 请检查：业务「（未命名业务）」（列表第 5 项）：业务名称；业务「（未命名业务）」（列表第 5 项）：号码字母（一到两个大写字母，不用 I 和 O）',
+    );
+    expect(await t.stateJson()).toBe(before);
+  });
+
   it('a new service gets its id from its name, and issuing periods are picked with day boxes and time pickers', async () => {
     const admin = await adminPage();
     await tab(admin, '业务');

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { editNewService, lines, newService, newWindow, nextPeriod, serviceIdFor, timeLimitDays, timeZoneChoices, toggleDay, withTimeLimitDays } from '../../counter/src/lib/adminConfig.js';
 import { isoDate, markOf, monthWeeks, shiftMonth, toggleMark } from '../../counter/src/lib/adminCalendar.js';
 import { allowEntryFor, allowPrinter, printerAddress, readPrinter } from '../../counter/src/lib/adminPrinter.js';
+import { issuePlaces } from '../../counter/src/lib/adminIssues.js';
+import { adminZh } from '../../counter/src/locales/admin.zh.js';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
 import { hallConfigSchema } from '../../server/protocol/configSchema.js';
 import { parsePrinterAddress } from '../../server/protocol/printerAddress.js';
@@ -120,5 +122,23 @@ describe('the printer set-up', () => {
     allowPrinter(config, saved, '192.168.1.51:9101', null);
     expect(config.printerAllowList).toEqual(['10.0.0.0/8', '192.168.1.51:9101']);
     expect(allowEntryFor(readPrinter('preview'))).toBeNull();
+  });
+});
+
+describe('where a refused configuration is wrong', () => {
+  it('names the service or window by its name and the field by its label, each place once', () => {
+    const config = demoHallConfig();
+    config.services[4]!.prefix = 'I';
+    config.windows[1]!.name = '';
+    const refused = hallConfigSchema.safeParse(config);
+    expect(refused.success).toBe(false);
+    const issues = refused.error!.issues.map((issue) => ({ path: ['config', ...issue.path].join('.'), message: issue.message }));
+    expect(issuePlaces([...issues, ...issues], config, adminZh)).toEqual([
+      '业务「残疾人证申办」（列表第 5 项）：号码字母（一到两个大写字母，不用 I 和 O）',
+      '窗口 2：窗口名称',
+    ]);
+    expect(issuePlaces([{ path: 'config.maxWaitMinutes', message: 'Too small' }], config, adminZh)).toEqual(['大厅设置：等候超过多少分钟提醒值班负责人']);
+    expect(issuePlaces([{ path: 'config.services', message: 'Too small' }], config, adminZh)).toEqual(['业务列表（至少要有一项业务）']);
+    expect(issuePlaces('not a list', config, adminZh)).toEqual([]);
   });
 });

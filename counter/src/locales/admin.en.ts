@@ -181,4 +181,11 @@ export const adminEn: AdminMessages = {
   } as Record<string, string>,
   allowListAdvanced: 'Allowed network printers (added when you set a network printer up; ranges such as 192.168.1.0/24 one per line)',
   markShort: { holiday: 'off', workday: 'work' } as Record<string, string>,
+  // Where a refused configuration is wrong (VALIDATION_FAILED issues)
+  issueAt: (place: string, what: string) => (what ? `${place}: ${what}` : place),
+  issueService: (name: string, n: number) => `service “${name}” (no. ${n} in the list)`,
+  issueWindow: (number: number, name: string) => (name ? `window ${number} (${name})` : `window ${number}`),
+  issueServices: 'the service list (a hall needs at least one service)',
+  issuesIntro: 'Please check: ',
+  prefixRule: ' (one or two capital letters, not I or O)',
 };

@@ -185,6 +185,13 @@ export const adminZh = {
   } as Record<string, string>,
   allowListAdvanced: '允许的网络打印机（设置网络打印机时自动加入；也可每行填一个网段如 192.168.1.0/24）',
   markShort: { holiday: '休', workday: '班' } as Record<string, string>,
+  // Where a refused configuration is wrong (VALIDATION_FAILED issues)
+  issueAt: (place: string, what: string) => (what ? `${place}：${what}` : place),
+  issueService: (name: string, n: number) => `业务「${name}」（列表第 ${n} 项）`,
+  issueWindow: (number: number, name: string) => (name ? `窗口 ${number}（${name}）` : `窗口 ${number}`),
+  issueServices: '业务列表（至少要有一项业务）',
+  issuesIntro: '请检查：',
+  prefixRule: '（一到两个大写字母，不用 I 和 O）',
 };
 
 export type AdminMessages = typeof adminZh;
