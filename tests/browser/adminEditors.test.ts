@@ -179,7 +179,20 @@ describe.runIf(hasChromium())('the admin editors in Chromium', () => {
     expect(jobs.length).toBe(jobsBefore + 1);
     expect(printedText(jobs.at(-1)!).map((line) => line.trim())).toContain('打印测试页');
 
+    // A kiosk paired from the devices tab picks the same printer the same way.
+    await tab(admin, '设备');
+    await admin.getByLabel('设备名称').fill('东门取号机');
+    await admin.getByLabel('取号机打印机').selectOption('network');
+    await admin.getByLabel('打印机 IP 地址').fill('127.0.0.1');
+    await admin.getByLabel('端口（一般是 9100）').fill(String(port));
+    await admin.getByLabel('纸宽').selectOption('58');
+    await admin.getByRole('button', { name: '配对', exact: true }).click();
+    await expect.poll(() => admin.getByTestId('device-row').filter({ hasText: '东门取号机' }).textContent(), POLL).toContain(`网络打印机（按 IP 地址） 127.0.0.1:${port} · 58 毫米`);
+    const devices = await t.api('GET', `/api/halls/demo/devices`, { token: await t.login('admin') });
+    expect(devices.body.find((device: { name: string }) => device.name === '东门取号机').printer).toBe(`tcp://127.0.0.1:${port}?paper=58`);
+
     // A printer that does not answer says so in words a clerk can act on.
+    await tab(admin, '大厅设置');
     printer.refuse();
     await desk.getByRole('button', { name: '打印测试页' }).click();
     await expect.poll(() => desk.getByTestId('test-page-result').textContent(), POLL).toBe('连不上打印机：请检查电源、网线和 IP 地址。');

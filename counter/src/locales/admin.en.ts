@@ -73,7 +73,7 @@ export const adminEn: AdminMessages = {
   deviceWindow: 'Window (window screens)',
   screenLink: 'Open this link on that window screen to pair it (it contains the token and is shown only once):',
   deviceName: 'Device name',
-  devicePrinter: 'Printer address (kiosks; empty = default)',
+  devicePrinter: 'Kiosk printer',
   pair: 'Pair',
   tokenOnce: 'Copy the device token now; it is shown only once:',
   revoke: 'Revoke',
@@ -188,4 +188,6 @@ export const adminEn: AdminMessages = {
   issueServices: 'the service list (a hall needs at least one service)',
   issuesIntro: 'Please check: ',
   prefixRule: ' (one or two capital letters, not I or O)',
+  kioskAgent: 'The kiosk’s own USB printer (pairs a print agent too)',
+  kioskNetworkHint: 'A network printer must first be allowed (大厅设置 → guide-desk printer → Advanced) and saved.',
 };

@@ -76,7 +76,7 @@ export const adminZh = {
   deviceWindow: '窗口（窗口屏）',
   screenLink: '在该窗口屏上打开此链接即完成配对（链接含令牌，只显示这一次）：',
   deviceName: '设备名称',
-  devicePrinter: '打印机地址（取号机；空=默认）',
+  devicePrinter: '取号机打印机',
   pair: '配对',
   tokenOnce: '请立即复制设备令牌，它只显示这一次：',
   revoke: '停用',
@@ -192,6 +192,8 @@ export const adminZh = {
   issueServices: '业务列表（至少要有一项业务）',
   issuesIntro: '请检查：',
   prefixRule: '（一到两个大写字母，不用 I 和 O）',
+  kioskAgent: '取号机自带的 USB 打印机（同时配对打印代理）',
+  kioskNetworkHint: '网络打印机须先在「大厅设置」的导办台打印机「高级」中列入允许的打印机并保存。',
 };
 
 export type AdminMessages = typeof adminZh;
