@@ -1,4 +1,6 @@
+import type { DeviceView } from '../../../server/protocol/devices.js';
 import type { HallConfig } from '../../../server/protocol/model.js';
+import { request } from '../../../client/api.js';
 
 /**
  * The printer set-up of /admin as choices a clerk understands (屏幕预览, a
@@ -78,4 +80,10 @@ export function allowPrinter(config: HallConfig, saved: HallConfig | null, befor
   if (after && !list.some((entry) => entry.toLowerCase() === after.toLowerCase())) list.push(after);
   if (list.length > 0) config.printerAllowList = list;
   else delete config.printerAllowList;
+}
+
+/** The hall's print agents not revoked, for the printer set-ups' agent choice. */
+export async function loadPrintAgents(hallId: string, token: string): Promise<Array<{ id: string; name: string }>> {
+  const answer = await request<DeviceView[]>('GET', `/api/halls/${encodeURIComponent(hallId)}/devices`, { token });
+  return answer.ok ? answer.data.filter((device) => device.kind === 'printer' && device.revokedAt === undefined).map((device) => ({ id: device.id, name: device.name })) : [];
 }

@@ -190,4 +190,9 @@ export const adminEn: AdminMessages = {
   prefixRule: ' (one or two capital letters, not I or O)',
   kioskAgent: 'The kiosk’s own USB printer (pairs a print agent too)',
   kioskNetworkHint: 'A network printer must first be allowed (大厅设置 → guide-desk printer → Advanced) and saved.',
+  windowsList: 'Windows',
+  unnamedWindow: '(unnamed window)',
+  noWindows: 'No windows yet.',
+  servesCount: (n: number) => (n === 0 ? 'serves no service yet' : `serves ${n} services`),
+  removeWindow: (number: number, name: string) => `Delete window ${number} (${name})`,
 };

@@ -194,6 +194,11 @@ export const adminZh = {
   prefixRule: '（一到两个大写字母，不用 I 和 O）',
   kioskAgent: '取号机自带的 USB 打印机（同时配对打印代理）',
   kioskNetworkHint: '网络打印机须先在「大厅设置」的导办台打印机「高级」中列入允许的打印机并保存。',
+  windowsList: '窗口列表',
+  unnamedWindow: '（未命名窗口）',
+  noWindows: '还没有窗口。',
+  servesCount: (n: number) => (n === 0 ? '未设办理业务' : `办理 ${n} 项业务`),
+  removeWindow: (number: number, name: string) => `删除窗口 ${number}（${name}）`,
 };
 
 export type AdminMessages = typeof adminZh;
