@@ -109,6 +109,11 @@ describe.runIf(hasChromium())('the admin editors in Chromium', () => {
     await admin.getByLabel('第二语言名称').fill('Utility bills');
     expect(await admin.getByLabel('编号').inputValue()).toBe('utility-bills');
     await admin.getByTestId('service-item-utility-bills').waitFor();
+    // The list finds a service by letter, name or department.
+    await admin.getByLabel('查找业务').fill('民政');
+    await expect.poll(() => admin.locator('[data-testid^="service-item-"]').count(), POLL).toBe(4);
+    expect(await admin.getByText('显示 4 / 18 项业务').count()).toBe(1);
+    await admin.getByLabel('查找业务').fill('');
 
     await admin.getByRole('button', { name: '添加取号时段' }).click();
     const period = admin.getByTestId('period-1');
