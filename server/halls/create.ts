@@ -1,6 +1,7 @@
 import { foundHall } from '../domain/engine.js';
 import { DomainError } from '../domain/failure.js';
 import { checkConfig } from '../domain/handlers/config.js';
+import { configReasons } from '../domain/handlers/configMessages.js';
 import type { Actor, HallConfig } from '../protocol/model.js';
 import { configureSchema } from '../protocol/configSchema.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
@@ -29,7 +30,7 @@ export function validateHallConfig(hallId: string, raw: unknown): { ok: true; co
   const parsed = configureSchema.safeParse({ config: raw });
   if (!parsed.success) return refused('VALIDATION_FAILED', validationDetails(parsed.error));
   const { config } = parsed.data;
-  if (config.id !== hallId) return refused('CONFIG_INVALID', { reason: 'the configuration is for another hall', hallId: config.id });
+  if (config.id !== hallId) return refused('CONFIG_INVALID', { reason: configReasons.anotherHall(config.id), hallId: config.id });
   try {
     checkConfig(config);
   } catch (error) {

@@ -8,6 +8,7 @@ import { USERS_BODY_LIMIT } from './usersApi.js';
 import { securityHeaders } from './securityHeaders.js';
 import { HOME_STYLE, homePage } from './homePage.js';
 import { sendError } from './support.js';
+import { mountFavicon } from './favicon.js';
 import { type TrustProxy, compileTrust } from './clientAddress.js';
 import { StoreError } from '../store/port.js';
 
@@ -54,6 +55,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     deps.log.debug({ url: req.originalUrl }, 'malformed percent-encoding in the path');
     sendError(req, res, MALFORMED_PATH);
   });
+
+  mountFavicon(app);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -6,6 +6,7 @@ import { schemas } from '../protocol/schemas.js';
 import type { HallStore } from '../store/port.js';
 import { issueAtKiosk } from '../printing/kiosk.js';
 import { printAnnouncement, printNotice } from '../printing/notices.js';
+import { printTestPage } from '../printing/testPage.js';
 import type { PrintService } from '../printing/printService.js';
 import { principalOf, route, sendAck, sendError, sendValidationError } from './support.js';
 import { normaliseAddress } from './clientAddress.js';
@@ -82,6 +83,15 @@ export function mountPrintingApi(api: Router, deps: PrintingApiDeps): void {
       const body = schemas.windowOnly.safeParse(req.body ?? {});
       if (!body.success) return sendValidationError(req, res, body.error);
       sendAck(req, res, await printAnnouncement(noticeDeps, hallId, String(req.params.announcementId), body.data.requestId), 201);
+    }),
+  );
+
+  api.post(
+    '/halls/:hallId/printers/test',
+    route(async (req, res) => {
+      const parsed = schemas.printerTest.safeParse(req.body);
+      if (!parsed.success) return sendValidationError(req, res, parsed.error);
+      sendAck(req, res, await printTestPage(noticeDeps, principalOf(req), String(req.params.hallId), parsed.data), 201);
     }),
   );
 

@@ -7,7 +7,7 @@ import type { PrintDocument, PrintOutcome, PrinterStatus } from './printDocument
 
 export type PrinterRole = 'kiosk' | 'window' | 'desk';
 
-export type PrintJobKind = 'slip' | 'missing-materials' | 'acceptance-receipt' | 'announcement';
+export type PrintJobKind = 'slip' | 'missing-materials' | 'acceptance-receipt' | 'announcement' | 'test-page';
 
 export interface PrinterState {
   /** The configured address, e.g. tcp://10.0.0.5:9100, agent:<device id>, preview. */

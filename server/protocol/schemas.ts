@@ -108,6 +108,8 @@ export const schemas = {
     })
     .refine((value) => value.kind !== 'missing-materials' || (value.items?.length ?? 0) > 0 || value.note !== undefined, 'tick at least one missing item or write a note'),
   printerReport: z.strictObject({ status: z.enum(PRINTER_STATUSES) }),
+  /** 「打印测试页」 on /admin: the printer address being set up. */
+  printerTest: z.strictObject({ printer: printerAddressSchema, requestId }),
   sync: z.strictObject({ sinceSeq: z.number().int().min(0) }),
   join: z.strictObject({ hallId: id }),
   id,

@@ -60,6 +60,7 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     expect(await save.isDisabled()).toBe(true);
 
     await admin.getByRole('button', { name: '业务', exact: true }).click();
+    await admin.getByTestId('service-item-minzheng-canji').click();
     const card = admin.getByTestId('service-minzheng-canji');
     await card.getByLabel('业务名称').fill('残疾人证申办与换领');
     await card.getByLabel('开放取号').uncheck();
@@ -82,9 +83,10 @@ describe.runIf(hasChromium())('administration in Chromium', () => {
     await admin.getByTestId('admin').waitFor();
     await admin.getByRole('button', { name: '业务', exact: true }).click();
     const before = await t.stateJson();
+    await admin.getByTestId('service-item-zonghe-xinfang').click();
     await admin.getByTestId('service-zonghe-xinfang').getByLabel('号码字母').fill('A');
     await admin.getByRole('button', { name: '保存配置' }).click();
-    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('two services have the same ticket prefix');
+    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('的号码字母都是「A」，请给其中一项换一个字母');
     expect(await admin.getByTestId('service-zonghe-xinfang').getByLabel('号码字母').inputValue()).toBe('A');
     expect(await t.stateJson()).toBe(before);
   });

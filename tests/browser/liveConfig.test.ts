@@ -128,6 +128,7 @@ describe.runIf(hasChromium())('live configuration in Chromium', () => {
     await card.getByLabel('9 · 政策咨询与导办').selectOption('1');
     await card.getByLabel('9 · 社保卡补换').selectOption('1');
     // Window 1 backs it up (so window 9 can later go without leaving its queue to nobody).
+    await admin.getByTestId('window-item-1').click();
     await admin.getByTestId('window-1').getByLabel('1 · 社保卡补换').selectOption('2');
     await admin.getByRole('button', { name: '保存配置' }).click();
     await expect.poll(() => admin.getByTestId('admin-notice').textContent(), POLL).toContain('已保存 3 处修改');
@@ -144,9 +145,10 @@ describe.runIf(hasChromium())('live configuration in Chromium', () => {
     await expect.poll(() => current(nine), POLL).toBe(second!.number);
 
     // Removing window 9 while it is staffed is refused, and the administrator is told why.
+    await admin.getByTestId('window-item-9').click();
     await admin.getByTestId('window-9').getByRole('button', { name: '删除' }).click();
     await admin.getByRole('button', { name: '保存配置' }).click();
-    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('a removed window is staffed (window 9');
+    await expect.poll(() => admin.getByTestId('admin-error').textContent(), POLL).toContain('9号窗口（社保卡）正在使用');
     expect((await t.hallState()).windows['9']?.status).toBe('open');
 
     // The clerk at window 1 chooses window 9 as the transfer target …

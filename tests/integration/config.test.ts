@@ -88,14 +88,14 @@ describe('hall configuration', () => {
     await t.api('POST', `/api/halls/${DEMO}/tickets`, { token: admin, body: { serviceId: base.services[1]!.id } });
     const afterTicket = await t.stateJson();
     const invalid: Array<[string, HallConfig]> = [
-      ['same ticket prefix', variant((c) => (c.services[1]!.prefix = c.services[0]!.prefix))],
-      ['same id', variant((c) => (c.services[1]!.id = c.services[0]!.id))],
-      ['same number', variant((c) => (c.windows[1]!.number = c.windows[0]!.number))],
-      ['does not exist', variant((c) => c.windows[0]!.services.push({ serviceId: 'ghost', tier: 1 }))],
-      ['another hall', variant((c) => (c.id = 'other-hall'))],
-      ['time zone', variant((c) => (c.timeZone = 'Mars/Olympus'))],
-      ['ends before it starts', variant((c) => (c.services[0]!.issuingHours = [{ days: [1], from: '12:00', to: '08:00' }]))],
-      ['still has tickets', variant((c) => c.services.splice(1, 1) && c.windows.forEach((w) => (w.services = w.services.filter((l) => l.serviceId !== base.services[1]!.id))))],
+      ['的号码字母都是', variant((c) => (c.services[1]!.prefix = c.services[0]!.prefix))],
+      ['的编号都是', variant((c) => (c.services[1]!.id = c.services[0]!.id))],
+      ['两个窗口的窗口号都是', variant((c) => (c.windows[1]!.number = c.windows[0]!.number))],
+      ['仍办理「ghost」，请先在该窗口的业务中移除', variant((c) => c.windows[0]!.services.push({ serviceId: 'ghost', tier: 1 }))],
+      ['属于另一个大厅', variant((c) => (c.id = 'other-hall'))],
+      ['时区「Mars/Olympus」无法识别', variant((c) => (c.timeZone = 'Mars/Olympus'))],
+      ['结束时间不晚于开始时间', variant((c) => (c.services[0]!.issuingHours = [{ days: [1], from: '12:00', to: '08:00' }]))],
+      ['还有号票（1 人等候），现在不能删除', variant((c) => c.services.splice(1, 1) && c.windows.forEach((w) => (w.services = w.services.filter((l) => l.serviceId !== base.services[1]!.id))))],
     ];
     for (const [reason, config] of invalid) {
       const res = await save(config);

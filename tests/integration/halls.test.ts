@@ -142,10 +142,10 @@ describe.each(stores)('hall lifecycle on %s', (kind, available) => {
     const cases: Array<[string, HallConfig, string, RegExp | string]> = [
       ['prefix', bad((c) => (c.services[0]!.prefix = 'O')), 'VALIDATION_FAILED', 'config.services.0.prefix'],
       ['extra field', bad((c) => Object.assign(c, { colour: 'red' })), 'VALIDATION_FAILED', 'config'],
-      ['same prefix', bad((c) => (c.services[1]!.prefix = c.services[0]!.prefix)), 'CONFIG_INVALID', 'two services have the same ticket prefix'],
-      ['time zone', bad((c) => (c.timeZone = 'Mars/Olympus')), 'CONFIG_INVALID', 'unknown time zone'],
-      ['missing service', bad((c) => c.windows[0]!.services.push({ serviceId: 'nope', tier: 1 })), 'CONFIG_INVALID', 'a window serves a service that does not exist'],
-      ['other hall', bad((c) => (c.id = 'somewhere-else')), 'CONFIG_INVALID', 'the configuration is for another hall'],
+      ['same prefix', bad((c) => (c.services[1]!.prefix = c.services[0]!.prefix)), 'CONFIG_INVALID', '的号码字母都是'],
+      ['time zone', bad((c) => (c.timeZone = 'Mars/Olympus')), 'CONFIG_INVALID', '时区「Mars/Olympus」无法识别'],
+      ['missing service', bad((c) => c.windows[0]!.services.push({ serviceId: 'nope', tier: 1 })), 'CONFIG_INVALID', '仍办理「nope」，请先在该窗口的业务中移除'],
+      ['other hall', bad((c) => (c.id = 'somewhere-else')), 'CONFIG_INVALID', '这份配置属于另一个大厅（somewhere-else）'],
     ];
     for (const [what, config, code, detail] of cases) {
       const posted = await create({ id, config });

@@ -67,7 +67,7 @@ describe('hall.configure on a running hall', () => {
     const outcome = configure(h, (config) => (config.windows = config.windows.filter((window) => window.id !== 'w2')));
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.error).toMatchObject({ code: 'CONFIG_INVALID', details: { windowId: 'w2', number: 2, clerk: '李四' } });
-    expect(!outcome.ok && String(outcome.error.details?.reason)).toContain('staffed');
+    expect(!outcome.ok && String(outcome.error.details?.reason)).toBe('2号窗口正在使用（李四），现在不能删除：请先在该窗口签退');
     expect(h.state).toBe(before);
   });
 
@@ -87,7 +87,7 @@ describe('hall.configure on a running hall', () => {
       code: 'CONFIG_INVALID',
       details: { serviceId: 'svc-b', waiting: 2, atWindows: [1], awaitingRating: 0 },
     });
-    expect(!refused.ok && String(refused.error.details?.reason)).toContain('still has tickets');
+    expect(!refused.ok && String(refused.error.details?.reason)).toContain('还有号票（2 人等候，窗口 1 正在办理），现在不能删除');
     // The way out: disable it (no new tickets), the queue is still called and transferred.
     expect(configure(h, (config) => (config.services.find((service) => service.id === 'svc-b')!.enabled = false)).ok).toBe(true);
     expect(h.fail({ type: 'ticket.issue', serviceId: 'svc-b', channel: 'kiosk', priority: false }).code).toBe('SERVICE_UNAVAILABLE');

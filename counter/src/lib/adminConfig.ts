@@ -1,9 +1,9 @@
 import type { HallConfig, IssuingPeriod, ServiceConfig, WindowConfig } from '../../../server/protocol/model.js';
 
 /**
- * Plain-text editing of the list-like parts of a configuration, so an
- * administrator types "1-5 08:30-12:00" instead of filling nested forms.
- * The server validates the result again; these only translate.
+ * The pieces of the admin forms that are logic rather than layout: new
+ * services and windows, ids made from names, issuing periods as a clerk
+ * picks them. The server validates the result again; these only translate.
  */
 
 export function lines(text: string): string[] {
@@ -13,43 +13,46 @@ export function lines(text: string): string[] {
     .filter((line) => line !== '');
 }
 
-function dayList(days: number[]): string {
-  const sorted = [...days].sort((a, b) => a - b);
-  const contiguous = sorted.every((day, index) => index === 0 || day === sorted[index - 1]! + 1);
-  return contiguous && sorted.length > 1 ? `${sorted[0]}-${sorted.at(-1)}` : sorted.join(',');
-}
-
-export function formatPeriods(periods: IssuingPeriod[]): string {
-  return periods.map((period) => `${dayList(period.days)} ${period.from}-${period.to}`).join('\n');
-}
-
-/** "1-5 08:30-12:00" or "6 09:00-12:00" (1 = Monday), one period per line; null when a line is not understood. */
-export function parsePeriods(text: string): IssuingPeriod[] | null {
-  const periods: IssuingPeriod[] = [];
-  for (const line of lines(text)) {
-    const match = /^([1-7](?:-[1-7])?(?:,[1-7](?:-[1-7])?)*)\s+(\d{2}:\d{2})\s*[-–~]\s*(\d{2}:\d{2})$/.exec(line);
-    if (!match) return null;
-    const days = new Set<number>();
-    for (const part of match[1]!.split(',')) {
-      const [from, to = from] = part.split('-').map(Number) as [number, number?];
-      if (to! < from) return null;
-      for (let day = from; day <= to!; day++) days.add(day);
-    }
-    periods.push({ days: [...days].sort((a, b) => a - b), from: match[2]!, to: match[3]! });
-  }
-  return periods;
-}
-
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-/** A new service with the first free letter and id, open, with no cap and an on-the-spot time limit. */
-export function newService(config: HallConfig): ServiceConfig {
+/**
+ * A service's id from what the administrator typed: the Latin name (second
+ * language) as a slug when there is one, else `service-<prefix>`; a suffix
+ * keeps it unique. `taken` holds every other id, including those of services
+ * deleted but not yet saved: reusing one would carry their tickets over.
+ */
+export function serviceIdFor(service: Pick<ServiceConfig, 'name' | 'nameAlt' | 'prefix'>, taken: ReadonlySet<string>): string {
+  const slug = (service.nameAlt ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  const base = slug.length >= 2 ? slug : `service-${service.prefix.toLowerCase() || 'x'}`;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/** A new service with the first free letter, open, with no cap and an on-the-spot time limit. */
+export function newService(config: HallConfig, reserved: ReadonlySet<string> = new Set()): ServiceConfig {
   const taken = new Set(config.services.map((service) => service.prefix));
   const prefix = [...LETTERS].find((letter) => !taken.has(letter)) ?? [...LETTERS].flatMap((a) => [...LETTERS].map((b) => a + b)).find((pair) => !taken.has(pair))!;
-  const ids = new Set(config.services.map((service) => service.id));
-  let n = config.services.length + 1;
-  while (ids.has(`service-${n}`)) n += 1;
-  return { id: `service-${n}`, name: '', prefix, dailyCap: null, issuingHours: [], timeLimit: { kind: 'immediate' }, materials: [], initialServiceMinutes: 10, enabled: true };
+  const ids = new Set([...reserved, ...config.services.map((service) => service.id)]);
+  const service: ServiceConfig = { id: '', name: '', prefix, dailyCap: null, issuingHours: [], timeLimit: { kind: 'immediate' }, materials: [], initialServiceMinutes: 10, enabled: true };
+  service.id = serviceIdFor(service, ids);
+  return service;
+}
+
+/**
+ * Applies an edit of a new service's name, second-language name or prefix,
+ * and keeps its id following them as long as nobody set the id by hand
+ * (under 高级): the id then still is what it would have been made from.
+ */
+export function editNewService(service: ServiceConfig, others: ReadonlySet<string>, change: (service: ServiceConfig) => void): void {
+  const automatic = service.id === serviceIdFor(service, others);
+  change(service);
+  if (automatic) service.id = serviceIdFor(service, others);
 }
 
 export function newWindow(config: HallConfig): WindowConfig {
@@ -74,4 +77,23 @@ export function optional<T extends object, K extends keyof T>(target: T, key: K,
   const trimmed = value.trim();
   if (trimmed === '') delete target[key];
   else (target as Record<K, unknown>)[key] = trimmed;
+}
+
+/** The period a clerk adds first: the working week's morning, then its afternoon. */
+export function nextPeriod(periods: readonly IssuingPeriod[]): IssuingPeriod {
+  const morning = periods.some((period) => period.from < '12:00');
+  return morning ? { days: [1, 2, 3, 4, 5], from: '14:00', to: '17:00' } : { days: [1, 2, 3, 4, 5], from: '08:30', to: '12:00' };
+}
+
+/** Ticks or unticks a day (1 = Monday) of a period; the last day stays, a period needs one. */
+export function toggleDay(period: IssuingPeriod, day: number, on: boolean): void {
+  const days = new Set(period.days);
+  if (on) days.add(day);
+  else if (days.size > 1) days.delete(day);
+  period.days = [...days].sort((a, b) => a - b);
+}
+
+/** The time zones of the picker: the hall's own and China's first, then every zone the browser knows. */
+export function timeZoneChoices(current: string, known: readonly string[]): string[] {
+  return [...new Set(['Asia/Shanghai', current, ...known])];
 }

@@ -6,6 +6,7 @@ import type { HallConfig, ServiceConfig, WindowConfig } from '../../protocol/mod
 import { closingTimePassed } from '../lifecycle.js';
 import { clockMinutes, isValidTimeZone, localTime } from '../time.js';
 import { refuseConflicts } from './configConflicts.js';
+import { configReasons, serviceNamed } from './configMessages.js';
 
 /** The hall-level fields, compared one by one for the audit (services and windows are diffed by id). */
 const HALL_FIELDS = [
@@ -46,31 +47,38 @@ function invalid(reason: string, details: Record<string, unknown> = {}): never {
  * What a configuration must satisfy beyond its shape (the schema checks that):
  * references resolve, numbers and prefixes are unique (a duplicate prefix would
  * print two different services' tickets as "A001"), times make sense.
+ * `previous`, the configuration being replaced, names a service just deleted.
  */
-export function checkConfig(config: HallConfig): void {
-  if (!isValidTimeZone(config.timeZone)) invalid('unknown time zone', { timeZone: config.timeZone });
-  const serviceIds = new Set<string>();
-  const prefixes = new Set<string>();
+export function checkConfig(config: HallConfig, previous?: HallConfig): void {
+  if (!isValidTimeZone(config.timeZone)) invalid(configReasons.unknownTimeZone(config.timeZone), { timeZone: config.timeZone });
+  const servicesById = new Map<string, ServiceConfig>();
+  const byPrefix = new Map<string, ServiceConfig>();
   for (const service of config.services) {
-    if (serviceIds.has(service.id)) invalid('two services have the same id', { serviceId: service.id });
-    if (prefixes.has(service.prefix)) invalid('two services have the same ticket prefix', { prefix: service.prefix });
-    serviceIds.add(service.id);
-    prefixes.add(service.prefix);
+    const sameId = servicesById.get(service.id);
+    if (sameId) invalid(configReasons.sameServiceId(service.id, sameId, service), { serviceId: service.id });
+    const samePrefix = byPrefix.get(service.prefix);
+    if (samePrefix) invalid(configReasons.samePrefix(service.prefix, samePrefix, service), { prefix: service.prefix, serviceId: service.id });
+    servicesById.set(service.id, service);
+    byPrefix.set(service.prefix, service);
     for (const period of service.issuingHours) {
-      if (clockMinutes(period.from) >= clockMinutes(period.to)) invalid('an issuing period ends before it starts', { serviceId: service.id, period });
+      if (clockMinutes(period.from) >= clockMinutes(period.to)) invalid(configReasons.periodBackwards(service, period), { serviceId: service.id, period });
     }
   }
-  const windowIds = new Set<string>();
-  const numbers = new Set<number>();
+  const windowsById = new Map<string, WindowConfig>();
+  const byNumber = new Map<number, WindowConfig>();
   for (const window of config.windows) {
-    if (windowIds.has(window.id)) invalid('two windows have the same id', { windowId: window.id });
-    if (numbers.has(window.number)) invalid('two windows have the same number', { number: window.number });
-    windowIds.add(window.id);
-    numbers.add(window.number);
+    const sameId = windowsById.get(window.id);
+    if (sameId) invalid(configReasons.sameWindowId(window.id, sameId, window), { windowId: window.id });
+    const sameNumber = byNumber.get(window.number);
+    if (sameNumber) invalid(configReasons.sameNumber(window.number, sameNumber, window), { number: window.number, windowId: window.id });
+    windowsById.set(window.id, window);
+    byNumber.set(window.number, window);
     const served = new Set<string>();
     for (const link of window.services) {
-      if (!serviceIds.has(link.serviceId)) invalid('a window serves a service that does not exist', { windowId: window.id, serviceId: link.serviceId });
-      if (served.has(link.serviceId)) invalid('a window lists a service twice', { windowId: window.id, serviceId: link.serviceId });
+      // A service just deleted is named as it was, so the clerk knows which window still lists it.
+      const named = serviceNamed(link.serviceId, config, previous);
+      if (!servicesById.has(link.serviceId)) invalid(configReasons.missingService(window, named), { windowId: window.id, serviceId: link.serviceId });
+      if (served.has(link.serviceId)) invalid(configReasons.serviceTwice(window, named), { windowId: window.id, serviceId: link.serviceId });
       served.add(link.serviceId);
     }
   }
@@ -97,8 +105,8 @@ function diffById<T extends { id: string }>(before: T[], after: T[]): Array<{ id
 export function configure(ctx: Ctx, command: Extract<Command, { type: 'hall.configure' }>): { changes: ConfigChange[] } {
   const before = ctx.state.config;
   const after = command.config;
-  if (after.id !== before.id) invalid('the configuration is for another hall', { hallId: after.id });
-  checkConfig(after);
+  if (after.id !== before.id) invalid(configReasons.anotherHall(after.id), { hallId: after.id });
+  checkConfig(after, before);
   refuseConflicts(ctx.state, after, ctx.now);
   const hallBefore: Partial<HallConfig> = {};
   const hallAfter: Partial<HallConfig> = {};

@@ -1,6 +1,7 @@
 import { fail } from '../failure.js';
 import type { HallConfig, HallState, Ticket } from '../../protocol/model.js';
 import { tierAt } from '../queue.js';
+import { configReasons, serviceLabel } from './configMessages.js';
 
 /**
  * What in the live hall stands in the way of a new configuration. Each edit
@@ -31,23 +32,20 @@ export function refuseConflicts(state: HallState, after: HallConfig, now: number
       const waiting = mine.filter(isQueued).length;
       const atWindows = windowNumbers(state, mine.filter((ticket) => ticket.status === 'called' || ticket.status === 'serving'));
       const awaitingRating = mine.filter((ticket) => ticket.status === 'served').length;
-      invalid(
-        `a removed service still has tickets (${waiting} waiting, ${atWindows.length} at windows ${atWindows.join(', ') || '-'}, ${awaitingRating} awaiting a rating); disable it instead and remove it once they are done`,
-        { serviceId: service.id, waiting, atWindows, awaitingRating },
-      );
+      invalid(configReasons.removedWithTickets(serviceLabel(service, service.id), waiting, atWindows, awaitingRating), { serviceId: service.id, waiting, atWindows, awaitingRating });
     }
     // Checked-in bookings are tickets (above); a booking past its check-in window can only be told it expired.
     const grace = state.config.policy.appointmentGraceMinutes * 60_000;
     const bookings = Object.values(state.appointments).filter(
       (appointment) => appointment.serviceId === service.id && appointment.status === 'booked' && appointment.slotEnd + grace >= now,
     ).length;
-    if (bookings > 0) invalid(`a removed service still has ${bookings} bookings; disable it instead`, { serviceId: service.id, bookings });
+    if (bookings > 0) invalid(configReasons.removedWithBookings(serviceLabel(service, service.id), bookings), { serviceId: service.id, bookings });
   }
 
   for (const window of state.config.windows) {
     const runtime = state.windows[window.id];
     if (keptWindows.has(window.id) || !runtime || runtime.status === 'closed') continue;
-    invalid(`a removed window is staffed (window ${window.number}, ${runtime.clerk?.name ?? ''}); close it first`, {
+    invalid(configReasons.staffedWindow(window, runtime.clerk?.name), {
       windowId: window.id,
       number: window.number,
       ...(runtime.clerk ? { clerk: runtime.clerk.name } : {}),
@@ -61,7 +59,7 @@ export function refuseConflicts(state: HallState, after: HallConfig, now: number
     // A ticket transferred to a particular window is called there whatever the window serves.
     const waiting = tickets.filter((ticket) => ticket.serviceId === service.id && isQueued(ticket) && ticket.transfer?.toWindowId === undefined).length;
     if (waiting > 0) {
-      invalid(`${waiting} tickets wait for a service no window would serve any more; keep a window for it until they are served`, {
+      invalid(configReasons.lastWindowRemoved(serviceLabel(service, service.id), waiting), {
         serviceId: service.id,
         waiting,
       });

@@ -59,7 +59,7 @@ export const en: Messages = {
   slipsHint: 'Recent slips and notices; with the on-screen preview printer, this is what was "printed".',
   noSlips: 'Nothing printed yet',
   outcomes: { printed: 'Printed', 'paper-out': 'Not printed: out of paper', 'cover-open': 'Not printed: cover open', offline: 'Not printed: offline', error: 'Not printed: fault', uncertain: 'Interrupted' },
-  jobKinds: { slip: 'Ticket slip', 'missing-materials': 'Missing-materials notice', 'acceptance-receipt': 'Acceptance receipt', announcement: 'Announcement' },
+  jobKinds: { slip: 'Ticket slip', 'missing-materials': 'Missing-materials notice', 'acceptance-receipt': 'Acceptance receipt', announcement: 'Announcement', 'test-page': 'Test page' },
   eTicket: 'E-ticket',
   statuses: { waiting: 'Waiting', called: 'Please go to the window', serving: 'Being served', served: 'Done', 'no-show': 'Missed', cancelled: 'Cancelled', expired: 'Expired' },
   aheadLabel: 'Ahead of you',
@@ -78,4 +78,8 @@ export const en: Messages = {
   phoneTakeHint: 'Choose a service to take a number, then keep the page open.',
   phoneTicketsOff: 'This hall does not issue numbers to phones. Please use the kiosk at the entrance.',
   take: 'Take a number',
+  // Print log (/kiosk/slips) opened on a PC: a staff login instead of a dead end
+  slipsLoginHint: 'On a kiosk this shows at once; on another PC, log in with a staff account of this hall.',
+  slipsLogout: 'Log out',
+  slipsLoggedIn: (name: string) => `Logged in: ${name}`,
 };

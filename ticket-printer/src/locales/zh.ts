@@ -63,7 +63,7 @@ export const zh = {
   slipsHint: '最近的号票和告知单；使用屏幕预览时，这里就是“打印”出来的内容。',
   noSlips: '暂无打印记录',
   outcomes: { printed: '已打印', 'paper-out': '缺纸未打印', 'cover-open': '盖未关未打印', offline: '离线未打印', error: '故障未打印', uncertain: '打印中断' } as Record<string, string>,
-  jobKinds: { slip: '号票', 'missing-materials': '一次性告知单', 'acceptance-receipt': '受理回执', announcement: '公告' } as Record<string, string>,
+  jobKinds: { slip: '号票', 'missing-materials': '一次性告知单', 'acceptance-receipt': '受理回执', announcement: '公告', 'test-page': '打印测试页' } as Record<string, string>,
   // E-ticket
   eTicket: '电子号票',
   statuses: { waiting: '等候中', called: '请到窗口办理', serving: '正在办理', served: '已办结', 'no-show': '已过号', cancelled: '已取消', expired: '已失效' } as Record<string, string>,
@@ -84,6 +84,10 @@ export const zh = {
   phoneTakeHint: '选择业务后即可取号，取号后请保持页面打开。',
   phoneTicketsOff: '本大厅暂未开放手机取号，请到入口取号机取号。',
   take: '取号',
+  // Print log (/kiosk/slips) opened on a PC: a staff login instead of a dead end
+  slipsLoginHint: '在取号机上打开时会直接显示；在其他电脑上请用本大厅工作人员账号登录查看。',
+  slipsLogout: '退出登录',
+  slipsLoggedIn: (name: string) => `已登录：${name}`,
 };
 
 export type Messages = typeof zh;

@@ -1,0 +1,92 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../helpers/axe.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
+import { hasChromium } from '../helpers/requirements.js';
+import { DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
+
+/**
+ * What every page asks of the server besides its own data: an icon (no 404
+ * on any page), a title of its own (the admin page is not the counter panel),
+ * and the print log at /kiosk/slips, which a PC reaches by a staff login.
+ */
+
+const POLL = { timeout: 8000, interval: 50 };
+
+describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  const pages = new TestPages();
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await pages.closeAll();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Opens a page and collects every file it could not load (API answers are data, not files). */
+  async function open(path: string): Promise<{ page: Page; missing: string[] }> {
+    const page = await pages.open(browser, { width: 1366, height: 768 });
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/api/')) missing.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(`${t.url}${path}`);
+    await page.waitForLoadState('networkidle');
+    return { page, missing };
+  }
+
+  it.each([
+    ['/', 'HallQ 排队叫号系统'],
+    ['/display?hall=demo&voice=0', 'HallQ 综合屏'],
+    ['/counter?hall=demo', 'HallQ 窗口呼叫器'],
+    ['/admin?hall=demo', 'HallQ 大厅管理'],
+    ['/admin?hall=demo&lang=en', 'HallQ Hall administration'],
+    ['/kiosk?hall=demo', null],
+    ['/kiosk/slips?hall=demo', null],
+    ['/t/no-such-ticket', null],
+  ])('%s loads every file it asks for and has its title', async (path, title) => {
+    const { page, missing } = await open(path);
+    // The icon each page links, and the one browsers ask for by name.
+    const icon = await page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel=icon]')?.getAttribute('href') ?? '/favicon.ico');
+    const answer = await page.request.get(`${t.url}${icon}`);
+    expect([answer.status(), answer.headers()['content-type']]).toEqual([200, 'image/svg+xml; charset=utf-8']);
+    expect((await page.request.get(`${t.url}/favicon.ico`)).status()).toBe(200);
+    if (title) await expect.poll(() => page.title(), POLL).toBe(title);
+    expect(missing).toEqual([]);
+  });
+
+  it('the print log on a PC asks for a staff login, shows the hall’s print jobs, and logs out', async () => {
+    // Something printed: a test page on the preview printer.
+    const printed = await t.api('POST', `/api/halls/${DEMO}/printers/test`, { token: await t.login('admin'), body: { printer: 'preview' } });
+    expect(printed.status).toBe(201);
+
+    const { page } = await open('/kiosk/slips?hall=demo');
+    const form = page.getByTestId('slips-login');
+    await form.waitFor();
+    await expectAccessible(page, '/kiosk/slips login');
+    await form.getByLabel('用户名').fill('zhuren');
+    await form.getByLabel('密码').fill('wrong-password');
+    await form.getByRole('button', { name: '登录' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await page.getByRole('heading', { name: /打印测试页/ }).count()).toBe(0);
+
+    await form.getByLabel('密码').fill(DEMO_PASSWORD);
+    await form.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '打印测试页 · preview' }).waitFor({ timeout: 8000 });
+    expect(await page.getByText(/^已登录：/).textContent()).toMatch(/^已登录：\S+/);
+    await expectAccessible(page, '/kiosk/slips list');
+    // A reload in the same tab stays logged in; logging out shows the form again.
+    await page.reload();
+    await page.getByRole('heading', { name: '打印测试页 · preview' }).waitFor({ timeout: 8000 });
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByTestId('slips-login').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+});
