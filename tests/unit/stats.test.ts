@@ -250,14 +250,15 @@ describe('exports', () => {
     const csv = evaluationsCsv(records, h.state.config.name, h.state.config.timeZone);
     const lines = csv.split('\r\n');
     expect(csv.startsWith('\uFEFF评价时间(Time),')).toBe(true);
-    expect(lines[1]).toBe('2026-03-02 08:31,测试街道便民服务中心,1,1号窗口,社保业务,A001,张三,S001,5,非常满意');
+    expect(lines[1]).toBe('2026-03-02 08:31,测试街道便民服务中心,1,1号窗口,社保业务,A001,张三,S001,5,非常满意,窗口评价器,');
+    expect(lines[3]).toBe('2026-03-02 09:40,测试街道便民服务中心,1,1号窗口,社保业务,A003,张三,S001,2,不满意,窗口评价器,其他');
     expect(lines.length).toBe(1 + 4 + 1); // header, rows, the empty string after the last CRLF
   });
 
   it('writes one CSV row per service, window, clerk or day, in minutes and percent', () => {
     for (const by of STATS_CSV_GROUPINGS) {
       const rows = statsCsv(monday, by).split('\r\n').slice(1, -1);
-      const expected = { service: monday.services, window: monday.windows, clerk: monday.clerks, day: monday.days }[by];
+      const expected = { service: monday.services, window: monday.windows, clerk: monday.clerks, day: monday.days, month: monday.months }[by];
       expect(rows.length, by).toBe(expected.length);
     }
     const windowCsv = statsCsv(monday, 'window').split('\r\n');
