@@ -8,6 +8,9 @@ export const PAGE_SIZE = 5_000;
 
 const DAY_MS = 86_400_000;
 
+/** All a report reads of the store. */
+export type EventLog = Pick<HallStore, 'eventsSince'>;
+
 /**
  * How long after a range its tickets may still change: finished after
  * midnight, expired at a roll-over that waited for the server to come back,
@@ -43,7 +46,7 @@ const UNUSED: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 /** The first seq whose event is at or after `start`, found by bisection (`at` grows with `seq`): O(log n) one-event reads. */
-async function firstSeqFrom(halls: HallStore, hallId: string, lastSeq: number, start: number): Promise<number> {
+async function firstSeqFrom(halls: EventLog, hallId: string, lastSeq: number, start: number): Promise<number> {
   let before = 0;
   let high = lastSeq;
   while (before < high) {
@@ -67,7 +70,7 @@ async function firstSeqFrom(halls: HallStore, hallId: string, lastSeq: number, s
  * county hall is a few hundred MB, hence the API's 366-day limit.
  */
 export async function readRangeEvents(
-  halls: HallStore,
+  halls: EventLog,
   hallId: string,
   lastSeq: number,
   span: { start: number; end: number },
