@@ -1,4 +1,4 @@
-import type { StatsReport } from '../../../server/protocol/stats.js';
+import { RATING_CHANNEL_KEYS, type RatingChannelKey, type StatsReport } from '../../../server/protocol/stats.js';
 
 /**
  * Pure helpers of the report pages: ranges, paths and number formats. The
@@ -6,10 +6,11 @@ import type { StatsReport } from '../../../server/protocol/stats.js';
  * page only shows them.
  */
 
-export type { StatsReport };
+export { RATING_CHANNEL_KEYS };
+export type { RatingChannelKey, StatsReport };
 export type RangePreset = 'day' | 'week' | 'month';
-export type CsvGrouping = 'service' | 'window' | 'clerk' | 'day';
-export const CSV_GROUPINGS: readonly CsvGrouping[] = ['service', 'window', 'clerk', 'day'];
+export type CsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month';
+export const CSV_GROUPINGS: readonly CsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month'];
 
 export interface DayRange {
   from: string;
