@@ -313,7 +313,8 @@ describe('report page helpers (counter/src/lib/reports.ts)', () => {
   });
 
   it('formats figures and reads the file name the server offers', async () => {
-    const { filenameOf, hoursMinutes, minutes, monthLabel, percent, statsCsvPath } = await import('../../counter/src/lib/reports.js');
+    const { filenameOf, hoursMinutes, localStamp, minutes, monthLabel, percent, statsCsvPath } = await import('../../counter/src/lib/reports.js');
+    expect(localStamp(Date.parse('2026-12-01T16:05:00Z'), 'Asia/Shanghai')).toBe('2026-12-02 00:05');
     expect([minutes(null), minutes(940), minutes(450), percent(null), percent(1 / 3), hoursMinutes(7800)]).toEqual(['—', '15.7', '7.5', '—', '33.3%', '2:10']);
     expect(monthLabel({ from: '2026-11-01', to: '2026-11-30' }, 'zh')).toBe('2026年11月');
     expect(monthLabel({ from: '2026-11-01', to: '2026-12-31' }, 'en')).toBe('November 2026 – December 2026');

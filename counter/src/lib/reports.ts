@@ -38,6 +38,13 @@ export function presetRange(preset: RangePreset, today: string): DayRange {
   return { from: iso(Date.UTC(year, month - 1, 1)), to: iso(Date.UTC(year, month, 0)) };
 }
 
+/** "2026-12-02 08:05" in the hall's time zone: when a report was made, as its figures stand. */
+export function localStamp(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(epochMs);
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}
+
 /** The same kind of range one step earlier (-1) or later (+1). */
 export function shiftRange(preset: RangePreset, range: DayRange, step: -1 | 1): DayRange {
   if (preset === 'day') return presetRange('day', iso(utc(range.from) + step * DAY_MS));

@@ -25,7 +25,6 @@ export const reportsEn: ReportMessages = {
   medianWait: 'Median wait',
   p90Wait: 'P90 wait',
   meanService: 'Mean service (min)',
-  satisfactionRate: 'Satisfaction',
   rated: 'Ratings',
   open: 'Open (h:mm)',
   paused: 'Paused (h:mm)',
@@ -73,5 +72,5 @@ export const reportsEn: ReportMessages = {
   byMonth: 'By month',
   ratingsOf: (group) => `Ratings: ${group.toLowerCase()}`,
   tableScroll: (title) => `${title} (the table scrolls sideways)`,
-  queueTitle: 'Window service',
+  asOf: (stamp) => `(figures as of ${stamp})`,
 };

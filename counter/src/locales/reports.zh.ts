@@ -26,7 +26,6 @@ export const reportsZh = {
   medianWait: '等候中位数',
   p90Wait: '等候P90',
   meanService: '平均办理(分钟)',
-  satisfactionRate: '满意率',
   rated: '评价数',
   open: '在岗(时:分)',
   paused: '暂停(时:分)',
@@ -74,7 +73,7 @@ export const reportsZh = {
   byMonth: '按月',
   ratingsOf: (group: string) => `好差评（${group}）`,
   tableScroll: (title: string) => `${title}（表格可左右滚动）`,
-  queueTitle: '窗口服务',
+  asOf: (stamp: string) => `（数据截至 ${stamp}）`,
 };
 
 export type ReportMessages = typeof reportsZh;
