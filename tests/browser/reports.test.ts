@@ -135,6 +135,7 @@ describe.runIf(hasChromium())('reports in Chromium', () => {
     expect(await services.textContent()).not.toContain('生育服务登记');
     expect(await page.getByRole('region', { name: /^By window \(/ }).getByRole('rowheader').allTextContents()).toContain('3 Family Planning');
     await expectAccessible(page, 'the English reports page');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-en-1366x768.png` });
     await page.getByRole('button', { name: 'Monthly assessment (print)' }).click();
     expect(await page.getByTestId('assessment').textContent()).toContain('Qingshan Town Convenience Service Centre');
   });

@@ -66,7 +66,7 @@ export const reportsEn: ReportMessages = {
   cases: 'Bad-rating cases',
   defaulted: 'Default ratings',
   oldSatisfaction: 'Satisfaction (old definition)',
-  channelsTitle: 'Rating channels',
+  channelsTitle: 'Rating channels:',
   channels: { 'window-screen': 'Window screen', qr: 'QR code', desk: 'Guide desk', default: 'Default', unrecorded: 'Not recorded' },
   hallTotal: 'Whole hall',
   byMonth: 'By month',

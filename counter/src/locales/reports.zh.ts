@@ -67,7 +67,7 @@ export const reportsZh = {
   cases: '差评工单',
   defaulted: '默认评价',
   oldSatisfaction: '满意率(原口径)',
-  channelsTitle: '评价渠道',
+  channelsTitle: '评价渠道：',
   channels: { 'window-screen': '窗口评价器', qr: '扫码评价', desk: '导办台代录', default: '默认评价', unrecorded: '未记录渠道' } as Record<RatingChannelKey, string>,
   hallTotal: '全厅合计',
   byMonth: '按月',
