@@ -69,6 +69,8 @@ export interface CaseFigures {
   closed: number;
   /** Not closed, and the due day ended before the report's day (rules/ratings.ts isCaseOverdue). */
   overdue: number;
+  /** Closed, but on a hall-local day after the due day (超期办结): no longer overdue, still late. */
+  closedLate: number;
   /** 差评整改率: rectified ÷ opened; null without cases. */
   rectificationRate: number | null;
   /** 回访率: followedUp ÷ opened; null without cases. */

@@ -71,7 +71,7 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
   const open = new Map<string, { day: string; serviceId: string }>();
   /** The day of every ticket rated, for its 差评 case (case events name the ticket, not its day). */
   const ratedDays = new Map<string, string>();
-  const cases = new CaseBook((ticketId) => ratedDays.get(ticketId));
+  const cases = new CaseBook((ticketId) => ratedDays.get(ticketId), timeZone);
 
   for (const event of events) {
     names.learn(event);

@@ -88,6 +88,7 @@ const SHARED_HEADER = [
   '回访率(%)(Follow-up rate %)',
   '已办结工单(Cases closed)',
   '超期工单(Overdue cases)',
+  '超期办结(Closed late)',
 ];
 
 function sharedCells(figures: StaffFigures | TicketFigures): Cell[] {
@@ -123,6 +124,7 @@ function sharedCells(figures: StaffFigures | TicketFigures): Cell[] {
     percent(cases.followUpRate),
     cases.closed,
     cases.overdue,
+    cases.closedLate,
   ];
 }
 

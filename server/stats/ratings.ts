@@ -1,6 +1,7 @@
 import type { HallEvent } from '../protocol/events.js';
 import type { RatingLevel } from '../protocol/model.js';
 import { isBadRating, isCaseOverdue, isGoodRating } from '../protocol/rules/ratings.js';
+import { localTime } from '../protocol/rules/time.js';
 import type { CaseFigures, RatingChannelKey, RatingFigures } from '../protocol/stats.js';
 import { RATING_LEVELS } from './summary.js';
 
@@ -32,6 +33,7 @@ export class RatingTally {
     satisfiedAfter: 0,
     closed: 0,
     overdue: 0,
+    closedLate: 0,
   };
 
   addRating(level: RatingLevel, channel: RatingChannelKey): void {
@@ -53,8 +55,9 @@ export class RatingTally {
     count('followedUp', rc.reached !== undefined);
     count('reached', rc.reached === true);
     count('satisfiedAfter', rc.reached === true && rc.satisfiedAfter === true);
-    count('closed', rc.closed);
-    count('overdue', isCaseOverdue({ dueDay: rc.dueDay, status: rc.closed ? 'closed' : 'open' }, today));
+    count('closed', rc.closedDay !== undefined);
+    count('closedLate', rc.closedDay !== undefined && rc.closedDay > rc.dueDay);
+    count('overdue', isCaseOverdue({ dueDay: rc.dueDay, status: rc.closedDay !== undefined ? 'closed' : 'open' }, today));
   }
 
   ratingFigures(served: number): RatingFigures {
@@ -82,7 +85,7 @@ export class RatingTally {
 
 /** 已整改: a fix was recorded, or the 差评 was found 不属实 and the case closed on that finding. */
 export function isRectified(rc: CaseProgress): boolean {
-  return rc.fixed || (rc.substantiated === false && rc.closed);
+  return rc.fixed || (rc.substantiated === false && rc.closedDay !== undefined);
 }
 
 /** What the log says a case has been through, and where it belongs. */
@@ -97,7 +100,8 @@ export interface CaseProgress {
   /** undefined until a follow-up is recorded. */
   reached: boolean | undefined;
   satisfiedAfter: boolean | undefined;
-  closed: boolean;
+  /** The hall-local day the case was closed on; undefined while it is open. */
+  closedDay: string | undefined;
 }
 
 /**
@@ -107,7 +111,10 @@ export interface CaseProgress {
 export class CaseBook {
   readonly cases = new Map<string, CaseProgress>();
 
-  constructor(private readonly dayOfRated: (ticketId: string) => string | undefined) {}
+  constructor(
+    private readonly dayOfRated: (ticketId: string) => string | undefined,
+    private readonly timeZone: string,
+  ) {}
 
   apply(event: HallEvent): void {
     if (event.type === 'rating-case:opened') {
@@ -124,7 +131,7 @@ export class CaseBook {
         fixed: false,
         reached: undefined,
         satisfiedAfter: undefined,
-        closed: false,
+        closedDay: undefined,
       });
       return;
     }
@@ -143,7 +150,7 @@ export class CaseBook {
         rc.satisfiedAfter = event.followUp.satisfied;
         break;
       case 'rating-case:closed':
-        rc.closed = true;
+        rc.closedDay = localTime(event.closed.at, this.timeZone).day;
         break;
     }
   }

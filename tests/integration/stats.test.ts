@@ -122,7 +122,7 @@ describe('statistics over HTTP', () => {
     expect(lines).toHaveLength(1 + 8 + 1);
     // Window 1: 2 calls, 2 served (1 completed, 1 accepted), mean wait (12 + 20) / 2 = 16 min, mean service 7.5 min.
     // Then 满意率 50 %, coverage 100 %, 1 good (50 %), 1 差评, 2 at the window screen, its case open (0 % rectified and followed up).
-    expect(lines[1]).toBe('1,综合受理窗口,2,2,1,1,0,0,0,0,0,16,12,20,7.5,7,8,2,1,0,0,1,0,50,100,1,50,1,2,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,60,0');
+    expect(lines[1]).toBe('1,综合受理窗口,2,2,1,1,0,0,0,0,0,16,12,20,7.5,7,8,2,1,0,0,1,0,50,100,1,50,1,2,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,60,0');
     for (const by of ['service', 'clerk', 'day', 'month']) expect((await get(`/api/halls/${DEMO}/stats.csv?${range}&by=${by}`, zhuren)).status).toBe(200);
   });
 

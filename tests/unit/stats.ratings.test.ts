@@ -151,6 +151,7 @@ describe('好差评 figures of the scripted March', () => {
       satisfiedAfter: 1,
       closed: 2,
       overdue: 1, // B002, due 03-10
+      closedLate: 0,
       rectificationRate: 2 / 3,
       followUpRate: 2 / 3,
     });
@@ -165,6 +166,18 @@ describe('好差评 figures of the scripted March', () => {
     // Before anyone acted, on 03-03 at 09:00: three open cases, none verified, none overdue.
     const early = report('2026-03-01', '2026-03-31', local('2026-03-03T09:30'), until('2026-03-03T09:30')).totals.cases;
     expect([early.opened, early.verified, early.rectified, early.overdue, early.rectificationRate]).toEqual([3, 0, 0, 0, 0]);
+  });
+
+  it('counts a case closed after its due day as closed late, no longer overdue', () => {
+    const b002 = h.eventsOfType('rating-case:opened').find((event) => event.case.ticketNumber === 'B002')!.case.id;
+    const closedAt = local('2026-03-12T10:00');
+    const closing = { type: 'rating-case:closed', caseId: b002, closed: { by: { id: 'sup1', name: '王主任' }, at: closedAt }, v: 2, hallId: h.state.config.id, seq: events.length + 1, at: closedAt } as HallEvent;
+    const late = report('2026-03-01', '2026-03-31', REPORT_AT, [...events, closing]).totals.cases;
+    expect([late.closed, late.overdue, late.closedLate]).toEqual([3, 0, 1]);
+    // Closed (or not) on the due day itself is in time.
+    const onTime = { ...closing, at: local('2026-03-10T23:00'), closed: { ...(closing as Extract<HallEvent, { type: 'rating-case:closed' }>).closed, at: local('2026-03-10T23:00') } } as HallEvent;
+    const inTime = report('2026-03-01', '2026-03-31', REPORT_AT, [...events, onTime]).totals.cases;
+    expect([inTime.closed, inTime.overdue, inTime.closedLate]).toEqual([3, 0, 0]);
   });
 
   it('gives every figure to its window, clerk and service', () => {
