@@ -6,7 +6,7 @@ import { computeStats, rangeSpan, type StatsRange } from '../stats/compute.js';
 import { STATS_CSV_GROUPINGS, evaluationsCsv, statsCsv } from '../stats/csv.js';
 import { dayCount, isCalendarDay } from '../stats/days.js';
 import { listEvaluations } from '../stats/evaluations.js';
-import { readRangeEvents } from '../stats/eventSource.js';
+import { readRangeEvents, trailingMs } from '../stats/eventSource.js';
 import type { HallEvent } from '../protocol/events.js';
 import type { KnownClerk } from '../protocol/stats.js';
 import type { Store } from '../store/port.js';
@@ -66,7 +66,7 @@ async function load<Query extends StatsRange>(req: Request, res: Response, deps:
     return null;
   }
   const range = { from: parsed.data.from, to: parsed.data.to };
-  const events = await readRangeEvents(deps.store.halls, hallId, state.seq, rangeSpan(range, state.config.timeZone));
+  const events = await readRangeEvents(deps.store.halls, hallId, state.seq, rangeSpan(range, state.config.timeZone), trailingMs(state.config));
   return { state, query: parsed.data, range, events, clerks: await knownClerks(deps.store) };
 }
 

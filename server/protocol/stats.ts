@@ -1,4 +1,4 @@
-import type { Outcome, RatingLevel } from './model.js';
+import type { Outcome, RatingChannel, RatingLevel } from './model.js';
 
 /**
  * The shape of a statistics report. Every figure is defined in docs/stats.md;
@@ -17,12 +17,64 @@ export interface DurationSummary {
   p90Seconds: number | null;
 }
 
+/**
+ * Citizens' ratings (every channel but the hall's default) and the hall's old 满意率. The 好差评 figures
+ * built on the same ratings are in `RatingFigures`.
+ */
 export interface Satisfaction {
-  /** Ratings per 好差评 level, 5 = 非常满意 … 1 = 非常不满意. */
+  /** Citizens' ratings per 好差评 level, 5 = 非常满意 … 1 = 非常不满意. */
   levels: Record<RatingLevel, number>;
+  /** Citizens' ratings; defaults are counted apart (`RatingFigures.defaulted`). */
   rated: number;
-  /** (level 5 + level 4) / rated, 0…1; null when nothing was rated. */
+  /** The hall's old 满意率: (level 5 + level 4) / rated, 0…1; null when nothing was rated. Not 好评率. */
   rate: number | null;
+}
+
+/** How a rating reached HallQ; `unrecorded` for ratings logged before channels were recorded. */
+export type RatingChannelKey = RatingChannel | 'unrecorded';
+export const RATING_CHANNEL_KEYS: readonly RatingChannelKey[] = ['window-screen', 'qr', 'desk', 'default', 'unrecorded'];
+
+/** 好差评 figures as the assessment reads them (docs/stats.md defines each). */
+export interface RatingFigures {
+  /** 评价覆盖率: citizens' ratings ÷ served, 0…1; null when nothing was served. */
+  coverage: number | null;
+  /** 好评: citizens' ratings of 非常满意, 满意 or 基本满意 (rules/ratings.ts isGoodRating). */
+  good: number;
+  /** 好评率: good ÷ citizens' ratings; null when nothing was rated. */
+  goodRate: number | null;
+  /** 差评数: citizens' ratings of 不满意 or 非常不满意 (isBadRating). */
+  bad: number;
+  /** Every rating by the channel it came through, the hall's defaults included. */
+  byChannel: Record<RatingChannelKey, number>;
+  /** Ratings the hall's default recorded for services never rated: never counted as a citizen's. */
+  defaulted: { count: number; levels: Record<RatingLevel, number> };
+}
+
+/** 差评整改: the work orders of the range's 差评, with their steps as of the report. */
+export interface CaseFigures {
+  opened: number;
+  /** 核实 recorded; split into 属实 and 不属实. */
+  verified: number;
+  substantiated: number;
+  unsubstantiated: number;
+  /** 整改措施 recorded. */
+  fixed: number;
+  /** 已整改: a fix recorded, or verified 不属实 and closed (nothing to fix). */
+  rectified: number;
+  /** 回访 recorded, whether the citizen was reached or not; `reached` those who were. */
+  followedUp: number;
+  reached: number;
+  /** Of those reached, who said they were satisfied with the answer. */
+  satisfiedAfter: number;
+  closed: number;
+  /** Not closed, and the due day ended before the report's day (rules/ratings.ts isCaseOverdue). */
+  overdue: number;
+  /** Closed, but on a hall-local day after the due day (超期办结): no longer overdue, still late. */
+  closedLate: number;
+  /** 差评整改率: rectified ÷ opened; null without cases. */
+  rectificationRate: number | null;
+  /** 回访率: followedUp ÷ opened; null without cases. */
+  followUpRate: number | null;
 }
 
 /** What happened to tickets, attributed to one group (the hall, a service, a window, a clerk or a day). */
@@ -45,6 +97,8 @@ export interface TicketFigures {
   wait: DurationSummary;
   service: DurationSummary;
   satisfaction: Satisfaction;
+  ratings: RatingFigures;
+  cases: CaseFigures;
 }
 
 /** Time a window was open (signed in, paused included) and the part of it that it was paused. */
@@ -59,6 +113,8 @@ export type StaffFigures = Omit<TicketFigures, 'issued' | 'cancelled' | 'expired
 export interface ServiceRow extends TicketFigures {
   serviceId: string;
   name: string;
+  /** The name in the hall's second language, when configured (English reports show it). */
+  nameAlt?: string;
 }
 
 export interface WindowRow extends StaffFigures {
@@ -66,6 +122,7 @@ export interface WindowRow extends StaffFigures {
   /** null for a window that is no longer configured. */
   number: number | null;
   name: string;
+  nameAlt?: string;
 }
 
 export interface ClerkRow extends StaffFigures {
@@ -79,6 +136,11 @@ export interface DayRow extends TicketFigures {
   day: string;
 }
 
+export interface MonthRow extends TicketFigures {
+  /** YYYY-MM, hall-local. */
+  month: string;
+}
+
 export interface WaitBucket {
   fromMinutes: number;
   /** Exclusive; null for the open-ended last bucket. */
@@ -89,6 +151,7 @@ export interface WaitBucket {
 export interface StatsReport {
   hallId: string;
   hallName: string;
+  hallNameAlt?: string;
   timeZone: string;
   from: string;
   to: string;
@@ -98,7 +161,10 @@ export interface StatsReport {
   services: ServiceRow[];
   windows: WindowRow[];
   clerks: ClerkRow[];
+  /** Every day of the range up to the report's own day (later days have no figures yet). */
   days: DayRow[];
+  /** Every month the listed days touch. */
+  months: MonthRow[];
   /** Tickets issued per hall-local hour 0…23, over every day of the range. */
   arrivals: number[];
   waitDistribution: WaitBucket[];
@@ -123,4 +189,8 @@ export interface EvaluationRecord {
   clerkName: string | null;
   staffNo: string | null;
   level: RatingLevel;
+  /** `unrecorded` for ratings logged before channels were recorded. */
+  channel: RatingChannelKey;
+  /** A 差评's reasons; empty otherwise. */
+  reasons: string[];
 }

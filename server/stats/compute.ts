@@ -4,6 +4,7 @@ import { localTime } from '../domain/time.js';
 import { eachDay, localMidnight, addDays } from './days.js';
 import { Names } from './names.js';
 import { waitDistribution } from './summary.js';
+import { CaseBook } from './ratings.js';
 import { Tally, TallyMap } from './tally.js';
 import type { KnownClerk, StatsReport } from '../protocol/stats.js';
 import { windowTimes } from './windowTime.js';
@@ -62,20 +63,25 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
   const windows = new TallyMap();
   const clerks = new TallyMap();
   const days = new TallyMap();
+  const months = new TallyMap();
   const arrivals: number[] = Array.from({ length: 24 }, () => 0);
   const allWaits: number[] = [];
   const called = new Set<string>();
   /** Issued tickets with no end yet, and where their issue put them. */
   const open = new Map<string, { day: string; serviceId: string }>();
+  /** The day of every ticket rated, for its 差评 case (case events name the ticket, not its day). */
+  const ratedDays = new Map<string, string>();
+  const cases = new CaseBook((ticketId) => ratedDays.get(ticketId), timeZone);
 
   for (const event of events) {
     names.learn(event);
+    cases.apply(event);
     if (!('ticket' in event)) continue;
     const ticket = event.ticket;
     const day = dayOf(ticket);
     if (day === undefined) continue;
     /** The hall, the ticket's day and the service it is in (or `serviceId`). */
-    const ticketGroups = (serviceId = ticket.serviceId) => [totals, days.of(day), services.of(serviceId)];
+    const ticketGroups = (serviceId = ticket.serviceId) => [totals, days.of(day), months.of(monthOf(day)), services.of(serviceId)];
     /** The same, plus the window and the clerk when known. */
     const allGroups = (windowId: string | undefined, clerkId: string | undefined, serviceId?: string) => [
       ...ticketGroups(serviceId),
@@ -135,14 +141,24 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
         for (const tally of ticketGroups()) tally.counts.expired += 1;
         open.delete(ticket.id);
         break;
+      // A rating given days later (QR code, default) counts for the ticket's day, like everything of the ticket.
       case 'ticket:rated':
-        for (const tally of allGroups(event.windowId, event.clerkId)) tally.levels[event.level] += 1;
+        for (const tally of allGroups(event.windowId, event.clerkId)) tally.rating.addRating(event.level, event.channel ?? 'unrecorded');
+        ratedDays.set(ticket.id, day);
         break;
     }
   }
 
   for (const { day, serviceId } of open.values()) {
-    for (const tally of [totals, days.of(day), services.of(serviceId)]) tally.counts.unfinished += 1;
+    for (const tally of [totals, days.of(day), months.of(monthOf(day)), services.of(serviceId)]) tally.counts.unfinished += 1;
+  }
+  // Cases as the log has them at the report: overdue is judged on the report's own local day.
+  const today = localTime(options.now, timeZone).day;
+  for (const rc of cases.cases.values()) {
+    const groups = [totals, days.of(rc.day), months.of(monthOf(rc.day)), services.of(rc.serviceId)];
+    if (rc.windowId !== undefined) groups.push(windows.of(rc.windowId));
+    if (rc.clerkId !== undefined) groups.push(clerks.of(rc.clerkId));
+    for (const tally of groups) tally.rating.addCase(rc, today);
   }
 
   const span = rangeSpan(range, timeZone);
@@ -161,9 +177,12 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
 
   const configuredServices = config.services.map((service) => service.id);
   const configuredWindows = config.windows.map((window) => window.id);
+  // Days after the report's own have no figures yet: listing them as zeros read as a hall that served nobody.
+  const listedDays = eachDay(range.from, range.to < today ? range.to : today);
   return {
     hallId: config.id,
     hallName: config.name,
+    ...(config.nameAlt ? { hallNameAlt: config.nameAlt } : {}),
     timeZone,
     from: range.from,
     to: range.to,
@@ -172,6 +191,7 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
     services: unionOf(configuredServices, services).map((serviceId) => ({
       serviceId,
       name: names.service(serviceId),
+      ...names.serviceAlt(serviceId),
       ...services.of(serviceId).ticketFigures(),
     })),
     windows: unionOf(configuredWindows, windows).map((windowId) => ({
@@ -182,11 +202,14 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
     clerks: [...clerks.byKey.keys()]
       .map((clerkId) => ({ clerkId, ...names.clerk(clerkId), ...clerks.of(clerkId).staffFigures() }))
       .sort((a, b) => (a.staffNo ?? a.name).localeCompare(b.staffNo ?? b.name, 'zh-CN')),
-    days: eachDay(range.from, range.to).map((day) => ({ day, ...days.of(day).ticketFigures() })),
+    days: listedDays.map((day) => ({ day, ...days.of(day).ticketFigures() })),
+    months: [...new Set(listedDays.map(monthOf))].map((month) => ({ month, ...months.of(month).ticketFigures() })),
     arrivals,
     waitDistribution: waitDistribution(allWaits),
   };
 }
+
+const monthOf = (day: string): string => day.slice(0, 7);
 
 /** Configured ids in their configured order, then ids only the events know (a removed service or window). */
 function unionOf(configured: readonly string[], tallies: TallyMap): string[] {

@@ -1,6 +1,6 @@
 import { localDateTime } from '../domain/time.js';
 import { RATING_LEVELS } from './summary.js';
-import type { DurationSummary, EvaluationRecord, StaffFigures, StatsReport, TicketFigures } from '../protocol/stats.js';
+import { RATING_CHANNEL_KEYS, type DurationSummary, type EvaluationRecord, type RatingChannelKey, type StaffFigures, type StatsReport, type TicketFigures } from '../protocol/stats.js';
 
 /**
  * CSV exports. UTF-8 with a byte-order mark and CRLF line ends, because that
@@ -25,11 +25,20 @@ export function toCsv(header: readonly string[], rows: readonly Cell[][]): strin
   return BOM + [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-export type StatsCsvGrouping = 'service' | 'window' | 'clerk' | 'day';
-export const STATS_CSV_GROUPINGS: readonly StatsCsvGrouping[] = ['service', 'window', 'clerk', 'day'];
+export type StatsCsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month';
+export const STATS_CSV_GROUPINGS: readonly StatsCsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month'];
 
 const minutes = (seconds: number | null): Cell => (seconds === null ? null : Math.round(seconds / 6) / 10);
 const percent = (rate: number | null): Cell => (rate === null ? null : Math.round(rate * 1000) / 10);
+
+/** Chinese names of the rating channels, as the hall calls them. */
+export const CHANNEL_NAMES: Record<RatingChannelKey, string> = {
+  'window-screen': '窗口评价器',
+  qr: '扫码',
+  desk: '导办台代录',
+  default: '默认评价',
+  unrecorded: '未记录',
+};
 
 const LEVEL_HEADERS: Record<number, string> = {
   5: '非常满意(Very satisfied)',
@@ -63,10 +72,27 @@ const SHARED_HEADER = [
   '评价数(Ratings)',
   ...RATING_LEVELS.map((level) => LEVEL_HEADERS[level]!),
   '满意率(%)(Satisfaction rate %)',
+  '评价覆盖率(%)(Rating coverage %)',
+  '好评数(Good ratings)',
+  '好评率(%)(Good rating rate %)',
+  '差评数(Bad ratings)',
+  ...RATING_CHANNEL_KEYS.map((channel) => `评价渠道-${CHANNEL_NAMES[channel]}(Channel ${channel})`),
+  '差评工单(Bad-rating cases)',
+  '已核实(Verified)',
+  '属实(Substantiated)',
+  '不属实(Unsubstantiated)',
+  '已整改(Rectified)',
+  '差评整改率(%)(Rectification rate %)',
+  '已回访(Followed up)',
+  '回访联系上(Reached)',
+  '回访率(%)(Follow-up rate %)',
+  '已办结工单(Cases closed)',
+  '超期工单(Overdue cases)',
+  '超期办结(Closed late)',
 ];
 
 function sharedCells(figures: StaffFigures | TicketFigures): Cell[] {
-  const { outcomes, satisfaction } = figures;
+  const { outcomes, satisfaction, ratings, cases } = figures;
   return [
     figures.calls,
     figures.served,
@@ -82,6 +108,23 @@ function sharedCells(figures: StaffFigures | TicketFigures): Cell[] {
     satisfaction.rated,
     ...RATING_LEVELS.map((level) => satisfaction.levels[level]),
     percent(satisfaction.rate),
+    percent(ratings.coverage),
+    ratings.good,
+    percent(ratings.goodRate),
+    ratings.bad,
+    ...RATING_CHANNEL_KEYS.map((channel) => ratings.byChannel[channel]),
+    cases.opened,
+    cases.verified,
+    cases.substantiated,
+    cases.unsubstantiated,
+    cases.rectified,
+    percent(cases.rectificationRate),
+    cases.followedUp,
+    cases.reached,
+    percent(cases.followUpRate),
+    cases.closed,
+    cases.overdue,
+    cases.closedLate,
   ];
 }
 
@@ -100,6 +143,8 @@ export function statsCsv(report: StatsReport, by: StatsCsvGrouping): string {
       );
     case 'day':
       return toCsv(['日期(Date)', ...TICKET_HEADER, ...SHARED_HEADER], report.days.map((row) => [row.day, ...ticketCells(row), ...sharedCells(row)]));
+    case 'month':
+      return toCsv(['月份(Month)', ...TICKET_HEADER, ...SHARED_HEADER], report.months.map((row) => [row.month, ...ticketCells(row), ...sharedCells(row)]));
     case 'window':
       return toCsv(
         ['窗口号(Window No.)', '窗口名称(Window)', ...SHARED_HEADER, ...TIME_HEADER],
@@ -127,6 +172,8 @@ export const EVALUATION_HEADER = [
   '工号(Staff No.)',
   '评价等级(Level)',
   '评价(Rating)',
+  '评价渠道(Channel)',
+  '差评原因(Reasons)',
 ];
 
 /** One row per rating, time in the hall's local time. */
@@ -144,6 +191,8 @@ export function evaluationsCsv(records: readonly EvaluationRecord[], hallName: s
       record.staffNo,
       record.level,
       LEVEL_NAMES[record.level] ?? null,
+      CHANNEL_NAMES[record.channel],
+      record.reasons.join('；'),
     ]),
   );
 }

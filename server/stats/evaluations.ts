@@ -7,7 +7,8 @@ import type { EvaluationRecord, KnownClerk } from '../protocol/stats.js';
 /**
  * Every 好差评 rating of the range's tickets, oldest first: the same tickets
  * as the report's satisfaction figures (a ticket belongs to its issue day),
- * so the export's row count equals `totals.satisfaction.rated`.
+ * so the export's row count equals `totals.satisfaction.rated` (citizens')
+ * plus `totals.ratings.defaulted.count` (the hall's defaults, marked by their channel).
  */
 export function listEvaluations(
   events: readonly HallEvent[],
@@ -36,6 +37,8 @@ export function listEvaluations(
       clerkName: clerk?.name ?? null,
       staffNo: clerk?.staffNo ?? null,
       level: event.level,
+      channel: event.channel ?? 'unrecorded',
+      reasons: event.reasons ?? [],
     });
   }
   return records;

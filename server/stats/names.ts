@@ -37,9 +37,16 @@ export class Names {
     return this.config.services.find((service) => service.id === serviceId)?.name ?? serviceId;
   }
 
-  window(windowId: string): { number: number | null; name: string } {
+  /** The service's name in the hall's second language, if it has one. */
+  serviceAlt(serviceId: string): { nameAlt?: string } {
+    const nameAlt = this.config.services.find((service) => service.id === serviceId)?.nameAlt;
+    return nameAlt ? { nameAlt } : {};
+  }
+
+  window(windowId: string): { number: number | null; name: string; nameAlt?: string } {
     const window = this.config.windows.find((candidate) => candidate.id === windowId);
-    return window ? { number: window.number, name: window.name } : { number: null, name: windowId };
+    if (!window) return { number: null, name: windowId };
+    return { number: window.number, name: window.name, ...(window.nameAlt ? { nameAlt: window.nameAlt } : {}) };
   }
 
   clerk(clerkId: string): { name: string; staffNo: string | null } {

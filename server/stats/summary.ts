@@ -43,7 +43,7 @@ export function waitDistribution(waitSeconds: readonly number[]): WaitBucket[] {
 
 export const RATING_LEVELS: readonly RatingLevel[] = [5, 4, 3, 2, 1];
 
-/** 满意率 as GB/T 39734 hall assessments use it: 非常满意 and 满意 over every rating given. */
+/** The hall's old 满意率: 非常满意 and 满意 over every citizen's rating. Not 好评率 (ratings.ts), which counts 基本满意 too. */
 export function satisfaction(levels: Record<RatingLevel, number>): Satisfaction {
   const rated = RATING_LEVELS.reduce((sum, level) => sum + levels[level], 0);
   return { levels: { ...levels }, rated, rate: rated === 0 ? null : (levels[5] + levels[4]) / rated };

@@ -1,8 +1,9 @@
-import type { Outcome, RatingLevel } from '../protocol/model.js';
+import type { Outcome } from '../protocol/model.js';
+import { RatingTally } from './ratings.js';
 import { satisfaction, summarise } from './summary.js';
 import type { StaffFigures, TicketFigures, WindowTime } from '../protocol/stats.js';
 
-type Counter = Exclude<keyof TicketFigures, 'outcomes' | 'wait' | 'service' | 'satisfaction'>;
+type Counter = Exclude<keyof TicketFigures, 'outcomes' | 'wait' | 'service' | 'satisfaction' | 'ratings' | 'cases'>;
 
 /** Running counts of one group; turned into report figures once every event has been read. */
 export class Tally {
@@ -19,7 +20,7 @@ export class Tally {
     unfinished: 0,
   };
   readonly outcomes: Record<Outcome, number> = { completed: 0, accepted: 0, rejected: 0, consulted: 0 };
-  readonly levels: Record<RatingLevel, number> = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
+  readonly rating = new RatingTally();
   readonly waitSeconds: number[] = [];
   readonly serviceSeconds: number[] = [];
   openMs = 0;
@@ -31,7 +32,9 @@ export class Tally {
       outcomes: { ...this.outcomes },
       wait: summarise(this.waitSeconds),
       service: summarise(this.serviceSeconds),
-      satisfaction: satisfaction(this.levels),
+      satisfaction: satisfaction(this.rating.levels),
+      ratings: this.rating.ratingFigures(this.counts.served),
+      cases: this.rating.caseFigures(),
     };
   }
 

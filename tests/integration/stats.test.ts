@@ -80,6 +80,36 @@ describe('statistics over HTTP', () => {
     ]);
   });
 
+  it('reports the 好差评 figures: coverage, 好评率, 差评 and its case, and only the days up to today', async () => {
+    const { totals, windows, days, months } = (await get(`/api/halls/${DEMO}/stats?from=2026-11-01&to=2026-11-30`, zhuren)).body;
+    // Both served tickets rated at the window screen: 5 (好评) and 2 (差评, with its case).
+    expect(totals.ratings).toEqual({
+      coverage: 1,
+      good: 1,
+      goodRate: 0.5,
+      bad: 1,
+      byChannel: { 'window-screen': 2, qr: 0, desk: 0, default: 0, unrecorded: 0 },
+      defaulted: { count: 0, levels: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } },
+    });
+    expect(totals.cases).toMatchObject({ opened: 1, rectified: 0, followedUp: 0, closed: 0, overdue: 0, rectificationRate: 0, followUpRate: 0 });
+    expect(windows.find((row: any) => row.windowId === '2').ratings.coverage).toBeNull(); // served nobody
+    // Read on the 27th: November up to the 27th, not the days to come.
+    expect([days.length, days.at(-1).day]).toEqual([27, DAY]);
+    expect(months.map((row: any) => [row.month, row.served])).toEqual([['2026-11', 2]]);
+  });
+
+  it('counts the open case overdue once its due day (5 working days later, 12-04) has ended', async () => {
+    now = Date.parse('2026-12-05T09:00:00+08:00');
+    try {
+      const { totals } = (await get(`/api/halls/${DEMO}/stats?${range}`, zhuren)).body;
+      expect(totals.cases).toMatchObject({ opened: 1, overdue: 1, closed: 0 });
+      now = Date.parse('2026-12-04T17:00:00+08:00');
+      expect((await get(`/api/halls/${DEMO}/stats?${range}`, zhuren)).body.totals.cases.overdue).toBe(0);
+    } finally {
+      now = at('09:00');
+    }
+  });
+
   it('exports a CSV per grouping, for Excel', async () => {
     const res = await get(`/api/halls/${DEMO}/stats.csv?${range}&by=window`, zhuren);
     expect(res.status).toBe(200);
@@ -91,8 +121,9 @@ describe('statistics over HTTP', () => {
     expect(lines[0]!.startsWith('窗口号(Window No.),窗口名称(Window),叫号次数(Calls),办结(Served),')).toBe(true);
     expect(lines).toHaveLength(1 + 8 + 1);
     // Window 1: 2 calls, 2 served (1 completed, 1 accepted), mean wait (12 + 20) / 2 = 16 min, mean service 7.5 min.
-    expect(lines[1]!.startsWith('1,综合受理窗口,2,2,1,1,0,0,0,0,0,16,12,20,7.5,7,8,2,1,0,0,1,0,50,60,0')).toBe(true);
-    for (const by of ['service', 'clerk', 'day']) expect((await get(`/api/halls/${DEMO}/stats.csv?${range}&by=${by}`, zhuren)).status).toBe(200);
+    // Then 满意率 50 %, coverage 100 %, 1 good (50 %), 1 差评, 2 at the window screen, its case open (0 % rectified and followed up).
+    expect(lines[1]).toBe('1,综合受理窗口,2,2,1,1,0,0,0,0,0,16,12,20,7.5,7,8,2,1,0,0,1,0,50,100,1,50,1,2,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,60,0');
+    for (const by of ['service', 'clerk', 'day', 'month']) expect((await get(`/api/halls/${DEMO}/stats.csv?${range}&by=${by}`, zhuren)).status).toBe(200);
   });
 
   it('exports one row per rating', async () => {
@@ -101,9 +132,9 @@ describe('statistics over HTTP', () => {
     expect(res.headers.get('content-disposition')).toContain(`hallq-evaluations-demo-${DAY}-${DAY}.csv`);
     const lines = res.text.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines).toEqual([
-      '评价时间(Time),服务大厅(Hall),窗口号(Window No.),窗口名称(Window),业务(Service),号票(Ticket),工作人员(Clerk),工号(Staff No.),评价等级(Level),评价(Rating)',
-      `${DAY} 08:20,青山镇便民服务中心,1,综合受理窗口,政策咨询与导办,A001,王芳,QS001,5,非常满意`,
-      `${DAY} 08:41,青山镇便民服务中心,1,综合受理窗口,政策咨询与导办,A002,王芳,QS001,2,不满意`,
+      '评价时间(Time),服务大厅(Hall),窗口号(Window No.),窗口名称(Window),业务(Service),号票(Ticket),工作人员(Clerk),工号(Staff No.),评价等级(Level),评价(Rating),评价渠道(Channel),差评原因(Reasons)',
+      `${DAY} 08:20,青山镇便民服务中心,1,综合受理窗口,政策咨询与导办,A001,王芳,QS001,5,非常满意,窗口评价器,`,
+      `${DAY} 08:41,青山镇便民服务中心,1,综合受理窗口,政策咨询与导办,A002,王芳,QS001,2,不满意,窗口评价器,办事效率低`,
       '',
     ]);
   });

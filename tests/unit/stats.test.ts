@@ -250,14 +250,15 @@ describe('exports', () => {
     const csv = evaluationsCsv(records, h.state.config.name, h.state.config.timeZone);
     const lines = csv.split('\r\n');
     expect(csv.startsWith('\uFEFF评价时间(Time),')).toBe(true);
-    expect(lines[1]).toBe('2026-03-02 08:31,测试街道便民服务中心,1,1号窗口,社保业务,A001,张三,S001,5,非常满意');
+    expect(lines[1]).toBe('2026-03-02 08:31,测试街道便民服务中心,1,1号窗口,社保业务,A001,张三,S001,5,非常满意,窗口评价器,');
+    expect(lines[3]).toBe('2026-03-02 09:40,测试街道便民服务中心,1,1号窗口,社保业务,A003,张三,S001,2,不满意,窗口评价器,其他');
     expect(lines.length).toBe(1 + 4 + 1); // header, rows, the empty string after the last CRLF
   });
 
   it('writes one CSV row per service, window, clerk or day, in minutes and percent', () => {
     for (const by of STATS_CSV_GROUPINGS) {
       const rows = statsCsv(monday, by).split('\r\n').slice(1, -1);
-      const expected = { service: monday.services, window: monday.windows, clerk: monday.clerks, day: monday.days }[by];
+      const expected = { service: monday.services, window: monday.windows, clerk: monday.clerks, day: monday.days, month: monday.months }[by];
       expect(rows.length, by).toBe(expected.length);
     }
     const windowCsv = statsCsv(monday, 'window').split('\r\n');
@@ -312,7 +313,8 @@ describe('report page helpers (counter/src/lib/reports.ts)', () => {
   });
 
   it('formats figures and reads the file name the server offers', async () => {
-    const { filenameOf, hoursMinutes, minutes, monthLabel, percent, statsCsvPath } = await import('../../counter/src/lib/reports.js');
+    const { filenameOf, hoursMinutes, localStamp, minutes, monthLabel, percent, statsCsvPath } = await import('../../counter/src/lib/reports.js');
+    expect(localStamp(Date.parse('2026-12-01T16:05:00Z'), 'Asia/Shanghai')).toBe('2026-12-02 00:05');
     expect([minutes(null), minutes(940), minutes(450), percent(null), percent(1 / 3), hoursMinutes(7800)]).toEqual(['—', '15.7', '7.5', '—', '33.3%', '2:10']);
     expect(monthLabel({ from: '2026-11-01', to: '2026-11-30' }, 'zh')).toBe('2026年11月');
     expect(monthLabel({ from: '2026-11-01', to: '2026-12-31' }, 'en')).toBe('November 2026 – December 2026');

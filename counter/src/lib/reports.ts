@@ -1,4 +1,4 @@
-import type { StatsReport } from '../../../server/protocol/stats.js';
+import { RATING_CHANNEL_KEYS, type RatingChannelKey, type StatsReport } from '../../../server/protocol/stats.js';
 
 /**
  * Pure helpers of the report pages: ranges, paths and number formats. The
@@ -6,10 +6,11 @@ import type { StatsReport } from '../../../server/protocol/stats.js';
  * page only shows them.
  */
 
-export type { StatsReport };
+export { RATING_CHANNEL_KEYS };
+export type { RatingChannelKey, StatsReport };
 export type RangePreset = 'day' | 'week' | 'month';
-export type CsvGrouping = 'service' | 'window' | 'clerk' | 'day';
-export const CSV_GROUPINGS: readonly CsvGrouping[] = ['service', 'window', 'clerk', 'day'];
+export type CsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month';
+export const CSV_GROUPINGS: readonly CsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month'];
 
 export interface DayRange {
   from: string;
@@ -35,6 +36,13 @@ export function presetRange(preset: RangePreset, today: string): DayRange {
   }
   const [year, month] = today.split('-').map(Number) as [number, number];
   return { from: iso(Date.UTC(year, month - 1, 1)), to: iso(Date.UTC(year, month, 0)) };
+}
+
+/** "2026-12-02 08:05" in the hall's time zone: when a report was made, as its figures stand. */
+export function localStamp(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(epochMs);
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
 
 /** The same kind of range one step earlier (-1) or later (+1). */

@@ -1,4 +1,4 @@
-import type { CsvGrouping, RangePreset } from '../lib/reports.js';
+import type { CsvGrouping, RangePreset, RatingChannelKey } from '../lib/reports.js';
 
 /** 统计报表页面的中文文字。 */
 export const reportsZh = {
@@ -26,7 +26,6 @@ export const reportsZh = {
   medianWait: '等候中位数',
   p90Wait: '等候P90',
   meanService: '平均办理(分钟)',
-  satisfactionRate: '满意率',
   rated: '评价数',
   open: '在岗(时:分)',
   paused: '暂停(时:分)',
@@ -45,7 +44,7 @@ export const reportsZh = {
   staffNo: '工号',
   day: '日期',
   downloads: '导出',
-  csv: { service: '按业务 CSV', window: '按窗口 CSV', clerk: '按人员 CSV', day: '按日 CSV' } as Record<CsvGrouping, string>,
+  csv: { service: '按业务 CSV', window: '按窗口 CSV', clerk: '按人员 CSV', day: '按日 CSV', month: '按月 CSV' } as Record<CsvGrouping, string>,
   evaluationsCsv: '评价明细 CSV',
   downloadFailed: '导出失败，请重试。',
   assessment: '月度考核表（打印）',
@@ -55,8 +54,26 @@ export const reportsZh = {
   back: '返回报表',
   assessor: '考核人',
   date: '日期',
-  definitions: '口径：号票按取号当日统计；满意率 =（非常满意 + 满意）÷ 评价数；等候 = 首次叫号 − 取号。',
+  definitions:
+    '口径：号票按取号（办理）当日统计，事后扫码评价和默认评价也计入办理当日；评价数只计群众评价，默认评价另计；评价覆盖率 = 评价数 ÷ 办结数；好评率 =（非常满意 + 满意 + 基本满意）÷ 评价数；差评 = 不满意 + 非常不满意；差评整改率 = 已整改（已录整改措施，或核实不属实并办结）÷ 差评工单；回访率 = 已回访 ÷ 差评工单；超期 = 截止日已过仍未办结的工单（按报表生成当日）；满意率（原口径）=（非常满意 + 满意）÷ 评价数；等候 = 首次叫号 − 取号。',
   windowNo: (number: number | null, name: string) => (number === null ? name : `${number}号 ${name}`),
+  ratingsTitle: '好差评',
+  coverage: '评价覆盖率',
+  goodRate: '好评率',
+  bad: '差评数',
+  rectificationRate: '差评整改率',
+  followUpRate: '回访率',
+  overdue: '超期工单',
+  cases: '差评工单',
+  defaulted: '默认评价',
+  oldSatisfaction: '满意率(原口径)',
+  channelsTitle: '评价渠道：',
+  channels: { 'window-screen': '窗口评价器', qr: '扫码评价', desk: '导办台代录', default: '默认评价', unrecorded: '未记录渠道' } as Record<RatingChannelKey, string>,
+  hallTotal: '全厅合计',
+  byMonth: '按月',
+  ratingsOf: (group: string) => `好差评（${group}）`,
+  tableScroll: (title: string) => `${title}（表格可左右滚动）`,
+  asOf: (stamp: string) => `（数据截至 ${stamp}）`,
 };
 
 export type ReportMessages = typeof reportsZh;
