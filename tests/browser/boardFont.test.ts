@@ -59,7 +59,7 @@ describe.runIf(hasChromium())('board LED face: letters unlike digits', () => {
         }
         document.body.append(box);
         return Object.fromEntries(
-          [...box.children].map((cell) => {
+          Array.from(box.children).map((cell) => {
             const rect = cell.getBoundingClientRect();
             return [(cell as HTMLElement).dataset.char!, { x: rect.x, y: rect.y, width: rect.width, height: rect.height }];
           }),
@@ -72,7 +72,7 @@ describe.runIf(hasChromium())('board LED face: letters unlike digits', () => {
   it('draws letters and digits with the two LED faces the app registers, as text a screen reader reads', async () => {
     const page = await pages.open(browser, { width: 1920, height: 1080 });
     await probe(page);
-    const faces = await page.evaluate(() => [...document.fonts].filter((face) => face.family === 'LED').map((face) => ({ status: face.status, range: face.unicodeRange })));
+    const faces = await page.evaluate(() => Array.from(document.fonts as unknown as Iterable<FontFace>).filter((face) => face.family === 'LED').map((face) => ({ status: face.status, range: face.unicodeRange })));
     expect(faces).toHaveLength(2);
     expect(faces.every((face) => face.status === 'loaded')).toBe(true);
     // The numbers stay text (no image, no aria-hidden): what is read out is what is shown.

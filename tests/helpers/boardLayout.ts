@@ -17,7 +17,7 @@ export function seenWithinCycle(page: Page, ms: number): Promise<{ seen: string[
     while (Date.now() < end) {
       const section = document.querySelector('[data-testid="waiting"]')!.getBoundingClientRect();
       const ticker = document.querySelector('.ticker')!.getBoundingClientRect();
-      for (const chip of document.querySelectorAll<HTMLElement>('[data-testid="waiting"] li[data-testid]')) {
+      for (const chip of Array.from(document.querySelectorAll<HTMLElement>('[data-testid="waiting"] li[data-testid]'))) {
         const box = chip.getBoundingClientRect();
         const prefix = chip.querySelector('.prefix')?.textContent ?? '?';
         seen.add(prefix);
@@ -39,8 +39,8 @@ export function seenWithinCycle(page: Page, ms: number): Promise<{ seen: string[
 export function boxesOutside(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
-    const name = (element: Element) => `${element.tagName.toLowerCase()}.${[...element.classList].filter((c) => !c.startsWith('svelte-')).join('.')} "${(element.textContent ?? '').trim().slice(0, 30)}"`;
-    for (const element of document.querySelectorAll('main.board *')) {
+    const name = (element: Element) => `${element.tagName.toLowerCase()}.${Array.from(element.classList).filter((c) => !c.startsWith('svelte-')).join('.')} "${(element.textContent ?? '').trim().slice(0, 30)}"`;
+    for (const element of Array.from(document.querySelectorAll('main.board *'))) {
       if (element.closest('.track')) continue;
       const box = element.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue;
@@ -53,8 +53,8 @@ export function boxesOutside(page: Page): Promise<string[]> {
       if (style.display !== 'inline' && style.overflowY === 'visible' && element.scrollHeight > element.clientHeight + 1) problems.push(`${name(element)} text taller than its box`);
     }
     // Inside a window tile, the names and what the window shows never draw over each other.
-    for (const tile of document.querySelectorAll('main.board article.window')) {
-      const parts = [...tile.querySelectorAll(':scope > *, :scope > .current > *')].filter((part) => part.getClientRects().length > 0);
+    for (const tile of Array.from(document.querySelectorAll('main.board article.window'))) {
+      const parts = Array.from(tile.querySelectorAll(':scope > *, :scope > .current > *')).filter((part) => part.getClientRects().length > 0);
       for (const [index, a] of parts.entries()) {
         for (const b of parts.slice(index + 1)) {
           if (a.contains(b) || b.contains(a)) continue;
@@ -73,8 +73,8 @@ export function fontsBelow(page: Page, share: number): Promise<string[]> {
   return page.evaluate((minimumShare) => {
     const minimum = minimumShare * Math.min(innerWidth, innerHeight);
     const small: string[] = [];
-    for (const element of document.querySelectorAll<HTMLElement>('main.board *')) {
-      const text = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.textContent ?? '').join('').trim();
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('main.board *'))) {
+      const text = Array.from(element.childNodes).filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.textContent ?? '').join('').trim();
       if (!text || element.getClientRects().length === 0) continue;
       const size = parseFloat(getComputedStyle(element).fontSize);
       if (size < minimum - 0.5) small.push(`${element.tagName.toLowerCase()}.${element.className} "${text.slice(0, 20)}" ${size.toFixed(1)}px < ${minimum.toFixed(1)}px`);
