@@ -107,12 +107,14 @@ describe.runIf(hasChromium())('board layout from 10 m, a hall of 30 services', (
     }, 30_000);
 
     it(`${name}: text is at least 2.6 % of the short side, and axe finds nothing serious (contrast included)`, async () => {
-      const page = await openBoard(viewport);
-      expect(await page.locator('article.window.closed').count()).toBeGreaterThan(0);
-      expect(await fontsBelow(page, 0.026)).toEqual([]);
-      // The flash of a new call alternates the panel's background; check the steady state.
-      await page.locator('section.latest:not(.flashing)').waitFor({ timeout: 12_000 });
-      await expectAccessible(page, `board ${name}`);
+      for (const query of ['', '&lang=en']) {
+        const page = await openBoard(viewport, query);
+        expect(await page.locator('article.window.closed').count()).toBeGreaterThan(0);
+        expect(await fontsBelow(page, 0.026), `lang=${query || 'zh'}`).toEqual([]);
+        // The flash of a new call alternates the panel's background; check the steady state.
+        await page.locator('section.latest:not(.flashing)').waitFor({ timeout: 12_000 });
+        await expectAccessible(page, `board ${name}${query}`);
+      }
     }, 30_000);
   }
 });
