@@ -40,20 +40,26 @@ function watchdogMs(text: string): number {
   return 6000 + text.length * 350;
 }
 
-export class SpeechQueue {
+/**
+ * `Tag` names what an announcement is about (the call, for the board's big panel); listeners of
+ * `onSpeaking` hear the tag when its announcement begins (with its chime) and null once the
+ * queue has nothing left to say.
+ */
+export class SpeechQueue<Tag = unknown> {
   /** Everything queued and how it went; the browser tests read it through window.__hallqSpeech. */
   readonly log: SpeechEntry[] = [];
-  private readonly queue: Array<{ entry: SpeechEntry; chime: boolean }> = [];
+  private readonly queue: Array<{ entry: SpeechEntry; chime: boolean; tag: Tag | undefined; first: boolean }> = [];
   private running = false;
   private audio: AudioContext | null = null;
   /** Set when the browser refuses to play sound until someone taps the screen. */
   blocked = false;
   onBlockedChange?: (blocked: boolean) => void;
+  onSpeaking?: (tag: Tag | null) => void;
 
   constructor(private readonly synth: SpeechSynthesis | undefined = globalThis.speechSynthesis) {}
 
   /** One call: an optional chime, then each phrase `repeat` times. */
-  announce(phrases: Utterance[], options: SpeechOptions): void {
+  announce(phrases: Utterance[], options: SpeechOptions, tag?: Tag): void {
     const now = Date.now();
     for (let round = 0; round < Math.max(1, options.repeat); round++) {
       phrases.forEach((phrase, index) => {
@@ -61,7 +67,7 @@ export class SpeechQueue {
         this.log.push(entry);
         // A board runs for months: keep the recent history only.
         if (this.log.length > LOG_KEPT) this.log.splice(0, this.log.length - LOG_KEPT);
-        this.queue.push({ entry, chime: options.chime && round === 0 && index === 0 });
+        this.queue.push({ entry, chime: options.chime && round === 0 && index === 0, tag, first: round === 0 && index === 0 });
       });
     }
     void this.drain();
@@ -104,12 +110,14 @@ export class SpeechQueue {
     this.running = true;
     try {
       for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+        if (item.first && item.tag !== undefined) this.onSpeaking?.(item.tag);
         if (item.chime) await this.chime();
         await this.speak(item.entry);
         await wait(PAUSE_BETWEEN_MS);
       }
     } finally {
       this.running = false;
+      this.onSpeaking?.(null);
     }
   }
 

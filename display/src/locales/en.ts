@@ -10,7 +10,8 @@ export const en: Messages = {
   recentCalls: 'Recent calls',
   waiting: 'Waiting',
   waitingUnit: '',
-  people: (count: number) => `${count} waiting`,
+  // Under the heading "Waiting": the number alone, so a chip keeps room for the service's name.
+  people: (count: number) => `${count}`,
   idle: 'Free',
   closed: 'Closed',
   offline: 'Connection lost, reconnecting…',
@@ -44,4 +45,6 @@ export const en: Messages = {
   thanks: 'Thank you for your rating!',
   rateFailed: 'The rating was not sent; please try again',
   yourNumber: 'Now serving',
+  page: (page: number, pages: number) => `Page ${page} of ${pages}`,
+  nobodyWaiting: 'Nobody waiting',
 };

@@ -44,6 +44,8 @@ export const zh = {
   pair: '配对',
   pairing: '正在配对…',
   unpairedNotice: '本屏尚未配对，暂不能评价',
+  page: (page: number, pages: number) => `第${page}页，共${pages}页`,
+  nobodyWaiting: '暂无等候',
 };
 
 export type Messages = typeof zh;
