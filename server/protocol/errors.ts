@@ -62,6 +62,9 @@ export const ErrorCode = {
   // issue 13 (security)
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   PRINTER_NOT_ALLOWED: 'PRINTER_NOT_ALLOWED',
+  // issue 15 (kiosk green channel): a guide-desk clerk's PIN that is wrong (401), or locked after wrong tries (429)
+  PIN_INVALID: 'PIN_INVALID',
+  PIN_LOCKED: 'PIN_LOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -90,6 +93,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PASSWORD_CHANGE_REQUIRED: 403,
   TOO_MANY_CONNECTIONS: 429,
   PRINTER_NOT_ALLOWED: 400,
+  PIN_INVALID: 401,
+  PIN_LOCKED: 429,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

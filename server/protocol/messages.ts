@@ -58,6 +58,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再进行其他操作。',
     TOO_MANY_CONNECTIONS: '来自同一网络地址的连接太多，请关闭多余的屏幕或页面后再试。',
     PRINTER_NOT_ALLOWED: '该打印机地址不属于本大厅：打印代理须是本大厅已配对的打印代理，网络打印机须先由管理员加入“允许的打印机”列表。',
+    PIN_INVALID: '绿色通道 PIN 不正确，请导办员重新输入；连续输错 5 次将锁定。',
+    PIN_LOCKED: '该导办员的绿色通道 PIN 输错次数过多，已暂时锁定，请稍后再试，或到导办台取优先号。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -111,6 +113,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     TOO_MANY_CONNECTIONS: 'Too many connections from this network address; close unused screens or pages and try again.',
     PRINTER_NOT_ALLOWED:
       "This printer address does not belong to this hall: a print agent must be one paired in this hall, and a network printer must first be added to the hall's allowed printers by an administrator.",
+    PIN_INVALID: 'Wrong priority-lane PIN; the guide-desk clerk may try again. Five wrong tries lock it.',
+    PIN_LOCKED: "This guide-desk clerk's priority-lane PIN is locked after too many wrong tries; try again later or ask at the guide desk.",
   },
 };
 
