@@ -81,7 +81,7 @@ export const en: Messages = {
   aheadPeople: (count) => `${count} ahead`,
   noWait: 'No wait',
   aboutMinutes: (low, high) => `About ${low}–${high} min`,
-  noWindowServing: 'No window is serving this now; please ask at the guide desk',
+  noWindowServing: 'No window open for it; ask at the guide desk',
   previousPage: 'Previous',
   nextPage: 'Next',
   pageOf: (page, pages) => `Page ${page} of ${pages}`,
