@@ -103,6 +103,10 @@ describe.runIf(hasChromium())('kiosk layout and 适老化 minimums', () => {
     const saved = await t.api('PUT', `/api/halls/${BIG_HALL}/config`, { token: admin, body: { config: { ...config, services, windows } } });
     expect(saved.status, saved.text).toBe(200);
     expect(services).toHaveLength(30);
+    // Someone waits everywhere and no window is open: every tile carries its longest status (「前面 1 人 · 暂无窗口办理…」).
+    for (const service of services) {
+      expect((await t.api('POST', `/api/halls/${BIG_HALL}/tickets`, { token: admin, body: { serviceId: service.id } })).status).toBe(201);
+    }
   });
   afterEach(async () => {
     await pages.closeAll();
