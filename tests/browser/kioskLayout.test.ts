@@ -41,7 +41,7 @@ async function walkPages(page: Page, nextLabel: string, shot: string | null): Pr
   const names: string[] = [];
   const faults: string[] = [];
   for (let index = 1; index < 20; index++) {
-    await page.locator('.tile').first().waitFor();
+    await page.locator('.tiles[data-fitted=true]').waitFor();
     if (shot && index === 1) await page.screenshot({ path: shot });
     const found = await page.evaluate(() => {
       const faults: string[] = [];
@@ -52,12 +52,17 @@ async function walkPages(page: Page, nextLabel: string, shot: string | null): Pr
       const footer = document.querySelector('footer')?.getBoundingClientRect();
       if (main.scrollHeight > main.clientHeight + 1) faults.push(`main scrolls (${main.scrollHeight} > ${main.clientHeight})`);
       if (document.documentElement.scrollHeight > window.innerHeight + 1) faults.push('the page scrolls');
+      if (document.documentElement.scrollWidth > window.innerWidth + 1) faults.push('the page is wider than the screen');
+      const screen = new DOMRect(0, 0, window.innerWidth, window.innerHeight);
+      for (const part of document.querySelectorAll('header *, footer *')) {
+        if (!inside(part.getBoundingClientRect(), screen)) faults.push(`"${part.textContent?.trim().slice(0, 20)}" is off the screen`);
+      }
       const names: string[] = [];
       for (const tile of document.querySelectorAll<HTMLElement>('.tile')) {
         const box = tile.getBoundingClientRect();
         const name = tile.querySelector('.name')?.textContent ?? '?';
         names.push(name);
-        if (!inside(box, mainBox)) faults.push(`${name}: outside the service area`);
+        if (!inside(box, mainBox) || !inside(box, screen)) faults.push(`${name}: outside the service area`);
         if (footer && box.bottom > footer.top + 1) faults.push(`${name}: under the footer`);
         for (const part of tile.querySelectorAll<HTMLElement>('span')) {
           if (!inside(part.getBoundingClientRect(), box)) faults.push(`${name}: "${part.textContent}" spills out of its tile`);
@@ -141,7 +146,8 @@ describe.runIf(hasChromium())('kiosk layout and 适老化 minimums', () => {
           const where = `${viewport.width}×${viewport.height} ${mode}`;
           const shot = SHOTS ? `${SHOTS}/${hallId}-${viewport.width}x${viewport.height}-${mode}.png` : null;
           const walked = await walkPages(page, mode === 'english' ? '^Next' : '^下一页', shot);
-          expect(walked.names.slice().sort(), where).toEqual(await serviceNames(hallId, mode === 'english' ? 'en' : 'zh'));
+          // A page that had to give up a row moves the later page starts back: a name may be seen twice, never missed.
+          expect([...new Set(walked.names)].sort(), where).toEqual(await serviceNames(hallId, mode === 'english' ? 'en' : 'zh'));
           report.push(...walked.faults.map((fault) => `${where} ${fault}`));
           if (walked.pages > 1) {
             // The pager's buttons are as large as the tiles' text demands, and say where one is.
