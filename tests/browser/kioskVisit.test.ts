@@ -4,7 +4,7 @@ import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * One citizen's visit at the kiosk, as an elderly citizen and a guide-desk
@@ -156,7 +156,21 @@ describe.runIf(hasChromium())('a visit at the kiosk', () => {
     const admin = await t.login('admin');
     const users = (await t.api('GET', '/api/users', { token: admin })).body as Array<{ id: string; username: string; displayName: string }>;
     const clerk1 = users.find((user) => user.username === 'clerk1')!;
-    expect((await t.api('PATCH', `/api/users/${clerk1.id}`, { token: admin, body: { pin: '2580' } })).status).toBe(200);
+    // The administrator sets it on the 人员 tab.
+    const adminPage = await pages.open(browser, { width: 1366, height: 768 });
+    await adminPage.goto(`${t.url}/admin?hall=${DEMO}`);
+    await adminPage.getByLabel('用户名').fill('admin');
+    await adminPage.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await adminPage.getByRole('button', { name: '登录' }).click();
+    await adminPage.getByRole('button', { name: '人员', exact: true }).click();
+    const pinField = adminPage.getByLabel(`绿色通道 PIN（4–6 位数字） ${clerk1.displayName}`);
+    const pinCell = adminPage.getByTestId('desk-pin-clerk1');
+    await pinField.fill('25');
+    expect(await pinCell.getByRole('button', { name: '设置 PIN' }).isDisabled()).toBe(true);
+    await pinField.fill('2580');
+    await pinCell.getByRole('button', { name: '设置 PIN' }).click();
+    await pinCell.getByText('已设 PIN').waitFor();
+    expect(((await t.api('GET', '/api/users', { token: admin })).body as Array<{ id: string; hasPin: boolean }>).find((user) => user.id === clerk1.id)?.hasPin).toBe(true);
 
     const page = await kiosk();
     await page.getByRole('button', { name: '绿色通道' }).click();

@@ -129,4 +129,8 @@ export const adminEn: AdminMessages = {
   archive: 'Retire this hall',
   archiveConfirm: (name: string) => `Retire “${name}”? Waiting tickets expire; this cannot be undone.`,
   archivedNotice: 'This hall is no longer in service; its configuration is read-only.',
+  deskPin: 'Priority-lane PIN (4–6 digits)',
+  setDeskPin: 'Set PIN',
+  clearDeskPin: 'Clear PIN',
+  hasDeskPin: 'PIN set',
 };

@@ -133,6 +133,11 @@ export const adminZh = {
   archive: '停止本大厅服务',
   archiveConfirm: (name: string) => `确定让“${name}”停止服务？等候中的号票将作废，此操作不能撤销。`,
   archivedNotice: '本大厅已停止服务，配置只能查看。',
+  // 绿色通道 PIN (issue 15): the guide-desk clerk types it on the kiosk instead of a password
+  deskPin: '绿色通道 PIN（4–6 位数字）',
+  setDeskPin: '设置 PIN',
+  clearDeskPin: '清除 PIN',
+  hasDeskPin: '已设 PIN',
 };
 
 export type AdminMessages = typeof adminZh;
