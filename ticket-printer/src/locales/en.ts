@@ -14,7 +14,7 @@ export const en: Messages = {
   checkIn: 'Appointment check-in',
   checkInHint: 'Enter your 6-digit appointment code',
   priority: 'Priority lane',
-  priorityHint: 'Elderly, disabled, service members: a guide-desk clerk logs in to issue a priority number',
+  priorityHint: 'Elderly, disabled, service members: a guide-desk clerk taps their name and types their PIN to issue a priority number',
   priorityMode: 'Priority lane: choose a service',
   deskLogin: 'Guide-desk login',
   username: 'User name',

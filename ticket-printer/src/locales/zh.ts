@@ -12,7 +12,7 @@ export const zh = {
   checkIn: '预约签到',
   checkInHint: '请输入 6 位预约码',
   priority: '绿色通道',
-  priorityHint: '老年人、残疾人、现役军人等，请导办员登录后取优先号',
+  priorityHint: '老年人、残疾人、现役军人等，请导办员点选姓名、输入 PIN 后取优先号',
   priorityMode: '绿色通道：请选择业务',
   deskLogin: '导办员登录',
   username: '用户名',
