@@ -54,17 +54,17 @@ async function walkPages(page: Page, nextLabel: string, shot: string | null): Pr
       if (document.documentElement.scrollHeight > window.innerHeight + 1) faults.push('the page scrolls');
       if (document.documentElement.scrollWidth > window.innerWidth + 1) faults.push('the page is wider than the screen');
       const screen = new DOMRect(0, 0, window.innerWidth, window.innerHeight);
-      for (const part of document.querySelectorAll('header *, footer *')) {
+      for (const part of Array.from(document.querySelectorAll('header *, footer *'))) {
         if (!inside(part.getBoundingClientRect(), screen)) faults.push(`"${part.textContent?.trim().slice(0, 20)}" is off the screen`);
       }
       const names: string[] = [];
-      for (const tile of document.querySelectorAll<HTMLElement>('.tile')) {
+      for (const tile of Array.from(document.querySelectorAll<HTMLElement>('.tile'))) {
         const box = tile.getBoundingClientRect();
         const name = tile.querySelector('.name')?.textContent ?? '?';
         names.push(name);
         if (!inside(box, mainBox) || !inside(box, screen)) faults.push(`${name}: outside the service area`);
         if (footer && box.bottom > footer.top + 1) faults.push(`${name}: under the footer`);
-        for (const part of tile.querySelectorAll<HTMLElement>('span')) {
+        for (const part of Array.from(tile.querySelectorAll<HTMLElement>('span'))) {
           if (!inside(part.getBoundingClientRect(), box)) faults.push(`${name}: "${part.textContent}" spills out of its tile`);
         }
         if (tile.scrollHeight > tile.clientHeight + 1 || tile.scrollWidth > tile.clientWidth + 1) faults.push(`${name}: content larger than the tile`);
@@ -171,7 +171,7 @@ describe.runIf(hasChromium())('kiosk layout and 适老化 minimums', () => {
         const style = getComputedStyle(element);
         return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
       };
-      const targets = [...document.querySelectorAll('button, input, [role=button]')].filter(visible).map((element) => {
+      const targets = Array.from(document.querySelectorAll('button, input, [role=button]')).filter(visible).map((element) => {
         const box = element.getBoundingClientRect();
         return { label: (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 30), width: box.width, height: box.height };
       });
@@ -238,7 +238,7 @@ describe.runIf(hasChromium())('kiosk layout and 适老化 minimums', () => {
     };
     // The English second name under a Chinese one.
     await page.evaluate(() => {
-      const alt = [...document.querySelectorAll('.tile .alt')].find((node) => node.textContent?.includes('Residents’'));
+      const alt = Array.from(document.querySelectorAll('.tile .alt')).find((node) => node.textContent?.includes('Residents’'));
       alt?.setAttribute('data-probe', 'alt');
     });
     const altFonts = await fontOf('[data-probe=alt]');
@@ -249,7 +249,7 @@ describe.runIf(hasChromium())('kiosk layout and 适老化 minimums', () => {
     await page.getByRole('button', { name: 'Large text' }).waitFor();
     await expectAccessible(page, 'kiosk English');
     await page.evaluate(() => {
-      const name = [...document.querySelectorAll('.tile .name')].find((node) => node.textContent?.includes('Residents’'));
+      const name = Array.from(document.querySelectorAll('.tile .name')).find((node) => node.textContent?.includes('Residents’'));
       name?.setAttribute('data-probe', 'name');
     });
     expect((await fontOf('[data-probe=name]')).filter((family) => /CJK|Han Sans|YaHei|PingFang/i.test(family))).toEqual([]);
