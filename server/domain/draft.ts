@@ -18,6 +18,8 @@ export function draftOf(state: HallState): HallState {
     windows: copyRecords(state.windows),
     serviceStats: copyRecords(state.serviceStats),
     appointments: copyRecords(state.appointments),
+    // Cases are replaced whole by evolve, like tickets.
+    ...(state.ratingCases !== undefined ? { ratingCases: copyMap(state.ratingCases) } : {}),
     announcements: [...state.announcements],
     recentCalls: [...state.recentCalls],
     requests: [...state.requests],

@@ -1,7 +1,7 @@
 import { draftOf } from './draft.js';
 import { RECENT_CALLS_KEPT } from '../protocol/rules/queue.js';
 import type { ConfigChange, HallEvent } from '../protocol/events.js';
-import type { CallRecord, HallConfig, HallState, ServiceConfig, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
+import type { CallRecord, HallConfig, HallState, RatingCase, ServiceConfig, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
 
 /**
  * The one place where an event changes a hall. The engine's handlers decide
@@ -157,6 +157,22 @@ export function applyEvent(state: HallState, event: HallEvent): void {
     case 'hall:archived':
       state.archivedAt = event.at;
       return;
+    // 差评整改: a case is replaced whole at each step (never written into), kept after closing until pruned.
+    case 'rating-case:opened':
+      (state.ratingCases ??= {})[event.case.id] = event.case;
+      return;
+    case 'rating-case:verified':
+      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'verified', verification: event.verification }));
+      return;
+    case 'rating-case:fixed':
+      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'fixed', fix: event.fix }));
+      return;
+    case 'rating-case:followed-up':
+      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'followed-up', followUp: event.followUp }));
+      return;
+    case 'rating-case:closed':
+      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'closed', closed: event.closed }));
+      return;
     case 'hall:configured':
       state.config = event.config ?? patchConfig(state.config, event.changes);
       // Each change decides afresh whether today's closing time is waived.
@@ -181,6 +197,12 @@ export function replay(initial: HallState, events: readonly HallEvent[]): HallSt
   const draft = draftOf(initial);
   for (const event of events) applyEvent(draft, event);
   return draft;
+}
+
+function updateCase(state: HallState, caseId: string, change: (rc: RatingCase) => RatingCase): void {
+  const existing = state.ratingCases?.[caseId];
+  // A step on a case the state no longer holds (pruned) changes nothing; the handler refuses such steps.
+  if (existing !== undefined) state.ratingCases![caseId] = change(existing);
 }
 
 function unknownEvent(event: never): never {

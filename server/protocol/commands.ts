@@ -13,7 +13,21 @@ export type Command = Base &
   (
     | { type: 'ticket.issue'; serviceId: string; channel: Channel; priority: boolean }
     | { type: 'ticket.cancel'; ticketId: string }
-    | { type: 'ticket.rate'; level: RatingLevel; ticketId?: string; windowId?: string }
+    /**
+     * 一次一评 by the citizen. A 差评 (level 1 or 2) needs `reasons` from the hall's list; `note` and
+     * `followUpPhone` (for 回访) are optional. `ticketNumber`: the number the window screen showed, so a
+     * rating never lands on another ticket than the one the citizen saw.
+     */
+    | {
+        type: 'ticket.rate';
+        level: RatingLevel;
+        ticketId?: string;
+        windowId?: string;
+        ticketNumber?: string;
+        reasons?: string[];
+        note?: string;
+        followUpPhone?: string;
+      }
     | { type: 'window.open'; windowId: string }
     | { type: 'window.take-over'; windowId: string }
     | { type: 'window.pause'; windowId: string; reason: PauseReason; note?: string }

@@ -62,6 +62,15 @@ export const hallConfigSchema = z.strictObject({
   makeUpWorkdays: z.array(day).max(100).optional(),
   maxWaitMinutes: z.number().int().min(1).max(600),
   evaluationMinutes: z.number().int().min(1).max(120),
+  ratings: z
+    .strictObject({
+      periodDays: z.number().int().min(1).max(90).optional(),
+      reasons: z.array(text(30)).min(1).max(20).optional(),
+      caseDueWorkingDays: z.number().int().min(1).max(30).optional(),
+      defaultLevel: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).nullable().optional(),
+      defaultAfterDays: z.number().int().min(1).max(90).optional(),
+    })
+    .optional(),
   policy: z.strictObject({
     priorityStreakCap: z.number().int().min(1).max(20),
     boostAfterMinutes: z.number().int().min(1).max(600).nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { present } from './present.js';
 import type { CalledTicketAnswer, IssuedTicketAnswer, RatingAnswer, WindowAnswer } from './answers.js';
 import type { Command, CommandType } from './commands.js';
 import { configureSchema } from './configSchema.js';
@@ -79,11 +80,6 @@ function withRequestId<T extends Command>(command: T, requestId: string | undefi
   return requestId === undefined ? command : { ...command, requestId };
 }
 
-/** Only what was sent: optional fields that are absent stay absent in the command. */
-function present<T extends Record<string, unknown>>(fields: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
-
 function defaultChannel(caller: Caller): Channel {
   if (caller.kind === 'device') return 'kiosk';
   if (caller.kind === 'public') return 'phone';
@@ -161,7 +157,15 @@ export const declarations = {
     },
     rest: { method: 'POST', path: '/api/halls/:hallId/ratings', status: 201 },
     socket: 'ticket:rate',
-    build: (input) => withRequestId({ type: 'ticket.rate', level: input.level, ...present({ ticketId: input.ticketId, windowId: input.windowId }) }, input.requestId),
+    build: (input) =>
+      withRequestId(
+        {
+          type: 'ticket.rate',
+          level: input.level,
+          ...present({ ticketId: input.ticketId, windowId: input.windowId, ticketNumber: input.ticketNumber, reasons: input.reasons, note: input.note, followUpPhone: input.followUpPhone }),
+        },
+        input.requestId,
+      ),
     /** The rater gets only the number and the level. */
     result: answer<Ticket | RatingAnswer>('`{ number, level }`'),
   }),

@@ -62,6 +62,10 @@ export const ErrorCode = {
   // issue 13 (security)
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   PRINTER_NOT_ALLOWED: 'PRINTER_NOT_ALLOWED',
+  // 好差评 (issue 14): a 差评 without a reason (400), an unknown case (404), a case step out of order (409)
+  REASON_REQUIRED: 'REASON_REQUIRED',
+  CASE_NOT_FOUND: 'CASE_NOT_FOUND',
+  CASE_STEP_INVALID: 'CASE_STEP_INVALID',
   // issue 15 (kiosk green channel): a guide-desk clerk's PIN that is wrong (401), or locked after wrong tries (429)
   PIN_INVALID: 'PIN_INVALID',
   PIN_LOCKED: 'PIN_LOCKED',
@@ -93,6 +97,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PASSWORD_CHANGE_REQUIRED: 403,
   TOO_MANY_CONNECTIONS: 429,
   PRINTER_NOT_ALLOWED: 400,
+  REASON_REQUIRED: 400,
+  CASE_NOT_FOUND: 404,
   PIN_INVALID: 401,
   PIN_LOCKED: 429,
 };

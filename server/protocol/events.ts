@@ -6,6 +6,8 @@ import type {
   HallConfig,
   Outcome,
   PauseReason,
+  RatingCase,
+  RatingChannel,
   RatingLevel,
   ServiceConfig,
   Ticket,
@@ -59,7 +61,30 @@ export type EventBody =
     }
   | { type: 'ticket:cancelled'; ticket: Ticket; waiting: WaitingCounts }
   | { type: 'ticket:expired'; ticket: Ticket }
-  | { type: 'ticket:rated'; ticket: Ticket; windowId?: string; level: RatingLevel; clerkId?: string }
+  /**
+   * 一次一评. `channel` is absent only in events written before channels were recorded. `reasons` (a 差评
+   * has at least one) and `note` are the citizen's; the follow-up phone of a 差评 is never in this event
+   * (it goes to the case only: the event reaches every staff screen). A 差评 is followed, in the same
+   * command, by `rating-case:opened`.
+   */
+  | {
+      type: 'ticket:rated';
+      ticket: Ticket;
+      windowId?: string;
+      level: RatingLevel;
+      clerkId?: string;
+      channel?: RatingChannel;
+      reasons?: string[];
+      note?: string;
+      /** For channel 'desk': the staff member who recorded the citizen's word. */
+      recordedBy?: { id: string; name: string };
+    }
+  /** A 差评 opened its work order; `case.followUpPhone` is stripped before the event goes to any screen. */
+  | { type: 'rating-case:opened'; case: RatingCase }
+  | { type: 'rating-case:verified'; caseId: string; verification: NonNullable<RatingCase['verification']> }
+  | { type: 'rating-case:fixed'; caseId: string; fix: NonNullable<RatingCase['fix']> }
+  | { type: 'rating-case:followed-up'; caseId: string; followUp: NonNullable<RatingCase['followUp']> }
+  | { type: 'rating-case:closed'; caseId: string; closed: NonNullable<RatingCase['closed']> }
   | { type: 'window:opened'; windowId: string; clerk: Clerk }
   | { type: 'window:taken-over'; windowId: string; clerk: Clerk; previousClerk?: Clerk }
   | { type: 'window:paused'; windowId: string; reason: PauseReason; note?: string }
@@ -159,6 +184,11 @@ export const EVENT_TYPES = [
   'hall:created',
   'hall:archived',
   'hall:clock',
+  'rating-case:opened',
+  'rating-case:verified',
+  'rating-case:fixed',
+  'rating-case:followed-up',
+  'rating-case:closed',
 ] as const satisfies readonly EventType[];
 
 type Unlisted = Exclude<EventType, (typeof EVENT_TYPES)[number]>;

@@ -10,8 +10,65 @@ export const CHANNELS: readonly Channel[] = ['kiosk', 'desk', 'phone', 'appointm
 export type Outcome = 'completed' | 'accepted' | 'rejected' | 'consulted';
 export const OUTCOMES: readonly Outcome[] = ['completed', 'accepted', 'rejected', 'consulted'];
 
-/** GB/T 39734-2020 five levels, 5 = 非常满意 … 1 = 非常不满意. */
+/** GB/T 39734-2020 five levels, 5 = 非常满意 … 1 = 非常不满意. 1 and 2 are 差评 (server/protocol/rules/ratings.ts). */
 export type RatingLevel = 1 | 2 | 3 | 4 | 5;
+
+/**
+ * How a rating reached HallQ (一次一评, whichever channel comes first): the paired window screen, the QR
+ * code on the slip / the phone e-ticket, the guide desk on the citizen's word, or the hall's default for a
+ * service never rated (`default`, recorded as such, never as the citizen's).
+ */
+export type RatingChannel = 'window-screen' | 'qr' | 'desk' | 'default';
+export const RATING_CHANNELS: readonly RatingChannel[] = ['window-screen', 'qr', 'desk', 'default'];
+
+/** The hall's 好差评 settings; every field has a default (rules/ratings.ts `ratingSettings`). */
+export interface RatingSettings {
+  /** Days after service during which the QR code / e-ticket may still rate it (default 7). */
+  periodDays?: number;
+  /** Reasons a 差评 must choose from (at least one); default after GB/T 39734 (DEFAULT_BAD_RATING_REASONS). */
+  reasons?: string[];
+  /** Working days (weekends and the hall's holidays skipped, make-up days counted) to close a 差评 case; default 5. */
+  caseDueWorkingDays?: number;
+  /** Level recorded for a service never rated once `defaultAfterDays` have passed; absent/null = off (default). */
+  defaultLevel?: RatingLevel | null;
+  /** Days after service after which the default level is recorded (default 7). */
+  defaultAfterDays?: number;
+}
+
+/** A 差评整改 work order: every 差评 opens one; verified (核实), fixed (整改), followed up (回访), closed. */
+export type RatingCaseStatus = 'open' | 'verified' | 'fixed' | 'followed-up' | 'closed';
+
+/** Who did a case step, as the audit shows it. */
+export interface CaseActor {
+  id: string;
+  name: string;
+}
+
+export interface RatingCase {
+  /** Same as the rated ticket's id: one rating per ticket, so one case per ticket. */
+  id: string;
+  ticketId: string;
+  ticketNumber: string;
+  serviceId: string;
+  windowId?: string;
+  clerkId?: string;
+  /** 办件编号, when the clerk entered one. */
+  caseNumber?: string;
+  level: RatingLevel;
+  reasons: string[];
+  note?: string;
+  /** For 回访; personal data: staff of the hall only, masked in lists, never on a board or public API. */
+  followUpPhone?: string;
+  channel: RatingChannel;
+  openedAt: number;
+  /** Local day (YYYY-MM-DD) by which the case must be closed; overdue after that day ends. */
+  dueDay: string;
+  status: RatingCaseStatus;
+  verification?: { substantiated: boolean; note: string; by: CaseActor; at: number };
+  fix?: { measures: string; by: CaseActor; at: number };
+  followUp?: { reached: boolean; satisfied?: boolean; note?: string; by: CaseActor; at: number };
+  closed?: { note?: string; by: CaseActor; at: number };
+}
 
 export type PauseReason = 'away' | 'lunch' | 'meeting' | 'other';
 export const PAUSE_REASONS: readonly PauseReason[] = ['away', 'lunch', 'meeting', 'other'];
@@ -123,8 +180,10 @@ export interface HallConfig {
   phoneTickets?: boolean;
   /** A waiting ticket older than this raises a supervisor alert. */
   maxWaitMinutes: number;
-  /** How long after finishing a ticket the citizen may still rate it. */
+  /** How long after finishing a ticket the window screen may still rate it (minutes). */
   evaluationMinutes: number;
+  /** 好差评: QR rating period, 差评 reasons, case due days, default rating (all optional, with defaults). */
+  ratings?: RatingSettings;
   policy: CallingPolicy;
   services: ServiceConfig[];
   windows: WindowConfig[];
@@ -181,6 +240,8 @@ export interface Ticket {
   caseNumber?: string;
   noShowCount: number;
   rating?: RatingLevel;
+  /** Which channel gave `rating` (absent on tickets rated before channels were recorded). */
+  ratedVia?: RatingChannel;
   clerkId?: string;
 }
 
@@ -269,6 +330,8 @@ export interface HallState {
   windows: Record<string, WindowRuntime>;
   serviceStats: Record<string, ServiceStats>;
   appointments: Record<string, Appointment>;
+  /** 差评整改 cases by id (= ticket id), kept across days until closed (see evolve.ts). */
+  ratingCases?: Record<string, RatingCase>;
   announcements: Announcement[];
   recentCalls: CallRecord[];
   /** Results of recent commands by client request id, so a retried command is answered, not repeated. */

@@ -41,6 +41,14 @@ export function publicEvent(event: HallEvent): PublicEvent {
     delete result.changes;
     delete result.config;
   }
+  // 好差评 reasons and 差评 cases are for the hall's staff; a screen only needs the seq to stay in step.
+  if (event.type === 'ticket:rated') {
+    delete result.reasons;
+    delete result.recordedBy;
+  }
+  if (event.type.startsWith('rating-case:')) {
+    for (const key of ['case', 'verification', 'fix', 'followUp', 'closed']) delete result[key];
+  }
   // 工作人员公示 publishes the clerk's name, staff number and post, not the account behind them.
   if ('clerk' in event && event.clerk) result.clerk = publicClerk(event.clerk);
   if ('previousClerk' in event && event.previousClerk) result.previousClerk = publicClerk(event.previousClerk);

@@ -50,6 +50,11 @@ export const schemas = {
       level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
       ticketId: id.optional(),
       windowId: id.optional(),
+      ticketNumber: z.string().regex(/^[A-Z]{1,3}\d{1,4}$/).optional(),
+      reasons: z.array(z.string().trim().min(1).max(30)).max(10).optional(),
+      note: z.string().trim().min(1).max(200).optional(),
+      // A mainland mobile number or a landline with area code, for 回访 only.
+      followUpPhone: z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/).optional(),
       requestId,
     })
     .refine((value) => value.ticketId !== undefined || value.windowId !== undefined, 'ticketId or windowId is required'),

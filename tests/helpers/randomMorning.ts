@@ -65,7 +65,7 @@ export async function playRandomMorning(t: TestServer, options: RandomMorningOpt
         break;
       case 11:
         if (random(3) === 0) await post(`/windows/${windowId}/close`);
-        else if (random(2) === 0) await t.api('POST', `${hall}/ratings`, { token: await t.windowScreenToken(windowId, options.hallId ?? DEMO), body: { windowId, level: 1 + random(5) } });
+        else if (random(2) === 0) await t.api('POST', `${hall}/ratings`, { token: await t.windowScreenToken(windowId, options.hallId ?? DEMO), body: { windowId, level: 1 + random(5), reasons: ['其他'] } });
         else await post(`/windows/${windowId}/open`);
         break;
     }

@@ -50,7 +50,7 @@ describe('statistics over HTTP', () => {
     const a003 = await step('08:35', clerk1, '/tickets', { serviceId: 'zonghe-zixun' });
     await step('08:36', clerk1, `/tickets/${a003.id}/cancel`);
     await step('08:40', clerk1, '/windows/1/finish', { outcome: 'accepted' });
-    await step('08:41', screen1, '/ratings', { windowId: '1', level: 2 });
+    await step('08:41', screen1, '/ratings', { windowId: '1', level: 2, reasons: ['办事效率低'] });
     now = at('09:00');
   });
   afterAll(async () => t?.close());

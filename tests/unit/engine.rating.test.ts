@@ -28,7 +28,7 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     h.open('w1', clerk1);
     h.issue('svc-a');
     const ticket = served(h);
-    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 2 }, publicActor);
+    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 2, reasons: ['其他'] }, publicActor);
     expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, publicActor)).toEqual({ code: 'ALREADY_RATED', details: { ticketId: ticket.id } });
     expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, publicActor).code).toBe('ALREADY_RATED');
     expect(h.ticket(ticket.id).rating).toBe(2);
@@ -40,7 +40,7 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     for (let level = 1 as 1 | 2 | 3 | 4 | 5; level <= 5; level++) {
       h.issue('svc-a');
       served(h);
-      h.ok({ type: 'ticket.rate', windowId: 'w1', level }, publicActor);
+      h.ok({ type: 'ticket.rate', windowId: 'w1', level, reasons: ['其他'] }, publicActor);
       expect(h.lastEvents[0]).toMatchObject({ type: 'ticket:rated', level });
     }
   });
@@ -122,7 +122,7 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     served(h);
     h.clock.advanceSeconds(9 * 60 + 59);
     h.issue('svc-b');
-    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 1 }, publicActor);
+    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 1, reasons: ['其他'] }, publicActor);
   });
 
   it('a rating survives a take-over of the window and names the clerk who served', () => {
@@ -133,5 +133,60 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     h.ok({ type: 'window.take-over', windowId: 'w1' }, clerk2);
     h.ok({ type: 'ticket.rate', windowId: 'w1', level: 4 }, publicActor);
     expect(h.lastEvents[0]).toMatchObject({ type: 'ticket:rated', clerkId: 'clerk1' });
+  });
+});
+
+describe('差评 (不满意, 非常不满意) need a reason and open a case', () => {
+  it('refuses a 差评 without a reason or with one not on the hall list, changing nothing', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    const ticket = served(h);
+    const seq = h.state.seq;
+    expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 1 }, publicActor).code).toBe('REASON_REQUIRED');
+    expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 2, reasons: ['不存在的原因'] }, publicActor)).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'reasons', unknown: ['不存在的原因'] } });
+    expect(h.state.seq).toBe(seq);
+    expect(h.ticket(ticket.id).rating).toBeUndefined();
+  });
+
+  it('opens a case due in the hall working days, with the reasons, note and follow-up phone', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    const ticket = served(h);
+    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 1, reasons: ['办事效率低', '多次跑腿'], note: '跑了三次', followUpPhone: '13800001111' }, publicActor);
+    expect(h.lastEvents.map((event) => event.type)).toEqual(['ticket:rated', 'rating-case:opened']);
+    expect(h.lastEvents[0]).toMatchObject({ channel: 'window-screen', reasons: ['办事效率低', '多次跑腿'], note: '跑了三次' });
+    expect(h.lastEvents[0]).not.toHaveProperty('followUpPhone');
+    expect(h.state.ratingCases?.[ticket.id]).toMatchObject({
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      level: 1,
+      reasons: ['办事效率低', '多次跑腿'],
+      followUpPhone: '13800001111',
+      status: 'open',
+      windowId: 'w1',
+      clerkId: 'clerk1',
+    });
+  });
+
+  it('a good rating opens no case and keeps no reasons', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    served(h);
+    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 3, reasons: ['其他'] }, publicActor);
+    expect(h.lastEvents.map((event) => event.type)).toEqual(['ticket:rated']);
+    expect(h.lastEvents[0]).not.toHaveProperty('reasons');
+    expect(h.state.ratingCases ?? {}).toEqual({});
+  });
+
+  it('refuses to rate when the screen showed another number than the ticket due for rating', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    const ticket = served(h);
+    expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5, ticketNumber: 'Z999' }, publicActor).code).toBe('NOT_RATEABLE');
+    h.ok({ type: 'ticket.rate', windowId: 'w1', level: 5, ticketNumber: ticket.number }, publicActor);
   });
 });

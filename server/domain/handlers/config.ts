@@ -25,6 +25,7 @@ const HALL_FIELDS = [
   'makeUpWorkdays',
   'maxWaitMinutes',
   'evaluationMinutes',
+  'ratings',
   'policy',
 ] as const satisfies ReadonlyArray<keyof HallConfig>;
 

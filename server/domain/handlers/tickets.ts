@@ -1,7 +1,9 @@
 import type { Command } from '../../protocol/commands.js';
 import { type Ctx, liveTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
-import type { Channel, ServiceConfig, Ticket } from '../../protocol/model.js';
+import type { Channel, RatingChannel, ServiceConfig, Ticket } from '../../protocol/model.js';
+import { present } from '../../protocol/present.js';
+import { caseDueDay, isBadRating, ratingSettings } from '../../protocol/rules/ratings.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig } from '../queue.js';
 import { issuingRefusal } from '../../protocol/rules/issuing.js';
 
@@ -73,6 +75,15 @@ export function cancel(ctx: Ctx, command: Extract<Command, { type: 'ticket.cance
   return snapshot(ticket);
 }
 
+/** A 差评's reasons: at least one, each from the hall's list (REASON_REQUIRED names the list to choose from). */
+function badRatingReasons(ctx: Ctx, given: string[]): string[] {
+  const allowed = ratingSettings(ctx.state.config).reasons;
+  if (given.length === 0) fail('REASON_REQUIRED', { reasons: allowed });
+  const unknown = given.filter((reason) => !allowed.includes(reason));
+  if (unknown.length > 0) fail('VALIDATION_FAILED', { field: 'reasons', unknown, reasons: allowed });
+  return [...new Set(given)];
+}
+
 /**
  * 好差评, one rating per served ticket, only ever by the citizen (GB/T 39734
  * "一次一评"; no one may enter a rating for them): a paired window screen names
@@ -99,13 +110,42 @@ export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }
   const ratingEnds = (ticket.finishedAt ?? ctx.now) + ctx.state.config.evaluationMinutes * 60_000;
   if (ctx.now >= ratingEnds) fail('NOT_RATEABLE', { ticketId: ticket.id });
   if (ticket.rating !== undefined) fail('ALREADY_RATED', { ticketId: ticket.id });
-  const rated: Ticket = { ...ticket, rating: command.level };
+  if (command.ticketNumber !== undefined && command.ticketNumber !== ticket.number) {
+    // The screen showed another number than the one now due for rating: never rate the wrong service.
+    fail('NOT_RATEABLE', { ticketId: ticket.id, shown: command.ticketNumber });
+  }
+  // The window screen rates by its window; the slip's QR code / the e-ticket by the ticket's secret id.
+  const channel: RatingChannel = command.windowId !== undefined ? 'window-screen' : 'qr';
+  const bad = isBadRating(command.level);
+  const reasons = bad ? badRatingReasons(ctx, command.reasons ?? []) : [];
+  const rated: Ticket = { ...ticket, rating: command.level, ratedVia: channel };
   ctx.emit({
     type: 'ticket:rated',
     ticket: rated,
     level: command.level,
+    channel,
     ...(rated.windowId !== undefined ? { windowId: rated.windowId } : {}),
     ...(rated.clerkId !== undefined ? { clerkId: rated.clerkId } : {}),
+    ...(bad ? { reasons } : {}),
+    ...(command.note !== undefined ? { note: command.note } : {}),
   });
+  if (bad) {
+    ctx.emit({
+      type: 'rating-case:opened',
+      case: {
+        id: rated.id,
+        ticketId: rated.id,
+        ticketNumber: rated.number,
+        serviceId: rated.serviceId,
+        ...present({ windowId: rated.windowId, clerkId: rated.clerkId, caseNumber: rated.caseNumber, note: command.note, followUpPhone: command.followUpPhone }),
+        level: command.level,
+        reasons,
+        channel,
+        openedAt: ctx.now,
+        dueDay: caseDueDay(ctx.state.day, ctx.state.config),
+        status: 'open',
+      },
+    });
+  }
   return snapshot(rated);
 }
