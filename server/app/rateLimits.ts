@@ -41,6 +41,8 @@ export const LOCKOUT_FAILURES = 5;
 /** The first lock; each further lock within a day doubles it, up to LOCKOUT_MAX_SECONDS. */
 export const LOCKOUT_FIRST_SECONDS = 60;
 export const LOCKOUT_MAX_SECONDS = 3600;
+/** PIN tries one kiosk may make per minute, right or wrong, for any account. */
+export const DESK_PIN_TRIES_PER_DEVICE_PER_MINUTE = 10;
 
 /**
  * Per-account lockout with back-off, keyed by the account name as typed (so
@@ -98,6 +100,9 @@ export class RateLimits {
   private readonly login: RateLimiterAbstract;
   private readonly publicOther: RateLimiterAbstract;
   readonly accountLockout: AccountLockout;
+  private readonly deskPinDevice: RateLimiterAbstract;
+  /** 绿色通道 PINs: LOCKOUT_FAILURES wrong PINs lock the clerk's PIN (keyed by account id), whichever kiosk they came from. */
+  readonly deskPinLockout: AccountLockout;
 
   /**
    * `shared`: where the limits that must hold across processes are counted (Redis with several
@@ -115,6 +120,17 @@ export class RateLimits {
     // Window screens of one hall often share one address; ratings are rare per screen.
     this.publicOther = memoryBackend({ keyPrefix: 'public', points: 120, duration: 60 });
     this.accountLockout = new AccountLockout(shared, 'login');
+    // A PIN has at most a million values: a kiosk may try a few per minute, whoever's PIN it tries.
+    this.deskPinDevice = shared({ keyPrefix: 'desk-pin-device', points: DESK_PIN_TRIES_PER_DEVICE_PER_MINUTE, duration: 60 });
+    this.deskPinLockout = new AccountLockout(shared, 'desk-pin');
+  }
+
+  /** A kiosk's PIN tries, per device; then the account's lockout. */
+  async forDeskPin(deviceId: string, userId: string): Promise<RateDecision & { locked?: boolean }> {
+    const perDevice = await consume(this.deskPinDevice, deviceId);
+    if (!perDevice.ok) return perDevice;
+    const lock = await this.deskPinLockout.check(userId);
+    return lock.ok ? lock : { ...lock, locked: true };
   }
 
   async forCommand(principal: Principal, command: Command): Promise<RateDecision> {

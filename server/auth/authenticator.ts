@@ -16,8 +16,9 @@ export class Authenticator {
   /**
    * `passwordChange`: the request is the account's own password change (or
    * reads who it is), which is all an account with a given password may do.
+   * `desk`: the caller is the kiosk's green channel, the one place a PIN's desk token is good for.
    */
-  async authenticate(token: string | undefined, ip: string, { passwordChange = false }: { passwordChange?: boolean } = {}): Promise<Authentication> {
+  async authenticate(token: string | undefined, ip: string, { passwordChange = false, desk = false }: { passwordChange?: boolean; desk?: boolean } = {}): Promise<Authentication> {
     if (!token) return { ok: true, principal: { kind: 'public', ip } };
     if (token.length > 4096) return { ok: false, code: 'UNAUTHENTICATED' };
     if (isDeviceToken(token)) {
@@ -28,6 +29,7 @@ export class Authenticator {
     }
     const check = await this.tokens.verify(token);
     if (!check.ok) return { ok: false, code: check.expired ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED' };
+    if (check.principal.scope === 'desk' && !desk) return { ok: false, code: 'UNAUTHENTICATED' };
     // A disabled or deleted account, or one whose role, halls or password changed since, loses access at once.
     const user = await this.accounts.getUser(check.principal.user.id);
     if (!accountStillMatches(user, check.principal.tokenVersion)) return { ok: false, code: 'UNAUTHENTICATED' };

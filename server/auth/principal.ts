@@ -4,7 +4,8 @@ import type { DeviceRecord } from '../store/port.js';
 /** Who is calling, after authentication; `actor` is what the engine sees. */
 export type Principal =
   /** `tokenVersion`: the account's version the token was issued under (UserRecord.tokenVersion). */
-  | { kind: 'staff'; user: Clerk; hallIds: string[]; expiresAt?: number; tokenVersion: number }
+  /** `scope: 'desk'`: a kiosk PIN confirmation, valid only for a priority ticket at a kiosk (StaffTokens.issueDesk). */
+  | { kind: 'staff'; user: Clerk; hallIds: string[]; expiresAt?: number; tokenVersion: number; scope?: 'desk' }
   | { kind: 'device'; device: DeviceRecord }
   /** `deviceKey`: the phone's cookie, so the daily per-phone ticket limit holds behind a hall's shared Wi-Fi address. */
   | { kind: 'public'; ip: string; deviceKey?: string };

@@ -24,8 +24,21 @@ export class StaffTokens {
   }
 
   async issue(user: UserRecord): Promise<{ token: string; expiresAt: number }> {
-    const expiresAt = Date.now() + this.ttlHours * 3_600_000;
+    return this.sign(user, Date.now() + this.ttlHours * 3_600_000, {});
+  }
+
+  /**
+   * A guide-desk clerk's 绿色通道 confirmation from a PIN on a kiosk: good for one visit and for
+   * nothing but a priority ticket at that kiosk (the authenticator refuses it everywhere else),
+   * so a token left in a public screen's memory cannot drive a counter.
+   */
+  async issueDesk(user: UserRecord, minutes: number): Promise<{ token: string; expiresAt: number }> {
+    return this.sign(user, Date.now() + minutes * 60_000, { scope: 'desk' });
+  }
+
+  private async sign(user: UserRecord, expiresAt: number, extra: Record<string, string>): Promise<{ token: string; expiresAt: number }> {
     const token = await new SignJWT({
+      ...extra,
       role: user.role,
       name: user.displayName,
       halls: user.hallIds,
@@ -57,6 +70,7 @@ export class StaffTokens {
           expiresAt: payload.exp! * 1000,
           hallIds: Array.isArray(payload.halls) ? payload.halls.map(String) : [],
           tokenVersion: typeof payload.ver === 'number' ? payload.ver : 0,
+          ...(payload.scope === 'desk' ? { scope: 'desk' as const } : {}),
           user: {
             id: payload.sub,
             name: String(payload.name ?? ''),

@@ -29,6 +29,18 @@ const DEPT = {
   cashier: '收费室',
 } as const;
 
+/** The departments in English, for the kiosk's tags in its English mode. */
+const DEPT_ALT: Record<string, string> = {
+  [DEPT.general]: 'General services',
+  [DEPT.civil]: 'Civil affairs',
+  [DEPT.family]: 'Family planning',
+  [DEPT.labour]: 'Labour and social security',
+  [DEPT.land]: 'Land and village planning',
+  [DEPT.finance]: 'Finance',
+  [DEPT.agri]: 'Agriculture',
+  [DEPT.cashier]: 'Cashier',
+};
+
 const SERVICES: LayoutService[] = [
   {
     id: 'zonghe-zixun',
@@ -352,6 +364,7 @@ export function townshipLayout(): { services: ServiceConfig[]; windows: WindowCo
   return {
     services: SERVICES.map((s) => ({
       ...s,
+      ...(s.department !== undefined && DEPT_ALT[s.department] ? { departmentAlt: DEPT_ALT[s.department] } : {}),
       timeLimit: { ...s.timeLimit },
       materials: [...s.materials],
       dailyCap: null,

@@ -279,7 +279,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   mountHallsApi(api, { halls: store.halls, now: deps.now });
   mountConfigApi(api, { halls: store.halls });
-  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked });
+  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });
 

@@ -3,8 +3,11 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
+import type { StaffTokens } from '../auth/tokens.js';
+import type { RateLimits } from '../app/rateLimits.js';
 import { StoreError, type AccountStore, type HallStore, type UserRecord } from '../store/port.js';
 import { principalOf, route, sendError, sendValidationError } from './support.js';
+import { PIN, mountDeskPinApi, withPin } from './deskPinApi.js';
 
 /** The account as its owner and the apps see it: never the password hash. */
 export function publicUser(user: UserRecord) {
@@ -22,6 +25,8 @@ export function publicUser(user: UserRecord) {
     // The photo itself is served on its own (GET …/windows/:windowId/photo), not in every account listing.
     hasPhoto: user.photo !== undefined,
     mustChangePassword: user.mustChangePassword === true,
+    // The 绿色通道 PIN itself (even hashed) never leaves the server.
+    hasPin: user.pinHash !== undefined,
   };
 }
 
@@ -55,6 +60,8 @@ const updateSchema = z.strictObject({
   photo: fields.photo,
   disabled: z.boolean().optional(),
   password: password.optional(),
+  /** The 绿色通道 PIN for kiosks; '' removes it. */
+  pin: z.union([PIN, z.literal('')]).optional(),
 });
 
 type Admin = Extract<Principal, { kind: 'staff' }>;
@@ -99,9 +106,13 @@ export interface UsersApiDeps {
   now: () => number;
   /** Cuts the account's open sockets (every process) after its sessions were revoked. */
   onSessionsRevoked(userId: string): void;
+  /** For the 绿色通道 PIN (deskPinApi.ts): its desk tokens and its lockout. */
+  tokens: StaffTokens;
+  limits: RateLimits;
 }
 
 export function mountUsersApi(api: Router, deps: UsersApiDeps): void {
+  mountDeskPinApi(api, deps);
   // 工作人员公示 is public: the photo of whoever holds the window now, for its window screen.
   api.get(
     '/halls/:hallId/windows/:windowId/photo',
@@ -170,14 +181,15 @@ export function mountUsersApi(api: Router, deps: UsersApiDeps): void {
       if (!user || !withinScope(admin, user.hallIds.filter((hall) => hall !== '*')) || (user.hallIds.includes('*') && !everyHall(admin))) {
         return sendError(req, res, user ? 'FORBIDDEN' : 'NOT_FOUND');
       }
-      const { password: secret, staffNo, post, partnerId, photo, ...changes } = parsed.data;
+      const { password: secret, staffNo, post, partnerId, photo, pin, ...changes } = parsed.data;
       if (changes.hallIds && !withinScope(admin, changes.hallIds)) return sendError(req, res, 'FORBIDDEN');
       if (partnerId && !(await partnerOk(deps.accounts, partnerId, changes.hallIds ?? user.hallIds, user.id))) return sendError(req, res, badPartner);
       // An administrator cannot lock themselves out (the last way back in would be the database).
       if (user.id === admin.user.id && (changes.disabled === true || (changes.role !== undefined && changes.role !== 'admin'))) {
         return sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { reason: 'you cannot disable or demote your own account' } });
       }
-      const next: UserRecord = { ...user, ...changes };
+      let next: UserRecord = { ...user, ...changes };
+      if (pin !== undefined) next = await withPin(next, pin);
       if (staffNo !== undefined) {
         if (staffNo === '') delete next.staffNo;
         else next.staffNo = staffNo;
@@ -195,6 +207,7 @@ export function mountUsersApi(api: Router, deps: UsersApiDeps): void {
       if (revoked) next.tokenVersion = (user.tokenVersion ?? 0) + 1;
       if (!(await deps.accounts.updateUser(next))) return sendError(req, res, 'NOT_FOUND');
       if (revoked) deps.onSessionsRevoked(user.id);
+      if (pin !== undefined) await deps.limits.deskPinLockout.succeeded(user.id);
       res.json(publicUser(next));
     }),
   );

@@ -52,8 +52,8 @@ export async function issueAtKiosk(
 
   let issuer: Principal = principal;
   if (input.priority) {
-    // The guide-desk clerk vouches for the green channel with their own login; the ticket is theirs in the log.
-    const staff = await deps.authenticator.authenticate(input.staffToken, context.ip);
+    // The guide-desk clerk vouches for the green channel with their login or their PIN's desk token; the ticket is theirs in the log.
+    const staff = await deps.authenticator.authenticate(input.staffToken, context.ip, { desk: true });
     if (!staff.ok) return refusal(staff.code);
     if (staff.principal.kind !== 'staff' || !mayActInHall(staff.principal, hallId)) return refusal('FORBIDDEN');
     issuer = staff.principal;

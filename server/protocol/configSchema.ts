@@ -23,6 +23,7 @@ const service = z.strictObject({
   // One or two capital letters; I and O are avoided because they read as 1 and 0 on a board.
   prefix: z.string().regex(/^[A-HJ-NP-Z]{1,2}$/, 'one or two capital letters other than I and O'),
   department: optionalText(40),
+  departmentAlt: optionalText(80),
   dailyCap: z.number().int().min(1).max(9999).nullable(),
   issuingHours: z.array(z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: clock, to: clock })).max(14),
   timeLimit: z.union([z.strictObject({ kind: z.literal('immediate') }), z.strictObject({ kind: z.literal('working-days'), days: z.number().int().min(1).max(365) })]),

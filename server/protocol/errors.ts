@@ -66,6 +66,9 @@ export const ErrorCode = {
   REASON_REQUIRED: 'REASON_REQUIRED',
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
   CASE_STEP_INVALID: 'CASE_STEP_INVALID',
+  // issue 15 (kiosk green channel): a guide-desk clerk's PIN that is wrong (401), or locked after wrong tries (429)
+  PIN_INVALID: 'PIN_INVALID',
+  PIN_LOCKED: 'PIN_LOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -96,6 +99,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PRINTER_NOT_ALLOWED: 400,
   REASON_REQUIRED: 400,
   CASE_NOT_FOUND: 404,
+  PIN_INVALID: 401,
+  PIN_LOCKED: 429,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

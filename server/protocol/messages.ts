@@ -61,6 +61,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     REASON_REQUIRED: '选择“不满意”或“非常不满意”时，请至少选择一项原因，以便我们核实整改。',
     CASE_NOT_FOUND: '找不到该差评整改工单，请刷新列表后重试。',
     CASE_STEP_INVALID: '该工单当前不能进行这一步：请按“核实→整改→回访→办结”的顺序处理（已办结的工单不能再修改）。',
+    PIN_INVALID: '绿色通道 PIN 不正确，请导办员重新输入；连续输错 5 次将锁定。',
+    PIN_LOCKED: '该导办员的绿色通道 PIN 输错次数过多，已暂时锁定，请稍后再试，或到导办台取优先号。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -117,6 +119,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     REASON_REQUIRED: 'Please choose at least one reason when rating Dissatisfied or Very dissatisfied, so that it can be checked and put right.',
     CASE_NOT_FOUND: 'There is no such complaint case; refresh the list and try again.',
     CASE_STEP_INVALID: 'This case cannot take that step now: verify, then fix, then follow up, then close (a closed case cannot change).',
+    PIN_INVALID: 'Wrong priority-lane PIN; the guide-desk clerk may try again. Five wrong tries lock it.',
+    PIN_LOCKED: "This guide-desk clerk's priority-lane PIN is locked after too many wrong tries; try again later or ask at the guide desk.",
   },
 };
 

@@ -100,6 +100,8 @@ export interface ServiceConfig {
   nameAlt?: string;
   prefix: string;
   department?: string;
+  /** The department in the hall's second language (the kiosk's English tags). */
+  departmentAlt?: string;
   /** Tickets per local day; null = no cap. */
   dailyCap: number | null;
   /** Empty = tickets may be issued at any time. */

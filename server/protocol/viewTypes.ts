@@ -13,10 +13,13 @@ export interface BoardService {
   nameAlt?: string;
   prefix: string;
   department?: string;
+  departmentAlt?: string;
   waiting: number;
   estimatedWaitMinutes: number;
   /** Why a ticket cannot be taken now (OUTSIDE_HOURS, CAP_REACHED, SERVICE_UNAVAILABLE), or null. */
   unavailable: IssuingRefusal | null;
+  /** Windows open (or briefly paused) that serve it now: with none, a screen says so instead of a wait. */
+  windowsServing: number;
 }
 
 export interface BoardWindow {

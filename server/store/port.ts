@@ -73,6 +73,11 @@ export interface UserRecord {
   /** scrypt$N$r$p$salt$hash */
   passwordHash: string;
   /**
+   * The 绿色通道 PIN (4–6 digits) a guide-desk clerk types on a kiosk to vouch for a priority
+   * ticket, hashed like the password (scrypt$…); absent = no PIN, the kiosk does not offer the account.
+   */
+  pinHash?: string;
+  /**
    * The password was given to this person by someone else (the generated
    * first admin password): until they choose their own, the account may do
    * nothing but change it (POST /api/auth/password).

@@ -69,7 +69,7 @@ describe.runIf(hasChromium())('kiosk tiles follow the clock and the caps', () =>
     await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
     expect(await tile(page, BIRTH_NAME).isDisabled()).toBe(true);
-    expect(await tile(page, BIRTH_NAME).getAttribute('aria-label')).toBe(`${BIRTH_NAME}，不在取号时间`);
+    expect(await tile(page, BIRTH_NAME).getAttribute('aria-label')).toBe(`${BIRTH_NAME}，Childbirth service registration，不在取号时间，计生办`);
     expect(await tile(page, JOBLESS_NAME).isDisabled()).toBe(false);
 
     // Still the same minute: the server's ticks change nothing on the screen.
@@ -90,7 +90,9 @@ describe.runIf(hasChromium())('kiosk tiles follow the clock and the caps', () =>
     const event = await board.waitForEvent('ticket:issued');
     expect(event.board.services.find((service: { id: string }) => service.id === JOBLESS)).toMatchObject({ waiting: 1, unavailable: 'CAP_REACHED' });
     await expect.poll(() => tile(page, JOBLESS_NAME).isDisabled(), POLL).toBe(true);
-    expect(await tile(page, JOBLESS_NAME).getAttribute('aria-label')).toBe(`${JOBLESS_NAME}，今日号已取完`);
+    expect(await tile(page, JOBLESS_NAME).getAttribute('aria-label')).toBe(`${JOBLESS_NAME}，Unemployment registration and employment card，今日号已取完，劳动保障所`);
+    // Greyed where it stands, so nobody taps it to find out.
+    expect(await tile(page, JOBLESS_NAME).evaluate((node) => getComputedStyle(node).backgroundImage)).toBe('none');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     board.socket.close();
   }, 30_000);

@@ -81,6 +81,7 @@ describe('basics', () => {
         partnerId: null,
         hasPhoto: false,
         mustChangePassword: false,
+        hasPin: false,
       },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|scrypt/);

@@ -22,7 +22,7 @@ describe('staff accounts', () => {
       body: { username: 'clerk9', password: 'long-enough-1', displayName: '孙悦', role: 'clerk', hallIds: [DEMO], staffNo: 'QS009', post: '综合受理员' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), username: 'clerk9', displayName: '孙悦', role: 'clerk', hallIds: [DEMO], staffNo: 'QS009', post: '综合受理员', disabled: false, windowIds: [], partnerId: null, hasPhoto: false, mustChangePassword: false });
+    expect(created.body).toEqual({ id: expect.any(String), username: 'clerk9', displayName: '孙悦', role: 'clerk', hallIds: [DEMO], staffNo: 'QS009', post: '综合受理员', disabled: false, windowIds: [], partnerId: null, hasPhoto: false, mustChangePassword: false, hasPin: false });
     expect(JSON.stringify(created.body)).not.toMatch(/passwordHash|scrypt/);
     const session = await login('clerk9', 'long-enough-1');
     expect(session.status).toBe(200);

@@ -857,7 +857,19 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect((await store.accounts.findUserByUsername('admin'))?.mustChangePassword).toBe(true);
       });
 
-      it('creates, finds, lists, touches and revokes devices', async () => {
+      it('keeps an account\'s 绿色通道 PIN hash until an update drops it', async () => {
+        const clerk = makeUser('u1', 'daoban', { role: 'clerk', hallIds: ['h1'] });
+        await store.accounts.createUser(clerk);
+        await store.accounts.getUser('u1'); // an adapter that caches reads must still see the update
+        const withPin = { ...clerk, pinHash: 'scrypt$16384$8$1$c2FsdA==$cGlu' };
+        expect(await store.accounts.updateUser(withPin)).toBe(true);
+        expect(await store.accounts.getUser('u1')).toEqual(withPin);
+        expect((await store.accounts.listUsers())[0]).toEqual(withPin);
+        expect(await store.accounts.updateUser(clerk)).toBe(true);
+        expect((await store.accounts.findUserByUsername('daoban'))?.pinHash).toBeUndefined();
+      });
+
+            it('creates, finds, lists, touches and revokes devices', async () => {
         const kiosk = makeDevice('d1', 'h1', 'hash-1', { printer: 'tcp://10.0.0.5:9100?paper=58' });
         const printer = makeDevice('d2', 'h1', 'hash-2', { kind: 'printer', name: '叫号打印机' });
         const other = makeDevice('d3', 'h2', 'hash-3');

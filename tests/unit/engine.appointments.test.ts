@@ -72,7 +72,8 @@ describe('appointment.check-in', () => {
     h.advance(19);
     expect(h.fail({ type: 'appointment.check-in', code: appointment.code }, kiosk)).toEqual({
       code: 'APPOINTMENT_TOO_EARLY',
-      details: { slotStart: appointment.slotStart },
+      // From when, so the kiosk can say it (「还未到签到时间」 alone leaves the citizen guessing).
+      details: { slotStart: appointment.slotStart, checkInFrom: appointment.slotStart - 10 * 60_000 },
     });
     h.advance(1);
     h.ok({ type: 'appointment.check-in', code: appointment.code }, kiosk);

@@ -195,4 +195,8 @@ export const adminEn: AdminMessages = {
   noWindows: 'No windows yet.',
   servesCount: (n: number) => (n === 0 ? 'serves no service yet' : `serves ${n} services`),
   removeWindow: (number: number, name: string) => `Delete window ${number} (${name})`,
+  deskPin: 'Priority-lane PIN (4–6 digits)',
+  setDeskPin: 'Set PIN',
+  clearDeskPin: 'Clear PIN',
+  hasDeskPin: 'PIN set',
 };

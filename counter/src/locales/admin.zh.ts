@@ -199,6 +199,11 @@ export const adminZh = {
   noWindows: '还没有窗口。',
   servesCount: (n: number) => (n === 0 ? '未设办理业务' : `办理 ${n} 项业务`),
   removeWindow: (number: number, name: string) => `删除窗口 ${number}（${name}）`,
+  // 绿色通道 PIN (issue 15): the guide-desk clerk types it on the kiosk instead of a password
+  deskPin: '绿色通道 PIN（4–6 位数字）',
+  setDeskPin: '设置 PIN',
+  clearDeskPin: '清除 PIN',
+  hasDeskPin: '已设 PIN',
 };
 
 export type AdminMessages = typeof adminZh;

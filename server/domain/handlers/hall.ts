@@ -40,7 +40,8 @@ export function checkIn(ctx: Ctx, command: Extract<Command, { type: 'appointment
   if (ctx.state.dayClosedAt !== undefined) fail('OUTSIDE_HOURS');
   const { policy } = ctx.state.config;
   if (ctx.now < appointment.slotStart - policy.appointmentEarlyMinutes * MINUTE) {
-    fail('APPOINTMENT_TOO_EARLY', { slotStart: appointment.slotStart });
+    // checkInFrom: the kiosk says from when, without knowing the hall's policy.
+    fail('APPOINTMENT_TOO_EARLY', { slotStart: appointment.slotStart, checkInFrom: appointment.slotStart - policy.appointmentEarlyMinutes * MINUTE });
   }
   if (ctx.now > appointment.slotEnd + policy.appointmentGraceMinutes * MINUTE) {
     fail('APPOINTMENT_EXPIRED', { slotEnd: appointment.slotEnd });

@@ -1,7 +1,7 @@
 import type { HallState } from '../model.js';
 import { issuingRefusal } from '../rules/issuing.js';
 import type { BoardChange, BoardService, BoardView, BoardWindow } from '../viewTypes.js';
-import { estimatedWaitMinutes, waitingCounts } from '../rules/queue.js';
+import { estimatedWaitMinutes, waitingCounts, windowsServing } from '../rules/queue.js';
 import { publicClerk } from '../redact.js';
 
 export type { BoardChange, BoardService, BoardView, BoardWindow };
@@ -37,8 +37,10 @@ export function boardView(state: HallState, now: number): BoardView {
       waiting: counts[service.id] ?? 0,
       estimatedWaitMinutes: estimatedWaitMinutes(state, service.id, counts[service.id] ?? 0),
       unavailable: issuingRefusal({ state, now }, service),
+      windowsServing: windowsServing(state, service.id),
       ...(service.nameAlt !== undefined ? { nameAlt: service.nameAlt } : {}),
       ...(service.department !== undefined ? { department: service.department } : {}),
+      ...(service.departmentAlt !== undefined ? { departmentAlt: service.departmentAlt } : {}),
     })),
     windows: config.windows.map((window) => {
       const runtime = state.windows[window.id];
@@ -78,7 +80,7 @@ export interface ViewEvent {
   board?: BoardChange;
 }
 
-const SERVICE_LIVE_FIELDS = ['waiting', 'estimatedWaitMinutes', 'unavailable'] as const;
+const SERVICE_LIVE_FIELDS = ['waiting', 'estimatedWaitMinutes', 'unavailable', 'windowsServing'] as const;
 const WINDOW_LIVE_FIELDS = ['status', 'currentTicket', 'currentServiceId', 'pauseReason', 'pauseNote', 'awaitingRating'] as const;
 
 function sameClerk(a: BoardWindow['clerk'], b: BoardWindow['clerk']): boolean {

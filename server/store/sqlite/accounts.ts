@@ -195,7 +195,7 @@ function toUser(row: UserRow | undefined): UserRecord | null {
   };
   if (row.staff_no !== null) user.staffNo = row.staff_no;
   if (row.post !== null) user.post = row.post;
-  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword' | 'tokenVersion'>>(row.extra_json, `user ${row.id}`));
+  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword' | 'tokenVersion' | 'pinHash'>>(row.extra_json, `user ${row.id}`));
   return user;
 }
 
@@ -206,6 +206,7 @@ function extraJson(user: UserRecord): string | null {
     ...(user.photo !== undefined ? { photo: user.photo } : {}),
     ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
     ...(user.tokenVersion ? { tokenVersion: user.tokenVersion } : {}),
+    ...(user.pinHash !== undefined ? { pinHash: user.pinHash } : {}),
   };
   return Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }

@@ -1,4 +1,5 @@
 import type { KioskTicketAnswer } from '../../../server/protocol/answers.js';
+import type { Lang } from '../locales/index.js';
 import { type ClientError, newRequestId, request } from './api.js';
 
 export type KioskScreen = 'home' | 'code' | 'desk-login' | 'result' | 'printer-problem';
@@ -14,6 +15,8 @@ interface PendingTake {
 const ISSUE_TIMEOUT_MS = 35_000;
 /** The result stays this long, then the kiosk is ready for the next person. */
 export const RESULT_SECONDS = 20;
+/** A start screen left in 大字模式, English or the green channel returns to the plain start after this long untouched. */
+export const IDLE_SECONDS = 90;
 
 /**
  * One person's visit at the kiosk: tap → ticket (paper, or an e-ticket when
@@ -27,17 +30,60 @@ export class KioskFlow {
   answer = $state<KioskTicketAnswer | null>(null);
   printerStatus = $state<string | null>(null);
   error = $state<ClientError | null>(null);
-  /** A guide-desk clerk's login while issuing green-channel tickets; dropped when the visit ends. */
+  /** A guide-desk clerk's confirmation (their PIN's desk token) while issuing green-channel tickets; dropped when the visit ends. */
   deskToken = $state<string | null>(null);
   secondsLeft = $state(RESULT_SECONDS);
+  /** One citizen's choices: 大字模式 and the language last for their visit only. */
+  large = $state(false);
+  lang = $state<Lang>('zh');
   private pending: PendingTake | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private deskTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly hallId: string,
     private readonly token: string,
     private readonly onRefused: (error: ClientError) => void,
-  ) {}
+    /** The kiosk's own language (its address's ?lang=), which every visit starts in. */
+    private readonly homeLang: Lang = 'zh',
+  ) {
+    this.lang = homeLang;
+  }
+
+  /** The green channel is on until the visit ends, and never past the desk token's expiry. */
+  startPriority(deskToken: string, expiresAt: number): void {
+    this.deskToken = deskToken;
+    this.screen = 'home';
+    this.error = null;
+    clearTimeout(this.deskTimer);
+    this.deskTimer = setTimeout(() => this.endPriority(), Math.max(0, expiresAt - Date.now() - 5_000));
+    this.touched();
+  }
+
+  endPriority(): void {
+    clearTimeout(this.deskTimer);
+    this.deskToken = null;
+  }
+
+  /** Closes a dialog (check-in pad, desk PIN) without ending the visit. */
+  closeOverlay(): void {
+    this.screen = 'home';
+    this.error = null;
+    this.touched();
+  }
+
+  /**
+   * Called on every touch of the start screen: one left in 大字模式, English or the green
+   * channel goes back to the plain start once nobody has touched it for IDLE_SECONDS.
+   */
+  touched(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.screen === 'result' || this.busy) return;
+      if (this.large || this.lang !== this.homeLang || this.deskToken !== null || this.screen !== 'home') this.reset();
+    }, IDLE_SECONDS * 1000);
+  }
 
   take(serviceId: string): Promise<void> {
     return this.issue({ requestId: newRequestId(), serviceId, priority: this.deskToken !== null }, 'paper');
@@ -80,8 +126,8 @@ export class KioskFlow {
       this.screen = 'printer-problem';
       return;
     }
-    if (result.error.code === 'UNAUTHENTICATED' || result.error.code === 'FORBIDDEN') {
-      if (take.priority) this.deskToken = null;
+    if (result.error.code === 'UNAUTHENTICATED' || result.error.code === 'FORBIDDEN' || result.error.code === 'TOKEN_EXPIRED') {
+      if (take.priority) this.endPriority();
       else this.onRefused(result.error);
     }
     this.error = result.error;
@@ -102,18 +148,27 @@ export class KioskFlow {
     this.screen = screen;
   }
 
-  /** Back to the start for the next person; a green-channel login does not outlive the visit. */
+  /**
+   * Back to the start for the next person (完成, the result's count-down, the idle return): the
+   * next citizen finds the kiosk as it stands, not in the last one's 大字模式 or language, and a
+   * green-channel confirmation does not outlive the visit.
+   */
   reset(): void {
     clearInterval(this.timer);
+    clearTimeout(this.idleTimer);
+    this.endPriority();
     this.screen = 'home';
     this.answer = null;
     this.error = null;
     this.pending = null;
     this.printerStatus = null;
-    this.deskToken = null;
+    this.large = false;
+    this.lang = this.homeLang;
   }
 
   close(): void {
     clearInterval(this.timer);
+    clearTimeout(this.deskTimer);
+    clearTimeout(this.idleTimer);
   }
 }

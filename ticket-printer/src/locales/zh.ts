@@ -12,7 +12,7 @@ export const zh = {
   checkIn: '预约签到',
   checkInHint: '请输入 6 位预约码',
   priority: '绿色通道',
-  priorityHint: '老年人、残疾人、现役军人等，请导办员登录后取优先号',
+  priorityHint: '老年人、残疾人、现役军人等，请导办员点选姓名、输入 PIN 后取优先号',
   priorityMode: '绿色通道：请选择业务',
   deskLogin: '导办员登录',
   username: '用户名',
@@ -88,6 +88,26 @@ export const zh = {
   slipsLoginHint: '在取号机上打开时会直接显示；在其他电脑上请用本大厅工作人员账号登录查看。',
   slipsLogout: '退出登录',
   slipsLoggedIn: (name: string) => `已登录：${name}`,
+  // Kiosk waits (issue 15): what is true, never 「等候 1 人 · 无需等候」
+  aheadPeople: (count: number) => `前面 ${count} 人`,
+  noWait: '无需等候',
+  aboutMinutes: (low: number, high: number) => `约 ${low}–${high} 分钟`,
+  noWindowServing: '暂无窗口办理，请咨询导办台',
+  // Kiosk pages of services
+  previousPage: '上一页',
+  nextPage: '下一页',
+  pageOf: (page: number, pages: number) => `第 ${page} / ${pages} 页`,
+  servicePages: '业务列表翻页',
+  // Check-in
+  checkInFrom: (time: string) => `还未到签到时间，请于 ${time} 起签到。`,
+  // 绿色通道 by PIN
+  deskChooseClerk: '请导办员点选自己的姓名',
+  deskPinFor: (name: string) => `${name}，请输入绿色通道 PIN`,
+  deskPinHint: '4–6 位数字，由管理员在「人员」中设置，或本人设置',
+  deskNoClerks: '本大厅还没有设置绿色通道 PIN 的导办员。请管理员在「人员」中为导办员设置 PIN，或到导办台取优先号。',
+  deskOtherClerk: '换一位导办员',
+  pin: 'PIN',
+  pinLockedFor: (minutes: number) => `PIN 输错次数过多，已锁定约 ${minutes} 分钟。请稍后再试，或到导办台取优先号。`,
 };
 
 export type Messages = typeof zh;
