@@ -62,6 +62,8 @@ export const ErrorCode = {
   // issue 13 (security)
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   PRINTER_NOT_ALLOWED: 'PRINTER_NOT_ALLOWED',
+  // issue 15: a window calling back a ticket it transferred away (409)
+  TICKET_TRANSFERRED_AWAY: 'TICKET_TRANSFERRED_AWAY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -58,6 +58,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再进行其他操作。',
     TOO_MANY_CONNECTIONS: '来自同一网络地址的连接太多，请关闭多余的屏幕或页面后再试。',
     PRINTER_NOT_ALLOWED: '该打印机地址不属于本大厅：打印代理须是本大厅已配对的打印代理，网络打印机须先由管理员加入“允许的打印机”列表。',
+    TICKET_TRANSFERRED_AWAY: '此号是本窗口刚转出的，不能在本窗口再叫：请由接收的窗口叫号；如转错了，请接收窗口叫号后再转回。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -111,6 +112,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     TOO_MANY_CONNECTIONS: 'Too many connections from this network address; close unused screens or pages and try again.',
     PRINTER_NOT_ALLOWED:
       "This printer address does not belong to this hall: a print agent must be one paired in this hall, and a network printer must first be added to the hall's allowed printers by an administrator.",
+    TICKET_TRANSFERRED_AWAY: 'This window transferred that ticket away, so it cannot call it back: the receiving window calls it; if the transfer was a mistake, that window can call it and transfer it back.',
   },
 };
 
