@@ -294,6 +294,7 @@ export const en: Messages = {
     spokenDuration: (hours: number, minutes: number, seconds: number) =>
       hours > 0 ? `${hours} h ${minutes} min` : minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`,
     scrollArea: (what: string) => `${what} (scrollable)`,
+    panelOffline: 'Panel offline',
   },
   noShowPendingText: (number: string, seconds: number) => `${number} will be marked as no-show in ${seconds} s`,
   undo: 'Undo',

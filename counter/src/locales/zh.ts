@@ -309,6 +309,7 @@ export const zh = {
     spokenDuration: (hours: number, minutes: number, seconds: number) =>
       hours > 0 ? `${hours} 小时 ${minutes} 分` : minutes > 0 ? `${minutes} 分 ${seconds} 秒` : `${seconds} 秒`,
     scrollArea: (what: string) => `${what}（可滚动）`,
+    panelOffline: '呼叫器离线',
   },
   // issue 15: the no-show undo, the arrival question before 叫号, tickets sent away
   noShowPendingText: (number: string, seconds: number) => `${seconds} 秒后将 ${number} 号记为过号`,
