@@ -236,7 +236,7 @@ export const en: Messages = {
     totalWaiting: (count: number) => `${count} waiting in all`,
     alertsTitle: 'Alerts',
     alertRules: (maxWait: number, pause: number) =>
-      `Raised for waits over ${maxWait} min, pauses over ${pause} min, and a board or a staffed window's screen not connected`,
+      `Raised for waits over ${maxWait} min, pauses over ${pause} min, people waiting with no open window, a board or a staffed window's screen or panel not connected, and bad ratings`,
     noAlerts: 'All is well',
     alertBoardOffline: 'Hall board not connected (citizens can neither see nor hear calls)',
     alertWindowScreenOffline: (window: string) => `${window}: window screen not connected`,

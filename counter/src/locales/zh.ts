@@ -251,7 +251,8 @@ export const zh = {
     noStaffedWindow: '无窗口在岗',
     totalWaiting: (count: number) => `共 ${count} 人等候`,
     alertsTitle: '告警',
-    alertRules: (maxWait: number, pause: number) => `等候超过 ${maxWait} 分钟、暂停超过 ${pause} 分钟、综合屏或在岗窗口的评价屏未连接时告警`,
+    alertRules: (maxWait: number, pause: number) =>
+      `等候超过 ${maxWait} 分钟、暂停超过 ${pause} 分钟、有人等候却没有开放窗口办理、综合屏或在岗窗口的评价屏或呼叫器未连接、收到差评时告警`,
     noAlerts: '一切正常',
     alertBoardOffline: '大厅综合屏未连接（群众看不到、听不到叫号）',
     alertWindowScreenOffline: (window: string) => `${window}评价屏未连接`,
