@@ -104,6 +104,12 @@ describe.runIf(hasChromium())('counter panel: undo, the arrival question, transf
     const dialog = page.getByTestId('arrived-dialog');
     await dialog.waitFor();
     expect(await page.getByRole('heading', { name: `${a.number} 号还没有开始办理` }).count()).toBe(1);
+    // Both answers fit inside the dialog (nothing cut at the clerk's 1366×768).
+    const frame = (await dialog.boundingBox())!;
+    for (const answer of await dialog.getByRole('button').all()) {
+      const box = (await answer.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(frame.x + frame.width);
+    }
     await expectAccessible(page, 'counter panel, the arrival question (1366×768)');
     await page.screenshot({ path: `${SHOTS}/counter-arrived-1366x768.png` });
     await dialog.getByRole('button', { name: '取消' }).click();
