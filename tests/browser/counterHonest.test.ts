@@ -88,7 +88,8 @@ describe.runIf(hasChromium())('counter panel: undo, the arrival question, transf
   }, 40_000);
 
   it('叫号 over a called citizen who never started asks whether they came: 办结 or 过号, each recorded as answered', async () => {
-    const [a, b, c, d] = [
+    const [a, b, c, d, e] = [
+      await issue('jisheng-liudong-hunyu'),
       await issue('jisheng-liudong-hunyu'),
       await issue('jisheng-liudong-hunyu'),
       await issue('jisheng-liudong-hunyu'),
@@ -138,6 +139,13 @@ describe.runIf(hasChromium())('counter panel: undo, the arrival question, transf
     await expect.poll(() => current(page), POLL).toBe(d.number);
     expect(await dialog.count()).toBe(0);
     expect(await eventsOf(c.id)).toEqual(['ticket:issued', 'ticket:called', 'ticket:started', 'ticket:finished']);
+
+    // 叫此号 over a citizen who never started asks the same, in its confirmation.
+    await page.getByRole('button', { name: `叫此号 ${e.number}` }).click();
+    const call = page.getByTestId('call-dialog');
+    await call.getByRole('button', { name: `${d.number} 没有来：记为过号，叫 ${e.number} 号` }).click();
+    await expect.poll(() => current(page), POLL).toBe(e.number);
+    expect(await eventsOf(d.id)).toEqual(['ticket:issued', 'ticket:called', 'ticket:no-show']);
   }, 30_000);
 
   it('the window that transferred a ticket lists it as sent away, with 叫此号 off; the server refuses the call too', async () => {

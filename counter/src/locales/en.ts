@@ -306,4 +306,6 @@ export const en: Messages = {
   arrivedNoShow: 'Did not come: no-show, call next',
   callNextAsks: (number: string) => `${number} has not started: you will be asked whether they came`,
   sentAwayTag: 'Sent away by this window',
+  callAfterFinish: (current: string, number: string) => `${current} was served: finish, call ${number}`,
+  callAfterNoShow: (current: string, number: string) => `${current} did not come: no-show, call ${number}`,
 };

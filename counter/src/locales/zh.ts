@@ -323,6 +323,8 @@ export const zh = {
   arrivedNoShow: '没有来：记为过号，叫下一位',
   callNextAsks: (number: string) => `${number} 未开始办理：叫号前先确认群众是否来过`,
   sentAwayTag: '本窗口转出',
+  callAfterFinish: (current: string, number: string) => `${current} 办理了：办结，叫 ${number} 号`,
+  callAfterNoShow: (current: string, number: string) => `${current} 没有来：记为过号，叫 ${number} 号`,
 };
 
 export type Messages = typeof zh;
