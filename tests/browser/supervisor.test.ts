@@ -147,7 +147,7 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
   async function overflowing(page: Page, selector: string): Promise<string[]> {
     return page.locator(selector).evaluate((root) => {
       const bad: string[] = [];
-      for (const element of [root, ...root.querySelectorAll('*')]) {
+      for (const element of [root, ...Array.from(root.querySelectorAll('*'))]) {
         const parent = element.parentElement;
         const box = element.getBoundingClientRect();
         if (!parent || (box.width === 0 && box.height === 0)) continue;
