@@ -229,6 +229,8 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
     expect(rated.status).toBe(201);
     const bad = page.getByTestId('alert-bad-rating');
     await expect.poll(() => bad.innerText(), POLL).toContain(`差评：${ticket.number} 号（8号窗口）评价“非常不满意”`);
+    await expectAccessible(page, 'supervisor view with a bad rating and a panel alert');
+    await page.screenshot({ path: '/tmp/shots-counter/supervisor-alerts-1920x1080.png' });
     await page.getByRole('button', { name: `知道了：差评：${ticket.number} 号（8号窗口）评价“非常不满意”` }).click();
     await expect.poll(() => bad.count(), POLL).toBe(0);
     await page.reload();
