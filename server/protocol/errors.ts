@@ -69,6 +69,8 @@ export const ErrorCode = {
   // issue 15 (kiosk green channel): a guide-desk clerk's PIN that is wrong (401), or locked after wrong tries (429)
   PIN_INVALID: 'PIN_INVALID',
   PIN_LOCKED: 'PIN_LOCKED',
+  // issue 15: a window calling back a ticket it transferred away (409)
+  TICKET_TRANSFERRED_AWAY: 'TICKET_TRANSFERRED_AWAY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

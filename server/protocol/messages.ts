@@ -63,6 +63,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     CASE_STEP_INVALID: '该工单当前不能进行这一步：请按“核实→整改→回访→办结”的顺序处理（已办结的工单不能再修改）。',
     PIN_INVALID: '绿色通道 PIN 不正确，请导办员重新输入；连续输错 5 次将锁定。',
     PIN_LOCKED: '该导办员的绿色通道 PIN 输错次数过多，已暂时锁定，请稍后再试，或到导办台取优先号。',
+    TICKET_TRANSFERRED_AWAY: '此号是本窗口刚转出的，不能在本窗口再叫：请由接收的窗口叫号；如转错了，请接收窗口叫号后再转回。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -121,6 +122,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     CASE_STEP_INVALID: 'This case cannot take that step now: verify, then fix, then follow up, then close (a closed case cannot change).',
     PIN_INVALID: 'Wrong priority-lane PIN; the guide-desk clerk may try again. Five wrong tries lock it.',
     PIN_LOCKED: "This guide-desk clerk's priority-lane PIN is locked after too many wrong tries; try again later or ask at the guide desk.",
+    TICKET_TRANSFERRED_AWAY: 'This window transferred that ticket away, so it cannot call it back: the receiving window calls it; if the transfer was a mistake, that window can call it and transfer it back.',
   },
 };
 

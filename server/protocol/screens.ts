@@ -5,17 +5,22 @@
  * server/realtime/presence.ts.
  */
 
-export type ScreenKind = 'board' | 'window-screen' | 'kiosk' | 'agent';
+/** `panel`: a staff member's counter panel (/counter), by user, so a staffed window whose clerk's panel is closed is seen. */
+export type ScreenKind = 'board' | 'window-screen' | 'kiosk' | 'agent' | 'panel';
 
 export interface ConnectedScreen {
   kind: ScreenKind;
   windowId?: string;
+  /** Panels only: whose panel it is. */
+  userId?: string;
   connectedAt: number;
 }
 
 export interface ScreenSummary {
   kind: ScreenKind;
   windowId: string | null;
+  /** Panels only. */
+  userId?: string;
   connections: number;
   since: number;
 }

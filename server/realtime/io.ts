@@ -12,7 +12,7 @@ import type { Ack, ErrorCode } from '../protocol/errors.js';
 import { type Lang, messageFor } from '../protocol/messages.js';
 import type { Command } from '../protocol/commands.js';
 import { type AccountStore, StoreError } from '../store/port.js';
-import { Presence, isScreenKind, summarizeScreens } from './presence.js';
+import { Presence, presenceOf, summarizeScreens } from './presence.js';
 import type { ConnectedScreen, ScreenSummary } from '../protocol/screens.js';
 import { cookieOf } from '../http/support.js';
 import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../http/clientAddress.js';
@@ -45,6 +45,16 @@ interface SocketData {
 }
 
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What presence needs of a socket's handshake data (a counter panel counts for its staff user). */
+function presenceData(data: SocketData): Parameters<typeof presenceOf>[0] {
+  return {
+    connectedAt: data.connectedAt,
+    ...(data.client !== undefined ? { client: data.client } : {}),
+    ...(data.windowId !== undefined ? { windowId: data.windowId } : {}),
+    ...(data.principal.kind === 'staff' ? { userId: data.principal.user.id } : {}),
+  };
+}
 type AnyAck = (answer: Ack<unknown>) => void;
 
 export interface RealtimeDeps {
@@ -146,9 +156,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const screensOf = async (hallId: string): Promise<ScreenSummary[]> => {
     if (!deps.adapter) return presence.summary(hallId);
     const screens: ConnectedScreen[] = [];
-    for (const socket of await io.in(hallRoom(hallId, 'public')).fetchSockets()) {
-      const { client, windowId, connectedAt } = socket.data;
-      if (isScreenKind(client)) screens.push({ kind: client, connectedAt, ...(windowId ? { windowId } : {}) });
+    // Screens are in the public room, counter panels in the staff room.
+    for (const audience of ['public', 'staff'] as const) {
+      for (const socket of await io.in(hallRoom(hallId, audience)).fetchSockets()) {
+        const screen = presenceOf(presenceData(socket.data));
+        if (screen) screens.push(screen);
+      }
     }
     return summarizeScreens(screens);
   };
@@ -162,13 +175,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       .catch((error: unknown) => deps.log.warn({ err: error, hallId }, 'could not send a snapshot; the client will ask again'));
 
   io.on('connection', (socket: HallSocket) => {
-    const { hallId, audience, principal, client, windowId } = socket.data;
+    const { hallId, audience, principal } = socket.data;
     // Rooms first: with the adapter, presence is read from room membership.
     void socket.join(hallRoom(hallId, audience));
     if (principal.kind === 'device') void socket.join(deviceRoom(principal.device.id));
     if (principal.kind === 'staff') void socket.join(userRoom(principal.user.id));
-    if (isScreenKind(client)) {
-      presence.add(hallId, socket.id, { kind: client, connectedAt: socket.data.connectedAt, ...(windowId ? { windowId } : {}) });
+    const screen = presenceOf(presenceData(socket.data));
+    if (screen) {
+      presence.add(hallId, socket.id, screen);
       announcePresence(hallId);
       socket.once('disconnect', () => {
         if (presence.remove(hallId, socket.id)) announcePresence(hallId);

@@ -13,6 +13,17 @@ export function isScreenKind(kind: string | undefined): kind is ScreenKind {
   return kind !== undefined && SCREEN_KINDS.has(kind);
 }
 
+/**
+ * What a connection counts as, from its handshake: a screen (its kind and
+ * window), a clerk's counter panel (by user), or nothing (phones, supervisors).
+ */
+export function presenceOf(data: { client?: string; windowId?: string; connectedAt: number; userId?: string }): ConnectedScreen | null {
+  const { client, windowId, connectedAt, userId } = data;
+  if (isScreenKind(client)) return { kind: client, connectedAt, ...(windowId ? { windowId } : {}) };
+  if (client === 'counter' && userId !== undefined) return { kind: 'panel', userId, connectedAt };
+  return null;
+}
+
 export class Presence {
   private readonly halls = new Map<string, Map<string, ConnectedScreen>>();
 
@@ -39,13 +50,19 @@ export class Presence {
 export function summarizeScreens(screens: Iterable<ConnectedScreen>): ScreenSummary[] {
   const grouped = new Map<string, ScreenSummary>();
   for (const screen of screens) {
-    const key = `${screen.kind}|${screen.windowId ?? ''}`;
+    const key = `${screen.kind}|${screen.windowId ?? ''}|${screen.userId ?? ''}`;
     const entry = grouped.get(key);
     if (entry) {
       entry.connections += 1;
       entry.since = Math.min(entry.since, screen.connectedAt);
     } else {
-      grouped.set(key, { kind: screen.kind, windowId: screen.windowId ?? null, connections: 1, since: screen.connectedAt });
+      grouped.set(key, {
+        kind: screen.kind,
+        windowId: screen.windowId ?? null,
+        ...(screen.userId !== undefined ? { userId: screen.userId } : {}),
+        connections: 1,
+        since: screen.connectedAt,
+      });
     }
   }
   return [...grouped.values()].sort((a, b) => a.kind.localeCompare(b.kind) || (a.windowId ?? '').localeCompare(b.windowId ?? '', 'en', { numeric: true }));

@@ -10,8 +10,10 @@ import {
   callableCount,
   displayAlarms,
   heldWindowOf,
+  asksWhetherArrived,
   newRequestId,
   noShowsFor,
+  noticeAvailability,
   queueSummaries,
   situationOf,
   transferChoice,
@@ -164,6 +166,74 @@ describe('counter panel rules', () => {
     const after = staffView(h.state, h.clock.now);
     expect(noShowsFor(after, 'w1').map((ticket) => ticket.number)).toEqual(['A001']);
     expect(noShowsFor(after, 'w3')).toEqual([]);
+  });
+
+  it('while a no-show waits for its undo, only 叫号 / 叫此号 and 撤销 are left', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    const view = staffView(h.state, h.clock.now);
+    const can = availability(view, situationOf(view, 'w1', 'clerk1')!, { ...online, noShowPending: true });
+    expect(can['call-next']).toBeNull();
+    expect(can.call).toBeNull();
+    for (const action of ['recall', 'start', 'finish', 'no-show', 'transfer', 'close', 'pause', 'requeue'] as const) {
+      expect(can[action], action).toEqual({ key: 'noShowPending' });
+    }
+    // Offline or taken over says that instead.
+    expect(availability(view, situationOf(view, 'w1', 'clerk1')!, { online: false, busy: false, noShowPending: true }).recall).toEqual({ key: 'offline' });
+  });
+
+  it('asks whether a called citizen came only when they never started and nothing was chosen', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    let current = situationOf(staffView(h.state, h.clock.now), 'w1', 'clerk1')!.current;
+    expect(asksWhetherArrived(current, false)).toBe(true);
+    expect(asksWhetherArrived(current, true)).toBe(false);
+    expect(asksWhetherArrived(null, false)).toBe(false);
+    h.ok({ type: 'window.start', windowId: 'w1' }, clerk1);
+    current = situationOf(staffView(h.state, h.clock.now), 'w1', 'clerk1')!.current;
+    expect(asksWhetherArrived(current, false)).toBe(false);
+  });
+
+  it('says why a notice cannot be printed: no ticket, offline, or the window taken over (by whom)', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    let view = staffView(h.state, h.clock.now);
+    expect(noticeAvailability(situationOf(view, 'w1', 'clerk1')!, true)).toEqual({
+      'missing-materials': { key: 'noticeNeedsTicket' },
+      'acceptance-receipt': { key: 'noticeNeedsTicket' },
+    });
+    h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    view = staffView(h.state, h.clock.now);
+    expect(noticeAvailability(situationOf(view, 'w1', 'clerk1')!, true)).toEqual({ 'missing-materials': null, 'acceptance-receipt': null });
+    expect(noticeAvailability(situationOf(view, 'w1', 'clerk1')!, false)['acceptance-receipt']).toEqual({ key: 'offline' });
+    h.ok({ type: 'window.finish', windowId: 'w1', outcome: 'accepted' }, clerk1);
+    view = staffView(h.state, h.clock.now);
+    expect(noticeAvailability(situationOf(view, 'w1', 'clerk1')!, true)).toEqual({ 'missing-materials': { key: 'noticeNeedsTicket' }, 'acceptance-receipt': null });
+    h.ok({ type: 'window.take-over', windowId: 'w1' }, clerk2);
+    view = staffView(h.state, h.clock.now);
+    expect(noticeAvailability(situationOf(view, 'w1', 'clerk1')!, true)['acceptance-receipt']).toEqual({ key: 'heldByOther', name: '李四' });
+  });
+
+  it('marks a ticket this window transferred away as not callable here (the engine refuses it too)', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.open('w2', clerk2);
+    const moved = h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    h.ok({ type: 'window.transfer', windowId: 'w1', serviceId: 'svc-b' }, clerk1);
+    const view = staffView(h.state, h.clock.now);
+    const entry = queueSummaries(view, 'w1', h.clock.now).flatMap((summary) => summary.next).find((candidate) => candidate.ticket.id === moved.id)!;
+    expect(entry).toMatchObject({ callable: false, sentAway: true, pinnedTo: null });
+    expect(callableCount(view, 'w1')).toBe(0);
+    const atTwo = queueSummaries(view, 'w2', h.clock.now).flatMap((summary) => summary.next).find((candidate) => candidate.ticket.id === moved.id)!;
+    expect(atTwo).toMatchObject({ callable: true, sentAway: false });
+    expect(h.fail({ type: 'window.call', windowId: 'w1', ticketId: moved.id }, clerk1).code).toBe('TICKET_TRANSFERRED_AWAY');
   });
 
   it('raises display alarms for the board and this window screen', () => {

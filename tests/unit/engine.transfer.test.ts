@@ -84,6 +84,35 @@ describe('transfer to another service (转窗, 首问负责)', () => {
     expect(h.fail({ type: 'window.transfer', windowId: 'w4', serviceId: 'svc-x' }, clerk1).code).toBe('SERVICE_NOT_FOUND');
   });
 
+  it('the window that transferred a ticket does not get it back: call-next skips it, calling it is TICKET_TRANSFERRED_AWAY', () => {
+    const h = harness();
+    h.open('w1', clerk1); // serves A and B
+    h.open('w2', clerk2); // serves B and A
+    const moved = h.issue('svc-a');
+    const other = h.issue('svc-b');
+    h.callNext('w1', clerk1); // A001
+    h.ok({ type: 'window.transfer', windowId: 'w1', serviceId: 'svc-b' }, clerk1);
+    const before = h.state;
+    const refused = h.fail({ type: 'window.call', windowId: 'w1', ticketId: moved.id }, clerk1);
+    expect(refused.code).toBe('TICKET_TRANSFERRED_AWAY');
+    expect(h.state).toBe(before);
+    // w1's next call is the ordinary B ticket, not the one it sent away (first in line for everyone else).
+    expect(h.callNext('w1', clerk1)).toMatchObject({ ticket: { id: other.id } });
+    expect(h.callNext('w2', clerk2)).toMatchObject({ ticket: { id: moved.id }, reason: 'transfer' });
+  });
+
+  it('once called elsewhere and sent back, the first window may call it again (the mark is per transfer)', () => {
+    const h = harness();
+    h.open('w1', clerk1);
+    h.open('w2', clerk2);
+    const moved = h.issue('svc-a');
+    h.callNext('w1', clerk1);
+    h.ok({ type: 'window.transfer', windowId: 'w1', serviceId: 'svc-b' }, clerk1);
+    h.callNext('w2', clerk2);
+    h.ok({ type: 'window.transfer', windowId: 'w2', serviceId: 'svc-a' }, clerk2);
+    expect(h.callNext('w1', clerk1)).toMatchObject({ ticket: { id: moved.id }, reason: 'transfer' });
+  });
+
   it('needs a current ticket', () => {
     const h = harness();
     h.open('w1', clerk1);

@@ -11,6 +11,12 @@ export function duration(ms: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
 
+/** "1 分 17 秒", "2 小时 5 分": a duration as the supervisor reads it (not "1:17"). */
+export function durationWords(t: Messages, ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  return t.sv.spokenDuration(Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60);
+}
+
 /** Why an action is disabled, in words; nothing for the moment a command is in flight. */
 export function blockedText(t: Messages, blocked: Blocked | null): string {
   if (!blocked || blocked.key === 'busy') return '';

@@ -8,7 +8,7 @@ import type { Clerk, Ticket, WindowRuntime } from '../../../server/protocol/mode
 import type { BoardService, BoardWindow, StaffView } from '../../../server/protocol/viewTypes.js';
 import type { ScreenSummary } from '../../../server/protocol/screens.js';
 import { PRINTER_ALARMS, type PrinterState } from '../../../server/protocol/printing.js';
-import { mayCallAt } from '../../../server/protocol/rules/queue.js';
+import { mayCallAt, transferredAwayFrom } from '../../../server/protocol/rules/queue.js';
 import { type TransferSituation, servedElsewhere, transferToServiceValid, transferToWindowValid } from '../../../server/protocol/rules/transfer.js';
 
 export type PanelAction = 'call-next' | 'recall' | 'start' | 'finish' | 'no-show' | 'transfer' | 'pause' | 'resume' | 'close' | 'call' | 'requeue';
@@ -23,7 +23,9 @@ export type Blocked =
   | { key: 'queueEmpty' }
   | { key: 'noCurrent' }
   | { key: 'alreadyStarted' }
-  | { key: 'notPaused' };
+  | { key: 'notPaused' }
+  | { key: 'noShowPending' }
+  | { key: 'noticeNeedsTicket' };
 
 export interface WindowSituation {
   window: BoardWindow;
@@ -81,6 +83,8 @@ export interface PanelFlags {
   online: boolean;
   /** A command of this panel is in flight. */
   busy: boolean;
+  /** F4 was pressed and its undo time runs (the no-show is not sent yet). */
+  noShowPending?: boolean;
 }
 
 /** For every action: null when the clerk may use it now, otherwise why not. */
@@ -111,7 +115,47 @@ export function availability(view: StaffView, situation: WindowSituation, flags:
   // Signing out with a current ticket is refused by the server (WINDOW_HAS_TICKET), in its own words.
   result.close = common;
   result.requeue = common;
+  if (flags.noShowPending && common === null) {
+    // The citizen is about to be marked absent: anything that treats them as present waits for 撤销 first,
+    // and nothing else is sent meanwhile, so the no-show never meets a command in flight.
+    // 叫号 and 叫此号 stay: they send the no-show at once, then call.
+    for (const action of ['recall', 'start', 'finish', 'no-show', 'transfer', 'close', 'pause', 'resume', 'requeue'] as const) result[action] = { key: 'noShowPending' };
+  }
   return result;
+}
+
+/** How long a no-show (F4) can be taken back before it is sent. */
+export const NO_SHOW_UNDO_MS = 5000;
+
+export type NoticeKind = 'missing-materials' | 'acceptance-receipt';
+
+/**
+ * Whether each notice can be printed now, and why not: the window must be
+ * this clerk's (after a take-over it is the new clerk's), and there must be a
+ * ticket: the one at the window, or for a receipt also the one just finished.
+ */
+export function noticeAvailability(situation: WindowSituation, online: boolean): Record<NoticeKind, Blocked | null> {
+  const common: Blocked | null = !online
+    ? { key: 'offline' }
+    : situation.heldBy
+      ? { key: 'heldByOther', name: situation.heldBy.name }
+      : !situation.mine
+        ? { key: 'notHeld' }
+        : null;
+  const hasTicket = situation.current !== null;
+  return {
+    'missing-materials': common ?? (hasTicket ? null : { key: 'noticeNeedsTicket' }),
+    'acceptance-receipt': common ?? (hasTicket || situation.runtime.lastFinishedTicketId !== undefined ? null : { key: 'noticeNeedsTicket' }),
+  };
+}
+
+/**
+ * 叫号 with a called citizen who never started: the engine would record them
+ * as 办结 (call-next finishes what is current). The panel asks first whether
+ * they came, unless the clerk already chose an outcome or a case number.
+ */
+export function asksWhetherArrived(current: Ticket | null, outcomeChosen: boolean): boolean {
+  return current !== null && current.status === 'called' && !outcomeChosen;
 }
 
 export interface QueueEntry {
@@ -120,6 +164,8 @@ export interface QueueEntry {
   callable: boolean;
   /** Transferred to a specific window (this one or another). */
   pinnedTo: string | null;
+  /** This window transferred it away; it waits for another window. */
+  sentAway: boolean;
 }
 
 export interface QueueSummary {
@@ -151,6 +197,7 @@ export function queueSummaries(view: StaffView, windowId: string, now: number, s
           ticket,
           callable: callableAt(view, windowId, ticket),
           pinnedTo: ticket.transfer?.toWindowId ?? null,
+          sentAway: transferredAwayFrom(windowId, ticket),
         })),
         first: queue.find((ticket) => callableAt(view, windowId, ticket)) ?? null,
       };

@@ -31,6 +31,13 @@ export interface WindowRow {
   current: Ticket | null;
   /** Whether a window screen of this window is connected; null while unknown. */
   screenOnline: boolean | null;
+  /** Whether the counter panel of the clerk holding the window is open; null while unknown or nobody holds it. */
+  panelOnline: boolean | null;
+}
+
+/** Whether this staff member has a counter panel connected to the hall. */
+export function panelConnected(screens: readonly ScreenSummary[], userId: string): boolean {
+  return screens.some((screen) => screen.kind === 'panel' && screen.userId === userId && screen.connections > 0);
 }
 
 export function windowRows(view: StaffView, screens: ScreenSummary[] | null): WindowRow[] {
@@ -39,6 +46,7 @@ export function windowRows(view: StaffView, screens: ScreenSummary[] | null): Wi
     const runtime = view.windowsRuntime[window.id];
     const status = runtime?.status ?? 'closed';
     const since = status === 'paused' ? (runtime?.pausedAt ?? null) : status === 'open' ? (runtime?.openedAt ?? null) : null;
+    const clerkId = status !== 'closed' ? runtime?.clerk?.id : undefined;
     return {
       id: window.id,
       number: window.number,
@@ -52,6 +60,7 @@ export function windowRows(view: StaffView, screens: ScreenSummary[] | null): Wi
       since,
       current: runtime?.currentTicketId ? (tickets.get(runtime.currentTicketId) ?? null) : null,
       screenOnline: screens ? screens.some((screen) => screen.kind === 'window-screen' && screen.windowId === window.id && screen.connections > 0) : null,
+      panelOnline: screens && clerkId !== undefined ? panelConnected(screens, clerkId) : null,
     };
   });
 }
@@ -93,23 +102,76 @@ export type Alert =
   | { kind: 'paused-long'; windowId: string; windowNumber: number; minutes: number; reason: PauseReason | null }
   | { kind: 'board-offline' }
   | { kind: 'window-screen-offline'; windowId: string; windowNumber: number }
+  | { kind: 'unserved'; serviceId: string; waiting: number }
+  | { kind: 'panel-offline'; windowId: string; windowNumber: number; clerkName: string }
+  | ({ kind: 'bad-rating' } & BadRating)
   | PrinterAlarm;
 
+/** A 差评 (不满意 or 非常不满意) that arrived, until the supervisor says they saw it. */
+export interface BadRating {
+  seq: number;
+  ticketId: string;
+  number: string;
+  windowId: string | null;
+  level: number;
+  at: number;
+}
+
+/** Levels 1 and 2 (非常不满意, 不满意) are 差评 (GB/T 39734-2020). */
+export const BAD_RATING_MAX = 2;
+
+/** The bad ratings among the events read, newest first, leaving out those dismissed. */
+export function badRatings(events: readonly HallEvent[], dismissed: ReadonlySet<number>): BadRating[] {
+  const found: BadRating[] = [];
+  for (const event of events) {
+    if (event.type !== 'ticket:rated' || event.level > BAD_RATING_MAX || dismissed.has(event.seq)) continue;
+    found.push({ seq: event.seq, ticketId: event.ticket.id, number: event.ticket.number, windowId: event.windowId ?? null, level: event.level, at: event.at });
+  }
+  return found.reverse();
+}
+
 /**
- * Everything the supervisor should look at now, most urgent first: displays
- * offline (citizens miss their call), windows paused too long, tickets waiting
- * beyond the hall's limit (longest first). Screen alerts wait until the list
+ * Services with people waiting that no open window serves now (closed or
+ * paused windows call nobody): those people wait for nothing.
+ */
+export function unservedServices(view: StaffView): Array<{ serviceId: string; waiting: number }> {
+  return view.services.flatMap((service) => {
+    const waiting = (view.queues[service.id] ?? []).filter((ticket) => ticket.status === 'waiting').length;
+    if (waiting === 0) return [];
+    const served = (view.serviceWindows[service.id] ?? []).some((id) => view.windowsRuntime[id]?.status === 'open');
+    return served ? [] : [{ serviceId: service.id, waiting }];
+  });
+}
+
+/**
+ * Everything the supervisor should look at now, most urgent first: printers,
+ * the board offline (citizens miss their call), services nobody serves while
+ * people wait, staffed windows whose clerk's panel is closed, window screens
+ * offline, bad ratings, windows paused too long, tickets waiting beyond the
+ * hall's limit (longest first). Screen and panel alerts wait until the list
  * of connected screens is known.
  */
-export function alerts(view: StaffView, screens: ScreenSummary[] | null, now: number, printers: readonly PrinterState[] = []): Alert[] {
+export function alerts(
+  view: StaffView,
+  screens: ScreenSummary[] | null,
+  now: number,
+  printers: readonly PrinterState[] = [],
+  ratings: readonly BadRating[] = [],
+): Alert[] {
   // A kiosk printer out of paper turns every citizen to e-tickets: as urgent as a dark board.
   const list: Alert[] = printerAlarms(printers, null).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'alarm' ? -1 : 1));
+  if (screens && !screens.some((screen) => screen.kind === 'board' && screen.connections > 0)) list.push({ kind: 'board-offline' });
+  for (const unserved of unservedServices(view)) list.push({ kind: 'unserved', ...unserved });
   if (screens) {
-    if (!screens.some((screen) => screen.kind === 'board' && screen.connections > 0)) list.push({ kind: 'board-offline' });
-    for (const row of windowRows(view, screens)) {
+    const rows = windowRows(view, screens);
+    for (const row of rows) {
+      if (row.panelOnline === false) list.push({ kind: 'panel-offline', windowId: row.id, windowNumber: row.number, clerkName: row.clerkName ?? '' });
+    }
+    for (const row of rows) {
       if (row.status !== 'closed' && row.screenOnline === false) list.push({ kind: 'window-screen-offline', windowId: row.id, windowNumber: row.number });
     }
   }
+  for (const rating of ratings) list.push({ kind: 'bad-rating', ...rating });
   for (const window of view.windows) {
     const runtime = view.windowsRuntime[window.id];
     if (runtime?.status !== 'paused' || runtime.pausedAt === undefined) continue;

@@ -105,6 +105,9 @@ export const zh = {
     alreadyStarted: '已开始办理',
     notPaused: '窗口没有暂停',
     pinned: '已转给其他窗口',
+    noShowPending: '正在记为过号，可先撤销',
+    noticeNeedsTicket: '先叫号；办结后也可立即为刚办完的号票打印。',
+    sentAway: '本窗口已转出，由接收窗口叫号',
   },
   takenOverBanner: (name: string) => `本窗口已由 ${name} 接管（AB岗），您不能再操作。`,
   closedBanner: '本窗口已签退。',
@@ -248,7 +251,8 @@ export const zh = {
     noStaffedWindow: '无窗口在岗',
     totalWaiting: (count: number) => `共 ${count} 人等候`,
     alertsTitle: '告警',
-    alertRules: (maxWait: number, pause: number) => `等候超过 ${maxWait} 分钟、暂停超过 ${pause} 分钟、综合屏或在岗窗口的评价屏未连接时告警`,
+    alertRules: (maxWait: number, pause: number) =>
+      `等候超过 ${maxWait} 分钟、暂停超过 ${pause} 分钟、有人等候却没有开放窗口办理、综合屏或在岗窗口的评价屏或呼叫器未连接、收到差评时告警`,
     noAlerts: '一切正常',
     alertBoardOffline: '大厅综合屏未连接（群众看不到、听不到叫号）',
     alertWindowScreenOffline: (window: string) => `${window}评价屏未连接`,
@@ -297,7 +301,30 @@ export const zh = {
     toService: (service: string) => `“${service}”`,
     toServiceAndWindow: (service: string, window: string) => `${window}（${service}）`,
     ratings: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as Record<number, string>,
+    // issue 15: the alerts a quiet list used to hide, and durations in words
+    alertUnserved: (service: string, count: number) => `${service}：${count} 人等候，没有开放的窗口办理`,
+    alertPanelOffline: (window: string, clerk: string) => `${window}由 ${clerk} 签到，但其呼叫器已离线`,
+    alertBadRating: (number: string, window: string, level: string) => `差评：${number} 号（${window}）评价“${level}”`,
+    dismiss: '知道了',
+    dismissAlert: (what: string) => `知道了：${what}`,
+    spokenDuration: (hours: number, minutes: number, seconds: number) =>
+      hours > 0 ? `${hours} 小时 ${minutes} 分` : minutes > 0 ? `${minutes} 分 ${seconds} 秒` : `${seconds} 秒`,
+    scrollArea: (what: string) => `${what}（可滚动）`,
+    panelOffline: '呼叫器离线',
   },
+  // issue 15: the no-show undo, the arrival question before 叫号, tickets sent away
+  noShowPendingText: (number: string, seconds: number) => `${seconds} 秒后将 ${number} 号记为过号`,
+  undo: '撤销',
+  undoNoShow: (number: string) => `撤销 ${number} 号过号`,
+  noShowUndone: (number: string) => `已撤销过号，${number} 号仍在本窗口`,
+  arrivedTitle: (number: string) => `${number} 号还没有开始办理`,
+  arrivedText: '这位群众到窗口办理了吗？请如实选择：办结和过号分别计入统计。',
+  arrivedFinish: (number: string) => `办理了：办结 ${number}，叫下一位`,
+  arrivedNoShow: '没有来：记为过号，叫下一位',
+  callNextAsks: (number: string) => `${number} 未开始办理：叫号前先确认群众是否来过`,
+  sentAwayTag: '本窗口转出',
+  callAfterFinish: (current: string, number: string) => `${current} 办理了：办结，叫 ${number} 号`,
+  callAfterNoShow: (current: string, number: string) => `${current} 没有来：记为过号，叫 ${number} 号`,
 };
 
 export type Messages = typeof zh;

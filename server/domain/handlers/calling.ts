@@ -3,7 +3,7 @@ import { type Ctx, type WindowRef, currentTicket, requireHeld, requireTicket, sn
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../../protocol/model.js';
 import { type TransferSituation, transferToServiceValid, transferToWindowValid } from '../../protocol/rules/transfer.js';
-import { rankAfter, selectNext, serviceConfig, tierAt, windowConfig } from '../queue.js';
+import { rankAfter, selectNext, serviceConfig, tierAt, transferredAwayFrom, windowCanServe, windowConfig } from '../queue.js';
 
 export interface CallResult {
   ticket: Ticket;
@@ -77,10 +77,8 @@ export function callSpecific(ctx: Ctx, command: Extract<Command, { type: 'window
   requireCallable(ref);
   const ticket = requireTicket(ctx, command.ticketId);
   if (ticket.status !== 'waiting') fail('TICKET_NOT_WAITING', { ticketId: ticket.id, status: ticket.status });
-  const pinned = ticket.transfer?.toWindowId;
-  if (pinned !== undefined ? pinned !== ref.config.id : tierAt(ref.config, ticket.serviceId) === undefined) {
-    fail('SERVICE_NOT_AT_WINDOW', { ticketId: ticket.id, serviceId: ticket.serviceId });
-  }
+  if (transferredAwayFrom(ref.config.id, ticket)) fail('TICKET_TRANSFERRED_AWAY', { ticketId: ticket.id, fromWindowId: ref.config.id });
+  if (!windowCanServe(ref.config, ticket)) fail('SERVICE_NOT_AT_WINDOW', { ticketId: ticket.id, serviceId: ticket.serviceId });
   const expected = selectNext(ctx.state, ref.config.id, ctx.now);
   const outOfOrder = expected?.ticket.id !== ticket.id;
   const finished = ref.runtime.currentTicketId ? finishCurrent(ctx, ref, 'completed', true) : undefined;

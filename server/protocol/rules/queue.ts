@@ -45,11 +45,20 @@ export function tierAt(window: WindowConfig, serviceId: string): number | undefi
  * transferred to a window only there, any other at a window serving its
  * service. `serves` says the latter (the engine asks the window's
  * configuration, the counter panel the staff view's `serviceWindows`).
+ * A window never calls back a ticket it has just transferred away: the
+ * transfer puts the ticket first in line, so the sender (serving the new
+ * service too) would otherwise get it straight back with its next call.
  */
 export function mayCallAt(windowId: string, serves: (serviceId: string) => boolean, ticket: Pick<Ticket, 'serviceId' | 'transfer'>): boolean {
+  if (transferredAwayFrom(windowId, ticket)) return false;
   const pinned = ticket.transfer?.toWindowId;
   if (pinned !== undefined) return pinned === windowId;
   return serves(ticket.serviceId);
+}
+
+/** The ticket waits after a transfer made at this very window (until called elsewhere). */
+export function transferredAwayFrom(windowId: string, ticket: Pick<Ticket, 'transfer'>): boolean {
+  return ticket.transfer?.fromWindowId === windowId;
 }
 
 /** Whether `window` may call `ticket` at all (before ordering). */
