@@ -108,3 +108,40 @@ describe('who may rate', () => {
     screen.close();
   });
 });
+
+describe('the guide desk and the clerk (issue 14)', () => {
+  it('a clerk is refused FORBIDDEN on every rating route and socket event, whatever the body; nothing changes', async () => {
+    const ticket = await servedAtWindow1();
+    const before = await t.stateJson();
+    const bodies = [
+      { level: 5, ticketId: ticket.id },
+      { level: 5, windowId: '1' },
+      { level: 1, ticketId: ticket.id, reasons: ['其他'] },
+      { level: 4, ticketId: ticket.id, ticketNumber: ticket.number },
+      { level: 4, ticketId: ticket.id, windowId: '1' },
+    ];
+    for (const who of ['clerk1', 'clerk2']) {
+      const token = await t.login(who);
+      const socket = await t.connect({ hallId: DEMO, token });
+      for (const body of bodies) {
+        const rest = await t.api('POST', `${hall}/ratings`, { token, body });
+        expect(rest.status).toBe(403);
+        expect(errorCodeOf(rest)).toBe('FORBIDDEN');
+        expect(await socket.send('ticket:rate', body)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+      socket.close();
+    }
+    expect(await t.stateJson()).toBe(before);
+    expect(await ratingOf(ticket.id)).toBeUndefined();
+  });
+
+  it('a supervisor or admin (导办台) records the citizen\'s word by ticket id only, as channel desk', async () => {
+    const ticket = await servedAtWindow1();
+    const admin = await t.login('admin');
+    const socket = await t.connect({ hallId: DEMO, token: admin });
+    expect(await socket.send('ticket:rate', { level: 4, windowId: '1' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const rated = await socket.send('ticket:rate', { level: 4, ticketId: ticket.id });
+    expect(rated).toMatchObject({ ok: true, data: { id: ticket.id, rating: 4, ratedVia: 'desk' } });
+    socket.close();
+  });
+});
