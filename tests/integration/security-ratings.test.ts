@@ -3,6 +3,7 @@
  * the window that served them, or their own e-ticket link. Anonymous callers
  * watching the board's awaitingRating, other devices and staff (the clerk who
  * served) are refused, over REST and over the socket, and nothing changes.
+ * Issue 14: the guide desk (supervisor, admin) may record the citizen's word by ticket, never by window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
