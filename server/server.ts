@@ -12,6 +12,7 @@ import { RateLimits, redisBackend } from './app/rateLimits.js';
 import { Redis } from 'ioredis';
 import { startHallTicker } from './app/hallTicker.js';
 import { startRetention } from './app/retention.js';
+import { startDefaultRatings } from './app/ratingDefaults.js';
 import { bootstrap, ensureAdmin } from './bootstrap.js';
 import { prepareDataDir } from './startup/dataDir.js';
 import { explainListenFailure, explainStoreFailure } from './startup/explain.js';
@@ -44,6 +45,8 @@ export interface StartOptions {
   log?: Logger;
   /** How often halls get their clock tick (midnight roll-over); tests shorten it. */
   tickIntervalMs?: number;
+  /** How often the hall's default rating (好差评, off unless configured) is applied; tests shorten it. */
+  defaultRatingIntervalMs?: number;
   /** How often network printers are probed for paper and cover; tests shorten it. */
   printerProbeIntervalMs?: number;
   /** Delivery timing of jobs to standalone print agents; tests shorten it. */
@@ -171,6 +174,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   bus?.onReconnected(() => void retry(resync, { attempts: 120, delayMs: 500 }).catch((error: unknown) => log.error({ err: error }, 'could not resync clients after the Redis outage')));
   const stopTicker = startHallTicker(service, store.halls, log, options.tickIntervalMs);
   const stopRetention = startRetention(store.halls, clock, log);
+  const stopDefaultRatings = startDefaultRatings(service, store.halls, clock, log, options.defaultRatingIntervalMs);
   const printerProbe = setInterval(
     () => void print.probeNetworkPrinters().catch((error: unknown) => log.warn({ err: error }, 'printer probe failed')),
     options.printerProbeIntervalMs ?? 30_000,
@@ -182,6 +186,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     closing ??= (async () => {
       stopTicker();
       stopRetention();
+      stopDefaultRatings();
       clearInterval(printerProbe);
       await new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();

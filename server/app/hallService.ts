@@ -6,7 +6,7 @@ import { presentResult } from './commandCatalog.js';
 import type { Command } from '../protocol/commands.js';
 import { type IdSource, execute } from '../domain/engine.js';
 import type { HallEvent } from '../protocol/events.js';
-import type { Actor, HallState } from '../protocol/model.js';
+import type { Actor, HallState, Ticket } from '../protocol/model.js';
 import { boardView, staffView, ticketStatusView } from '../domain/views.js';
 import type { BoardView, StaffView, TicketStatusView } from '../protocol/viewTypes.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
@@ -60,7 +60,10 @@ export class HallService {
     }
     const rate = await this.limits.forCommand(principal, command);
     if (!rate.ok) return refusal('RATE_LIMITED', { retryAfterSeconds: rate.retryAfterSeconds });
-    const committed = await this.commit(hallId, command, actorOf(principal));
+    const committed =
+      command.type === 'ticket.rate' && command.ticketId !== undefined && !Object.hasOwn(hall.tickets, command.ticketId)
+        ? await this.rateStored(hallId, command, actorOf(principal))
+        : await this.commit(hallId, command, actorOf(principal));
     if (!committed.ok) {
       // Only staff are told ticket ids: they are e-ticket links, and kiosks and screens stand in public.
       const details = principal.kind !== 'staff' ? withoutTicketIds(committed.error.details) : committed.error.details;
@@ -75,6 +78,37 @@ export class HallService {
    */
   async tick(hallId: string): Promise<Ack<unknown>> {
     return this.commit(hallId, { type: 'hall.tick' }, SYSTEM_ACTOR);
+  }
+
+  /**
+   * A rating by link or desk for a ticket that has left the live state (after the day, within the rating
+   * period): the store's finished ticket is handed to the engine, which decides as for a live one. Ratings of
+   * one ticket run one after another, each reading the store after the previous one committed, so a second
+   * rating sees the first (ALREADY_RATED) in this process.
+   */
+  private rateStored(hallId: string, command: Extract<Command, { type: 'ticket.rate' }>, actor: Actor): Promise<Ack<unknown>> {
+    const ticketId = command.ticketId!;
+    const previous = this.storedRatings.get(ticketId) ?? Promise.resolve();
+    const next = previous.then(async (): Promise<Ack<unknown>> => {
+      const record = await this.store.getTicket(ticketId);
+      const stored = record?.hallId === hallId ? record.ticket : undefined;
+      return this.commit(hallId, { ...command, ...(stored ? { stored } : {}) }, actor);
+    });
+    const settled = next.catch(() => undefined).then(() => {
+      if (this.storedRatings.get(ticketId) === settled) this.storedRatings.delete(ticketId);
+    });
+    this.storedRatings.set(ticketId, settled);
+    return next;
+  }
+
+  private readonly storedRatings = new Map<string, Promise<unknown>>();
+
+  /**
+   * The hall's default rating for services never rated (off unless `ratings.defaultLevel` is set): the
+   * server's daily job hands the engine the store's served tickets, and the engine decides which are due.
+   */
+  async rateByDefault(hallId: string, tickets: Ticket[]): Promise<Ack<unknown>> {
+    return this.commit(hallId, { type: 'ticket.rate-default', tickets }, SYSTEM_ACTOR);
   }
 
   /** Engine inside one atomic store update, then the broadcast. */

@@ -8,6 +8,7 @@ import * as calling from './handlers/calling.js';
 import * as config from './handlers/config.js';
 import * as hall from './handlers/hall.js';
 import * as tickets from './handlers/tickets.js';
+import * as ratings from './handlers/ratings.js';
 import * as windows from './handlers/windows.js';
 import { archive, closeDay, closeDayOnTime, newHallState, prune, rollOverDay } from './lifecycle.js';
 import type { Actor, HallConfig, HallState } from '../protocol/model.js';
@@ -51,7 +52,9 @@ function dispatch(ctx: Ctx, command: Command): unknown {
     case 'ticket.cancel':
       return tickets.cancel(ctx, command);
     case 'ticket.rate':
-      return tickets.rate(ctx, command);
+      return ratings.rate(ctx, command);
+    case 'ticket.rate-default':
+      return ratings.rateByDefault(ctx, command);
     case 'window.open':
       return windows.open(ctx, command);
     case 'window.take-over':

@@ -1,4 +1,4 @@
-import type { Channel, HallConfig, Outcome, PauseReason, RatingLevel } from './model.js';
+import type { Channel, HallConfig, Outcome, PauseReason, RatingLevel, Ticket } from './model.js';
 
 /**
  * Commands the engine accepts. `requestId`, when a client sends one, makes a
@@ -27,6 +27,11 @@ export type Command = Base &
         reasons?: string[];
         note?: string;
         followUpPhone?: string;
+        /**
+         * Set by the server, never by a client: the finished ticket as the store keeps it, when it has left the
+         * live state (QR / desk ratings within the hall's rating period). The engine still decides.
+         */
+        stored?: Ticket;
       }
     | { type: 'window.open'; windowId: string }
     | { type: 'window.take-over'; windowId: string }
@@ -53,6 +58,12 @@ export type Command = Base &
     | { type: 'hall.archive' }
     /** Sent by the server's clock, not by clients: lets midnight roll-over and expiry happen in an idle hall. */
     | { type: 'hall.tick' }
+    /**
+     * Sent by the server's daily job, not by clients: the hall's default rating (ratings.defaultLevel, off by
+     * default) for served tickets never rated within `defaultAfterDays`, read from the store. Recorded as
+     * channel 'default', never as the citizen's.
+     */
+    | { type: 'ticket.rate-default'; tickets: Ticket[] }
   );
 
 export type CommandType = Command['type'];

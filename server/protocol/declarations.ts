@@ -144,14 +144,16 @@ export const declarations = {
     result: answer<Ticket>('the ticket'),
   }),
   'ticket.rate': declare('ticket.rate', {
-    summary: '好差评: rate the service just finished at a window, or a ticket (paper form).',
+    summary: '好差评 (一次一评): rate the service just finished at a window, or a ticket by its link; the guide desk records the citizen\'s word.',
     input: schemas.rateTicket,
     who: {
-      text: 'a paired window screen by its own `windowId`; the public (the e-ticket link) by `ticketId`; never staff',
-      // Only the citizen rates: the paired screen at their window (by window, its own only), or their
-      // own e-ticket link (by ticket id, which only the ticket's holder knows). Staff never rate.
+      text: 'a paired window screen by its own `windowId`; the public (the e-ticket / QR link) by `ticketId`; the guide desk (supervisor, admin) by `ticketId`, recorded as such; never a clerk',
+      // The citizen rates: the paired screen at their window (by window, its own only), or their own
+      // e-ticket / QR link (by ticket id, which only the ticket's holder knows). The guide desk may record
+      // the citizen's word (channel 'desk', with who entered it); the clerk who served never rates.
       may: (caller, command) => {
         if (caller.kind === 'device') return caller.device === 'window-screen' && command.ticketId === undefined && command.windowId === caller.windowId;
+        if (caller.kind === 'staff') return isManager(caller) && command.ticketId !== undefined && command.windowId === undefined;
         return caller.kind === 'public' && command.ticketId !== undefined && command.windowId === undefined;
       },
     },
@@ -307,8 +309,8 @@ export const declarations = {
   }),
 } satisfies { [K in Exclude<CommandType, InternalCommand>]: Declaration<K, z.ZodType, unknown, `${string}:${string}` | null> };
 
-/** Commands no client sends: the server's clock. */
-export type InternalCommand = 'hall.tick';
+/** Commands no client sends: the server's clock, and its daily default ratings. */
+export type InternalCommand = 'hall.tick' | 'ticket.rate-default';
 
 type Declarations = typeof declarations;
 export type CommandName = keyof Declarations;

@@ -37,6 +37,12 @@ export interface BoardWindow {
   clerk: Pick<Clerk, 'name' | 'staffNo' | 'post'> | null;
   /** The window screen shows the evaluator while this is set. */
   awaitingRating: boolean;
+  /**
+   * 一次一评: the number and service the window screen rates now (the ticket last finished there, while it may
+   * still be rated), or null. Named, not just flagged, so that a newly finished ticket is a change even while the
+   * previous one was left unrated, and so that the screen shows (and sends) the number the citizen rates.
+   */
+  ratingFor: { number: string; serviceId: string } | null;
 }
 
 export interface BoardView {
@@ -45,6 +51,8 @@ export interface BoardView {
     phoneTickets: boolean;
     /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */
     archivedAt?: number;
+    /** The reasons a 差评 chooses from (the hall's list, defaults filled in). */
+    ratingReasons: string[];
   };
   day: string;
   seq: number;
@@ -95,6 +103,12 @@ export interface TicketStatusView {
   issuedAt: number;
   calledAt: number | null;
   window: { id: string; number: number; name: string } | null;
+  /** 好差评: the level given (by whichever channel), or null. */
+  rating: Ticket['rating'] | null;
+  /** Until when (epoch ms) the e-ticket / QR code may rate this service; null when it cannot (not served, rated, period over). */
+  rateableUntil: number | null;
+  /** The reasons a 差评 chooses from. */
+  ratingReasons: string[];
 }
 
 /** A hall as the pickers list it (GET /api/halls). */

@@ -44,6 +44,11 @@ export interface HallStore {
   /** A ticket by its public id, including finished ones (projected from the events). */
   getTicket(ticketId: string): Promise<TicketRecord | null>;
   /**
+   * 好差评 default rating: served tickets of the hall's local days `fromDay`..`toDay` (inclusive) that carry no
+   * rating, at most `limit`, in no particular order (the engine decides which are due).
+   */
+  unratedServed(hallId: string, fromDay: string, toDay: string, limit: number): Promise<Ticket[]>;
+  /**
    * Data retention: deletes the hall's events that happened before `before` (epoch ms) and its
    * finished tickets of local days before `beforeDay` (YYYY-MM-DD). Live state is never touched.
    */

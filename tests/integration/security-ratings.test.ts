@@ -3,6 +3,7 @@
  * the window that served them, or their own e-ticket link. Anonymous callers
  * watching the board's awaitingRating, other devices and staff (the clerk who
  * served) are refused, over REST and over the socket, and nothing changes.
+ * Issue 14: the guide desk (supervisor, admin) may record the citizen's word by ticket, never by window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
@@ -106,5 +107,42 @@ describe('who may rate', () => {
     const displays = await t.api('GET', `${hall}/displays`, { token: manager });
     expect(displays.body.screens).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'window-screen', windowId: '3' })]));
     screen.close();
+  });
+});
+
+describe('the guide desk and the clerk (issue 14)', () => {
+  it('a clerk is refused FORBIDDEN on every rating route and socket event, whatever the body; nothing changes', async () => {
+    const ticket = await servedAtWindow1();
+    const before = await t.stateJson();
+    const bodies = [
+      { level: 5, ticketId: ticket.id },
+      { level: 5, windowId: '1' },
+      { level: 1, ticketId: ticket.id, reasons: ['其他'] },
+      { level: 4, ticketId: ticket.id, ticketNumber: ticket.number },
+      { level: 4, ticketId: ticket.id, windowId: '1' },
+    ];
+    for (const who of ['clerk1', 'clerk2']) {
+      const token = await t.login(who);
+      const socket = await t.connect({ hallId: DEMO, token });
+      for (const body of bodies) {
+        const rest = await t.api('POST', `${hall}/ratings`, { token, body });
+        expect(rest.status).toBe(403);
+        expect(errorCodeOf(rest)).toBe('FORBIDDEN');
+        expect(await socket.send('ticket:rate', body)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+      socket.close();
+    }
+    expect(await t.stateJson()).toBe(before);
+    expect(await ratingOf(ticket.id)).toBeUndefined();
+  });
+
+  it('a supervisor or admin (导办台) records the citizen\'s word by ticket id only, as channel desk', async () => {
+    const ticket = await servedAtWindow1();
+    const admin = await t.login('admin');
+    const socket = await t.connect({ hallId: DEMO, token: admin });
+    expect(await socket.send('ticket:rate', { level: 4, windowId: '1' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const rated = await socket.send('ticket:rate', { level: 4, ticketId: ticket.id });
+    expect(rated).toMatchObject({ ok: true, data: { id: ticket.id, rating: 4, ratedVia: 'desk' } });
+    socket.close();
   });
 });

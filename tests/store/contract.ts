@@ -446,6 +446,30 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect(await store.halls.getTicket('no-such-ticket')).toBeNull();
       });
 
+      it('unratedServed lists the served tickets of the given days without a rating, bounded by limit', async () => {
+        await store.halls.createHall(makeHallState('h1'));
+        await store.halls.createHall(makeHallState('h2'));
+        for (let i = 0; i < 4; i++) await store.halls.update('h1', issueNext);
+        await store.halls.update('h2', issueNext);
+        for (const id of ['h1-t1', 'h1-t2', 'h1-t3']) {
+          await store.halls.update('h1', setTicketStatus(id, 'called', T0 + 60_000));
+          await store.halls.update('h1', setTicketStatus(id, 'served', T0 + 120_000));
+        }
+        await store.halls.update('h2', setTicketStatus('h2-t1', 'called', T0 + 60_000));
+        await store.halls.update('h2', setTicketStatus('h2-t1', 'served', T0 + 120_000));
+        // h1-t3 was rated (a late rating of the stored ticket, carried by its event).
+        await store.halls.update('h1', (state) => {
+          const ticket = { ...(state.tickets['h1-t3'] ?? makeTicket('h1-t3', 3, { status: 'served', windowId: 'win-1', finishedAt: T0 + 120_000, outcome: 'completed' })), rating: 5 as const };
+          const seq = state.seq + 1;
+          return { ok: true, state: { ...state, seq }, events: [{ v: EVENT_VERSION, type: 'ticket:rated', ticket, level: 5, channel: 'qr', hallId: 'h1', seq, at: T0 + 130_000 } as HallEvent], result: null };
+        });
+        const ids = (tickets: { id: string }[]) => tickets.map((ticket) => ticket.id).sort();
+        expect(ids(await store.halls.unratedServed('h1', '2025-03-01', '2025-03-03', 100))).toEqual(['h1-t1', 'h1-t2']);
+        expect(await store.halls.unratedServed('h1', '2025-03-04', '2025-03-09', 100)).toEqual([]);
+        expect(await store.halls.unratedServed('h1', '2025-03-01', '2025-03-03', 1)).toHaveLength(1);
+        expect(ids(await store.halls.unratedServed('h2', '2025-03-03', '2025-03-03', 100))).toEqual(['h2-t1']);
+      });
+
       it('close() commits updates already requested, is idempotent, and later calls are refused', async () => {
         await store.halls.createHall(makeHallState('h1'));
         const pending = store.halls.update('h1', issueNext);

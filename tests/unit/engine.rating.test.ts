@@ -70,15 +70,16 @@ describe('evaluation (好差评, one rating per served ticket)', () => {
     expect(h.ticket(first.id).rating).toBe(5);
   });
 
-  it('staff never rate, by either route (the clerk cannot rate their own ticket before the citizen)', () => {
+  it('clerks never rate, by either route (the clerk cannot rate their own ticket before the citizen); the desk never by window', () => {
     const h = harness();
     h.open('w1', clerk1);
     h.issue('svc-a');
     const ticket = served(h);
-    for (const actor of [clerk1, clerk2, supervisor]) {
+    for (const actor of [clerk1, clerk2]) {
       expect(h.fail({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, actor).code).toBe('FORBIDDEN');
       expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, actor).code).toBe('FORBIDDEN');
     }
+    expect(h.fail({ type: 'ticket.rate', windowId: 'w1', level: 5 }, supervisor).code).toBe('FORBIDDEN');
     expect(h.ticket(ticket.id).rating).toBeUndefined();
     // The citizen's own link still can.
     h.ok({ type: 'ticket.rate', ticketId: ticket.id, level: 5 }, publicActor);

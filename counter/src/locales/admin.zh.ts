@@ -204,6 +204,26 @@ export const adminZh = {
   setDeskPin: '设置 PIN',
   clearDeskPin: '清除 PIN',
   hasDeskPin: '已设 PIN',
+  // 好差评 settings (issue 14)
+  ratingsTab: '好差评',
+  ratingsTitle: '好差评设置',
+  ratingsHint: '窗口评价器在办结后按“办结后多少分钟内可评价”提示评价；号票二维码和手机电子号票在评价期限内都可评价，每次服务只能评价一次。',
+  ratingPeriodDays: '二维码/手机评价期限（天，默认 7）',
+  caseDueWorkingDays: '差评整改期限（工作日，默认 5，不含周末和节假日）',
+  reasonsTitle: '差评原因选项',
+  reasonsHint: '选择“不满意”或“非常不满意”时，群众须从下列原因中至少选一项（默认依据 GB/T 39734）。',
+  reasonMoveUp: (reason: string) => `上移“${reason}”`,
+  reasonMoveDown: (reason: string) => `下移“${reason}”`,
+  reasonRemove: (reason: string) => `删除“${reason}”`,
+  reasonNew: '新的原因',
+  reasonAdd: '添加原因',
+  reasonsReset: '恢复默认原因',
+  defaultRatingTitle: '默认评价',
+  defaultRatingHint: '部分省份规定：超过期限仍未评价的服务记为默认评价。开启后系统记录为“默认评价”，不计为群众本人的评价；默认只能是基本满意及以上。',
+  defaultRatingOn: '开启默认评价（默认关闭）',
+  defaultRatingLevel: '默认评价等级',
+  defaultRatingAfterDays: '办结后多少天未评价即记默认评价（默认 7）',
+  ratingLevelNames: { 5: '非常满意', 4: '满意', 3: '基本满意' } as Record<number, string>,
 };
 
 export type AdminMessages = typeof adminZh;

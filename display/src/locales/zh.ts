@@ -46,6 +46,19 @@ export const zh = {
   unpairedNotice: '本屏尚未配对，暂不能评价',
   page: (page: number, pages: number) => `第${page}页，共${pages}页`,
   nobodyWaiting: '暂无等候',
+  // 好差评 (issue 14): what is rated, and the 差评 reasons step
+  ratingFor: (number: string, service: string) => `您办理的 ${number}（${service}）`,
+  ratingForShort: (number: string) => `为 ${number} 评价`,
+  reasonsTitle: '请选择不满意的原因（可多选）',
+  reasonsRequired: '请至少选择一项原因，再提交评价',
+  noteLabel: '补充说明（选填）',
+  phoneLabel: '联系电话（选填，用于回访）',
+  phoneHint: '可不填；留下电话，我们核实整改后会回访您',
+  phoneInvalid: '电话号码格式不正确，请检查或不填',
+  submitRating: '提交评价',
+  back: '返回',
+  chosenLevel: (level: string) => `您的评价：${level}`,
+  reasonLabels: {} as Record<string, string>,
 };
 
 export type Messages = typeof zh;

@@ -1,9 +1,7 @@
 import type { Command } from '../../protocol/commands.js';
-import { type Ctx, liveTicket, requireTicket, requireWindow, snapshot, staffOf } from '../context.js';
+import { type Ctx, requireTicket, snapshot, staffOf } from '../context.js';
 import { fail } from '../failure.js';
-import type { Channel, RatingChannel, ServiceConfig, Ticket } from '../../protocol/model.js';
-import { present } from '../../protocol/present.js';
-import { caseDueDay, isBadRating, ratingSettings } from '../../protocol/rules/ratings.js';
+import type { Channel, ServiceConfig, Ticket } from '../../protocol/model.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig } from '../queue.js';
 import { issuingRefusal } from '../../protocol/rules/issuing.js';
 
@@ -73,79 +71,4 @@ export function cancel(ctx: Ctx, command: Extract<Command, { type: 'ticket.cance
   const ticket: Ticket = { ...live, status: 'cancelled', finishedAt: ctx.now };
   ctx.emit({ type: 'ticket:cancelled', ticket });
   return snapshot(ticket);
-}
-
-/** A 差评's reasons: at least one, each from the hall's list (REASON_REQUIRED names the list to choose from). */
-function badRatingReasons(ctx: Ctx, given: string[]): string[] {
-  const allowed = ratingSettings(ctx.state.config).reasons;
-  if (given.length === 0) fail('REASON_REQUIRED', { reasons: allowed });
-  const unknown = given.filter((reason) => !allowed.includes(reason));
-  if (unknown.length > 0) fail('VALIDATION_FAILED', { field: 'reasons', unknown, reasons: allowed });
-  return [...new Set(given)];
-}
-
-/**
- * 好差评, one rating per served ticket, only ever by the citizen (GB/T 39734
- * "一次一评"; no one may enter a rating for them): a paired window screen names
- * its window and rates what was just finished there, the citizen's own e-ticket
- * link names the ticket. Staff never rate. Which device or link may use which
- * route is the permission check's (server/auth/permissions.ts).
- */
-export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }>): Ticket {
-  if (ctx.actor.kind === 'staff') fail('FORBIDDEN', { reason: 'staff never rate' });
-  let ticket: Readonly<Ticket> | undefined;
-  if (command.ticketId !== undefined) {
-    ticket = liveTicket(ctx.state, command.ticketId);
-    if (!ticket) fail('NOT_RATEABLE', { ticketId: command.ticketId });
-  } else if (command.windowId !== undefined) {
-    const ref = requireWindow(ctx, command.windowId);
-    const lastId = ref.runtime.lastFinishedTicketId;
-    ticket = lastId ? ctx.state.tickets[lastId] : undefined;
-    if (!ticket) fail('NOT_RATEABLE', { windowId: command.windowId });
-  } else {
-    fail('VALIDATION_FAILED', { reason: 'ticketId or windowId is required' });
-  }
-  if (ticket.status !== 'served') fail('NOT_RATEABLE', { ticketId: ticket.id });
-  // Checked here as well as by pruning, which only runs when a command arrives.
-  const ratingEnds = (ticket.finishedAt ?? ctx.now) + ctx.state.config.evaluationMinutes * 60_000;
-  if (ctx.now >= ratingEnds) fail('NOT_RATEABLE', { ticketId: ticket.id });
-  if (ticket.rating !== undefined) fail('ALREADY_RATED', { ticketId: ticket.id });
-  if (command.ticketNumber !== undefined && command.ticketNumber !== ticket.number) {
-    // The screen showed another number than the one now due for rating: never rate the wrong service.
-    fail('NOT_RATEABLE', { ticketId: ticket.id, shown: command.ticketNumber });
-  }
-  // The window screen rates by its window; the slip's QR code / the e-ticket by the ticket's secret id.
-  const channel: RatingChannel = command.windowId !== undefined ? 'window-screen' : 'qr';
-  const bad = isBadRating(command.level);
-  const reasons = bad ? badRatingReasons(ctx, command.reasons ?? []) : [];
-  const rated: Ticket = { ...ticket, rating: command.level, ratedVia: channel };
-  ctx.emit({
-    type: 'ticket:rated',
-    ticket: rated,
-    level: command.level,
-    channel,
-    ...(rated.windowId !== undefined ? { windowId: rated.windowId } : {}),
-    ...(rated.clerkId !== undefined ? { clerkId: rated.clerkId } : {}),
-    ...(bad ? { reasons } : {}),
-    ...(command.note !== undefined ? { note: command.note } : {}),
-  });
-  if (bad) {
-    ctx.emit({
-      type: 'rating-case:opened',
-      case: {
-        id: rated.id,
-        ticketId: rated.id,
-        ticketNumber: rated.number,
-        serviceId: rated.serviceId,
-        ...present({ windowId: rated.windowId, clerkId: rated.clerkId, caseNumber: rated.caseNumber, note: command.note, followUpPhone: command.followUpPhone }),
-        level: command.level,
-        reasons,
-        channel,
-        openedAt: ctx.now,
-        dueDay: caseDueDay(ctx.state.day, ctx.state.config),
-        status: 'open',
-      },
-    });
-  }
-  return snapshot(rated);
 }

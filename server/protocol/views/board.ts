@@ -3,6 +3,8 @@ import { issuingRefusal } from '../rules/issuing.js';
 import type { BoardChange, BoardService, BoardView, BoardWindow } from '../viewTypes.js';
 import { estimatedWaitMinutes, waitingCounts, windowsServing } from '../rules/queue.js';
 import { publicClerk } from '../redact.js';
+import { ratingSettings } from '../rules/ratings.js';
+import { ratingEndsAt } from '../rules/rateable.js';
 
 export type { BoardChange, BoardService, BoardView, BoardWindow };
 
@@ -23,6 +25,7 @@ export function boardView(state: HallState, now: number): BoardView {
       secondLanguage: config.secondLanguage,
       evaluationMinutes: config.evaluationMinutes,
       phoneTickets: config.phoneTickets === true,
+      ratingReasons: ratingSettings(config).reasons,
       ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
       ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
@@ -47,6 +50,11 @@ export function boardView(state: HallState, now: number): BoardView {
       const current = runtime?.currentTicketId ? state.tickets[runtime.currentTicketId] : undefined;
       const clerk = runtime?.clerk;
       const lastFinished = runtime?.lastFinishedTicketId ? state.tickets[runtime.lastFinishedTicketId] : undefined;
+      // The citizen just served may still rate while the clerk already calls the next one (one-button callers).
+      const rateable =
+        lastFinished !== undefined &&
+        lastFinished.rating === undefined &&
+        (ratingEndsAt(lastFinished, 'window-screen', config) ?? Infinity) > now;
       return {
         id: window.id,
         number: window.number,
@@ -57,11 +65,8 @@ export function boardView(state: HallState, now: number): BoardView {
         pauseReason: runtime?.pauseReason ?? null,
         pauseNote: runtime?.pauseNote ?? null,
         clerk: clerk ? publicClerk(clerk) : null,
-        // The citizen just served may still rate while the clerk already calls the next one (one-button callers).
-        awaitingRating:
-          lastFinished !== undefined &&
-          lastFinished.rating === undefined &&
-          (lastFinished.finishedAt ?? now) + config.evaluationMinutes * 60_000 > now,
+        awaitingRating: rateable,
+        ratingFor: rateable ? { number: lastFinished.number, serviceId: lastFinished.serviceId } : null,
         ...(window.nameAlt !== undefined ? { nameAlt: window.nameAlt } : {}),
         ...(window.department !== undefined ? { department: window.department } : {}),
       };
@@ -88,6 +93,11 @@ function sameClerk(a: BoardWindow['clerk'], b: BoardWindow['clerk']): boolean {
   return a.name === b.name && a.staffNo === b.staffNo && a.post === b.post;
 }
 
+function sameRatingFor(a: BoardWindow['ratingFor'], b: BoardWindow['ratingFor']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.number === b.number && a.serviceId === b.serviceId;
+}
+
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, index) => item === b[index]);
 }
@@ -107,7 +117,13 @@ export function boardChange(before: BoardView, after: BoardView): BoardChange {
   if (services.length > 0) change.services = services;
   const windows = after.windows.filter((window, index) => {
     const old = before.windows[index];
-    return old === undefined || old.id !== window.id || WINDOW_LIVE_FIELDS.some((field) => old[field] !== window[field]) || !sameClerk(old.clerk, window.clerk);
+    return (
+      old === undefined ||
+      old.id !== window.id ||
+      WINDOW_LIVE_FIELDS.some((field) => old[field] !== window[field]) ||
+      !sameClerk(old.clerk, window.clerk) ||
+      !sameRatingFor(old.ratingFor, window.ratingFor)
+    );
   });
   if (windows.length > 0) change.windows = windows;
   

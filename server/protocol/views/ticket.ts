@@ -1,6 +1,8 @@
 import type { HallState, Ticket } from '../model.js';
 import { estimatedWaitMinutes, peopleAhead, windowConfig } from '../rules/queue.js';
 import type { TicketStatusView } from '../viewTypes.js';
+import { rateableUntil } from '../rules/rateable.js';
+import { ratingSettings } from '../rules/ratings.js';
 
 export type { TicketStatusView };
 
@@ -23,5 +25,8 @@ export function ticketStatusView(state: HallState | null, ticket: Ticket, now: n
     issuedAt: live.issuedAt,
     calledAt: live.calledAt ?? null,
     window: atWindow && windowRef ? { id: windowRef.id, number: windowRef.number, name: windowRef.name } : null,
+    rating: live.rating ?? null,
+    rateableUntil: state ? rateableUntil(live, state.config, now) : null,
+    ratingReasons: state ? ratingSettings(state.config).reasons : [],
   };
 }

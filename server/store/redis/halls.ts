@@ -154,6 +154,25 @@ export class RedisHallStore implements HallStore {
     });
   }
 
+  async unratedServed(hallId: string, fromDay: string, toDay: string, limit: number): Promise<Ticket[]> {
+    this.assertOpen();
+    const keys = this.keys.hall(hallId);
+    return this.guard(`unratedServed(${hallId})`, async () => {
+      // Once a day per hall: a scan of the records (kept only for the retention period) is affordable.
+      const found: Ticket[] = [];
+      let scan = '0';
+      do {
+        const [next, flat] = await this.redis.hscan(keys.records, scan, 'COUNT', 500);
+        scan = next;
+        for (let i = 0; i < flat.length && found.length < limit; i += 2) {
+          const ticket = parseStored<Ticket>(flat[i + 1]!, `ticket ${flat[i]}`);
+          if (ticket.status === 'served' && ticket.rating === undefined && ticket.day >= fromDay && ticket.day <= toDay) found.push(ticket);
+        }
+      } while (scan !== '0' && found.length < limit);
+      return found;
+    });
+  }
+
   async pruneHistory(hallId: string, before: number, beforeDay: string): Promise<{ events: number; tickets: number }> {
     this.assertOpen();
     const keys = this.keys.hall(hallId);

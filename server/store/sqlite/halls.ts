@@ -288,6 +288,18 @@ export class SqliteHallStore implements HallStore {
     });
   }
 
+  async unratedServed(hallId: string, fromDay: string, toDay: string, limit: number): Promise<Ticket[]> {
+    this.assertOpen();
+    return this.guard(`unratedServed(${hallId})`, () =>
+      this.db
+        .prepare<[string, string, string, number], { id: string; json: string }>(
+          "SELECT id, json FROM tickets WHERE hall_id = ? AND status = 'served' AND day >= ? AND day <= ? AND json_extract(json, '$.rating') IS NULL LIMIT ?",
+        )
+        .all(hallId, fromDay, toDay, Math.max(0, Math.floor(limit)))
+        .map((row) => parseStored<Ticket>(row.json, `ticket ${row.id}`)),
+    );
+  }
+
   async pruneHistory(hallId: string, before: number, beforeDay: string): Promise<{ events: number; tickets: number }> {
     this.assertOpen();
     // Queued updates first: their events may be older than the cutoff and must not survive it.

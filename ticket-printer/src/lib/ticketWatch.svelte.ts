@@ -62,6 +62,11 @@ export class TicketWatch {
     }
   }
 
+  /** Reads the ticket again now (after the page rated it, say). */
+  reload(): void {
+    this.scheduleLoad(0);
+  }
+
   close(): void {
     clearTimeout(this.refresh);
     this.sync?.close();

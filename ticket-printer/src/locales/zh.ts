@@ -108,6 +108,21 @@ export const zh = {
   deskOtherClerk: '换一位导办员',
   pin: 'PIN',
   pinLockedFor: (minutes: number) => `PIN 输错次数过多，已锁定约 ${minutes} 分钟。请稍后再试，或到导办台取优先号。`,
+  // 好差评 on the phone / QR code (issue 14)
+  rateService: '评价本次服务',
+  rateFor: (number: string, service: string) => `您办理的 ${number}（${service}）`,
+  rateUntil: (date: string) => `可在 ${date} 前评价`,
+  ratingLevels: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as Record<number, string>,
+  reasonsTitle: '请选择不满意的原因（可多选）',
+  reasonsRequired: '请至少选择一项原因，再提交评价',
+  noteLabel: '补充说明（选填）',
+  phoneLabel: '联系电话（选填，用于回访）',
+  phoneHint: '可不填；留下电话，我们核实整改后会回访您。',
+  submitRating: '提交评价',
+  chosenLevel: (level: string) => `您的评价：${level}`,
+  ratingThanks: '感谢您的评价！',
+  ratedAs: (level: string) => `本次服务已评价：${level}`,
+  reasonLabels: {} as Record<string, string>,
 };
 
 export type Messages = typeof zh;
