@@ -2,7 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { isManager, mayActInHall } from '../auth/principal.js';
 import type { HallState, RatingCaseStatus } from '../protocol/model.js';
-import { byUrgency, caseDetail, caseSummary, type RatingCaseSummary } from '../protocol/rules/ratingCases.js';
+import { type RatingCaseList, byUrgency, caseDetail, caseSummary } from '../protocol/rules/ratingCases.js';
 import { localTime } from '../protocol/rules/time.js';
 import { schemas } from '../protocol/schemas.js';
 import type { HallStore } from '../store/port.js';
@@ -21,15 +21,6 @@ const listQuery = z.strictObject({
   windowId: schemas.id.optional(),
   lang: z.enum(['zh', 'en']).optional(),
 });
-
-/** The list as GET …/rating-cases answers it; `seq` is the hall's, so a screen folds only later case events. */
-export interface RatingCaseList {
-  hallId: string;
-  seq: number;
-  /** The hall's local day the `overdue` flags were computed for. */
-  today: string;
-  cases: RatingCaseSummary[];
-}
 
 /**
  * The hall's local today: the local date, but never behind the hall's own day (a time zone moved

@@ -58,6 +58,15 @@ export type RatingCaseSummary = Omit<RatingCase, 'followUpPhone'> & {
   nextStep: CaseStep | null;
 };
 
+/** The list as GET …/rating-cases answers it; `seq` is the hall's, so a screen folds only the later case events. */
+export interface RatingCaseList {
+  hallId: string;
+  seq: number;
+  /** The hall's local day the `overdue` flags were computed for. */
+  today: string;
+  cases: RatingCaseSummary[];
+}
+
 export function caseSummary(rc: RatingCase, today: string): RatingCaseSummary {
   const { followUpPhone, ...rest } = rc;
   return {
