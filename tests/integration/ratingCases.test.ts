@@ -251,3 +251,26 @@ describe('over time', () => {
     expect((await t.hallState()).day).toBe(list.body.today);
   });
 });
+
+describe('across a restart', () => {
+  it('an open case and its steps are still there after the server restarts on the same data', async () => {
+    const ticket = await badRatingAtWindow1();
+    const zhuren = await t.login('zhuren');
+    expect((await t.api('POST', casePath(ticket.id, 'verify'), { token: zhuren, body: { substantiated: true, note: '属实' } })).status).toBe(200);
+    const before = (await t.api('GET', casePath(ticket.id), { token: zhuren })).body;
+    // The same data directory, a new process's worth of server (the old one closed, not its data).
+    const dataDir = t.config.dataDir;
+    await t.server.close();
+    const restarted = await startTestServer({ dataDir }, { clock: () => now });
+    try {
+      const after = await restarted.api('GET', casePath(ticket.id), { token: await restarted.login('zhuren') });
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual(before);
+      expect(after.body).toMatchObject({ status: 'verified', followUpPhone: PHONE, nextStep: 'fix' });
+      const fixed = await restarted.api('POST', casePath(ticket.id, 'fix'), { token: await restarted.login('zhuren'), body: { measures: '重启后继续整改' } });
+      expect(fixed.body).toMatchObject({ status: 'fixed' });
+    } finally {
+      await restarted.close();
+    }
+  });
+});
