@@ -24,4 +24,8 @@ export const commandRoutes = {
   'hall.close-day': { method: 'POST', path: '/api/halls/:hallId/close-day', socket: 'hall:close-day' },
   'hall.configure': { method: 'PUT', path: '/api/halls/:hallId/config', socket: null },
   'hall.archive': { method: 'POST', path: '/api/halls/:hallId/archive', socket: null },
+  'rating-case.verify': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/verify', socket: 'rating-case:verify' },
+  'rating-case.fix': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/fix', socket: 'rating-case:fix' },
+  'rating-case.follow-up': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/follow-up', socket: 'rating-case:follow-up' },
+  'rating-case.close': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/close', socket: 'rating-case:close' },
 } as const;

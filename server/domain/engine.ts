@@ -7,6 +7,7 @@ import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
 import * as config from './handlers/config.js';
 import * as hall from './handlers/hall.js';
+import * as ratingCases from './handlers/ratingCases.js';
 import * as tickets from './handlers/tickets.js';
 import * as ratings from './handlers/ratings.js';
 import * as windows from './handlers/windows.js';
@@ -98,6 +99,14 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return archive(ctx);
     case 'hall.tick':
       return { day: ctx.state.day };
+    case 'rating-case.verify':
+      return ratingCases.verify(ctx, command);
+    case 'rating-case.fix':
+      return ratingCases.fix(ctx, command);
+    case 'rating-case.follow-up':
+      return ratingCases.followUp(ctx, command);
+    case 'rating-case.close':
+      return ratingCases.close(ctx, command);
   }
 }
 

@@ -1,5 +1,6 @@
 import { draftOf } from './draft.js';
 import { RECENT_CALLS_KEPT } from '../protocol/rules/queue.js';
+import { caseStepChange } from '../protocol/rules/ratingCases.js';
 import type { ConfigChange, HallEvent } from '../protocol/events.js';
 import type { CallRecord, HallConfig, HallState, RatingCase, ServiceConfig, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
 
@@ -162,17 +163,14 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       (state.ratingCases ??= {})[event.case.id] = event.case;
       return;
     case 'rating-case:verified':
-      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'verified', verification: event.verification }));
-      return;
     case 'rating-case:fixed':
-      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'fixed', fix: event.fix }));
-      return;
     case 'rating-case:followed-up':
-      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'followed-up', followUp: event.followUp }));
+    case 'rating-case:closed': {
+      // The same change the supervisor view folds into its list (protocol/rules/ratingCases.ts).
+      const step = caseStepChange(event)!;
+      updateCase(state, step.caseId, (rc) => ({ ...rc, ...step.change }));
       return;
-    case 'rating-case:closed':
-      updateCase(state, event.caseId, (rc) => ({ ...rc, status: 'closed', closed: event.closed }));
-      return;
+    }
     case 'hall:configured':
       state.config = event.config ?? patchConfig(state.config, event.changes);
       // Each change decides afresh whether today's closing time is waived.

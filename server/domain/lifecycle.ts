@@ -1,6 +1,7 @@
 import { type Ctx, snapshot } from './context.js';
 import { reconcileWindows } from './evolve.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
+import { closedCaseExpired } from '../protocol/rules/ratingCases.js';
 import { type LocalTime, clockMinutes, localTime } from './time.js';
 
 const MINUTE = 60_000;
@@ -108,6 +109,12 @@ export function prune(state: HallState, now: number): void {
     const checkedInDone = appointment.status === 'checked-in' && !(appointment.ticketId && state.tickets[appointment.ticketId]);
     // Expired bookings stay until the day rolls over (rollOverDay), see there.
     if (checkedInDone) delete state.appointments[appointment.id];
+  }
+  // 差评 cases stay until closed, across days; a closed one leaves after CLOSED_CASE_KEPT_DAYS (the log keeps it).
+  if (state.ratingCases) {
+    for (const id in state.ratingCases) {
+      if (closedCaseExpired(state.ratingCases[id]!, now)) delete state.ratingCases[id];
+    }
   }
   if (state.announcements.some((announcement) => announcement.expiresAt !== undefined && announcement.expiresAt <= now)) {
     state.announcements = state.announcements.filter(

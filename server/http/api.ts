@@ -7,7 +7,7 @@ import { isManager, mayActInHall } from '../auth/principal.js';
 import { type StaffTokens, hashDeviceToken, newDeviceToken } from '../auth/tokens.js';
 import type { HallService } from '../app/hallService.js';
 import type { RateLimits } from '../app/rateLimits.js';
-import { publicEvent } from '../protocol/redact.js';
+import { publicEvent, staffEvent } from '../protocol/redact.js';
 import { schemas } from '../protocol/schemas.js';
 import type { DeviceRecord, Store } from '../store/port.js';
 import type { DeviceKind } from '../protocol/devices.js';
@@ -18,6 +18,7 @@ import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
 import { firstDisallowed } from '../printing/allowList.js';
 import { mountStatsApi } from './statsApi.js';
+import { mountRatingCasesApi } from './ratingCasesApi.js';
 import { configPrinterCheck, mountConfigApi } from './configApi.js';
 import { mountHallsApi } from './hallsApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
@@ -193,7 +194,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const staff = principal.kind === 'staff' && mayActInHall(principal, hallId);
       // The public gets a short page (as a socket's sync); staff page through the log 1000 at a time.
       const { events, complete } = await service.eventsSince(hallId, since.data.sinceSeq, staff ? undefined : SYNC_MAX_EVENTS);
-      res.json({ events: staff ? events : events.map(publicEvent), complete });
+      res.json({ events: events.map(staff ? staffEvent : publicEvent), complete });
     }),
   );
 
@@ -282,6 +283,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountStatsApi(api, { store, now: deps.now });
+  mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

@@ -64,6 +64,14 @@ export type Command = Base &
      * channel 'default', never as the citizen's.
      */
     | { type: 'ticket.rate-default'; tickets: Ticket[] }
+    /** 差评整改 (server/protocol/rules/ratingCases.ts for the order): 核实 — is the 差评 true (属实) or not (不属实)? */
+    | { type: 'rating-case.verify'; caseId: string; substantiated: boolean; note: string }
+    /** 整改措施: what was done to put a 属实 case right. */
+    | { type: 'rating-case.fix'; caseId: string; measures: string }
+    /** 回访: the citizen called back (reached or not; satisfied with the answer or not). */
+    | { type: 'rating-case.follow-up'; caseId: string; reached: boolean; satisfied?: boolean; note?: string }
+    /** 办结: the case is closed; nothing in it changes afterwards. */
+    | { type: 'rating-case.close'; caseId: string; note?: string }
   );
 
 export type CommandType = Command['type'];

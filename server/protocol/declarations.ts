@@ -9,6 +9,7 @@ import type { ConfigChange } from './events.js';
 import type { Announcement, Appointment, Channel, Role, Ticket } from './model.js';
 import { OUTCOMES, PAUSE_REASONS } from './model.js';
 import { requestId, schemas, shortText } from './schemas.js';
+import type { RatingCaseSummary } from './rules/ratingCases.js';
 
 /**
  * One declaration per command: its input schema, who may send it, its REST
@@ -108,6 +109,29 @@ function windowCommand<K extends Extract<CommandType, `window.${string}`>, R, co
     socket,
     build: (input) => withRequestId({ type: name, windowId: input.windowId } as Extract<Command, { type: K }>, input.requestId),
     result,
+  });
+}
+
+/**
+ * A 差评整改 step: POST …/rating-cases/:caseId/<action>, socket `rating-case:<action>`, for the hall's
+ * supervisors and admins (a clerk never handles a complaint about their own window); answers the case
+ * as a list shows it (no phone number).
+ */
+function caseCommand<K extends Extract<CommandType, `rating-case.${string}`>, S extends z.ZodType, const E extends `rating-case:${string}`>(
+  name: K,
+  action: string,
+  socket: E,
+  summary: string,
+  parts: { input: S; build: (input: z.output<S>) => Extract<Command, { type: K }> },
+) {
+  return declare(name, {
+    summary,
+    input: parts.input,
+    who: managers,
+    rest: { method: 'POST', path: `/api/halls/:hallId/rating-cases/:caseId/${action}`, status: 200, malformedPathId: 'CASE_NOT_FOUND' },
+    socket,
+    build: parts.build,
+    result: answer<RatingCaseSummary>('the case as the list shows it (`RatingCaseSummary`: no phone number, `overdue`, `nextStep`)'),
   });
 }
 
@@ -306,6 +330,26 @@ export const declarations = {
     socket: null,
     build: (input) => withRequestId({ type: 'hall.archive' }, input.requestId),
     result: answer<{ archivedAt: number; expired: number }>('`{ archivedAt, expired }`'),
+  }),
+  'rating-case.verify': caseCommand('rating-case.verify', 'verify', 'rating-case:verify', '差评整改 核实: the 差评 is true (属实) or not (不属实), with a note.', {
+    input: z.strictObject({ caseId: id, substantiated: z.boolean(), note: shortText(500), requestId }),
+    build: (input) => withRequestId({ type: 'rating-case.verify', caseId: input.caseId, substantiated: input.substantiated, note: input.note }, input.requestId),
+  }),
+  'rating-case.fix': caseCommand('rating-case.fix', 'fix', 'rating-case:fix', '差评整改 整改: what was done to put a 属实 case right.', {
+    input: z.strictObject({ caseId: id, measures: shortText(500), requestId }),
+    build: (input) => withRequestId({ type: 'rating-case.fix', caseId: input.caseId, measures: input.measures }, input.requestId),
+  }),
+  'rating-case.follow-up': caseCommand('rating-case.follow-up', 'follow-up', 'rating-case:follow-up', '差评整改 回访: the citizen called back (reached or not, satisfied or not), with a note.', {
+    input: z
+      .strictObject({ caseId: id, reached: z.boolean(), satisfied: z.boolean().optional(), note: shortText(500).optional(), requestId })
+      // Only a citizen who was reached can have said whether they are satisfied.
+      .refine((value) => value.reached || value.satisfied === undefined, { message: 'satisfied only when reached', path: ['satisfied'] }),
+    build: (input) =>
+      withRequestId({ type: 'rating-case.follow-up', caseId: input.caseId, reached: input.reached, ...present({ satisfied: input.satisfied, note: input.note }) }, input.requestId),
+  }),
+  'rating-case.close': caseCommand('rating-case.close', 'close', 'rating-case:close', '差评整改 办结: close the case after its 回访 (note optional).', {
+    input: z.strictObject({ caseId: id, note: shortText(500).optional(), requestId }),
+    build: (input) => withRequestId({ type: 'rating-case.close', caseId: input.caseId, ...present({ note: input.note }) }, input.requestId),
   }),
 } satisfies { [K in Exclude<CommandType, InternalCommand>]: Declaration<K, z.ZodType, unknown, `${string}:${string}` | null> };
 

@@ -54,3 +54,14 @@ export function publicEvent(event: HallEvent): PublicEvent {
   if ('previousClerk' in event && event.previousClerk) result.previousClerk = publicClerk(event.previousClerk);
   return result as PublicEvent;
 }
+
+/**
+ * What staff sockets and the staff event log get of an event: all of it but a 差评's follow-up phone
+ * number (personal data: every clerk's panel receives staff events, and the clerk complained about is
+ * one of them). Only the case detail, for the hall's supervisors and admins, shows the number.
+ */
+export function staffEvent(event: HallEvent): HallEvent {
+  if (event.type !== 'rating-case:opened' || event.case.followUpPhone === undefined) return event;
+  const { followUpPhone: _phone, ...rest } = event.case;
+  return { ...event, case: rest };
+}

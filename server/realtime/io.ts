@@ -18,7 +18,7 @@ import { cookieOf } from '../http/support.js';
 import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../http/clientAddress.js';
 import type { AgentChannel } from '../printing/agentPrinter.js';
 import type { PrintService } from '../printing/printService.js';
-import { publicEvent } from '../protocol/redact.js';
+import { publicEvent, staffEvent } from '../protocol/redact.js';
 import { reshapesViews } from '../protocol/views/board.js';
 import { type BudgetState, ConnectionCounter, spend } from './budgets.js';
 import { SYNC_MAX_EVENTS, fitsSyncAnswer } from '../app/syncBounds.js';
@@ -212,7 +212,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const broadcaster: Broadcaster = {
     publish(hallId: string, events: HallEvent[]) {
       for (const event of events) {
-        io.to(hallRoom(hallId, 'staff')).emit(event.type, event);
+        io.to(hallRoom(hallId, 'staff')).emit(event.type, staffEvent(event));
         io.to(hallRoom(hallId, 'public')).emit(event.type, publicEvent(event));
       }
       // The events the views cannot fold (a new configuration, the hall retiring: protocol/views) are
@@ -343,7 +343,7 @@ const HANDLERS = new Map<string, Handler>([
       if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
       const { hallId, audience } = socket.data;
       const events = await deps.service.catchUp(hallId, parsed.data.sinceSeq, SYNC_MAX_EVENTS);
-      const shown = events && (audience === 'staff' ? events : events.map(publicEvent));
+      const shown = events && (audience === 'staff' ? events.map(staffEvent) : events.map(publicEvent));
       // Far behind (or a large gap in bytes): one snapshot, never thousands of events.
       if (!shown || !fitsSyncAnswer(shown)) {
         const snapshot = await snapshotFor(deps.service, hallId, audience);

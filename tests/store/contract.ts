@@ -27,9 +27,11 @@ import {
   makeHallState,
   makeHallWithRequests,
   makeHallWithTickets,
+  makeRatingCase,
   makeTicket,
   makeUser,
   postAnnouncement,
+  putRatingCase,
   recallTicket,
   rewriteEverything,
   setTicketStatus,
@@ -513,6 +515,27 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         const next = await reopened.halls.update('h1', issueNext);
         expect(next).toMatchObject({ ok: true, result: { number: 'A021' }, state: { seq: 22 } });
         await expectStoreError(reopened.halls.createHall(makeHallState('h1')), 'DUPLICATE');
+      });
+
+      it('差评 cases (HallState.ratingCases) are kept across updates and a reopen, each step as it was', async (ctx) => {
+        await store.halls.createHall(makeHallState('h1'));
+        const first = makeRatingCase('h1-t1', { note: '等了很久' });
+        const second = makeRatingCase('h1-t2', { ticketNumber: 'A002', followUpPhone: undefined, reasons: ['服务态度差', '其他'] });
+        delete second.followUpPhone;
+        expect((await store.halls.update('h1', putRatingCase(first, T0 + 1000)))?.ok).toBe(true);
+        expect((await store.halls.update('h1', putRatingCase(second, T0 + 2000)))?.ok).toBe(true);
+        const verified = { ...first, status: 'verified' as const, verification: { substantiated: true, note: '属实', by: { id: 'sup1', name: '王主任' }, at: T0 + 3000 } };
+        expect((await store.halls.update('h1', putRatingCase(verified, T0 + 3000)))?.ok).toBe(true);
+        // A later update that does not touch the cases keeps them.
+        expect((await store.halls.update('h1', issueNext))?.ok).toBe(true);
+        const expected = { 'h1-t1': verified, 'h1-t2': second };
+        expect((await store.halls.loadHall('h1'))?.ratingCases).toEqual(expected);
+        if (!harness.reopen) ctx.skip();
+        const reopened = await reopen();
+        const loaded = await reopened.halls.loadHall('h1');
+        expect(loaded?.ratingCases).toEqual(expected);
+        expect(loaded?.ratingCases?.['h1-t1']?.followUpPhone).toBe('13812345678');
+        expect((await reopened.halls.eventsSince('h1', 0, 10)).map((event) => event.type)).toEqual(['rating-case:opened', 'rating-case:opened', 'rating-case:verified', 'ticket:issued']);
       });
 
       it('states that share unchanged objects with their input and states that share nothing both load back exactly', async (ctx) => {

@@ -3,7 +3,7 @@
  * independent of the engine: a store only has to persist what it is given.
  */
 import { EVENT_VERSION, type HallEvent } from '../../server/protocol/events.js';
-import type { HallState, Ticket, TicketStatus } from '../../server/protocol/model.js';
+import type { HallState, RatingCase, Ticket, TicketStatus } from '../../server/protocol/model.js';
 import type { DeviceRecord, UpdateOutcome, UserRecord } from '../../server/store/port.js';
 
 export const T0 = Date.UTC(2025, 2, 3, 1, 0, 0); // 2025-03-03 09:00 Asia/Shanghai
@@ -276,4 +276,39 @@ export function makeHallWithRequests(id: string, count: number): HallState {
     state.requests.push({ id: `staff:u1|ticket.issue|${id}-r${n}`, result: { ticket: makeTicket(`${id}-old${n}`, n), ahead: n - 1 } });
   }
   return state;
+}
+
+/** A 差评 case (case id = ticket id), as the engine keeps it in HallState.ratingCases. */
+export function makeRatingCase(ticketId: string, overrides: Partial<RatingCase> = {}): RatingCase {
+  return {
+    id: ticketId,
+    ticketId,
+    ticketNumber: 'A001',
+    serviceId: 'svc-a',
+    windowId: 'win-1',
+    level: 1,
+    reasons: ['办事效率低'],
+    followUpPhone: '13812345678',
+    channel: 'window-screen',
+    openedAt: T0,
+    dueDay: '2025-03-10',
+    status: 'open',
+    ...overrides,
+  };
+}
+
+/**
+ * Update fn: a 差评 case opened (`opened`) or replaced by its next step, as evolve does it: the cases
+ * map is new, every other case is shared with the input state.
+ */
+export function putRatingCase(rc: RatingCase, at: number) {
+  return (state: HallState): UpdateOutcome<RatingCase> => {
+    const seq = state.seq + 1;
+    const hallId = state.config.id;
+    const event: HallEvent =
+      rc.status === 'open'
+        ? { v: EVENT_VERSION, type: 'rating-case:opened', case: rc, hallId, seq, at }
+        : { v: EVENT_VERSION, type: 'rating-case:verified', caseId: rc.id, verification: rc.verification!, hallId, seq, at };
+    return { ok: true, state: { ...state, seq, ratingCases: { ...state.ratingCases, [rc.id]: rc } }, events: [event], result: rc };
+  };
 }
