@@ -66,6 +66,8 @@ export const ErrorCode = {
   REASON_REQUIRED: 'REASON_REQUIRED',
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
   CASE_STEP_INVALID: 'CASE_STEP_INVALID',
+  // 好差评 upload: a test delivery before an endpoint is configured (409)
+  UPLOAD_NOT_CONFIGURED: 'UPLOAD_NOT_CONFIGURED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

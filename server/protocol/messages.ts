@@ -61,6 +61,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     REASON_REQUIRED: '选择“不满意”或“非常不满意”时，请至少选择一项原因，以便我们核实整改。',
     CASE_NOT_FOUND: '找不到该差评整改工单，请刷新列表后重试。',
     CASE_STEP_INVALID: '该工单当前不能进行这一步：请按“核实→整改→回访→办结”的顺序处理（已办结的工单不能再修改）。',
+    UPLOAD_NOT_CONFIGURED: '尚未配置省级好差评系统的接收地址：请在“大厅管理 → 好差评上传”中填写地址和密钥并保存后再测试。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -117,6 +118,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     REASON_REQUIRED: 'Please choose at least one reason when rating Dissatisfied or Very dissatisfied, so that it can be checked and put right.',
     CASE_NOT_FOUND: 'There is no such complaint case; refresh the list and try again.',
     CASE_STEP_INVALID: 'This case cannot take that step now: verify, then fix, then follow up, then close (a closed case cannot change).',
+    UPLOAD_NOT_CONFIGURED: 'The provincial 好差评 upload has no address yet: enter the address and secret under Hall admin → Rating upload, save, then test.',
   },
 };
 
