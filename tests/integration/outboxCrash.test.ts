@@ -45,7 +45,6 @@ describe('SIGKILL while the outbox delivers', () => {
     receiver = await startReceiver(SECRET);
     const port = await freePort();
     server = await startChildServer({ port, dataDir });
-    const base = `${server.url}/api/halls/demo`;
     const admin = await login(server.url, 'admin', 'admin-test-password');
     const clerk = await login(server.url, 'clerk1', 'demo1234');
 
