@@ -48,6 +48,7 @@ export function mountRatingUploadApi(api: Router, deps: RatingUploadApiDeps): vo
 
   async function view(hallId: string): Promise<RatingUploadView> {
     const [endpoint, progress] = await Promise.all([store.outbox.getEndpoint(hallId, RATING_UPLOAD), store.outbox.getProgress(hallId, RATING_UPLOAD)]);
+    const pending = await outbox.pending(hallId, deps.subscription, progress.deliveredSeq);
     return {
       hallId,
       url: endpoint?.url ?? null,
@@ -56,7 +57,8 @@ export function mountRatingUploadApi(api: Router, deps: RatingUploadApiDeps): vo
       secretHint: endpoint ? `…${endpoint.secret.slice(-4)}` : null,
       updatedAt: endpoint?.updatedAt ?? null,
       deliveredSeq: progress.deliveredSeq,
-      pending: await outbox.pending(hallId, deps.subscription, progress.deliveredSeq),
+      pending: pending.count,
+      pendingComplete: pending.complete,
       lastDeliveredAt: progress.lastDeliveredAt ?? null,
       lastAttemptAt: progress.lastAttemptAt ?? null,
       lastError: progress.lastError ?? null,

@@ -64,10 +64,6 @@ export class OutboxWorker {
     this.timing = { ...DEFAULT_OUTBOX_TIMING, ...deps.timing };
   }
 
-  get retryTiming(): Pick<OutboxTiming, 'retryBaseMs' | 'retryMaxMs'> {
-    return this.timing;
-  }
-
   start(): void {
     this.poller = setInterval(() => void this.pollAll(), this.timing.pollMs);
     this.poller.unref();
@@ -87,13 +83,20 @@ export class OutboxWorker {
     if (subscription) this.kick(hallId, subscription);
   }
 
-  /** How many events after `afterSeq` the subscription still has to deliver (read through the log). */
-  async pending(hallId: string, subscription: OutboxSubscription, afterSeq: number): Promise<number> {
+  /**
+   * How many events after `afterSeq` the subscription still has to deliver, read through the log;
+   * the read stops after `maxEvents` events (a hall's first upload may have a year before it), and
+   * `complete` says whether the count is all of them.
+   */
+  async pending(hallId: string, subscription: OutboxSubscription, afterSeq: number, maxEvents = 20_000): Promise<{ count: number; complete: boolean }> {
     let count = 0;
+    let read = 0;
     for (let cursor = afterSeq; ; ) {
       const page = await this.deps.halls.eventsSince(hallId, cursor, 1000);
       count += page.filter((event) => subscription.accepts(event)).length;
-      if (page.length < 1000) return count;
+      read += page.length;
+      if (page.length < 1000) return { count, complete: true };
+      if (read >= maxEvents) return { count, complete: false };
       cursor = page.at(-1)!.seq;
     }
   }

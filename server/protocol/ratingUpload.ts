@@ -59,8 +59,10 @@ export interface RatingUploadView {
   updatedAt: number | null;
   /** Every event up to this seq has been delivered (or makes no record). */
   deliveredSeq: number;
-  /** Records still to deliver (ratings and case steps after deliveredSeq). */
+  /** Records still to deliver (ratings and case steps after deliveredSeq)... */
   pending: number;
+  /** ...or at least that many, when false (the count reads a bounded part of a long log). */
+  pendingComplete: boolean;
   lastDeliveredAt: number | null;
   lastAttemptAt: number | null;
   /** Why the last attempt failed (HTTP status or network error); null after a success. */
