@@ -203,8 +203,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     closing ??= (async () => {
       stopTicker();
       stopRetention();
-      await outbox.close();
       clearInterval(printerProbe);
+      await outbox.close();
       await new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await print.close();

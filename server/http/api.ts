@@ -287,8 +287,8 @@ export function apiRouter(deps: ApiDeps): Router {
   mountConfigApi(api, { halls: store.halls });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
-  mountStatsApi(api, { store, now: deps.now });
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
+  mountStatsApi(api, { store, now: deps.now });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;
