@@ -25,6 +25,9 @@ import { DEFAULT_PREFIX, RedisKeys, openRedisStore, redactUrl } from './store/re
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { AgentChannel, AgentPrinterTiming } from './printing/agentPrinter.js';
 import { PrintService } from './printing/printService.js';
+import { OutboxWorker } from './outbox/worker.js';
+import type { OutboxTiming } from './outbox/backoff.js';
+import { ratingUploadSubscription } from './outbox/ratingRecords.js';
 import { type Store, StoreError } from './store/port.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -51,6 +54,8 @@ export interface StartOptions {
   printerProbeIntervalMs?: number;
   /** Delivery timing of jobs to standalone print agents; tests shorten it. */
   agentTiming?: AgentPrinterTiming;
+  /** Back-off, timeout and poll of the outbox (the 好差评 upload); tests shorten them. */
+  outboxTiming?: Partial<OutboxTiming>;
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
@@ -113,7 +118,22 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   // Express must be the server's request listener before Socket.IO attaches (Socket.IO then
   // takes /socket.io and hands everything else on), yet both need each other: one late binding.
   let realtime: Realtime | undefined;
-  const broadcaster: Broadcaster = { publish: (hallId, events) => realtime?.broadcaster.publish(hallId, events) };
+  const ratingUpload = ratingUploadSubscription(store);
+  const outbox = new OutboxWorker({
+    outbox: store.outbox,
+    halls: store.halls,
+    subscriptions: [ratingUpload],
+    log,
+    now: clock,
+    ...(options.outboxTiming ? { timing: options.outboxTiming } : {}),
+  });
+  const broadcaster: Broadcaster = {
+    publish: (hallId, events) => {
+      realtime?.broadcaster.publish(hallId, events);
+      // After the commit, off the command's path: the outbox only gets a nudge.
+      outbox.notify(hallId, events);
+    },
+  };
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
   const agents: AgentChannel = {
     probe: (deviceId, timeoutMs) => realtime?.agents.probe(deviceId, timeoutMs) ?? Promise.resolve([]),
@@ -142,6 +162,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     print,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     log,
+    ratingUpload: { worker: outbox, subscription: ratingUpload },
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
@@ -188,6 +209,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       stopRetention();
       stopDefaultRatings();
       clearInterval(printerProbe);
+      await outbox.close();
       await new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await print.close();
@@ -222,6 +244,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
   }
   serving = true;
+  outbox.start();
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');

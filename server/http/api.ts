@@ -23,6 +23,9 @@ import { configPrinterCheck, mountConfigApi } from './configApi.js';
 import { mountHallsApi } from './hallsApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
 import { SYNC_MAX_EVENTS } from '../app/syncBounds.js';
+import type { Logger } from 'pino';
+import type { OutboxSubscription, OutboxWorker } from '../outbox/worker.js';
+import { mountRatingUploadApi } from './ratingUploadApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -39,6 +42,9 @@ export interface ApiDeps {
   screens(hallId: string): Promise<ScreenSummary[]>;
   print: PrintService;
   publicUrl?: string;
+  log: Logger;
+  /** The outbox and its 好差评 upload subscription (ratingUploadApi.ts). */
+  ratingUpload: { worker: OutboxWorker; subscription: OutboxSubscription };
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -282,6 +288,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountConfigApi(api, { halls: store.halls });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
 

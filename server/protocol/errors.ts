@@ -71,6 +71,8 @@ export const ErrorCode = {
   PIN_LOCKED: 'PIN_LOCKED',
   // issue 15: a window calling back a ticket it transferred away (409)
   TICKET_TRANSFERRED_AWAY: 'TICKET_TRANSFERRED_AWAY',
+  // 好差评 upload: a test delivery before an endpoint is configured (409)
+  UPLOAD_NOT_CONFIGURED: 'UPLOAD_NOT_CONFIGURED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -64,6 +64,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PIN_INVALID: '绿色通道 PIN 不正确，请导办员重新输入；连续输错 5 次将锁定。',
     PIN_LOCKED: '该导办员的绿色通道 PIN 输错次数过多，已暂时锁定，请稍后再试，或到导办台取优先号。',
     TICKET_TRANSFERRED_AWAY: '此号是本窗口刚转出的，不能在本窗口再叫：请由接收的窗口叫号；如转错了，请接收窗口叫号后再转回。',
+    UPLOAD_NOT_CONFIGURED: '尚未配置省级好差评系统的接收地址：请在“大厅管理 → 好差评上传”中填写地址和密钥并保存后再测试。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -123,6 +124,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PIN_INVALID: 'Wrong priority-lane PIN; the guide-desk clerk may try again. Five wrong tries lock it.',
     PIN_LOCKED: "This guide-desk clerk's priority-lane PIN is locked after too many wrong tries; try again later or ask at the guide desk.",
     TICKET_TRANSFERRED_AWAY: 'This window transferred that ticket away, so it cannot call it back: the receiving window calls it; if the transfer was a mistake, that window can call it and transfer it back.',
+    UPLOAD_NOT_CONFIGURED: 'The provincial 好差评 upload has no address yet: enter the address and secret under Hall admin → Rating upload, save, then test.',
   },
 };
 

@@ -116,9 +116,62 @@ export interface AccountStore {
   getOrCreateSecret(name: string, create: () => string): Promise<string>;
 }
 
+/**
+ * An outbox endpoint (server/outbox): where a hall's events of one subscription (`name`, e.g.
+ * 'rating-upload') are POSTed, signed with `secret`. Not hall configuration: configuration reaches
+ * every staff screen and configuration files, the secret must not.
+ */
+export interface OutboxEndpointRecord {
+  hallId: string;
+  name: string;
+  url: string;
+  secret: string;
+  enabled: boolean;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** How far an endpoint has got through its hall's event log, and how its last attempt went. */
+export interface OutboxProgress {
+  /** Every event with seq <= this was delivered (or the subscription takes no record of it). */
+  deliveredSeq: number;
+  lastDeliveredAt?: number;
+  lastAttemptAt?: number;
+  lastError?: string;
+  /** Failed attempts in a row (the back-off survives a restart). */
+  failures: number;
+}
+
+/**
+ * The outbox's durable state: endpoints with their secrets, per endpoint a cursor over the event log
+ * (the queue is the log itself, committed with the events), and a lease so that of several processes
+ * sharing a store exactly one delivers an endpoint at a time. Writes of progress are fenced by the
+ * lease: a process that lost it cannot move the cursor.
+ */
+export interface OutboxStore {
+  listEndpoints(): Promise<OutboxEndpointRecord[]>;
+  getEndpoint(hallId: string, name: string): Promise<OutboxEndpointRecord | null>;
+  putEndpoint(record: OutboxEndpointRecord): Promise<void>;
+  /** `{ deliveredSeq: 0, failures: 0 }` for an endpoint that never delivered. */
+  getProgress(hallId: string, name: string): Promise<OutboxProgress>;
+  /**
+   * Takes or renews the lease of `holder` for `ttlMs`; false while another holder has it.
+   */
+  acquireLease(hallId: string, name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(hallId: string, name: string, holder: string): Promise<void>;
+  /**
+   * Moves the cursor forward to `seq` (never back), clears the error and the failure count;
+   * `deliveredAt` when a delivery (not a skip) got there. False, changing nothing, without the lease.
+   */
+  advance(hallId: string, name: string, holder: string, seq: number, deliveredAt?: number): Promise<boolean>;
+  /** Records a failed attempt (failures + 1). False, changing nothing, without the lease. */
+  recordFailure(hallId: string, name: string, holder: string, error: string, at: number): Promise<boolean>;
+}
+
 export interface Store {
   halls: HallStore;
   accounts: AccountStore;
+  outbox: OutboxStore;
   close(): Promise<void>;
 }
 

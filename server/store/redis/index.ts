@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { type Store, StoreError } from '../port.js';
 import { RedisAccountStore } from './accounts.js';
 import { RedisHallStore } from './halls.js';
+import { RedisOutboxStore } from './outbox.js';
 import { DEFAULT_PREFIX, RedisKeys } from './keys.js';
 import { defineScripts } from './scripts.js';
 
@@ -65,13 +66,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const keys = new RedisKeys(options.prefix ?? DEFAULT_PREFIX);
   const halls = new RedisHallStore(scripted, keys);
   const accounts = new RedisAccountStore(scripted, keys);
+  const outbox = new RedisOutboxStore(redis, keys);
   let closing: Promise<void> | undefined;
   return {
     halls,
     accounts,
+    outbox,
     close() {
       closing ??= (async () => {
         accounts.shutdown();
+        outbox.shutdown();
         await halls.shutdown(); // settles every update already requested
         if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
         else redis.disconnect();

@@ -53,6 +53,8 @@ export class RedisKeys {
   readonly socketIoChannel: string;
   /** Prefix of the rate-limit and login-lockout counters shared by the processes (app/rateLimits.ts). */
   readonly rateLimits: string;
+  /** Set of JSON [hallId, name]: every outbox endpoint configured (server/outbox). */
+  readonly outboxIndex: string;
 
   constructor(readonly prefix: string) {
     const a = `${prefix}{accounts}:`;
@@ -69,6 +71,17 @@ export class RedisKeys {
     this.ticketHalls = `${prefix}ticket-halls`;
     this.socketIoChannel = `${prefix}socket.io`;
     this.rateLimits = `${prefix}rl:`;
+    this.outboxIndex = `${prefix}outbox-endpoints`;
+  }
+
+  /**
+   * One outbox endpoint of a hall: `endpoint` is a hash (field endpoint = the record JSON with its
+   * secret; seq = delivered up to; lastDeliveredAt, lastAttemptAt, lastError, failures), `lease` the
+   * delivering process's id with an expiry.
+   */
+  outbox(hallId: string, name: string): { endpoint: string; lease: string } {
+    const h = `${this.prefix}hall:{${hallId}}:outbox:${name}`;
+    return { endpoint: h, lease: `${h}:lease` };
   }
 
   hall(hallId: string): HallKeys {

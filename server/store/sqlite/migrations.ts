@@ -158,6 +158,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN window_id TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'outbox endpoints',
+    sql: `
+      -- server/outbox: per hall and subscription (e.g. rating-upload) the endpoint, its signing secret
+      -- (not hall configuration, which staff screens and config files get) and the delivery cursor
+      -- over the hall's event log: every event up to delivered_seq has been delivered.
+      CREATE TABLE outbox_endpoints (
+        hall_id           TEXT NOT NULL,
+        name              TEXT NOT NULL,
+        url               TEXT NOT NULL,
+        secret            TEXT NOT NULL,
+        enabled           INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        updated_by        TEXT NOT NULL,
+        delivered_seq     INTEGER NOT NULL DEFAULT 0,
+        last_delivered_at INTEGER,
+        last_attempt_at   INTEGER,
+        last_error        TEXT,
+        failures          INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (hall_id, name)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */

@@ -4,6 +4,7 @@ import type { Store } from '../port.js';
 import { SqliteAccountStore } from './accounts.js';
 import { toStoreError } from './errors.js';
 import { SqliteHallStore } from './halls.js';
+import { SqliteOutboxStore } from './outbox.js';
 import { migrate, schemaVersionOf } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -63,13 +64,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const halls = new SqliteHallStore(db);
   const accounts = new SqliteAccountStore(db);
+  const outbox = new SqliteOutboxStore(db);
   const store: Store = {
     halls,
     accounts,
+    outbox,
     async close() {
       if (!db.open) return;
       halls.shutdown(); // commits whatever update() calls are still queued
       accounts.shutdown();
+      outbox.shutdown();
       db.close();
     },
   };
