@@ -225,7 +225,7 @@ describe.runIf(hasChromium())('supervisor view in Chromium', () => {
     // A citizen gives 非常不满意: raised the moment it is given, until the supervisor dismisses it (a reload keeps it dismissed).
     await postJson(hall('/windows/8/call-next'), clerk8);
     await postJson(hall('/windows/8/finish'), clerk8, { outcome: 'completed' });
-    const rated = await t.api('POST', '/api/halls/demo/ratings', { body: { ticketId: ticket.id, level: 1 } });
+    const rated = await t.api('POST', '/api/halls/demo/ratings', { body: { ticketId: ticket.id, level: 1, reasons: ['服务态度差'] } });
     expect(rated.status).toBe(201);
     const bad = page.getByTestId('alert-bad-rating');
     await expect.poll(() => bad.innerText(), POLL).toContain(`差评：${ticket.number} 号（8号窗口）评价“非常不满意”`);

@@ -98,7 +98,7 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     refused(runs[0]!, 1, /HALL_ID_INVALID/);
     refused(runs[1]!, 1, /已存在.*DUPLICATE/);
     refused(runs[2]!, 1, /没有这个大厅模板.*TEMPLATE_NOT_FOUND/);
-    refused(runs[3]!, 1, /unknown time zone.*CONFIG_INVALID/);
+    refused(runs[3]!, 1, /时区「Mars\/Base」.*CONFIG_INVALID/s);
     refused(runs[4]!, 2, /缺少 --name/);
     refused(runs[5]!, 2, /未知命令/);
     expect([runs[6]!.code, runs[6]!.stderr.trim()]).toEqual([1, expect.stringMatching(/^Error: A hall id uses lower-case letters.*\[HALL_ID_INVALID\]$/)]);
@@ -143,7 +143,7 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     refused(runs[1]!, 1, /找不到服务大厅 no-such-hall/);
     refused(runs[2]!, 1, /无法读取文件.*ENOENT/);
     refused(runs[3]!, 1, /不是有效的 JSON/);
-    refused(runs[4]!, 1, /two services have the same ticket prefix.*CONFIG_INVALID/);
+    refused(runs[4]!, 1, /业务「.*」和「.*CONFIG_INVALID/s);
     refused(runs[5]!, 1, /config\.maxWaitMinutes.*VALIDATION_FAILED/);
     refused(runs[6]!, 1, /不是大厅配置文件/);
     expect(await hallIds()).not.toContain('bad-hall');

@@ -56,9 +56,15 @@ export function mayCallAt(windowId: string, serves: (serviceId: string) => boole
   return serves(ticket.serviceId);
 }
 
-/** The ticket waits after a transfer made at this very window (until called elsewhere). */
-export function transferredAwayFrom(windowId: string, ticket: Pick<Ticket, 'transfer'>): boolean {
-  return ticket.transfer?.fromWindowId === windowId;
+/**
+ * The ticket waits after a transfer made at this very window (until called elsewhere). A ticket sent to a
+ * window that then closed is released to its own service's queue: the sending window may serve it again,
+ * or it could be left with nobody to call it.
+ */
+export function transferredAwayFrom(windowId: string, ticket: Pick<Ticket, 'transfer' | 'serviceId'>): boolean {
+  const transfer = ticket.transfer;
+  if (transfer?.fromWindowId !== windowId) return false;
+  return transfer.toWindowId !== undefined || ticket.serviceId !== transfer.fromServiceId;
 }
 
 /** Whether `window` may call `ticket` at all (before ordering). */
