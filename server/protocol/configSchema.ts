@@ -31,6 +31,18 @@ const service = z.strictObject({
   materials: z.array(text(200)).max(50),
   initialServiceMinutes: z.number().min(1).max(240),
   enabled: z.boolean(),
+  booking: z
+    .strictObject({
+      enabled: z.boolean(),
+      weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).optional(),
+      hours: z.array(z.strictObject({ from: clock, to: clock })).max(8),
+      slotMinutes: z.number().int().min(5).max(240),
+      perSlot: z.number().int().min(1).max(500),
+      daysAhead: z.number().int().min(1).max(60).optional(),
+      cutoffDayBefore: clock.nullable().optional(),
+      sameDay: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 const window = z.strictObject({
@@ -69,6 +81,17 @@ export const hallConfigSchema = z.strictObject({
       caseDueWorkingDays: z.number().int().min(1).max(30).optional(),
       defaultLevel: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).nullable().optional(),
       defaultAfterDays: z.number().int().min(1).max(90).optional(),
+    })
+    .optional(),
+  booking: z
+    .strictObject({
+      requireIdTail: z.boolean().optional(),
+      maxOpenPerPhone: z.number().int().min(1).max(20).optional(),
+      noShowBlock: z
+        .strictObject({ count: z.number().int().min(1).max(20), withinDays: z.number().int().min(1).max(365), blockDays: z.number().int().min(1).max(365) })
+        .nullable()
+        .optional(),
+      address: optionalText(200),
     })
     .optional(),
   policy: z.strictObject({

@@ -73,6 +73,12 @@ export const ErrorCode = {
   TICKET_TRANSFERRED_AWAY: 'TICKET_TRANSFERRED_AWAY',
   // 好差评 upload: a test delivery before an endpoint is configured (409)
   UPLOAD_NOT_CONFIGURED: 'UPLOAD_NOT_CONFIGURED',
+  // 网上预约 (issue 18): all 409 but SERVICE_NOT_BOOKABLE (400)
+  SLOT_FULL: 'SLOT_FULL',
+  BOOKING_CLOSED: 'BOOKING_CLOSED',
+  BOOKING_LIMIT: 'BOOKING_LIMIT',
+  BOOKING_BLOCKED: 'BOOKING_BLOCKED',
+  SERVICE_NOT_BOOKABLE: 'SERVICE_NOT_BOOKABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -105,6 +111,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   CASE_NOT_FOUND: 404,
   PIN_INVALID: 401,
   PIN_LOCKED: 429,
+  SERVICE_NOT_BOOKABLE: 400,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -65,6 +65,11 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PIN_LOCKED: '该导办员的绿色通道 PIN 输错次数过多，已暂时锁定，请稍后再试，或到导办台取优先号。',
     TICKET_TRANSFERRED_AWAY: '此号是本窗口刚转出的，不能在本窗口再叫：请由接收的窗口叫号；如转错了，请接收窗口叫号后再转回。',
     UPLOAD_NOT_CONFIGURED: '尚未配置省级好差评系统的接收地址：请在“大厅管理 → 好差评上传”中填写地址和密钥并保存后再测试。',
+    SLOT_FULL: '这个时段已约满，请选择其他时段或其他日期。',
+    BOOKING_CLOSED: '这个时段已不能预约或修改（已过截止时间或已开始），请选择其他时段。',
+    BOOKING_LIMIT: '预约数量已达上限：同一手机号同一业务每天只能预约一次，且同时有效的预约数有限，请先完成或取消已有预约。',
+    BOOKING_BLOCKED: '该手机号近期多次预约未到，暂时不能预约，请到期后再约，或直接到大厅取号办理。',
+    SERVICE_NOT_BOOKABLE: '该业务不提供网上预约，请到大厅取号办理。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -125,6 +130,11 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     PIN_LOCKED: "This guide-desk clerk's priority-lane PIN is locked after too many wrong tries; try again later or ask at the guide desk.",
     TICKET_TRANSFERRED_AWAY: 'This window transferred that ticket away, so it cannot call it back: the receiving window calls it; if the transfer was a mistake, that window can call it and transfer it back.',
     UPLOAD_NOT_CONFIGURED: 'The provincial 好差评 upload has no address yet: enter the address and secret under Hall admin → Rating upload, save, then test.',
+    SLOT_FULL: 'That time slot is fully booked; choose another time or another day.',
+    BOOKING_CLOSED: 'That slot can no longer be booked or changed (past the cut-off or already started); choose another slot.',
+    BOOKING_LIMIT: 'Booking limit reached: one booking per mobile number per service per day, and only a few open bookings at a time. Finish or cancel one first.',
+    BOOKING_BLOCKED: 'This mobile number missed several bookings recently and cannot book for now; book again after the date given, or take a ticket at the hall.',
+    SERVICE_NOT_BOOKABLE: 'This service cannot be booked online; please take a ticket at the hall.',
   },
 };
 

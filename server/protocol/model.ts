@@ -114,6 +114,50 @@ export interface ServiceConfig {
   initialServiceMinutes: number;
   /** A disabled service issues no tickets but keeps its history. */
   enabled: boolean;
+  /** 网上预约 capacity; absent or `enabled: false` = the service cannot be booked (SERVICE_NOT_BOOKABLE). */
+  booking?: ServiceBookingSettings;
+}
+
+/**
+ * When and how much of a service can be booked (网上预约). A day is bookable when it is one of `weekdays`
+ * and not one of the hall's holidays, or when it is one of the hall's make-up working days (调休上班);
+ * every bookable day has the same `hours`, cut into slots of `slotMinutes` (a slot that would run past
+ * the end of an hour range is not offered). Rules: server/protocol/rules/booking.ts.
+ */
+export interface ServiceBookingSettings {
+  enabled: boolean;
+  /** 1 = Monday … 7 = Sunday; default Monday–Friday. */
+  weekdays?: number[];
+  /** Hall-local ranges, e.g. [{ from: '09:00', to: '12:00' }, { from: '13:30', to: '17:00' }]. */
+  hours: Array<{ from: string; to: string }>;
+  /** Slot length in minutes (e.g. 30). */
+  slotMinutes: number;
+  /** Bookings one slot can take. */
+  perSlot: number;
+  /** How many bookable days ahead can be booked, counted from tomorrow (or today with `sameDay`); default 5. */
+  daysAhead?: number;
+  /**
+   * Bookings for a day close at this hall-local time on the previous calendar day (e.g. '17:00');
+   * absent/null = until the slot starts. Moves and cancellations are allowed until the slot starts.
+   */
+  cutoffDayBefore?: string | null;
+  /** Today's remaining slots can be booked too (until each starts); default false (from tomorrow). */
+  sameDay?: boolean;
+}
+
+/** The hall's 网上预约 rules; every field has a default (rules/booking.ts `bookingRules`). */
+export interface BookingRules {
+  /** Ask for the last 6 characters of the ID card number (stored as a salted hash only); default false. */
+  requireIdTail?: boolean;
+  /** Open (booked, not yet due) bookings one mobile number may hold in this hall; default 3. */
+  maxOpenPerPhone?: number;
+  /**
+   * 失信 rule: after `count` no-shows within `withinDays` days the number cannot book for `blockDays`
+   * days from the last of them. Absent/null = off (default).
+   */
+  noShowBlock?: { count: number; withinDays: number; blockDays: number } | null;
+  /** The hall's address, printed on the confirmation (what citizens need to find the hall). */
+  address?: string;
 }
 
 export interface WindowServiceLink {
@@ -184,6 +228,8 @@ export interface HallConfig {
   evaluationMinutes: number;
   /** 好差评: QR rating period, 差评 reasons, case due days, default rating (all optional, with defaults). */
   ratings?: RatingSettings;
+  /** 网上预约 rules of the hall (per-service capacity is `ServiceConfig.booking`). */
+  booking?: BookingRules;
   policy: CallingPolicy;
   services: ServiceConfig[];
   windows: WindowConfig[];
@@ -243,6 +289,12 @@ export interface Ticket {
   /** Which channel gave `rating` (absent on tickets rated before channels were recorded). */
   ratedVia?: RatingChannel;
   clerkId?: string;
+  /**
+   * 无声叫号: the mobile number the citizen left (kiosk, phone page, desk, or the booking's), for "your turn
+   * is near" messages. Personal data: removed when the ticket ends, masked where staff see it, never on a
+   * board, a public API or a webhook payload.
+   */
+  notifyPhone?: string;
 }
 
 export type WindowStatus = 'closed' | 'open' | 'paused';
@@ -275,6 +327,15 @@ export interface ServiceStats {
   samples: number;
 }
 
+/** How a booking was made: the citizen's booking page, staff at the guide desk, or a booking platform's token. */
+export type BookingSource = 'online' | 'desk' | 'platform';
+
+/**
+ * A booking (预约). Appointments made through `appointment.create` before 网上预约 have no name or phone.
+ * `no-show`: not checked in by slot end + the hall's grace; `cancelled`: by the citizen's link or staff.
+ */
+export type AppointmentStatus = 'booked' | 'checked-in' | 'cancelled' | 'no-show';
+
 export interface Appointment {
   id: string;
   serviceId: string;
@@ -283,9 +344,26 @@ export interface Appointment {
   /** Short code the citizen types or scans at the kiosk; never broadcast. */
   code: string;
   externalRef?: string;
-  status: 'booked' | 'checked-in';
+  status: AppointmentStatus;
   ticketId?: string;
   createdAt: number;
+  source?: BookingSource;
+  /** Personal data: staff of the hall only, masked in lists (张*), never on a board, slip or public API. */
+  name?: string;
+  /** Personal data as `name` (138****5678 in lists). */
+  phone?: string;
+  /** `salt:hash` of the last 6 of the ID card number; the digits themselves are never stored. */
+  idTailHash?: string;
+  /**
+   * The manage link's secret (`/book/manage/:id?secret=`); like `code`, never in the event log or a
+   * broadcast (evolve takes it from the command's event and it is removed before the event is recorded).
+   */
+  secret?: string;
+  cancelledAt?: number;
+  /** When a no-show was recorded. */
+  noShowAt?: number;
+  /** The slot this booking was moved from, last move only. */
+  movedFrom?: { slotStart: number; slotEnd: number };
 }
 
 export interface Announcement {
@@ -332,6 +410,11 @@ export interface HallState {
   appointments: Record<string, Appointment>;
   /** 差评整改 cases by id (= ticket id), kept across days until closed (see evolve.ts). */
   ratingCases?: Record<string, RatingCase>;
+  /**
+   * 失信 record: no-show times per booking phone key (a hash of the number, never the number), kept only
+   * as long as the hall's `noShowBlock` rule looks back (withinDays + blockDays).
+   */
+  bookingNoShows?: Record<string, number[]>;
   announcements: Announcement[];
   recentCalls: CallRecord[];
   /** Results of recent commands by client request id, so a retried command is answered, not repeated. */
