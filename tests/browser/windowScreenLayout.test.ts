@@ -89,6 +89,8 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
     await act('pause', { reason: 'other', note: '去档案室调取材料，十分钟后回来' });
     await check('paused', 'paused', async (page) => {
       await expect.poll(() => page.getByTestId('screen-state').textContent(), POLL).toContain('十分钟后回来');
+      // The reason and the note are set apart by a spaced dot, not run together.
+      expect((await page.getByTestId('screen-state').textContent())?.trim()).toBe('暂停 · 去档案室调取材料，十分钟后回来');
     });
     await act('resume');
 
@@ -102,4 +104,17 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
     await act('finish');
     await check('rating', 'open', (page) => page.getByTestId('rating').waitFor({ timeout: 5000 }));
   }, 60_000);
+
+  it('the board sets the second language apart with a spaced dot, in headings and the latest call', async () => {
+    const clerk2 = await t.login('clerk2');
+    await postJson(`${t.url}/api/halls/demo/windows/2/open`, clerk2);
+    await postJson(`${t.url}/api/halls/demo/tickets`, await t.login('admin'), { serviceId: 'minzheng-canji' });
+    ticketOf(await postJson(`${t.url}/api/halls/demo/windows/2/call-next`, clerk2));
+    const page = await pages.open(browser, { width: 1920, height: 1080 });
+    await page.goto(`${t.url}/display?hall=demo&voice=0`);
+    await page.locator('main.board').waitFor({ timeout: 5000 });
+    await expect.poll(() => page.locator('section.latest h2').textContent(), POLL).toBe('最新叫号 · Latest call');
+    expect(await page.locator('section.waiting h2').textContent()).toBe('等候人数 · Waiting');
+    await expect.poll(() => page.locator('section.latest small').textContent(), POLL).toBe('民政窗口 · Civil Affairs');
+  });
 });
