@@ -3,12 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * What every page asks of the server besides its own data: an icon (no 404
  * on any page), a title of its own (the admin page is not the counter panel),
- * and the print log at /kiosk/slips, which a PC reaches by a staff login.
+ * and the print log at /kiosk/slips, which a PC reaches by a staff login;
+ * and a notice of the admin page stays with the tab it was given on.
  */
 
 const POLL = { timeout: 8000, interval: 50 };
@@ -88,5 +89,32 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByTestId('slips-login').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it('the save notice is gone after switching to another tab, and a later save shows it again', async () => {
+    const { page } = await open('/admin?hall=demo');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    await page.getByRole('button', { name: '业务', exact: true }).click();
+    await page.getByTestId('service-item-minzheng-canji').click();
+    await page.getByTestId('service-minzheng-canji').getByLabel('业务名称').fill('残疾人证申办（切换页签）');
+    await page.getByRole('button', { name: '保存配置' }).click();
+    const notice = page.getByTestId('admin-notice');
+    await expect.poll(() => notice.textContent(), POLL).toContain('已保存 1 处修改');
+
+    await page.getByRole('button', { name: '统计报表', exact: true }).click();
+    await page.getByTestId('totals').waitFor({ timeout: 8000 });
+    expect(await notice.count()).toBe(0);
+    await page.getByRole('button', { name: '业务', exact: true }).click();
+    expect(await notice.count()).toBe(0);
+    await expectAccessible(page, '/admin services after a tab switch');
+
+    // The notice still answers the save made on the tab being shown.
+    await page.getByTestId('service-item-minzheng-canji').click();
+    await page.getByTestId('service-minzheng-canji').getByLabel('业务名称').fill('残疾人证申办');
+    await page.getByRole('button', { name: '保存配置' }).click();
+    await expect.poll(() => notice.textContent(), POLL).toContain('已保存 1 处修改');
   });
 });

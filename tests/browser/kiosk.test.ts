@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
 import { allowPrinters, cuts, openPairedKiosk, pairKiosk, printedText, qrPayloads, tcpTarget } from '../helpers/printing.js';
@@ -129,7 +130,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
     await expect.poll(() => panel.getByTestId('alarm-printer').filter({ hasText: '缺纸' }).count(), POLL).toBe(0);
   });
 
-  it('the e-ticket page follows its ticket live and signals the call', async () => {
+  it('the e-ticket page follows its ticket live and signals the call; axe finds nothing serious waiting or called', async () => {
     const clerk = await t.login('clerk3');
     await t.api('POST', `/api/halls/${DEMO}/windows/3/open`, { token: clerk, body: {} });
     // Empty window 3's queue first, so the ticket below is next.
@@ -152,12 +153,14 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
     await expect.poll(() => phone.getByTestId('eticket-number').textContent(), POLL).toBe(mine.body.ticket.number);
     expect(await phone.getByTestId('eticket-status').textContent()).toBe('等候中');
     expect(await phone.getByTestId('eticket-ahead').textContent()).toBe('1');
+    await expectAccessible(phone, 'phone e-ticket waiting (390×844)');
 
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} }); // calls the one ahead
     await expect.poll(() => phone.getByTestId('eticket-ahead').textContent(), POLL).toBe('0');
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} }); // calls mine
     await expect.poll(() => phone.getByTestId('eticket-window').textContent(), POLL).toBe('3号窗口');
     await phone.getByText('轮到您了！').waitFor();
+    await expectAccessible(phone, 'phone e-ticket called (390×844)');
     expect(await phone.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations.length)).toBeGreaterThan(0);
     expect(ahead.body.ticket.number).not.toBe(mine.body.ticket.number);
   });
