@@ -67,6 +67,8 @@ export interface AppConfig {
   boardFrameAncestors?: string[];
   /** --config FILE or HALLQ_CONFIG. */
   configFile?: string;
+  /** HALLQ_SSO_CONFIG, --sso-config: the staff single sign-on (OIDC, LDAP) settings file, docs/sso.md. */
+  ssoConfigFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -375,6 +377,17 @@ const FIELDS: FieldSpec[] = [
     schema: text(),
     expect: 'a non-empty file path',
     description: 'JSON file with any of these settings under their camelCase keys (e.g. {"port": 8080}).',
+  },
+  {
+    key: 'ssoConfigFile',
+    kind: 'string',
+    env: ['HALLQ_SSO_CONFIG'],
+    flag: 'sso-config',
+    inFile: true,
+    schema: text(),
+    expect: 'a non-empty file path',
+    description:
+      'JSON file with the staff single sign-on settings (OpenID Connect and/or LDAP, and how directory groups map to HallQ roles and halls), see docs/sso.md. Unset = local passwords only.',
   },
 ];
 

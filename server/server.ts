@@ -17,6 +17,8 @@ import { bootstrap, ensureAdmin } from './bootstrap.js';
 import { prepareDataDir } from './startup/dataDir.js';
 import { explainListenFailure, explainStoreFailure } from './startup/explain.js';
 import type { AppConfig } from './config.js';
+import { SsoService } from './auth/sso/service.js';
+import { loadSsoSettings } from './auth/sso/settings.js';
 import type { IdSource } from './domain/engine.js';
 import { createHttpApp } from './http/app.js';
 import { type Realtime, attachRealtime } from './realtime/io.js';
@@ -71,6 +73,8 @@ export async function openStore(config: AppConfig, log: Logger): Promise<Store> 
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
+  // Read before anything is opened: a bad settings file stops the start with nothing to clean up.
+  const ssoSettings = loadSsoSettings(config.ssoConfigFile, process.env);
   if (config.publicUrl === undefined && config.trustProxy !== 0) {
     log.warn('HALLQ_PUBLIC_URL is not set behind a proxy: e-ticket links on slips use this server\'s own address, which phones may not reach; set it to the address phones use');
   }
@@ -163,6 +167,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     log,
     ratingUpload: { worker: outbox, subscription: ratingUpload },
+    sso: new SsoService(ssoSettings, store.accounts, clock),
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,

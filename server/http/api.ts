@@ -27,6 +27,8 @@ import type { Logger } from 'pino';
 import type { OutboxSubscription, OutboxWorker } from '../outbox/worker.js';
 import { mountRatingUploadApi } from './ratingUploadApi.js';
 import { mountBookingApi } from './bookingApi.js';
+import type { SsoService } from '../auth/sso/service.js';
+import { mountSsoApi } from './ssoApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -46,6 +48,8 @@ export interface ApiDeps {
   log: Logger;
   /** The outbox and its 好差评 upload subscription (ratingUploadApi.ts). */
   ratingUpload: { worker: OutboxWorker; subscription: OutboxSubscription };
+  /** Staff single sign-on (OIDC, LDAP) and the local-password rule (server/auth/sso). */
+  sso: SsoService;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -92,6 +96,17 @@ export function apiRouter(deps: ApiDeps): Router {
       const rate = await limits.forLogin(req.ip ?? 'unknown', username);
       if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       const user = await store.accounts.findUserByUsername(username);
+      if (deps.sso.usesDirectory(user, username)) {
+        // Not a local account: the password is the directory's (LDAP) to check.
+        const login = await deps.sso.ldapLogin(username, password);
+        if (!login.ok) {
+          if (login.code === 'INVALID_CREDENTIALS') await limits.accountLockout.failed(username);
+          return sendError(req, res, login.code);
+        }
+        await limits.accountLockout.succeeded(username);
+        const { token, expiresAt } = await tokens.issue(login.user);
+        return void res.json({ token, expiresAt, user: publicUser(login.user) });
+      }
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
       const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !valid || user.disabled) {
@@ -99,6 +114,8 @@ export function apiRouter(deps: ApiDeps): Router {
         return sendError(req, res, 'INVALID_CREDENTIALS');
       }
       await limits.accountLockout.succeeded(username);
+      // Told only to whoever knows the password, so it reveals nothing about which accounts exist.
+      if (!(await deps.sso.localPasswordAllowed(user))) return sendError(req, res, 'LOCAL_LOGIN_DISABLED');
       const { token, expiresAt } = await tokens.issue(user);
       res.json({
         token,
@@ -287,6 +304,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   mountHallsApi(api, { halls: store.halls, now: deps.now });
   mountConfigApi(api, { halls: store.halls });
+  mountSsoApi(api, { sso: deps.sso, tokens, limits, accounts: store.accounts });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });

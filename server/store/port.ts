@@ -90,6 +90,11 @@ export interface UserRecord {
   mustChangePassword?: boolean;
   disabled: boolean;
   createdAt: number;
+  /**
+   * Where the account signs in (server/auth/sso): 'oidc' or 'ldap' accounts are created and updated
+   * by their directory at each login and have no usable local password; absent = a local account.
+   */
+  source?: 'oidc' | 'ldap';
 }
 
 /** What the store keeps of a device: its view plus the hash of its token. */
@@ -114,6 +119,9 @@ export interface AccountStore {
   touchDevice(id: string, at: number): Promise<void>;
   /** A named secret (e.g. the token-signing key), created by `create` on first use and then stable. */
   getOrCreateSecret(name: string, create: () => string): Promise<string>;
+  /** A server-wide setting the administrator changes (e.g. 'localLogin'), kept beside the accounts; null = never set. */
+  getSetting(name: string): Promise<string | null>;
+  putSetting(name: string, value: string): Promise<void>;
 }
 
 /**

@@ -54,3 +54,12 @@ export function hasCjkFont(): boolean {
 export function hasNginx(): boolean {
   return availability('nginx', which('nginx') !== null, 'apt-get install nginx-light');
 }
+
+export function slapdPath(): string | null {
+  return process.env.HALLQ_SLAPD ?? (existsSync('/usr/sbin/slapd') ? '/usr/sbin/slapd' : which('slapd'));
+}
+
+/** Debian's OpenLDAP server, for the LDAP login tests (they start their own on a free port). */
+export function hasSlapd(): boolean {
+  return availability('slapd', slapdPath() !== null, 'apt-get install slapd ldap-utils');
+}

@@ -56,6 +56,16 @@ export class Session {
     return null;
   }
 
+  /** Trades the one-time code a single sign-on hands back (in the page's fragment) for the login, as a password login would answer it. */
+  async exchangeSso(code: string): Promise<ClientError | null> {
+    const answer = await request<Stored>('POST', '/api/auth/sso/exchange', { body: { code } });
+    if (!answer.ok) return answer.error;
+    sessionStorage.setItem(KEY, JSON.stringify({ token: answer.data.token, expiresAt: answer.data.expiresAt, user: answer.data.user }));
+    this.notice = null;
+    this.set(answer.data);
+    return null;
+  }
+
   /** Replaces the account's own password; the login goes on with the fresh token (every other login of the account ends). */
   async changePassword(currentPassword: string, newPassword: string): Promise<ClientError | null> {
     const answer = await request<Stored>('POST', '/api/auth/password', { token: this.token, body: { currentPassword, newPassword } });

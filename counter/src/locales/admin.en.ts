@@ -253,4 +253,10 @@ export const adminEn: AdminMessages = {
   exportJson: 'Download JSON',
   exportCsv: 'Download CSV',
   exportFailed: 'The download failed; check the dates and try again.',
+  // Staff single sign-on (issue 19): the local-password switch
+  localLoginTitle: 'Local passwords',
+  localLoginHint: 'With single sign-on (OIDC / LDAP) set up, local passwords can be turned off: staff of halls with a directory then sign in only with their directory account. The admin account and halls without a directory always keep local passwords.',
+  localLoginOn: 'Allow local password login',
+  localLoginMethods: (oidc: boolean, ldap: boolean) => `Set up: ${[oidc ? 'single sign-on (OIDC)' : '', ldap ? 'LDAP directory' : ''].filter(Boolean).join(', ') || 'none (local passwords only)'}`,
+  localLoginSaved: (on: boolean) => (on ? 'Local password login is allowed.' : 'Local password login is off (except the admin account).'),
 };

@@ -259,6 +259,12 @@ export const adminZh = {
   exportJson: '下载 JSON',
   exportCsv: '下载 CSV',
   exportFailed: '下载失败，请检查日期后重试。',
+  // Staff single sign-on (issue 19): the local-password switch
+  localLoginTitle: '本地密码登录',
+  localLoginHint: '已配置统一身份认证（OIDC / LDAP）时，可以关闭本地密码登录：有统一账号目录的大厅的工作人员只能用统一身份认证账号登录。admin 账号和没有统一账号目录的大厅始终可以用本地密码登录。',
+  localLoginOn: '允许本地密码登录',
+  localLoginMethods: (oidc: boolean, ldap: boolean) => `已配置：${[oidc ? '统一身份认证（OIDC）' : '', ldap ? 'LDAP 目录' : ''].filter(Boolean).join('、') || '无（仅本地密码）'}`,
+  localLoginSaved: (on: boolean): string => (on ? '已允许本地密码登录。' : '已关闭本地密码登录（admin 账号除外）。'),
 };
 
 export type AdminMessages = typeof adminZh;

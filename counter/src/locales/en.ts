@@ -381,4 +381,9 @@ export const en: Messages = {
       closed: (who: string) => `${who} closed a complaint case`,
     },
   },
+  // Staff single sign-on (issue 19)
+  ssoLogin: 'Single sign-on',
+  ssoHint: 'Sign in with your organisation account; no password is typed here.',
+  ssoOr: 'or sign in with a HallQ user name and password',
+  ssoSigningIn: 'Completing single sign-on…',
 };

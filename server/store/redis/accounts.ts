@@ -132,6 +132,15 @@ export class RedisAccountStore implements AccountStore {
     });
   }
 
+  // Settings share the secrets hash under their own prefix.
+  async getSetting(name: string): Promise<string | null> {
+    return this.run(`getSetting(${name})`, () => this.redis.hget(this.k.secrets, `setting:${name}`));
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    await this.run(`putSetting(${name})`, () => this.redis.hset(this.k.secrets, `setting:${name}`, value));
+  }
+
   shutdown(): void {
     this.closed = true;
   }

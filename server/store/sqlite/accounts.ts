@@ -52,6 +52,7 @@ export class SqliteAccountStore implements AccountStore {
   private readonly touch: Sqlite.Statement<[number, string]>;
   private readonly secretByName: Sqlite.Statement<[string], string>;
   private readonly insertSecret: Sqlite.Statement<[string, string]>;
+  private readonly upsertSecret: Sqlite.Statement<[string, string]>;
 
   constructor(db: Sqlite.Database) {
     this.userByUsername = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
@@ -70,6 +71,7 @@ export class SqliteAccountStore implements AccountStore {
     this.touch = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
     this.secretByName = db.prepare<[string], string>('SELECT value FROM secrets WHERE name = ?').pluck();
     this.insertSecret = db.prepare('INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
+    this.upsertSecret = db.prepare('INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | null> {
@@ -167,6 +169,15 @@ export class SqliteAccountStore implements AccountStore {
     });
   }
 
+  // Settings share the secrets table (a name and a value) under their own prefix, so no migration is needed.
+  async getSetting(name: string): Promise<string | null> {
+    return this.run(`getSetting(${name})`, () => this.secretByName.get(`setting:${name}`) ?? null);
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    this.run(`putSetting(${name})`, () => this.upsertSecret.run(`setting:${name}`, value));
+  }
+
   shutdown(): void {
     this.closed = true;
   }
@@ -195,7 +206,7 @@ function toUser(row: UserRow | undefined): UserRecord | null {
   };
   if (row.staff_no !== null) user.staffNo = row.staff_no;
   if (row.post !== null) user.post = row.post;
-  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword' | 'tokenVersion' | 'pinHash'>>(row.extra_json, `user ${row.id}`));
+  if (row.extra_json !== null) Object.assign(user, parseStored<Pick<UserRecord, 'windowIds' | 'partnerId' | 'photo' | 'mustChangePassword' | 'tokenVersion' | 'pinHash' | 'source'>>(row.extra_json, `user ${row.id}`));
   return user;
 }
 
@@ -207,6 +218,7 @@ function extraJson(user: UserRecord): string | null {
     ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
     ...(user.tokenVersion ? { tokenVersion: user.tokenVersion } : {}),
     ...(user.pinHash !== undefined ? { pinHash: user.pinHash } : {}),
+    ...(user.source !== undefined ? { source: user.source } : {}),
   };
   return Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }

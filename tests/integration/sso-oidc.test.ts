@@ -1,0 +1,190 @@
+/**
+ * Staff login through a real OpenID provider (issue 19): oidc-provider started here on a free
+ * port, driven over HTTP as a browser would (redirects, cookies, its login and consent forms), to
+ * HallQ's callback and the one-time code the app trades for its token.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestProvider, freePort, oidcSettingsFile, startProvider } from '../helpers/oidcProvider.js';
+import { DEMO, type TestServer, errorCodeOf, freshIp, startTestServer } from '../helpers/testServer.js';
+
+const accounts = {
+  'wang.fang': { name: '王芳', groups: ['/hallq/clerks'] },
+  'li.qiang': { name: '李强', groups: ['/hallq/supervisors', '/hallq/clerks'] },
+  'zhao.min': { name: '赵敏', groups: ['/finance'] },
+};
+const mapping = [
+  { group: '/hallq/clerks', role: 'clerk', halls: [DEMO] },
+  { group: '/hallq/supervisors', role: 'supervisor', halls: [DEMO, 'other-hall'] },
+];
+
+/** A browser's cookies, by host; enough for one provider and one HallQ. */
+class Browser {
+  private readonly jar = new Map<string, Map<string, string>>();
+
+  async get(url: string, init: RequestInit = {}): Promise<Response> {
+    const target = new URL(url);
+    const cookies = [...(this.jar.get(target.host) ?? new Map<string, string>())].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(target, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookies ? { cookie: cookies } : {}) } });
+    const jar = this.jar.get(target.host) ?? new Map<string, string>();
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      const expired = attributes.some((attribute) => /^\s*expires=Thu, 01 Jan 1970/i.test(attribute) || /^\s*max-age=0\b/i.test(attribute));
+      if (expired) jar.delete(name!.trim());
+      else jar.set(name!.trim(), value.join('='));
+    }
+    this.jar.set(target.host, jar);
+    return response;
+  }
+
+  /** Follows redirects until one leaves `stopAt`'s origin or an HTML page answers. */
+  async follow(url: string, stopAt: string, init: RequestInit = {}): Promise<{ url: string; response: Response }> {
+    let current = url;
+    let response = await this.get(current, init);
+    for (let hop = 0; hop < 20 && response.status >= 300 && response.status < 400; hop++) {
+      current = new URL(response.headers.get('location')!, current).href;
+      if (current.startsWith(stopAt)) return { url: current, response };
+      response = await this.get(current);
+    }
+    return { url: current, response };
+  }
+
+  async submit(pageUrl: string, html: string, fields: Record<string, string>, stopAt: string): Promise<{ url: string; response: Response }> {
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
+    const prompt = /name="prompt" value="([^"]+)"/.exec(html)![1]!;
+    return this.follow(new URL(action, pageUrl).href, stopAt, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ prompt, ...fields }).toString(),
+    });
+  }
+}
+
+let provider: TestProvider;
+let t: TestServer;
+let settings: { remove(): void };
+
+beforeAll(async () => {
+  const [providerPort, hallqPort] = [await freePort(), await freePort()];
+  const hallqUrl = `http://127.0.0.1:${hallqPort}`;
+  provider = await startProvider(providerPort, `${hallqUrl}/api/auth/oidc/callback`, accounts);
+  const file = oidcSettingsFile(provider.issuer, hallqUrl, mapping);
+  settings = file;
+  t = await startTestServer({ port: hallqPort, ssoConfigFile: file.file });
+}, 30_000);
+afterAll(async () => {
+  await t?.close();
+  await provider?.close();
+  settings?.remove();
+});
+
+/** From 「统一身份认证登录」 to back at the app: the provider's login page, then its consent page. */
+async function signIn(browser: Browser, login: string, start = `${t.url}/api/auth/oidc/start?hall=${DEMO}`): Promise<URL> {
+  const loginPage = await browser.follow(start, t.url);
+  expect(loginPage.response.status).toBe(200);
+  expect(await loginPage.response.clone().text()).toContain('name="login"');
+  const consent = await browser.submit(loginPage.url, await loginPage.response.text(), { login, password: 'any' }, t.url);
+  let back = consent;
+  if (!consent.url.startsWith(t.url)) {
+    expect(await consent.response.clone().text()).toContain('value="consent"');
+    back = await browser.submit(consent.url, await consent.response.text(), {}, t.url);
+  }
+  // Now at HallQ's callback; it sends the browser on to the app.
+  const app = await browser.follow(back.url, `${t.url}/counter`);
+  return new URL(app.url);
+}
+
+const exchange = (code: string) => t.api('POST', '/api/auth/sso/exchange', { body: { code }, ip: freshIp() });
+
+describe('OIDC login', () => {
+  it('the public methods endpoint offers single sign-on', async () => {
+    expect((await t.api('GET', '/api/auth/methods')).body).toEqual({ password: true, oidc: true, ldap: false });
+  });
+
+  it('a clerk signs in at the provider and the app gets a normal HallQ staff token with the mapped role and halls', async () => {
+    const app = await signIn(new Browser(), 'wang.fang');
+    expect(app.pathname).toBe('/counter/');
+    expect(app.searchParams.get('hall')).toBe(DEMO);
+    const code = /^#sso=([A-Za-z0-9_-]+)$/.exec(app.hash)?.[1];
+    expect(code).toBeDefined();
+    const answer = await exchange(code!);
+    expect(answer.status).toBe(200);
+    expect(answer.body.user).toMatchObject({ username: 'wang.fang', displayName: '王芳', role: 'clerk', hallIds: [DEMO] });
+    expect((await t.api('GET', `/api/halls/${DEMO}/staff-view`, { token: answer.body.token })).status).toBe(200);
+    expect(await t.server.store.accounts.findUserByUsername('wang.fang')).toMatchObject({ source: 'oidc', role: 'clerk' });
+    // The code is good once.
+    expect(errorCodeOf(await exchange(code!))).toBe('SSO_STATE_INVALID');
+  });
+
+  it('someone in both groups gets the higher role and both halls; the English page stays English', async () => {
+    const app = await signIn(new Browser(), 'li.qiang', `${t.url}/api/auth/oidc/start?hall=${DEMO}&lang=en&page=supervisor`);
+    expect(app.pathname).toBe('/counter/supervisor');
+    expect(app.searchParams.get('lang')).toBe('en');
+    const answer = await exchange(app.hash.slice('#sso='.length));
+    expect(answer.body.user).toMatchObject({ role: 'supervisor', hallIds: [DEMO, 'other-hall'] });
+  });
+
+  it('a user in no mapped group comes back with SSO_NO_ROLE and no account', async () => {
+    const app = await signIn(new Browser(), 'zhao.min');
+    expect(app.hash).toBe('#sso-error=SSO_NO_ROLE');
+    expect(await t.server.store.accounts.findUserByUsername('zhao.min')).toBeNull();
+  });
+
+  it('cancelling at the provider comes back as SSO_CANCELLED', async () => {
+    const browser = new Browser();
+    const loginPage = await browser.follow(`${t.url}/api/auth/oidc/start?hall=${DEMO}`, t.url);
+    const abort = /<a href="([^"]+)">\[ Cancel \]/.exec(await loginPage.response.text())![1]!;
+    const back = await browser.follow(new URL(abort, loginPage.url).href, t.url);
+    const app = await browser.follow(back.url, `${t.url}/counter`);
+    expect(new URL(app.url).hash).toBe('#sso-error=SSO_CANCELLED');
+  });
+
+  it('a callback whose state this browser was not given is refused (SSO_STATE_INVALID), and so is a replayed one', async () => {
+    const victim = new Browser();
+    const attacker = new Browser();
+    const loginPage = await attacker.follow(`${t.url}/api/auth/oidc/start?hall=${DEMO}`, t.url);
+    const consent = await attacker.submit(loginPage.url, await loginPage.response.text(), { login: 'wang.fang', password: 'x' }, t.url);
+    const callback = consent.url.startsWith(t.url) ? consent.url : (await attacker.submit(consent.url, await consent.response.text(), {}, t.url)).url;
+    expect(callback).toContain('/api/auth/oidc/callback?');
+    // The attacker's callback link opened in someone else's browser: no login for them.
+    const planted = await victim.follow(callback, `${t.url}/counter`);
+    expect(new URL(planted.url).hash).toBe('#sso-error=SSO_STATE_INVALID');
+    // A made-up state, and no state at all.
+    expect(new URL((await new Browser().follow(`${t.url}/api/auth/oidc/callback?code=x&state=made-up`, `${t.url}/counter`)).url).hash).toBe('#sso-error=SSO_STATE_INVALID');
+    expect(new URL((await new Browser().follow(`${t.url}/api/auth/oidc/callback`, `${t.url}/counter`)).url).hash).toBe('#sso-error=SSO_STATE_INVALID');
+  });
+
+  it('refuses bad input to the start and the exchange without a crash', async () => {
+    expect(errorCodeOf(await t.api('GET', '/api/auth/oidc/start?hall=../../evil'))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await t.api('GET', '/api/auth/oidc/start?page=https://evil.example'))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await t.api('POST', '/api/auth/sso/exchange', { body: { code: 'short' }, ip: freshIp() }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await t.api('POST', '/api/auth/sso/exchange', { body: { code: 'a'.repeat(43), extra: 1 }, ip: freshIp() }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await exchange('a'.repeat(43)))).toBe('SSO_STATE_INVALID');
+  });
+
+  it('a HallQ-disabled account stays refused after a good provider login', async () => {
+    const first = await exchange((await signIn(new Browser(), 'wang.fang')).hash.slice('#sso='.length));
+    const admin = await t.login('admin');
+    expect((await t.api('PATCH', `/api/users/${first.body.user.id}`, { token: admin, body: { disabled: true } })).status).toBe(200);
+    expect((await signIn(new Browser(), 'wang.fang')).hash).toBe('#sso-error=ACCOUNT_DISABLED');
+    await t.api('PATCH', `/api/users/${first.body.user.id}`, { token: admin, body: { disabled: false } });
+  });
+});
+
+describe('OIDC provider down', () => {
+  it('the start sends the browser back with SSO_UNAVAILABLE and a Chinese message exists for it', async () => {
+    const [closedPort, hallqPort] = [await freePort(), await freePort()];
+    const file = oidcSettingsFile(`http://127.0.0.1:${closedPort}`, `http://127.0.0.1:${hallqPort}`, mapping);
+    const down = await startTestServer({ port: hallqPort, ssoConfigFile: file.file });
+    try {
+      const answer = await fetch(`${down.url}/api/auth/oidc/start?hall=${DEMO}`, { redirect: 'manual' });
+      expect(answer.status).toBe(303);
+      expect(answer.headers.get('location')).toBe(`/counter/?hall=${DEMO}#sso-error=SSO_UNAVAILABLE`);
+      const { messageFor } = await import('../../server/protocol/messages.js');
+      expect(messageFor('SSO_UNAVAILABLE')).toMatch(/统一身份认证服务暂时无法连接/);
+    } finally {
+      await down.close();
+      file.remove();
+    }
+  });
+});
