@@ -28,6 +28,7 @@ import { PrintService } from './printing/printService.js';
 import { OutboxWorker } from './outbox/worker.js';
 import type { OutboxTiming } from './outbox/backoff.js';
 import { ratingUploadSubscription } from './outbox/ratingRecords.js';
+import { webhookSubscription } from './outbox/webhooks.js';
 import { type Store, StoreError } from './store/port.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -119,10 +120,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   // takes /socket.io and hands everything else on), yet both need each other: one late binding.
   let realtime: Realtime | undefined;
   const ratingUpload = ratingUploadSubscription(store);
+  const webhooks = webhookSubscription();
   const outbox = new OutboxWorker({
     outbox: store.outbox,
     halls: store.halls,
-    subscriptions: [ratingUpload],
+    subscriptions: [ratingUpload, webhooks],
     log,
     now: clock,
     ...(options.outboxTiming ? { timing: options.outboxTiming } : {}),
@@ -163,6 +165,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     log,
     ratingUpload: { worker: outbox, subscription: ratingUpload },
+    webhooks,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,

@@ -26,6 +26,7 @@ import { SYNC_MAX_EVENTS } from '../app/syncBounds.js';
 import type { Logger } from 'pino';
 import type { OutboxSubscription, OutboxWorker } from '../outbox/worker.js';
 import { mountRatingUploadApi } from './ratingUploadApi.js';
+import { mountWebhooksApi } from './webhooksApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -45,6 +46,8 @@ export interface ApiDeps {
   log: Logger;
   /** The outbox and its 好差评 upload subscription (ratingUploadApi.ts). */
   ratingUpload: { worker: OutboxWorker; subscription: OutboxSubscription };
+  /** The webhooks' outbox subscription (webhooksApi.ts), delivered by the same worker. */
+  webhooks: OutboxSubscription;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -291,6 +294,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
+  mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

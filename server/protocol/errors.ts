@@ -79,6 +79,8 @@ export const ErrorCode = {
   BOOKING_LIMIT: 'BOOKING_LIMIT',
   BOOKING_BLOCKED: 'BOOKING_BLOCKED',
   SERVICE_NOT_BOOKABLE: 'SERVICE_NOT_BOOKABLE',
+  // webhooks (issue 19): an unknown webhook of the hall (404)
+  WEBHOOK_NOT_FOUND: 'WEBHOOK_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -112,6 +114,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PIN_INVALID: 401,
   PIN_LOCKED: 429,
   SERVICE_NOT_BOOKABLE: 400,
+  WEBHOOK_NOT_FOUND: 404,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

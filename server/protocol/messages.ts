@@ -70,6 +70,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     BOOKING_LIMIT: '预约数量已达上限：同一手机号同一业务每天只能预约一次，且同时有效的预约数有限，请先完成或取消已有预约。',
     BOOKING_BLOCKED: '该手机号近期多次预约未到，暂时不能预约，请到期后再约，或直接到大厅取号办理。',
     SERVICE_NOT_BOOKABLE: '该业务不提供网上预约，请到大厅取号办理。',
+    WEBHOOK_NOT_FOUND: '找不到该接口推送地址：它可能已被删除，请刷新列表。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -135,6 +136,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     BOOKING_LIMIT: 'Booking limit reached: one booking per mobile number per service per day, and only a few open bookings at a time. Finish or cancel one first.',
     BOOKING_BLOCKED: 'This mobile number missed several bookings recently and cannot book for now; book again after the date given, or take a ticket at the hall.',
     SERVICE_NOT_BOOKABLE: 'This service cannot be booked online; please take a ticket at the hall.',
+    WEBHOOK_NOT_FOUND: 'No such webhook: it may have been deleted; refresh the list.',
   },
 };
 
