@@ -30,6 +30,7 @@ import { PrintService } from './printing/printService.js';
 import { OutboxWorker } from './outbox/worker.js';
 import type { OutboxTiming } from './outbox/backoff.js';
 import { ratingUploadSubscription } from './outbox/ratingRecords.js';
+import { webhookSubscription } from './outbox/webhooks.js';
 import { type Store, StoreError } from './store/port.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -123,10 +124,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   // takes /socket.io and hands everything else on), yet both need each other: one late binding.
   let realtime: Realtime | undefined;
   const ratingUpload = ratingUploadSubscription(store);
+  const webhooks = webhookSubscription();
   const outbox = new OutboxWorker({
     outbox: store.outbox,
     halls: store.halls,
-    subscriptions: [ratingUpload],
+    subscriptions: [ratingUpload, webhooks],
     log,
     now: clock,
     ...(options.outboxTiming ? { timing: options.outboxTiming } : {}),
@@ -168,6 +170,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     log,
     ratingUpload: { worker: outbox, subscription: ratingUpload },
     sso: new SsoService(ssoSettings, store.accounts, clock),
+    webhooks,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,

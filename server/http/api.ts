@@ -29,6 +29,7 @@ import { mountRatingUploadApi } from './ratingUploadApi.js';
 import { mountBookingApi } from './bookingApi.js';
 import type { SsoService } from '../auth/sso/service.js';
 import { mountSsoApi } from './ssoApi.js';
+import { mountWebhooksApi } from './webhooksApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -50,6 +51,8 @@ export interface ApiDeps {
   ratingUpload: { worker: OutboxWorker; subscription: OutboxSubscription };
   /** Staff single sign-on (OIDC, LDAP) and the local-password rule (server/auth/sso). */
   sso: SsoService;
+  /** The webhooks' outbox subscription (webhooksApi.ts), delivered by the same worker. */
+  webhooks: OutboxSubscription;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -311,6 +314,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountStatsApi(api, { store, now: deps.now });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
   mountBookingApi(api, { halls: store.halls, service, now: deps.now });
+  mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

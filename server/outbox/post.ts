@@ -19,7 +19,7 @@ export async function postSigned(
   deliveryId: string,
   rawBody: string,
   secret: string,
-  options: { timeoutMs: number; signal?: AbortSignal; fetch?: FetchLike },
+  options: { timeoutMs: number; signal?: AbortSignal; fetch?: FetchLike; headers?: Record<string, string> },
 ): Promise<PostResult> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
@@ -31,6 +31,7 @@ export async function postSigned(
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'HallQ-outbox/1',
+        ...options.headers,
         [DELIVERY_HEADER]: deliveryId,
         [SIGNATURE_HEADER]: signature(rawBody, secret),
       },

@@ -89,6 +89,8 @@ export const ErrorCode = {
   DIRECTORY_UNAVAILABLE: 'DIRECTORY_UNAVAILABLE',
   LOCAL_LOGIN_DISABLED: 'LOCAL_LOGIN_DISABLED',
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  // webhooks (issue 19): an unknown webhook of the hall (404)
+  WEBHOOK_NOT_FOUND: 'WEBHOOK_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -131,6 +133,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DIRECTORY_UNAVAILABLE: 503,
   LOCAL_LOGIN_DISABLED: 403,
   ACCOUNT_DISABLED: 403,
+  WEBHOOK_NOT_FOUND: 404,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

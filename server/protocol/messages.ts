@@ -79,6 +79,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     DIRECTORY_UNAVAILABLE: '统一账号目录（LDAP）暂时无法连接，请稍后再试；急需办理时请联系信息中心。',
     LOCAL_LOGIN_DISABLED: '本系统已关闭本地密码登录，请使用统一身份认证账号登录。',
     ACCOUNT_DISABLED: '该账号已在 HallQ 中停用，不能登录，请联系管理员。',
+    WEBHOOK_NOT_FOUND: '找不到该接口推送地址：它可能已被删除，请刷新列表。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -153,6 +154,7 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     DIRECTORY_UNAVAILABLE: 'The accounts directory (LDAP) cannot be reached right now; try again later, or ask the IT office.',
     LOCAL_LOGIN_DISABLED: 'Local passwords are turned off here; sign in with your directory account.',
     ACCOUNT_DISABLED: 'This account is disabled in HallQ and cannot sign in; ask the administrator.',
+    WEBHOOK_NOT_FOUND: 'No such webhook: it may have been deleted; refresh the list.',
   },
 };
 

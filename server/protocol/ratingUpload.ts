@@ -11,7 +11,8 @@ export const UPLOAD_SECRET_MIN = 16;
 export const UPLOAD_SECRET_MAX = 256;
 export const UPLOAD_URL_MAX = 2000;
 
-const endpointUrl = z
+/** An outbox endpoint's address (the 好差评 upload, webhooks). */
+export const endpointUrl = z
   .string()
   .trim()
   .max(UPLOAD_URL_MAX)

@@ -137,6 +137,8 @@ export interface OutboxEndpointRecord {
   enabled: boolean;
   updatedAt: number;
   updatedBy: string;
+  /** The event types an endpoint takes (webhooks); absent: its subscription decides alone. */
+  events?: string[];
 }
 
 /** How far an endpoint has got through its hall's event log, and how its last attempt went. */
@@ -148,6 +150,8 @@ export interface OutboxProgress {
   lastError?: string;
   /** Failed attempts in a row (the back-off survives a restart). */
   failures: number;
+  /** When the first of the failures in a row happened; absent while the endpoint delivers. */
+  failingSince?: number;
 }
 
 /**
@@ -169,11 +173,20 @@ export interface OutboxStore {
   releaseLease(hallId: string, name: string, holder: string): Promise<void>;
   /**
    * Moves the cursor forward to `seq` (never back), clears the error and the failure count;
-   * `deliveredAt` when a delivery (not a skip) got there. False, changing nothing, without the lease.
+   * `deliveredAt` when a delivery (not a skip) got there. False, changing nothing, without the lease,
+   * or when `expectedSeq` is given and the cursor is no longer there (it was rewound meanwhile).
    */
-  advance(hallId: string, name: string, holder: string, seq: number, deliveredAt?: number): Promise<boolean>;
+  advance(hallId: string, name: string, holder: string, seq: number, deliveredAt?: number, expectedSeq?: number): Promise<boolean>;
   /** Records a failed attempt (failures + 1). False, changing nothing, without the lease. */
   recordFailure(hallId: string, name: string, holder: string, error: string, at: number): Promise<boolean>;
+  /** Removes an endpoint with its cursor (webhooks are deleted; the 好差评 upload is switched off instead). */
+  deleteEndpoint(hallId: string, name: string): Promise<void>;
+  /**
+   * Sets the cursor to `seq`, back or forward (a replay, or a new webhook starting at the log's end),
+   * and clears the failures. Needs no lease: a deliverer's next `advance` with the cursor it
+   * started from (`expectedSeq`) then fails, and it starts again from here.
+   */
+  rewind(hallId: string, name: string, seq: number): Promise<void>;
 }
 
 export interface Store {

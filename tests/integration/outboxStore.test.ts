@@ -66,7 +66,7 @@ function contract(name: string, make: () => Promise<Opened>): void {
         expect(await store.outbox.acquireLease('h1', 'rating-upload', 'p1', 10_000)).toBe(true);
         expect(await store.outbox.recordFailure('h1', 'rating-upload', 'p1', 'HTTP 503', 1000)).toBe(true);
         expect(await store.outbox.recordFailure('h1', 'rating-upload', 'p1', 'ECONNREFUSED', 2000)).toBe(true);
-        expect(await store.outbox.getProgress('h1', 'rating-upload')).toEqual({ deliveredSeq: 0, failures: 2, lastAttemptAt: 2000, lastError: 'ECONNREFUSED' });
+        expect(await store.outbox.getProgress('h1', 'rating-upload')).toEqual({ deliveredSeq: 0, failures: 2, lastAttemptAt: 2000, lastError: 'ECONNREFUSED', failingSince: 1000 });
         await store.outbox.advance('h1', 'rating-upload', 'p1', 10, 3000);
         await store.outbox.advance('h1', 'rating-upload', 'p1', 7); // an older skip changes nothing
         expect(await store.outbox.getProgress('h1', 'rating-upload')).toEqual({ deliveredSeq: 10, failures: 0, lastAttemptAt: 2000, lastDeliveredAt: 3000 });
@@ -98,6 +98,32 @@ function contract(name: string, make: () => Promise<Opened>): void {
         expect(await b.outbox.advance('h1', 'rating-upload', 'p2', 9)).toBe(false); // expired
         expect(await a.outbox.acquireLease('h1', 'rating-upload', 'p1', 10_000)).toBe(true);
         expect(await a.outbox.advance('h1', 'rating-upload', 'p1', 9)).toBe(true);
+      } finally {
+        await env.cleanup();
+      }
+    });
+
+    it('keeps a webhook’s event types; a rewind moves the cursor back and beats a deliverer’s stale advance; a delete removes it all', async () => {
+      const env = await make();
+      try {
+        const store = await env.open();
+        const hook = endpoint('h1', { name: 'webhook:abc12345', events: ['ticket:issued', 'ticket:called'] });
+        await store.outbox.putEndpoint(hook);
+        expect(await store.outbox.getEndpoint('h1', 'webhook:abc12345')).toEqual(hook);
+        expect(await store.outbox.acquireLease('h1', 'webhook:abc12345', 'p1', 10_000)).toBe(true);
+        expect(await store.outbox.advance('h1', 'webhook:abc12345', 'p1', 20, 1000, 0)).toBe(true);
+        expect(await store.outbox.recordFailure('h1', 'webhook:abc12345', 'p1', 'HTTP 500', 2000)).toBe(true);
+        await store.outbox.rewind('h1', 'webhook:abc12345', 5);
+        expect(await store.outbox.getProgress('h1', 'webhook:abc12345')).toMatchObject({ deliveredSeq: 5, failures: 0 });
+        expect((await store.outbox.getProgress('h1', 'webhook:abc12345')).failingSince).toBeUndefined();
+        // The deliverer still thinks it is at 20: its advance is refused, the replay stands.
+        expect(await store.outbox.advance('h1', 'webhook:abc12345', 'p1', 21, 3000, 20)).toBe(false);
+        expect((await store.outbox.getProgress('h1', 'webhook:abc12345')).deliveredSeq).toBe(5);
+        expect(await store.outbox.advance('h1', 'webhook:abc12345', 'p1', 6, 3000, 5)).toBe(true);
+        await store.outbox.deleteEndpoint('h1', 'webhook:abc12345');
+        expect(await store.outbox.getEndpoint('h1', 'webhook:abc12345')).toBeNull();
+        expect(await store.outbox.getProgress('h1', 'webhook:abc12345')).toEqual({ deliveredSeq: 0, failures: 0 });
+        expect((await store.outbox.listEndpoints()).map((e) => e.name)).toEqual([]);
       } finally {
         await env.cleanup();
       }

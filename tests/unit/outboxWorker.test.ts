@@ -125,7 +125,7 @@ describe('OutboxWorker', () => {
 
     env.setAnswer(() => 200);
     const second = env.open();
-    expect(await second.store.outbox.getProgress('h', 'test-sub')).toEqual({ deliveredSeq: 0, failures: 2, lastAttemptAt: 1_001_000, lastError: 'HTTP 503' });
+    expect(await second.store.outbox.getProgress('h', 'test-sub')).toEqual({ deliveredSeq: 0, failures: 2, lastAttemptAt: 1_001_000, lastError: 'HTTP 503', failingSince: 1_000_000 });
     second.worker.start();
     second.worker.wake('h', 'test-sub');
     await idle();

@@ -4,7 +4,7 @@ export const adminEn: AdminMessages = {
   title: 'Hall administration',
   readOnly: 'You are a supervisor: you can read the configuration and manage devices and announcements; changing the configuration needs an administrator account.',
   notAllowed: 'The administration pages are for supervisors and administrators.',
-  tabs: { hall: 'Hall', services: 'Services', windows: 'Windows', staff: 'Staff', devices: 'Devices', announcements: 'Announcements', reports: 'Reports', 'rating-upload': 'Rating upload' },
+  tabs: { hall: 'Hall', services: 'Services', windows: 'Windows', staff: 'Staff', devices: 'Devices', announcements: 'Announcements', reports: 'Reports', 'rating-upload': 'Rating upload', webhooks: 'Webhooks' },
   staffTitle: 'Staff accounts',
   windowsOf: 'Own windows (numbers)',
   partner: 'A/B partner (B post)',

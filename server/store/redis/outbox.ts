@@ -39,18 +39,19 @@ return 1
   /*
    * hallqOutboxAdvance — move the cursor forward under the lease.
    * KEYS[1] endpoint hash   KEYS[2] lease key
-   * ARGV[1] holder   ARGV[2] seq   ARGV[3] delivered-at ('' = a skip)
-   * Returns 1 if written; 0 without the lease or without the endpoint.
+   * ARGV[1] holder   ARGV[2] seq   ARGV[3] delivered-at ('' = a skip)   ARGV[4] expected cursor ('' = any)
+   * Returns 1 if written; 0 without the lease, without the endpoint, or with the cursor moved meanwhile.
    */
   hallqOutboxAdvance: {
     numberOfKeys: 2,
     lua: `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 if redis.call('HEXISTS', KEYS[1], 'endpoint') == 0 then return 0 end
+if ARGV[4] ~= '' and tonumber(redis.call('HGET', KEYS[1], 'seq') or '0') ~= tonumber(ARGV[4]) then return 0 end
 local seq = tonumber(ARGV[2])
 if seq > tonumber(redis.call('HGET', KEYS[1], 'seq') or '0') then redis.call('HSET', KEYS[1], 'seq', ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'lastDeliveredAt', ARGV[3]) end
-redis.call('HDEL', KEYS[1], 'lastError')
+redis.call('HDEL', KEYS[1], 'lastError', 'failingSince')
 redis.call('HSET', KEYS[1], 'failures', '0')
 return 1
 `,
@@ -66,7 +67,21 @@ return 1
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 if redis.call('HEXISTS', KEYS[1], 'endpoint') == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'lastError', ARGV[2], 'lastAttemptAt', ARGV[3])
+redis.call('HSETNX', KEYS[1], 'failingSince', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'failures', 1)
+return 1
+`,
+  },
+  /*
+   * hallqOutboxRewind — set the cursor (back or forward) and clear the failures.
+   * KEYS[1] endpoint hash   ARGV[1] seq. Returns 0 without the endpoint.
+   */
+  hallqOutboxRewind: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('HEXISTS', KEYS[1], 'endpoint') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'seq', ARGV[1], 'failures', '0')
+redis.call('HDEL', KEYS[1], 'lastError', 'failingSince')
 return 1
 `,
   },
@@ -114,13 +129,14 @@ export class RedisOutboxStore implements OutboxStore {
 
   async getProgress(hallId: string, name: string): Promise<OutboxProgress> {
     return this.run('getProgress', async () => {
-      const [seq, lastDeliveredAt, lastAttemptAt, lastError, failures] = await this.redis.hmget(
+      const [seq, lastDeliveredAt, lastAttemptAt, lastError, failures, failingSince] = await this.redis.hmget(
         this.keys.outbox(hallId, name).endpoint,
         'seq',
         'lastDeliveredAt',
         'lastAttemptAt',
         'lastError',
         'failures',
+        'failingSince',
       );
       return {
         deliveredSeq: Number(seq ?? 0),
@@ -128,6 +144,7 @@ export class RedisOutboxStore implements OutboxStore {
         ...(lastDeliveredAt ? { lastDeliveredAt: Number(lastDeliveredAt) } : {}),
         ...(lastAttemptAt ? { lastAttemptAt: Number(lastAttemptAt) } : {}),
         ...(lastError !== null && lastError !== undefined ? { lastError } : {}),
+        ...(failingSince ? { failingSince: Number(failingSince) } : {}),
       };
     });
   }
@@ -140,14 +157,27 @@ export class RedisOutboxStore implements OutboxStore {
     await this.run('releaseLease', () => this.redis.hallqOutboxRelease(this.keys.outbox(hallId, name).lease, holder));
   }
 
-  async advance(hallId: string, name: string, holder: string, seq: number, deliveredAt?: number): Promise<boolean> {
+  async advance(hallId: string, name: string, holder: string, seq: number, deliveredAt?: number, expectedSeq?: number): Promise<boolean> {
     const k = this.keys.outbox(hallId, name);
-    return this.run('advance', async () => (await this.redis.hallqOutboxAdvance(k.endpoint, k.lease, holder, seq, deliveredAt ?? '')) === 1);
+    return this.run('advance', async () => (await this.redis.hallqOutboxAdvance(k.endpoint, k.lease, holder, seq, deliveredAt ?? '', expectedSeq ?? '')) === 1);
   }
 
   async recordFailure(hallId: string, name: string, holder: string, error: string, at: number): Promise<boolean> {
     const k = this.keys.outbox(hallId, name);
     return this.run('recordFailure', async () => (await this.redis.hallqOutboxFailure(k.endpoint, k.lease, holder, error, at)) === 1);
+  }
+
+  async deleteEndpoint(hallId: string, name: string): Promise<void> {
+    const k = this.keys.outbox(hallId, name);
+    await this.run('deleteEndpoint', async () => {
+      // The endpoint before the index entry: an entry without an endpoint is skipped by listEndpoints.
+      await this.redis.del(k.endpoint, k.lease);
+      await this.redis.srem(this.keys.outboxIndex, JSON.stringify([hallId, name]));
+    });
+  }
+
+  async rewind(hallId: string, name: string, seq: number): Promise<void> {
+    await this.run('rewind', () => this.redis.hallqOutboxRewind(this.keys.outbox(hallId, name).endpoint, seq));
   }
 
   shutdown(): void {

@@ -182,6 +182,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'webhook endpoints',
+    sql: `
+      -- Issue 19 webhooks are outbox endpoints too: events_json is the JSON list of event types an
+      -- endpoint takes (NULL: its subscription decides), failing_since when its failures in a row began.
+      ALTER TABLE outbox_endpoints ADD COLUMN events_json TEXT;
+      ALTER TABLE outbox_endpoints ADD COLUMN failing_since INTEGER;
+    `,
+  },
 ];
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */
