@@ -30,6 +30,7 @@ import type { OutboxTiming } from './outbox/backoff.js';
 import { ratingUploadSubscription } from './outbox/ratingRecords.js';
 import { type Store, StoreError } from './store/port.js';
 import { startNotifier, type NotifyStartOptions } from './notify/start.js';
+import type { NotifyWorker } from './notify/worker.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
 
@@ -39,6 +40,8 @@ export interface RunningServer {
   store: Store;
   log: Logger;
   close(): Promise<void>;
+  /** 无声叫号's worker (absent on Redis), for tests that wait until it has looked at a hall. */
+  notifier?: NotifyWorker;
 }
 
 export interface StartOptions {
@@ -256,7 +259,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
-  return { url, port, store, log, close };
+  return { url, port, store, log, close, ...(notifier ? { notifier } : {}) };
 }
 
 /** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */

@@ -39,6 +39,7 @@ export class NotifyWorker {
   private readonly active = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private poller: NodeJS.Timeout | undefined;
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly deps: {
@@ -76,9 +77,16 @@ export class NotifyWorker {
     }
   }
 
+  /** Looks at the hall now and resolves when the worker has nothing more under way (tests wait for it). */
+  async flush(hallId: string): Promise<void> {
+    await this.kick(hallId);
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
   async close(): Promise<void> {
     this.stopping.abort();
     if (this.poller) clearInterval(this.poller);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     await Promise.allSettled([...this.active]);
     await this.deps.store.close();
   }
@@ -161,8 +169,17 @@ export class NotifyWorker {
     this.later(hallId, delay);
   }
 
+  /** One retry timer per hall, the earliest asked for. */
   private later(hallId: string, delayMs: number): void {
-    const timer = setTimeout(() => this.kick(hallId), Math.max(0, delayMs));
+    const at = this.deps.now() + Math.max(0, delayMs);
+    const existing = this.timers.get(hallId);
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(hallId);
+      void this.kick(hallId);
+    }, Math.max(0, delayMs));
     timer.unref();
+    this.timers.set(hallId, { at, timer });
   }
 }
