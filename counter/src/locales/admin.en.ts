@@ -253,4 +253,12 @@ export const adminEn: AdminMessages = {
   exportJson: 'Download JSON',
   exportCsv: 'Download CSV',
   exportFailed: 'The download failed; check the dates and try again.',
+  notifyTitle: 'Silent calling (text messages)',
+  notifyHint: 'Citizens may leave a mobile number when taking a ticket (kiosk, phone, guide desk) and get a text when their turn is near and when called. The server administrator sets up the SMS gateway.',
+  notifyEnabled: 'Send text messages',
+  notifyAheadAt: 'Text when this many are left ahead (default 2)',
+  notifyPerNumberPerDay: 'At most this many texts per number per day (default 10)',
+  notifyOnCall: 'Also text when the ticket is called',
+  notifyPhoneAlert: 'The e-ticket page vibrates and rings at that many ahead (free, no text needed)',
+  notifyPrivacy: 'The number is kept only until the ticket ends; staff see it as 138****5678, boards and public APIs never.',
 };
