@@ -32,6 +32,8 @@ import type { OutboxTiming } from './outbox/backoff.js';
 import { ratingUploadSubscription } from './outbox/ratingRecords.js';
 import { webhookSubscription } from './outbox/webhooks.js';
 import { type Store, StoreError } from './store/port.js';
+import { startNotifier, type NotifyStartOptions } from './notify/start.js';
+import type { NotifyWorker } from './notify/worker.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
 
@@ -41,6 +43,8 @@ export interface RunningServer {
   store: Store;
   log: Logger;
   close(): Promise<void>;
+  /** 无声叫号's worker (absent on Redis), for tests that wait until it has looked at a hall. */
+  notifier?: NotifyWorker;
 }
 
 export interface StartOptions {
@@ -59,6 +63,8 @@ export interface StartOptions {
   agentTiming?: AgentPrinterTiming;
   /** Back-off, timeout and poll of the outbox (the 好差评 upload); tests shorten them. */
   outboxTiming?: Partial<OutboxTiming>;
+  /** 无声叫号: the SMS gateway (default: from HALLQ_NOTIFY_*) and the notifier's timing; tests set both. */
+  notify?: NotifyStartOptions;
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
@@ -133,11 +139,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     ...(options.outboxTiming ? { timing: options.outboxTiming } : {}),
   });
+  const notifier = startNotifier(config, store, log, clock, options.notify);
   const broadcaster: Broadcaster = {
     publish: (hallId, events) => {
       realtime?.broadcaster.publish(hallId, events);
       // After the commit, off the command's path: the outbox only gets a nudge.
       outbox.notify(hallId, events);
+      notifier?.notify(hallId, events);
     },
   };
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
@@ -218,6 +226,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       stopDefaultRatings();
       clearInterval(printerProbe);
       await outbox.close();
+      await notifier?.close();
       await new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await print.close();
@@ -253,11 +262,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   }
   serving = true;
   outbox.start();
+  notifier?.start();
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
-  return { url, port, store, log, close };
+  return { url, port, store, log, close, ...(notifier ? { notifier } : {}) };
 }
 
 /** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */

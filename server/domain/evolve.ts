@@ -1,6 +1,7 @@
 import { draftOf } from './draft.js';
 import { RECENT_CALLS_KEPT } from '../protocol/rules/queue.js';
 import { caseStepChange } from '../protocol/rules/ratingCases.js';
+import { withoutPhone } from '../protocol/rules/notify.js';
 import type { ConfigChange, HallEvent } from '../protocol/events.js';
 import type { CallRecord, HallConfig, HallState, RatingCase, ServiceConfig, Ticket, WindowConfig, WindowRuntime } from '../protocol/model.js';
 
@@ -62,7 +63,8 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       putTicket(state, event.ticket);
       return;
     case 'ticket:finished': {
-      putTicket(state, event.ticket);
+      // The number is kept only until the ticket ends (also when a log from another build carries it).
+      putTicket(state, withoutPhone(event.ticket));
       const runtime = runtimeOf(state, event.windowId);
       runtime.lastFinishedTicketId = event.ticket.id;
       delete runtime.currentTicketId;

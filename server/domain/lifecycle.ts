@@ -3,6 +3,7 @@ import { reconcileWindows } from './evolve.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
 import { closedCaseExpired } from '../protocol/rules/ratingCases.js';
 import { pruneNoShows } from './handlers/booking.js';
+import { withoutPhone } from '../protocol/rules/notify.js';
 import { type LocalTime, clockMinutes, localTime } from './time.js';
 
 const MINUTE = 60_000;
@@ -50,7 +51,7 @@ export function rollOverDay(ctx: Ctx, local: LocalTime): void {
 function expireWaiting(ctx: Ctx): number {
   const waiting = Object.values(ctx.state.tickets).filter((ticket) => ticket.status === 'waiting' || ticket.status === 'no-show');
   for (const ticket of waiting) {
-    ctx.emit({ type: 'ticket:expired', ticket: { ...snapshot(ticket), status: 'expired', finishedAt: ctx.now } });
+    ctx.emit({ type: 'ticket:expired', ticket: { ...withoutPhone(snapshot(ticket)), status: 'expired', finishedAt: ctx.now } });
   }
   return waiting.length;
 }

@@ -17,6 +17,7 @@ export interface KioskTicketInput {
   priority?: boolean;
   staffToken?: string;
   requestId?: string;
+  notifyPhone?: string;
 }
 
 export interface KioskDeps {
@@ -67,6 +68,7 @@ export async function issueAtKiosk(
           channel: input.priority ? 'desk' : 'kiosk',
           priority: input.priority ?? false,
           ...(input.requestId ? { requestId: input.requestId } : {}),
+          ...(input.notifyPhone !== undefined ? { notifyPhone: input.notifyPhone } : {}),
         };
   const ack = await deps.service.run(issuer, hallId, command);
   if (!ack.ok) return ack;

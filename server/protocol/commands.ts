@@ -11,7 +11,7 @@ interface Base {
 
 export type Command = Base &
   (
-    | { type: 'ticket.issue'; serviceId: string; channel: Channel; priority: boolean }
+    | { type: 'ticket.issue'; serviceId: string; channel: Channel; priority: boolean; notifyPhone?: string }
     | { type: 'ticket.cancel'; ticketId: string }
     /**
      * 一次一评 by the citizen. A 差评 (level 1 or 2) needs `reasons` from the hall's list; `note` and

@@ -94,6 +94,15 @@ export const hallConfigSchema = z.strictObject({
       address: optionalText(200),
     })
     .optional(),
+  notify: z
+    .strictObject({
+      enabled: z.boolean(),
+      aheadAt: z.number().int().min(1).max(20).optional(),
+      onCall: z.boolean().optional(),
+      perNumberPerDay: z.number().int().min(1).max(100).optional(),
+      phoneAlert: z.boolean().optional(),
+    })
+    .optional(),
   policy: z.strictObject({
     priorityStreakCap: z.number().int().min(1).max(20),
     boostAfterMinutes: z.number().int().min(1).max(600).nullable(),

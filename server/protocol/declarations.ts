@@ -155,7 +155,13 @@ export const declarations = {
     socket: 'ticket:issue',
     build: (input, caller) =>
       withRequestId(
-        { type: 'ticket.issue', serviceId: input.serviceId, channel: input.channel ?? defaultChannel(caller), priority: input.priority ?? false },
+        {
+          type: 'ticket.issue',
+          serviceId: input.serviceId,
+          channel: input.channel ?? defaultChannel(caller),
+          priority: input.priority ?? false,
+          ...(input.notifyPhone !== undefined ? { notifyPhone: input.notifyPhone } : {}),
+        },
         input.requestId,
       ),
     result: answer<IssuedTicketAnswer>('`{ id, number, serviceId, ahead, estimatedWaitMinutes, issuedAt, priority, channel }`'),

@@ -230,9 +230,25 @@ export interface HallConfig {
   ratings?: RatingSettings;
   /** 网上预约 rules of the hall (per-service capacity is `ServiceConfig.booking`). */
   booking?: BookingRules;
+  /** 无声叫号: text messages to citizens who left a mobile number (server/notify); absent = off. */
+  notify?: NotifySettings;
   policy: CallingPolicy;
   services: ServiceConfig[];
   windows: WindowConfig[];
+}
+
+/** 无声叫号 settings of a hall (defaults in server/protocol/rules/notify.ts). */
+export interface NotifySettings {
+  /** Citizens may leave a number (kiosk, phone page, desk) and messages are sent. */
+  enabled: boolean;
+  /** "Your turn is near" once this many people or fewer are ahead (default 2). */
+  aheadAt?: number;
+  /** A message when the ticket is called, naming the window (default true). */
+  onCall?: boolean;
+  /** Messages per mobile number per local day, against abuse of the gateway (default 10). */
+  perNumberPerDay?: number;
+  /** The e-ticket page (/t/:id) vibrates and sounds at "aheadAt", free of charge (default false). */
+  phoneAlert?: boolean;
 }
 
 export type TicketStatus =

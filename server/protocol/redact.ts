@@ -1,18 +1,20 @@
 import type { HallEvent } from './events.js';
 import type { Appointment, Clerk, Ticket } from './model.js';
 import { maskName, maskPhone } from './rules/booking.js';
+import { maskTicketPhone } from './rules/notify.js';
 
 /**
  * What public clients (wall boards, window screens, phones) receive of an
  * event: no ticket ids (they are the e-ticket links), no clerk ids, case
  * numbers, notes or booking references. Same seq, so gap detection still works.
  */
-export type PublicTicket = Omit<Ticket, 'id' | 'clerkId' | 'caseNumber' | 'appointmentId' | 'transfer' | 'receivedTransfer'> & {
+export type PublicTicket = Omit<Ticket, 'id' | 'clerkId' | 'caseNumber' | 'appointmentId' | 'transfer' | 'receivedTransfer' | 'notifyPhone'> & {
   transferred: boolean;
 };
 
 export function publicTicket(ticket: Ticket): PublicTicket {
-  const { id: _id, clerkId: _clerk, caseNumber: _case, appointmentId: _appointment, transfer, receivedTransfer: _received, ...rest } = ticket;
+  // notifyPhone (无声叫号) is personal data: never on a board, a phone or a public API.
+  const { id: _id, clerkId: _clerk, caseNumber: _case, appointmentId: _appointment, transfer, receivedTransfer: _received, notifyPhone: _phone, ...rest } = ticket;
   return { ...rest, transferred: transfer !== undefined };
 }
 
@@ -70,9 +72,20 @@ export function publicEvent(event: HallEvent): PublicEvent {
 export function staffEvent(event: HallEvent): HallEvent {
   // 网上预约: every clerk's panel gets staff events; the booking's name and number are masked (张*, 138****5678).
   if (event.type === 'booking:created') return { ...event, appointment: maskedAppointment(event.appointment) };
-  if (event.type !== 'rating-case:opened' || event.case.followUpPhone === undefined) return event;
-  const { followUpPhone: _phone, ...rest } = event.case;
-  return { ...event, case: rest };
+  const masked = maskEventPhones(event);
+  if (masked.type !== 'rating-case:opened' || masked.case.followUpPhone === undefined) return masked;
+  const { followUpPhone: _phone, ...rest } = masked.case;
+  return { ...masked, case: rest };
+}
+
+/** 无声叫号: staff see a ticket's mobile number masked (138****5678), in events as in the staff view. */
+function maskEventPhones(event: HallEvent): HallEvent {
+  let result = event;
+  if ('ticket' in result && result.ticket.notifyPhone !== undefined) result = { ...result, ticket: maskTicketPhone(result.ticket) } as HallEvent;
+  if (result.type === 'window:closed' && result.released.some((ticket) => ticket.notifyPhone !== undefined)) {
+    result = { ...result, released: result.released.map(maskTicketPhone) };
+  }
+  return result;
 }
 
 /** A booking as staff events carry it: masked name and number, no ID hash. */

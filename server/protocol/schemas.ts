@@ -28,6 +28,8 @@ export const shortText = (max: number) =>
     .max(max)
     .refine((value) => !LONE_SURROGATE.test(value), 'not well-formed text (a lone surrogate)')
     .refine((value) => value.replace(INVISIBLE, '') !== '', 'has no visible characters');
+/** 无声叫号: a mainland mobile number (11 digits, starting with 1), nothing else. */
+export const mobileNumber = z.string().trim().regex(/^1\d{10}$/, 'a mainland mobile number: 11 digits starting with 1');
 export const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
 /** Epoch milliseconds within a sane range (2000 … 2100). */
 const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
@@ -43,6 +45,7 @@ export const schemas = {
     priority: z.boolean().optional(),
     channel: z.enum(CHANNELS).optional(),
     requestId,
+    notifyPhone: mobileNumber.optional(),
   }),
   cancelTicket: z.strictObject({ ticketId: id, requestId }),
   rateTicket: z
@@ -95,6 +98,7 @@ export const schemas = {
       priority: z.boolean().optional(),
       staffToken: z.string().min(1).max(4096).optional(),
       requestId,
+      notifyPhone: mobileNumber.optional(),
     })
     .refine((value) => (value.serviceId === undefined) !== (value.code === undefined), 'serviceId or code, not both')
     .refine((value) => !value.priority || (value.staffToken !== undefined && value.serviceId !== undefined), 'priority needs staffToken and serviceId'),

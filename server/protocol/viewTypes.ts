@@ -53,6 +53,10 @@ export interface BoardView {
     archivedAt?: number;
     /** The reasons a 差评 chooses from (the hall's list, defaults filled in). */
     ratingReasons: string[];
+    /** 无声叫号: set when the hall sends text messages, so kiosk, phone page and desk offer to take a number. */
+    notifySms?: true;
+    /** 无声叫号 on the e-ticket page: vibrate and sound once this many or fewer are ahead. */
+    phoneAlertAt?: number;
   };
   day: string;
   seq: number;

@@ -259,4 +259,12 @@ export const adminEn: AdminMessages = {
   localLoginOn: 'Allow local password login',
   localLoginMethods: (oidc: boolean, ldap: boolean) => `Set up: ${[oidc ? 'single sign-on (OIDC)' : '', ldap ? 'LDAP directory' : ''].filter(Boolean).join(', ') || 'none (local passwords only)'}`,
   localLoginSaved: (on: boolean) => (on ? 'Local password login is allowed.' : 'Local password login is off (except the admin account).'),
+  notifyTitle: 'Silent calling (text messages)',
+  notifyHint: 'Citizens may leave a mobile number when taking a ticket (kiosk, phone, guide desk) and get a text when their turn is near and when called. The server administrator sets up the SMS gateway.',
+  notifyEnabled: 'Send text messages',
+  notifyAheadAt: 'Text when this many are left ahead (default 2)',
+  notifyPerNumberPerDay: 'At most this many texts per number per day (default 10)',
+  notifyOnCall: 'Also text when the ticket is called',
+  notifyPhoneAlert: 'The e-ticket page vibrates and rings at that many ahead (free, no text needed)',
+  notifyPrivacy: 'The number is kept only until the ticket ends; staff see it as 138****5678, boards and public APIs never.',
 };

@@ -265,6 +265,15 @@ export const adminZh = {
   localLoginOn: '允许本地密码登录',
   localLoginMethods: (oidc: boolean, ldap: boolean) => `已配置：${[oidc ? '统一身份认证（OIDC）' : '', ldap ? 'LDAP 目录' : ''].filter(Boolean).join('、') || '无（仅本地密码）'}`,
   localLoginSaved: (on: boolean): string => (on ? '已允许本地密码登录。' : '已关闭本地密码登录（admin 账号除外）。'),
+  // 无声叫号 (issue 19)
+  notifyTitle: '无声叫号（短信提醒）',
+  notifyHint: '群众取号时可留手机号（取号机、手机取号、导办台），快轮到和叫到时收到短信。短信网关由服务器管理员配置。',
+  notifyEnabled: '开启短信提醒',
+  notifyAheadAt: '前面剩几人时提醒（默认 2）',
+  notifyPerNumberPerDay: '每个手机号每天最多几条（默认 10）',
+  notifyOnCall: '叫到号时也发一条短信',
+  notifyPhoneAlert: '电子号票页面在前面剩上述人数时振动并响铃（免费，不需短信）',
+  notifyPrivacy: '手机号只保存到办结为止；工作人员只看到 138****5678 这样的号码，大屏和公开接口不显示。',
 };
 
 export type AdminMessages = typeof adminZh;

@@ -2,6 +2,7 @@ import type { Command } from '../../protocol/commands.js';
 import { type Ctx, type WindowRef, currentTicket, requireHeld, requireTicket, snapshot } from '../context.js';
 import { fail } from '../failure.js';
 import type { CallReason, Outcome, Ticket } from '../../protocol/model.js';
+import { withoutPhone } from '../../protocol/rules/notify.js';
 import { type TransferSituation, transferToServiceValid, transferToWindowValid } from '../../protocol/rules/transfer.js';
 import { rankAfter, selectNext, serviceConfig, tierAt, transferredAwayFrom, windowCanServe, windowConfig } from '../queue.js';
 
@@ -21,7 +22,7 @@ function finishCurrent(ctx: Ctx, ref: WindowRef, outcome: Outcome, automatic: bo
   const current = currentTicket(ctx, ref);
   const began = current.startedAt ?? current.calledAt ?? ctx.now;
   const serviceSeconds = Math.max(0, Math.round((ctx.now - began) / 1000));
-  const ticket: Ticket = { ...current, status: 'served', finishedAt: ctx.now, outcome, ...(caseNumber !== undefined ? { caseNumber } : {}) };
+  const ticket: Ticket = { ...withoutPhone(current), status: 'served', finishedAt: ctx.now, outcome, ...(caseNumber !== undefined ? { caseNumber } : {}) };
   ctx.emit({
     type: 'ticket:finished',
     ticket,

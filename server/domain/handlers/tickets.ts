@@ -4,6 +4,7 @@ import { fail } from '../failure.js';
 import type { Channel, ServiceConfig, Ticket } from '../../protocol/model.js';
 import { estimatedWaitMinutes, peopleAhead, serviceConfig } from '../queue.js';
 import { issuingRefusal } from '../../protocol/rules/issuing.js';
+import { notifySettings, withoutPhone } from '../../protocol/rules/notify.js';
 
 export interface IssuedTicket {
   ticket: Ticket;
@@ -25,7 +26,7 @@ export { isWithinIssuingHours, issuingRefusal } from '../../protocol/rules/issui
 export function createTicket(
   ctx: Ctx,
   service: ServiceConfig,
-  options: { channel: Channel; priority: boolean; appointmentId?: string; slotStart?: number },
+  options: { channel: Channel; priority: boolean; appointmentId?: string; slotStart?: number; notifyPhone?: string },
 ): IssuedTicket {
   const { state } = ctx;
   const seqOfDay = (state.counters[service.id] ?? 0) + 1;
@@ -44,6 +45,8 @@ export function createTicket(
     noShowCount: 0,
     ...(options.appointmentId !== undefined ? { appointmentId: options.appointmentId } : {}),
     ...(options.slotStart !== undefined ? { slotStart: options.slotStart } : {}),
+    // Personal data is kept only where it serves: a hall that sends no messages does not store the number.
+    ...(options.notifyPhone !== undefined && notifySettings(state.config) ? { notifyPhone: options.notifyPhone } : {}),
   };
   // Not in the hall yet, so nobody is counted twice; issuing changes neither averages nor windows.
   const ahead = peopleAhead(state, ticket, ctx.now);
@@ -55,7 +58,11 @@ export function issue(ctx: Ctx, command: Extract<Command, { type: 'ticket.issue'
   if (!service) fail('SERVICE_NOT_FOUND', { serviceId: command.serviceId });
   const refusal = issuingRefusal(ctx, service);
   if (refusal) fail(refusal, { serviceId: service.id });
-  const issued = createTicket(ctx, service, { channel: command.channel, priority: command.priority });
+  const issued = createTicket(ctx, service, {
+    channel: command.channel,
+    priority: command.priority,
+    ...(command.notifyPhone !== undefined ? { notifyPhone: command.notifyPhone } : {}),
+  });
   ctx.emit({ type: 'ticket:issued', ticket: issued.ticket, ahead: issued.ahead, estimatedWaitMinutes: issued.estimatedWaitMinutes });
   // A copy: the result is remembered for retries (state.requests) and must not alias the live ticket.
   return { ...issued, ticket: snapshot(issued.ticket) };
@@ -68,7 +75,7 @@ export function cancel(ctx: Ctx, command: Extract<Command, { type: 'ticket.cance
   if (live.status !== 'waiting' && live.status !== 'no-show') {
     fail(live.status === 'served' ? 'TICKET_FINISHED' : 'TICKET_NOT_WAITING', { ticketId: live.id });
   }
-  const ticket: Ticket = { ...live, status: 'cancelled', finishedAt: ctx.now };
+  const ticket: Ticket = { ...withoutPhone(live), status: 'cancelled', finishedAt: ctx.now };
   ctx.emit({ type: 'ticket:cancelled', ticket });
   return snapshot(ticket);
 }

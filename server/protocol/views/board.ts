@@ -1,4 +1,5 @@
 import type { HallState } from '../model.js';
+import { notifySettings, phoneAlertAt } from '../rules/notify.js';
 import { issuingRefusal } from '../rules/issuing.js';
 import type { BoardChange, BoardService, BoardView, BoardWindow } from '../viewTypes.js';
 import { estimatedWaitMinutes, waitingCounts, windowsServing } from '../rules/queue.js';
@@ -30,6 +31,8 @@ export function boardView(state: HallState, now: number): BoardView {
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
       ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
       ...(state.archivedAt !== undefined ? { archivedAt: state.archivedAt } : {}),
+      ...(notifySettings(config) ? { notifySms: true as const } : {}),
+      ...(phoneAlertAt(config) !== null ? { phoneAlertAt: phoneAlertAt(config)! } : {}),
     },
     day: state.day,
     seq: state.seq,

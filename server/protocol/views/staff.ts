@@ -1,6 +1,7 @@
 import type { HallState, Ticket, WindowRuntime } from '../model.js';
 import { inCallingOrder, serviceQueue } from '../rules/queue.js';
 import type { StaffView } from '../viewTypes.js';
+import { maskTicketPhone } from '../rules/notify.js';
 import { type ViewEvent, applyBoardEvent, boardView } from './board.js';
 
 export type { StaffView };
@@ -9,9 +10,10 @@ export type { StaffView };
 
 export function staffView(state: HallState, now: number): StaffView {
   const queues: Record<string, Ticket[]> = {};
-  for (const service of state.config.services) queues[service.id] = serviceQueue(state, service.id, now);
+  // Staff see a citizen's mobile number masked (as staffEvent sends it), never whole.
+  for (const service of state.config.services) queues[service.id] = serviceQueue(state, service.id, now).map(maskTicketPhone);
   // In queue-rank order, so a screen folding events arrives at the same order as a snapshot.
-  const live = Object.values(state.tickets).sort(byRank);
+  const live = Object.values(state.tickets).sort(byRank).map(maskTicketPhone);
   const serviceWindows: Record<string, string[]> = {};
   for (const window of state.config.windows) {
     for (const link of window.services) (serviceWindows[link.serviceId] ??= []).push(window.id);

@@ -2,13 +2,15 @@ import type { KioskTicketAnswer } from '../../../server/protocol/answers.js';
 import type { Lang } from '../locales/index.js';
 import { type ClientError, newRequestId, request } from './api.js';
 
-export type KioskScreen = 'home' | 'code' | 'desk-login' | 'result' | 'printer-problem';
+export type KioskScreen = 'home' | 'code' | 'desk-login' | 'result' | 'printer-problem' | 'notify-phone';
 
 interface PendingTake {
   requestId: string;
   serviceId?: string;
   code?: string;
   priority: boolean;
+  /** 无声叫号: the mobile number the citizen typed, if any. */
+  notifyPhone?: string;
 }
 
 /** Printing waits for the printer (and an agent's reconnect); longer than a plain request. */
@@ -37,6 +39,8 @@ export class KioskFlow {
   large = $state(false);
   lang = $state<Lang>('zh');
   private pending: PendingTake | null = null;
+  /** The service chosen while the citizen decides whether to leave a number. */
+  private chosenService: string | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private deskTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -85,8 +89,26 @@ export class KioskFlow {
     }, IDLE_SECONDS * 1000);
   }
 
-  take(serviceId: string): Promise<void> {
+  /**
+   * A service tile was tapped. When the hall sends 无声叫号 texts (`askPhone`), the citizen is first
+   * offered to leave a mobile number (skipping is the default); the green channel goes straight on.
+   */
+  take(serviceId: string, askPhone = false): Promise<void> {
+    if (askPhone && this.deskToken === null && !this.busy) {
+      this.chosenService = serviceId;
+      this.error = null;
+      this.screen = 'notify-phone';
+      this.touched();
+      return Promise.resolve();
+    }
     return this.issue({ requestId: newRequestId(), serviceId, priority: this.deskToken !== null }, 'paper');
+  }
+
+  /** The number step answered: with a number, or skipped (undefined). */
+  takeWithPhone(notifyPhone: string | undefined): Promise<void> {
+    const serviceId = this.chosenService;
+    if (serviceId === null) return Promise.resolve();
+    return this.issue({ requestId: newRequestId(), serviceId, priority: false, ...(notifyPhone !== undefined ? { notifyPhone } : {}) }, 'paper');
   }
 
   checkIn(code: string): Promise<void> {
@@ -109,6 +131,7 @@ export class KioskFlow {
       ...(take.serviceId !== undefined ? { serviceId: take.serviceId } : {}),
       ...(take.code !== undefined ? { code: take.code } : {}),
       ...(take.priority && this.deskToken ? { priority: true, staffToken: this.deskToken } : {}),
+      ...(take.notifyPhone !== undefined ? { notifyPhone: take.notifyPhone } : {}),
     };
     const result = await request<KioskTicketAnswer>('POST', `/api/halls/${encodeURIComponent(this.hallId)}/kiosk/tickets`, {
       token: this.token,
@@ -131,6 +154,8 @@ export class KioskFlow {
       else this.onRefused(result.error);
     }
     this.error = result.error;
+    // A refusal is shown on the start screen; the number step does not stay open over it.
+    if (this.screen === 'notify-phone') this.screen = 'home';
   }
 
   private show(screen: KioskScreen): void {
@@ -161,6 +186,7 @@ export class KioskFlow {
     this.answer = null;
     this.error = null;
     this.pending = null;
+    this.chosenService = null;
     this.printerStatus = null;
     this.large = false;
     this.lang = this.homeLang;

@@ -123,6 +123,17 @@ export const zh = {
   ratingThanks: '感谢您的评价！',
   ratedAs: (level: string) => `本次服务已评价：${level}`,
   reasonLabels: {} as Record<string, string>,
+  // 无声叫号 (issue 19)
+  notifyTitle: '留手机号，快到时短信提醒',
+  notifyHint: '可不留。留下手机号，快轮到您和叫到您时，我们发短信提醒您；办完即删除。',
+  notifySkip: '不用了，直接取号',
+  notifyTake: '留号并取号',
+  notifyPhoneLabel: '手机号（选填，快到时短信提醒）',
+  notifyPhoneInvalid: '请输入 11 位手机号，以 1 开头',
+  notifyPhoneDigits: (count: number) => `已输入 ${count} / 11 位`,
+  notifyLeft: '已登记手机号，快到时会短信提醒您',
+  phoneAlertHint: (ahead: number) => `前面剩 ${ahead} 人时，本页会振动并响铃提醒（请先点「开启提示音」）`,
+  phoneAlertNow: '快到您了，请回到大厅留意叫号',
 };
 
 export type Messages = typeof zh;

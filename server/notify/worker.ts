@@ -1,0 +1,185 @@
+import type { Logger } from 'pino';
+import type { HallEvent } from '../protocol/events.js';
+import type { HallState } from '../protocol/model.js';
+import { notifySettings } from '../protocol/rules/notify.js';
+import { localTime } from '../protocol/rules/time.js';
+import type { HallStore } from '../store/port.js';
+import type { NotifyGateway } from './gateway.js';
+import { aheadDue, decisionsOf, messageFacts, messageId, phoneKey } from './rules.js';
+import type { NotifyRecord, NotifyStore } from './store.js';
+import { messageText } from './text.js';
+
+export interface NotifyTiming {
+  /** How often every hall is looked at without a nudge (retries, a missed nudge). */
+  pollMs: number;
+  /** First retry after a gateway failure; doubles up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Attempts before a message is given up (a message about a queue is no use hours later). */
+  maxAttempts: number;
+}
+
+export const DEFAULT_NOTIFY_TIMING: NotifyTiming = { pollMs: 15_000, retryBaseMs: 5_000, retryMaxMs: 120_000, maxAttempts: 8 };
+
+const PAGE = 200;
+const DAY = 86_400_000;
+
+/**
+ * 无声叫号: follows each hall's event log with a durable cursor like the outbox (server/outbox), so
+ * messages are decided from the record, off the command's path. Each message is a durable record
+ * per ticket and kind, made before it is sent and settled after: the gateway gets it at least once
+ * (a crash between its answer and the settle sends it again under the same message id), the citizen
+ * never twice for one decision, since a settled record is never sent again. What a message says,
+ * and whether it may still go, is read from the live hall when it goes out.
+ */
+export class NotifyWorker {
+  private readonly timing: NotifyTiming;
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly active = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private poller: NodeJS.Timeout | undefined;
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly deps: {
+      halls: HallStore;
+      store: NotifyStore;
+      gateway: NotifyGateway;
+      log: Logger;
+      now: () => number;
+      timing?: Partial<NotifyTiming>;
+    },
+  ) {
+    this.timing = { ...DEFAULT_NOTIFY_TIMING, ...deps.timing };
+  }
+
+  start(): void {
+    this.poller = setInterval(() => void this.pollAll(), this.timing.pollMs);
+    this.poller.unref();
+    void this.pollAll();
+  }
+
+  /** A hall committed events: look at it soon (never on the command's path). */
+  notify(hallId: string, _events: readonly HallEvent[]): void {
+    this.kick(hallId);
+  }
+
+  /** Resolves once every hall has been looked at (tests, and start-up). */
+  async pollAll(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    try {
+      const halls = await this.deps.halls.listHalls();
+      await Promise.allSettled(halls.map((hall) => this.kick(hall.id)));
+      await this.deps.store.prune(this.deps.now() - 2 * DAY);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'notify: could not look at the halls; trying again at the next poll');
+    }
+  }
+
+  /** Looks at the hall now and resolves when the worker has nothing more under way (tests wait for it). */
+  async flush(hallId: string): Promise<void> {
+    await this.kick(hallId);
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    if (this.poller) clearInterval(this.poller);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    await Promise.allSettled([...this.active]);
+    await this.deps.store.close();
+  }
+
+  private kick(hallId: string): Promise<void> {
+    if (this.stopping.signal.aborted) return Promise.resolve();
+    if (this.running.has(hallId)) {
+      this.again.add(hallId);
+      return Promise.resolve();
+    }
+    this.running.add(hallId);
+    const run = (async () => {
+      try {
+        do {
+          this.again.delete(hallId);
+          await this.drain(hallId);
+        } while (this.again.has(hallId) && !this.stopping.signal.aborted);
+      } catch (error) {
+        this.deps.log.warn({ err: error, hallId }, 'notify: interrupted; trying again at the next poll');
+      } finally {
+        this.running.delete(hallId);
+      }
+    })();
+    this.active.add(run);
+    void run.finally(() => this.active.delete(run));
+    return run;
+  }
+
+  private async drain(hallId: string): Promise<void> {
+    const { halls, store, now } = this.deps;
+    const state = await halls.loadHall(hallId);
+    if (!state) return;
+    const settings = notifySettings(state.config);
+    let cursor = await store.cursor(hallId);
+    // A hall met for the first time, or with messages off, starts from now: no messages about the past.
+    if (cursor === null || !settings) {
+      await store.setCursor(hallId, state.seq);
+      if (!settings) return;
+      cursor = state.seq;
+    }
+    while (cursor < state.seq) {
+      const page = await halls.eventsSince(hallId, cursor, PAGE);
+      if (page.length === 0) break;
+      for (const decision of decisionsOf(page, settings)) await store.claim(hallId, decision.ticketId, decision.kind, decision.status, now());
+      cursor = page.at(-1)!.seq;
+      await store.setCursor(hallId, cursor);
+      if (page.length < PAGE) break;
+    }
+    for (const ticketId of aheadDue(state, settings, now())) await store.claim(hallId, ticketId, 'ahead', 'pending', now());
+    for (const record of await store.pending(hallId)) {
+      if (this.stopping.signal.aborted) return;
+      await this.deliver(state, record, settings.perNumberPerDay);
+    }
+  }
+
+  private async deliver(state: HallState, record: NotifyRecord, perNumberPerDay: number): Promise<void> {
+    const { store, gateway, log, now } = this.deps;
+    const { hallId, ticketId, kind } = record;
+    const facts = messageFacts(state, ticketId, kind, now());
+    if (!facts) return store.settle(hallId, ticketId, kind, 'dropped', now());
+    if (record.attempts > 0 && now() < record.nextAttemptAt) return this.later(hallId, record.nextAttemptAt - now());
+    const key = phoneKey(hallId, facts.phone);
+    const day = localTime(now(), state.config.timeZone).day;
+    if ((await store.sentCount(key, day)) >= perNumberPerDay) {
+      log.info({ hallId, kind }, 'notify: daily limit of the number reached; message not sent');
+      return store.settle(hallId, ticketId, kind, 'limited', now());
+    }
+    const text = messageText(kind, { hall: state.config.name, ...facts });
+    const result = await gateway.send({ id: messageId(hallId, ticketId, kind), hallId, kind, ...facts, text }, this.stopping.signal);
+    if (result.ok) return store.settle(hallId, ticketId, kind, 'sent', now(), { phoneKey: key, day });
+    if (this.stopping.signal.aborted) return;
+    const attempts = record.attempts + 1;
+    if (attempts >= this.timing.maxAttempts) {
+      log.warn({ hallId, kind, error: result.error, attempts }, 'notify: the gateway refused the message too often; given up');
+      return store.settle(hallId, ticketId, kind, 'failed', now());
+    }
+    const delay = Math.min(this.timing.retryMaxMs, this.timing.retryBaseMs * 2 ** (attempts - 1));
+    log.warn({ hallId, kind, error: result.error, retryInMs: delay }, 'notify: sending failed; will retry');
+    await store.failed(hallId, ticketId, kind, result.error ?? 'failed', now() + delay);
+    this.later(hallId, delay);
+  }
+
+  /** One retry timer per hall, the earliest asked for. */
+  private later(hallId: string, delayMs: number): void {
+    const at = this.deps.now() + Math.max(0, delayMs);
+    const existing = this.timers.get(hallId);
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(hallId);
+      void this.kick(hallId);
+    }, Math.max(0, delayMs));
+    timer.unref();
+    this.timers.set(hallId, { at, timer });
+  }
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { NotifySettings, Ticket } from '../../server/protocol/model.js';
+import { maskPhone, maskTicketPhone, notifySettings, phoneAlertAt, withoutPhone } from '../../server/protocol/rules/notify.js';
+import { publicEvent, publicTicket, staffEvent } from '../../server/protocol/redact.js';
+import { staffView } from '../../server/protocol/views/staff.js';
+import { boardView } from '../../server/protocol/views/board.js';
+import { aheadDue, decisionsOf, messageFacts, messageId, phoneKey } from '../../server/notify/rules.js';
+import { fillTemplate } from '../../server/notify/httpGateway.js';
+import { messageText } from '../../server/notify/text.js';
+import type { NotifyMessage } from '../../server/notify/gateway.js';
+import { schemas } from '../../server/protocol/schemas.js';
+import { hallConfigSchema } from '../../server/protocol/configSchema.js';
+import { clerk1, harness, kiosk, testHallConfig } from '../helpers/engineHarness.js';
+
+const PHONE = '13812345678';
+const on = { enabled: true, aheadAt: 2, onCall: true, perNumberPerDay: 10 };
+
+function hall(notify: NotifySettings = on) {
+  const h = harness({ config: testHallConfig({ notify }) });
+  const issue = (notifyPhone?: string): Ticket =>
+    h.ok<{ ticket: Ticket }>({ type: 'ticket.issue', serviceId: 'svc-a', channel: 'kiosk', priority: false, ...(notifyPhone ? { notifyPhone } : {}) }, kiosk).ticket;
+  return { h, issue, settings: notifySettings(h.state.config)! };
+}
+
+describe('the settings', () => {
+  it('default to 2 ahead, a message on the call, 10 a day; off when absent or disabled', () => {
+    expect(notifySettings({ notify: { enabled: true } })).toEqual({ enabled: true, aheadAt: 2, onCall: true, perNumberPerDay: 10, phoneAlert: false });
+    expect(notifySettings({})).toBeNull();
+    expect(notifySettings({ notify: { enabled: false, aheadAt: 3 } })).toBeNull();
+  });
+
+  it('give the phone page its alert on its own, without text messages', () => {
+    expect(phoneAlertAt({ notify: { enabled: false, phoneAlert: true } })).toBe(2);
+    expect(phoneAlertAt({ notify: { enabled: false, phoneAlert: true, aheadAt: 4 } })).toBe(4);
+    expect(phoneAlertAt({ notify: { enabled: true } })).toBeNull();
+  });
+
+  it('are checked by the configuration schema', () => {
+    const base = testHallConfig();
+    expect(hallConfigSchema.safeParse({ ...base, notify: { enabled: true, aheadAt: 2 } }).success).toBe(true);
+    for (const notify of [{ enabled: true, aheadAt: 0 }, { enabled: true, perNumberPerDay: 1000 }, { enabled: 'yes' }, { enabled: true, extra: 1 }]) {
+      expect(hallConfigSchema.safeParse({ ...base, notify }).success).toBe(false);
+    }
+  });
+});
+
+describe('the number on the ticket', () => {
+  it('accepts mainland mobiles only', () => {
+    expect(schemas.issueTicket.safeParse({ serviceId: 's', notifyPhone: PHONE }).success).toBe(true);
+    for (const bad of ['1381234567', '138123456789', '23812345678', '1381234567x', '+8613812345678', '']) {
+      expect(schemas.issueTicket.safeParse({ serviceId: 's', notifyPhone: bad }).success).toBe(false);
+      expect(schemas.kioskTicket.safeParse({ serviceId: 's', delivery: 'paper', notifyPhone: bad }).success).toBe(false);
+    }
+  });
+
+  it('is kept while the ticket lives and dropped when it is served, cancelled or expired', () => {
+    const { h, issue } = hall();
+    const served = issue(PHONE);
+    const cancelled = issue(PHONE);
+    const expired = issue(PHONE);
+    expect(h.ticket(served.id).notifyPhone).toBe(PHONE);
+    h.open('w1', clerk1);
+    h.callNext('w1', clerk1);
+    const finished = h.finish('w1', clerk1);
+    expect(finished.notifyPhone).toBeUndefined();
+    expect(h.state.tickets[served.id]?.notifyPhone).toBeUndefined();
+    h.ok({ type: 'ticket.cancel', ticketId: cancelled.id });
+    h.ok({ type: 'hall.close-day' });
+    expect(expired.notifyPhone).toBe(PHONE);
+    for (const type of ['ticket:finished', 'ticket:cancelled', 'ticket:expired'] as const) {
+      expect(h.eventsOfType(type).length).toBeGreaterThan(0);
+      for (const event of h.eventsOfType(type)) expect(event.ticket.notifyPhone).toBeUndefined();
+    }
+    expect(JSON.stringify(h.rebuilt())).not.toContain(PHONE);
+  });
+
+  it('is not stored by a hall that sends no messages', () => {
+    const { h, issue } = hall({ enabled: false });
+    expect(h.ticket(issue(PHONE).id).notifyPhone).toBeUndefined();
+  });
+
+  it('is masked for staff (events and the staff view) and absent for the public', () => {
+    const { h, issue } = hall();
+    issue(PHONE);
+    const [event] = h.lastEvents;
+    expect(maskPhone(PHONE)).toBe('138****5678');
+    expect((staffEvent(event!) as { ticket: Ticket }).ticket.notifyPhone).toBe('138****5678');
+    expect(JSON.stringify(publicEvent(event!))).not.toContain('5678');
+    expect(JSON.stringify(publicTicket(h.ticket((event as { ticket: Ticket }).ticket.id)))).not.toContain('notifyPhone');
+    const staff = JSON.stringify(staffView(h.state, h.clock.now));
+    expect(staff).toContain('138****5678');
+    expect(staff).not.toContain(PHONE);
+    expect(JSON.stringify(boardView(h.state, h.clock.now))).not.toContain('5678');
+    expect(maskTicketPhone({ notifyPhone: undefined })).toEqual({ notifyPhone: undefined });
+    expect(withoutPhone({ number: 'A1', notifyPhone: PHONE })).toEqual({ number: 'A1' });
+  });
+});
+
+describe('when to send', () => {
+  it('"ahead" is due once aheadAt or fewer wait in front, and only for waiting tickets with a number', () => {
+    const { h, issue, settings } = hall();
+    for (let i = 0; i < 3; i++) issue();
+    const mine = issue(PHONE);
+    const other = issue();
+    expect(aheadDue(h.state, settings, h.clock.now)).toEqual([]);
+    h.open('w1', clerk1);
+    h.callNext('w1', clerk1);
+    expect(aheadDue(h.state, settings, h.clock.now)).toEqual([mine.id]);
+    expect(aheadDue(h.state, settings, h.clock.now)).not.toContain(other.id);
+    expect(messageFacts(h.state, mine.id, 'ahead', h.clock.now)).toEqual({ phone: PHONE, number: mine.number, window: '', ahead: 2 });
+  });
+
+  it('a ticket called (or gone) before its message went out gets no "ahead"; "called" names the window', () => {
+    const { h, issue } = hall();
+    const mine = issue(PHONE);
+    h.open('w1', clerk1);
+    h.callNext('w1', clerk1);
+    expect(messageFacts(h.state, mine.id, 'ahead', h.clock.now)).toBeNull();
+    expect(messageFacts(h.state, mine.id, 'called', h.clock.now)).toEqual({ phone: PHONE, number: mine.number, window: '1', ahead: 0 });
+    h.finish('w1', clerk1);
+    expect(messageFacts(h.state, mine.id, 'called', h.clock.now)).toBeNull();
+    const cancelled = issue(PHONE);
+    h.ok({ type: 'ticket.cancel', ticketId: cancelled.id });
+    expect(messageFacts(h.state, cancelled.id, 'ahead', h.clock.now)).toBeNull();
+    expect(messageFacts(h.state, 'unknown', 'ahead', h.clock.now)).toBeNull();
+  });
+
+  it('the log decides "called" once per call (not on a recall) and skips "ahead" for a ticket issued already near', () => {
+    const { h, issue, settings } = hall();
+    const near = issue(PHONE);
+    for (let i = 0; i < 3; i++) issue();
+    const far = issue(PHONE);
+    h.open('w1', clerk1);
+    h.callNext('w1', clerk1);
+    h.ok({ type: 'window.recall', windowId: 'w1' }, clerk1);
+    expect(decisionsOf(h.events, settings)).toEqual([
+      { ticketId: near.id, kind: 'ahead', status: 'skipped' },
+      { ticketId: near.id, kind: 'called', status: 'pending' },
+    ]);
+    expect(decisionsOf(h.events, { ...settings, onCall: false })).toEqual([{ ticketId: near.id, kind: 'ahead', status: 'skipped' }]);
+    expect(decisionsOf(h.events, settings).some((decision) => decision.ticketId === far.id)).toBe(false);
+  });
+
+  it('keys for the limit and the gateway are stable and reveal neither the number nor the ticket id', () => {
+    expect(phoneKey('hall', PHONE)).toBe(phoneKey('hall', PHONE));
+    expect(phoneKey('hall', PHONE)).not.toBe(phoneKey('other', PHONE));
+    expect(phoneKey('hall', PHONE)).not.toContain(PHONE);
+    expect(messageId('hall', 'ticket-secret', 'ahead')).not.toBe(messageId('hall', 'ticket-secret', 'called'));
+    expect(messageId('hall', 'ticket-secret', 'ahead')).not.toContain('ticket-secret');
+  });
+});
+
+describe('the gateway templates', () => {
+  const message: NotifyMessage = { id: 'abc', hallId: 'h', kind: 'called', phone: PHONE, number: 'A012', window: '3', ahead: 0, text: '请"A012"\n到 3 号窗口' };
+
+  it('escape each value for JSON bodies and for URLs, so no value breaks out', () => {
+    const json = fillTemplate('{"to":"{phone}","msg":"{text}","n":"{number}"}', message, (value) => JSON.stringify(value).slice(1, -1));
+    expect(JSON.parse(json)).toEqual({ to: PHONE, msg: message.text, n: 'A012' });
+    expect(fillTemplate('https://sms.example/send?to={phone}&t={text}', message, encodeURIComponent)).toBe(
+      `https://sms.example/send?to=${PHONE}&t=${encodeURIComponent(message.text)}`,
+    );
+    expect(fillTemplate('{unknown} {window}', message, (value) => value)).toBe('{unknown} 3');
+  });
+
+  it('word the messages in plain Chinese', () => {
+    expect(messageText('ahead', { hall: '青山镇', number: 'A012', window: '', ahead: 2 })).toBe('【青山镇】您的号码 A012 前面还有 2 人，请回到大厅留意叫号。');
+    expect(messageText('called', { hall: '青山镇', number: 'A012', window: '3', ahead: 0 })).toBe('【青山镇】请 A012 号到 3 号窗口办理。');
+  });
+});
