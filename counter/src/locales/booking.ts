@@ -10,5 +10,5 @@ export type { BookingMessages };
  * one line, without a language prop threaded through them.
  */
 export function bookingMessages(): BookingMessages {
-  return document.documentElement.lang === 'en' ? bookingEn : bookingZh;
+  return typeof document !== 'undefined' && document.documentElement.lang === 'en' ? bookingEn : bookingZh;
 }
