@@ -1,4 +1,9 @@
+import { hallConfigSchema } from '../../../server/protocol/configSchema.js';
 import type { BookingRules, HallConfig, ServiceBookingSettings } from '../../../server/protocol/model.js';
+import { openSlots } from '../../../server/protocol/rules/booking.js';
+
+/** The schema of ServiceConfig.booking, as the server checks it. */
+const bookingSettingsSchema = hallConfigSchema.shape.services.element.shape.booking;
 
 /**
  * The booking editors' logic that is not layout: the settings a service gets when booking is first turned
@@ -50,4 +55,24 @@ export function setRule<K extends keyof BookingRules>(config: HallConfig, key: K
 /** The booking page's address for a hall, as the poster's QR code carries it. */
 export function bookingPageUrl(origin: string, hallId: string): string {
   return `${origin}/book?${new URLSearchParams({ hall: hallId }).toString()}`;
+}
+
+/** A day of the preview: how many of its slots can be booked now. */
+export interface PreviewDay {
+  day: string;
+  slots: number;
+}
+
+/**
+ * The next bookable days of a service's draft settings, from the shared rule (server/protocol/rules/booking.ts)
+ * the booking page and the engine use. Settings the schema would refuse give no preview (null), so a half-typed
+ * slot length never reaches the rule.
+ */
+export function bookingPreview(settings: ServiceBookingSettings | undefined, config: HallConfig, now: number): PreviewDay[] | null {
+  if (!settings?.enabled) return null;
+  const checked = bookingSettingsSchema.safeParse(settings);
+  if (!checked.success || checked.data === undefined) return null;
+  const days = new Map<string, number>();
+  for (const slot of openSlots(checked.data, config, now)) days.set(slot.day, (days.get(slot.day) ?? 0) + 1);
+  return [...days].map(([day, slots]) => ({ day, slots }));
 }

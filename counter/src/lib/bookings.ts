@@ -1,5 +1,6 @@
 import type { BookableService, BookingCreated, BookingList, BookingRequest, BookingSlotsAnswer, BookingStaffRow } from '../../../server/protocol/booking.js';
 import { type ClientError, type Result, request } from '../../../client/api.js';
+import { ID_TAIL_PATTERN, MOBILE_PATTERN } from '../../../server/protocol/rules/booking.js';
 import type { BookingMessages } from '../locales/booking.js';
 import type { Messages } from '../locales/index.js';
 import { errorText } from './errors.js';
@@ -66,7 +67,7 @@ export function bookingErrorText(t: Messages, b: BookingMessages, error: ClientE
 /** What the desk dialog checks before sending, so a typo is told at once (the server checks again). */
 export function deskInputProblem(b: BookingMessages, input: { name: string; phone: string; idTail: string }): string | null {
   if (input.name.trim() === '' || input.name.trim().length > 20) return b.deskBadName;
-  if (!/^1[3-9]\d{9}$/.test(input.phone.trim())) return b.deskBadPhone;
-  if (input.idTail.trim() !== '' && !/^\d{5}[\dXx]$/.test(input.idTail.trim())) return b.deskBadIdTail;
+  if (!MOBILE_PATTERN.test(input.phone.trim())) return b.deskBadPhone;
+  if (input.idTail.trim() !== '' && !ID_TAIL_PATTERN.test(input.idTail.trim())) return b.deskBadIdTail;
   return null;
 }

@@ -21,7 +21,7 @@ export const bookingZh = {
   cutoff: '前一天截止预约的时间（留空：到时段开始前都可预约）',
   sameDay: '当天也可以预约（当天剩余时段）',
   preview: '可预约日期预览',
-  previewDays: (days: number, slots: number, places: number) => `接下来 ${days} 个可预约日，每天 ${slots} 个时段，共 ${places} 个名额。`,
+  previewDays: (days: number, slots: number, places: number) => `接下来 ${days} 个可预约日，共 ${slots} 个时段、${places} 个名额（未扣除已约的）。`,
   previewNone: '按现在的设置没有可预约的时段，请检查星期和时间段。',
   previewPending: '保存后群众即可在预约页面看到这些时段。',
   previewDay: (day: string, slots: number) => `${day}：${slots} 个时段`,
@@ -95,6 +95,13 @@ export const bookingZh = {
   deskBadName: '请填写姓名（最多 20 个字）。',
   deskBadIdTail: '身份证号后 6 位不对：6 位数字，最后一位可以是 X。',
   blockedUntil: (day: string) => `该手机号暂停预约，到 ${day} 为止。`,
+  // 值班日志
+  logCreated: (service: string, slot: string, source: string) => `新预约：${service} ${slot}（${source}）`,
+  logCancelled: (service: string, by: string) => `取消预约：${service}（${by}）`,
+  logMoved: (service: string, from: string, to: string) => `预约改期：${service} ${from} → ${to}`,
+  logNoShow: (service: string) => `预约未到：${service}`,
+  cancelledBy: { citizen: '群众自己取消', staff: '工作人员取消', platform: '政务平台取消' } as Record<'citizen' | 'staff' | 'platform', string>,
+  platformDevice: '预约平台接口',
 };
 
 export type BookingMessages = typeof bookingZh;
