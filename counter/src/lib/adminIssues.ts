@@ -1,5 +1,6 @@
 import type { HallConfig } from '../../../server/protocol/model.js';
 import type { AdminMessages } from '../locales/admin.zh.js';
+import { bookingMessages } from '../locales/booking.js';
 
 /**
  * A configuration the schema refused (VALIDATION_FAILED) comes back with
@@ -19,18 +20,26 @@ function field(a: AdminMessages, section: 'hall' | 'service' | 'window', key: st
   return (key && labels[section]![key]) || key || '';
 }
 
+/** A booking field (`services.N.booking.perSlot`, `booking.noShowBlock.count`) by the booking form's label. */
+function bookingField(key: string | undefined): string {
+  const b = bookingMessages();
+  const labels: Record<string, string> = { enabled: b.enabled, weekdays: b.weekdays, hours: b.hours, slotMinutes: b.slotMinutes, perSlot: b.perSlot, daysAhead: b.daysAhead, cutoffDayBefore: b.cutoff, sameDay: b.sameDay, requireIdTail: b.requireIdTail, maxOpenPerPhone: b.maxOpenPerPhone, noShowBlock: b.blockOn, address: b.address };
+  return (key && labels[key]) || key || '';
+}
+
 export function issuePlace(issue: Issue, config: HallConfig, a: AdminMessages): string {
   const parts = issue.path.split('.').filter((part) => part !== 'config');
   const [head, index, key] = parts;
   if (head === 'services' && index !== undefined && /^\d+$/.test(index)) {
     const service = config.services[Number(index)];
-    return a.issueAt(a.issueService(service?.name.trim() || a.unnamedService, Number(index) + 1), field(a, 'service', key));
+    return a.issueAt(a.issueService(service?.name.trim() || a.unnamedService, Number(index) + 1), key === 'booking' ? `${bookingMessages().capacityTitle} · ${bookingField(parts[3])}` : field(a, 'service', key));
   }
   if (head === 'windows' && index !== undefined && /^\d+$/.test(index)) {
     const window = config.windows[Number(index)];
     return a.issueAt(a.issueWindow(window?.number ?? Number(index) + 1, window?.name ?? ''), field(a, 'window', key));
   }
   if (head === 'services') return a.issueServices;
+  if (head === 'booking') return a.issueAt(bookingMessages().rulesTitle, bookingField(parts[1]));
   return a.issueAt(a.tabs.hall!, field(a, 'hall', head));
 }
 

@@ -29,6 +29,7 @@ const HALL_FIELDS = [
   'ratings',
   'policy',
   'notify',
+  'booking',
 ] as const satisfies ReadonlyArray<keyof HallConfig>;
 
 /** Deep equality that ignores key order: a configuration parsed from a request lists keys in the schema's order. */
