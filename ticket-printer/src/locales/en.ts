@@ -119,4 +119,6 @@ export const en: Messages = {
     环境设施差: 'Poor facilities',
     其他: 'Other',
   },
+  // 网上预约 check-in (issue 18)
+  appointmentPriority: 'Booked appointment: called first once your time has come',
 };

@@ -123,6 +123,8 @@ export const zh = {
   ratingThanks: '感谢您的评价！',
   ratedAs: (level: string) => `本次服务已评价：${level}`,
   reasonLabels: {} as Record<string, string>,
+  // 网上预约 check-in (issue 18)
+  appointmentPriority: '预约号：到预约时段后优先叫号',
 };
 
 export type Messages = typeof zh;
