@@ -24,8 +24,8 @@ describe('the booking form is checked before it is sent', () => {
 describe('refusals in plain words', () => {
   it('BOOKING_BLOCKED says until when, in the page language', () => {
     const error = { code: 'BOOKING_BLOCKED' as const, details: { until: '2026-12-18', untilAt: 0 } };
-    expect(bookingErrorText(error, 'zh', bookingZh)).toBe('该手机号近期多次预约未到，12月18日周五 之前不能网上预约。您可以直接到大厅取号办理。');
-    expect(bookingErrorText(error, 'en', bookingEn)).toContain('before Fri 18 December');
+    expect(bookingErrorText(error, 'zh', bookingZh)).toBe('该手机号近期多次预约未到，网上预约暂停至 12月18日周五。您可以直接到大厅取号办理。');
+    expect(bookingErrorText(error, 'en', bookingEn)).toContain('until Fri 18 December');
   });
 
   it('BOOKING_LIMIT says which rule', () => {

@@ -19,7 +19,7 @@ export const bookingZh = {
   dayLeft: (left: number) => (left === 0 ? '已约满' : `剩 ${left} 个`),
   slotLeft: (left: number) => `剩 ${left}`,
   slotFull: '约满',
-  slotChosen: '已选',
+  slotChosen: '当前预约',
   name: '姓名',
   nameHint: '与身份证上一致',
   phone: '手机号码',
@@ -42,7 +42,7 @@ export const bookingZh = {
   fieldWrong: (field: string) => `「${field}」填写有误，请检查后再提交。`,
   fieldNames: { name: '姓名', phone: '手机号码', idTail: '身份证号后 6 位', slotStart: '时段', serviceId: '业务', secret: '预约链接' } as Record<string, string>,
   // Error codes, with what the server said
-  blockedUntil: (date: string) => `该手机号近期多次预约未到，${date} 之前不能网上预约。您可以直接到大厅取号办理。`,
+  blockedUntil: (date: string) => `该手机号近期多次预约未到，网上预约暂停至 ${date}。您可以直接到大厅取号办理。`,
   limitPerDay: '同一手机号同一业务每天只能预约一次。请选择其他日期，或先取消已有的预约。',
   limitOpen: '这个手机号已有多个未办理的预约，已达上限。请先办理或取消已有的预约。',
   // Confirmation and manage page
