@@ -28,4 +28,7 @@ export const commandRoutes = {
   'rating-case.fix': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/fix', socket: 'rating-case:fix' },
   'rating-case.follow-up': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/follow-up', socket: 'rating-case:follow-up' },
   'rating-case.close': { method: 'POST', path: '/api/halls/:hallId/rating-cases/:caseId/close', socket: 'rating-case:close' },
+  'booking.create': { method: 'POST', path: '/api/halls/:hallId/bookings', socket: null },
+  'booking.cancel': { method: 'POST', path: '/api/halls/:hallId/bookings/:bookingId/cancel', socket: null },
+  'booking.move': { method: 'POST', path: '/api/halls/:hallId/bookings/:bookingId/move', socket: null },
 } as const;

@@ -6,7 +6,9 @@ import type { IssuedTicket } from '../domain/handlers/tickets.js';
 import type { CalledTicketAnswer, IssuedTicketAnswer, RatingAnswer } from '../protocol/answers.js';
 import type { Command } from '../protocol/commands.js';
 import { type CommandName, declarations } from '../protocol/declarations.js';
-import type { Ticket } from '../protocol/model.js';
+import type { Appointment, Ticket } from '../protocol/model.js';
+import type { BookingChange } from '../protocol/declarations.js';
+import { bookingStaffRow } from '../protocol/bookingViews.js';
 
 /**
  * Turns input into engine commands through the command declarations, in one
@@ -52,6 +54,13 @@ export function presentResult(command: Command, data: unknown, principal: Princi
       if (principal.kind === 'staff') return data;
       const ticket = data as Ticket;
       const answer: RatingAnswer = { number: ticket.number, level: ticket.rating };
+      return answer;
+    }
+    case 'booking.cancel':
+    case 'booking.move': {
+      const appointment = data as Appointment;
+      if (principal.kind === 'staff') return bookingStaffRow(appointment);
+      const answer: BookingChange = { id: appointment.id, status: appointment.status, serviceId: appointment.serviceId, slotStart: appointment.slotStart, slotEnd: appointment.slotEnd };
       return answer;
     }
     default:

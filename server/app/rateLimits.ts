@@ -44,6 +44,9 @@ export const LOCKOUT_MAX_SECONDS = 3600;
 /** PIN tries one kiosk may make per minute, right or wrong, for any account. */
 export const DESK_PIN_TRIES_PER_DEVICE_PER_MINUTE = 10;
 
+/** Public 网上预约 changes (book, cancel, move) one client address may make per 10 minutes. */
+export const PUBLIC_BOOKINGS_PER_ADDRESS = 30;
+
 /**
  * Per-account lockout with back-off, keyed by the account name as typed (so
  * unknown names are locked alike and the answer does not tell which exist),
@@ -123,7 +126,11 @@ export class RateLimits {
     // A PIN has at most a million values: a kiosk may try a few per minute, whoever's PIN it tries.
     this.deskPinDevice = shared({ keyPrefix: 'desk-pin-device', points: DESK_PIN_TRIES_PER_DEVICE_PER_MINUTE, duration: 60 });
     this.deskPinLockout = new AccountLockout(shared, 'desk-pin');
+    this.booking = shared({ keyPrefix: 'booking', points: PUBLIC_BOOKINGS_PER_ADDRESS, duration: 600 });
   }
+
+  /** 网上预约 by the public: bookings, cancellations and moves per client address, across processes. */
+  private readonly booking: RateLimiterAbstract;
 
   /** A kiosk's PIN tries, per device; then the account's lockout. */
   async forDeskPin(deviceId: string, userId: string): Promise<RateDecision & { locked?: boolean }> {
@@ -137,6 +144,7 @@ export class RateLimits {
     if (principal.kind === 'staff') return consume(this.staff, principal.user.id);
     const issuing = command.type === 'ticket.issue' || command.type === 'appointment.check-in';
     if (principal.kind === 'device') return issuing ? consume(this.kiosk, principal.device.id) : consume(this.publicOther, `device:${principal.device.id}`);
+    if (command.type.startsWith('booking.')) return consume(this.booking, principal.ip);
     if (!issuing) return consume(this.publicOther, principal.ip);
     const perAddress = await consume(this.phone, principal.ip);
     if (!perAddress.ok) return perAddress;

@@ -23,7 +23,26 @@ export function demoHallConfig(): HallConfig {
     maxWaitMinutes: 30,
     evaluationMinutes: 10,
     policy: defaultPolicy(),
-    ...townshipLayout(),
+    ...withDemoBooking(townshipLayout()),
+    booking: { address: '青山镇人民路 1 号便民服务中心一楼' },
+  };
+}
+
+/** Services the demo hall takes 网上预约 for. */
+export const DEMO_BOOKABLE_SERVICES = ['minzheng-dibao', 'jisheng-shengyu-dengji', 'laobao-jumin-yanglao', 'guotu-zhaijidi'];
+
+/**
+ * 网上预约 in the demo: every day of the week, round the clock in half-hour slots, today included, so that
+ * a demo at any hour has a slot within the next half hour to book and check in at the kiosk.
+ */
+function withDemoBooking<L extends Pick<HallConfig, 'services'>>(layout: L): L {
+  return {
+    ...layout,
+    services: layout.services.map((service) =>
+      DEMO_BOOKABLE_SERVICES.includes(service.id)
+        ? { ...service, booking: { enabled: true, weekdays: [1, 2, 3, 4, 5, 6, 7], hours: [{ from: '00:00', to: '24:00' }], slotMinutes: 30, perSlot: 4, daysAhead: 7, sameDay: true } }
+        : service,
+    ),
   };
 }
 

@@ -11,6 +11,7 @@ import * as ratingCases from './handlers/ratingCases.js';
 import * as tickets from './handlers/tickets.js';
 import * as ratings from './handlers/ratings.js';
 import * as windows from './handlers/windows.js';
+import * as booking from './handlers/booking.js';
 import { archive, closeDay, closeDayOnTime, newHallState, prune, rollOverDay } from './lifecycle.js';
 import type { Actor, HallConfig, HallState } from '../protocol/model.js';
 import { waitingCounts } from './queue.js';
@@ -37,6 +38,10 @@ const COUNTED: Record<Extract<EventBody, { waiting: WaitingCounts }>['type'], tr
 
 /** The event as the log keeps it: a booking's check-in code is applied to the state but never recorded nor sent. */
 function recorded(event: HallEvent): HallEvent {
+  if (event.type === 'booking:created') {
+    const { code: _code, secret: _secret, ...rest } = event;
+    return rest;
+  }
   if (event.type !== 'appointment:created') return event;
   const { code: _secret, ...rest } = event;
   return rest;
@@ -107,6 +112,12 @@ function dispatch(ctx: Ctx, command: Command): unknown {
       return ratingCases.followUp(ctx, command);
     case 'rating-case.close':
       return ratingCases.close(ctx, command);
+    case 'booking.create':
+      return booking.create(ctx, command);
+    case 'booking.cancel':
+      return booking.cancel(ctx, command);
+    case 'booking.move':
+      return booking.move(ctx, command);
   }
 }
 
@@ -149,6 +160,8 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   try {
     // One time-zone conversion per command for both day checks (Intl formatToParts is not cheap).
     const local = localTime(env.now, state.config.timeZone);
+    // Before the roll-over, which drops yesterday's bookings: a missed one is recorded first.
+    booking.recordNoShows(ctx);
     rollOverDay(ctx, local);
     closeDayOnTime(ctx, local);
     result = dispatch(ctx, command);

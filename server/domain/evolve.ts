@@ -139,7 +139,10 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       // citizen is told APPOINTMENT_EXPIRED rather than "unknown code"; they go with the day.
       const grace = state.config.policy.appointmentGraceMinutes * MINUTE;
       for (const appointment of Object.values(state.appointments)) {
-        if (appointment.status === 'booked' && appointment.slotEnd + grace < event.at) delete state.appointments[appointment.id];
+        // 网上预约 bookings, whatever became of them, go the same way (the day's list is complete until then);
+        // the event log keeps their history for the hall's retention period.
+        const settled = appointment.status !== 'checked-in' || appointment.source !== undefined;
+        if (settled && appointment.slotEnd + grace < event.at) delete state.appointments[appointment.id];
       }
       state.day = event.day;
       state.counters = {};
@@ -178,6 +181,44 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       else delete state.closeDayWaivedFor;
       reconcileWindows(state);
       return;
+    // 网上预约: the booking as made (its code and secret from the engine, absent in a replay from the log), then its changes.
+    case 'booking:created':
+      state.appointments[event.appointment.id] = {
+        ...event.appointment,
+        code: event.code ?? '',
+        ...(event.secret !== undefined ? { secret: event.secret } : {}),
+      };
+      return;
+    case 'booking:cancelled': {
+      const booking = state.appointments[event.appointmentId];
+      if (booking) {
+        booking.status = 'cancelled';
+        booking.cancelledAt = event.at;
+      }
+      return;
+    }
+    case 'booking:moved': {
+      const booking = state.appointments[event.appointmentId];
+      if (booking) {
+        booking.slotStart = event.to.slotStart;
+        booking.slotEnd = event.to.slotEnd;
+        booking.movedFrom = { ...event.from };
+      }
+      return;
+    }
+    case 'booking:no-show': {
+      const booking = state.appointments[event.appointmentId];
+      if (booking) {
+        booking.status = 'no-show';
+        booking.noShowAt = event.at;
+      }
+      // Replaced, never written into (the draft shares the record); prune drops what the rule no longer counts.
+      if (event.phoneKey !== undefined) {
+        const record = state.bookingNoShows ?? {};
+        state.bookingNoShows = { ...record, [event.phoneKey]: [...(record[event.phoneKey] ?? []), event.at] };
+      }
+      return;
+    }
     default:
       return unknownEvent(event);
   }

@@ -2,6 +2,7 @@ import { type Ctx, snapshot } from './context.js';
 import { reconcileWindows } from './evolve.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
 import { closedCaseExpired } from '../protocol/rules/ratingCases.js';
+import { pruneNoShows } from './handlers/booking.js';
 import { type LocalTime, clockMinutes, localTime } from './time.js';
 
 const MINUTE = 60_000;
@@ -106,7 +107,8 @@ export function prune(state: HallState, now: number): void {
     if (runtime.lastFinishedTicketId && !state.tickets[runtime.lastFinishedTicketId]) delete runtime.lastFinishedTicketId;
   }
   for (const appointment of Object.values(state.appointments)) {
-    const checkedInDone = appointment.status === 'checked-in' && !(appointment.ticketId && state.tickets[appointment.ticketId]);
+    // A 网上预约 booking stays in the day's list until the day rolls over (evolve, hall:day-started).
+    const checkedInDone = appointment.status === 'checked-in' && appointment.source === undefined && !(appointment.ticketId && state.tickets[appointment.ticketId]);
     // Expired bookings stay until the day rolls over (rollOverDay), see there.
     if (checkedInDone) delete state.appointments[appointment.id];
   }
@@ -116,6 +118,7 @@ export function prune(state: HallState, now: number): void {
       if (closedCaseExpired(state.ratingCases[id]!, now)) delete state.ratingCases[id];
     }
   }
+  pruneNoShows(state, now);
   if (state.announcements.some((announcement) => announcement.expiresAt !== undefined && announcement.expiresAt <= now)) {
     state.announcements = state.announcements.filter(
       (announcement) => announcement.expiresAt === undefined || announcement.expiresAt > now,

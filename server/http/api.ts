@@ -26,6 +26,7 @@ import { SYNC_MAX_EVENTS } from '../app/syncBounds.js';
 import type { Logger } from 'pino';
 import type { OutboxSubscription, OutboxWorker } from '../outbox/worker.js';
 import { mountRatingUploadApi } from './ratingUploadApi.js';
+import { mountBookingApi } from './bookingApi.js';
 import { mountBookingPageApi } from './bookingPageApi.js';
 
 export interface ApiDeps {
@@ -292,6 +293,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
+  mountBookingApi(api, { halls: store.halls, service, now: deps.now });
   mountBookingPageApi(api, { halls: store.halls });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));

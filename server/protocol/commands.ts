@@ -72,6 +72,15 @@ export type Command = Base &
     | { type: 'rating-case.follow-up'; caseId: string; reached: boolean; satisfied?: boolean; note?: string }
     /** 办结: the case is closed; nothing in it changes afterwards. */
     | { type: 'rating-case.close'; caseId: string; note?: string }
+    /**
+     * 网上预约: book a slot of a bookable service (rules: protocol/rules/booking.ts). The source follows from
+     * who sends it: the public (online), staff (desk), a booking platform's device token (platform).
+     */
+    | { type: 'booking.create'; serviceId: string; slotStart: number; name: string; phone: string; idTail?: string; externalRef?: string }
+    /** Cancel a booking before its slot starts: staff of the hall, its platform, or anyone with the manage link's `secret`. */
+    | { type: 'booking.cancel'; bookingId: string; secret?: string }
+    /** Move a booking to another slot of the same service, under the rules of a new booking. */
+    | { type: 'booking.move'; bookingId: string; slotStart: number; secret?: string }
   );
 
 export type CommandType = Command['type'];

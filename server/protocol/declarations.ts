@@ -10,6 +10,8 @@ import type { Announcement, Appointment, Channel, Role, Ticket } from './model.j
 import { OUTCOMES, PAUSE_REASONS } from './model.js';
 import { requestId, schemas, shortText } from './schemas.js';
 import type { RatingCaseSummary } from './rules/ratingCases.js';
+import type { BookingCreated, BookingStaffRow } from './booking.js';
+import { bookingCommandSchemas } from './bookingSchemas.js';
 
 /**
  * One declaration per command: its input schema, who may send it, its REST
@@ -351,7 +353,60 @@ export const declarations = {
     input: z.strictObject({ caseId: id, note: shortText(500).optional(), requestId }),
     build: (input) => withRequestId({ type: 'rating-case.close', caseId: input.caseId, ...present({ note: input.note }) }, input.requestId),
   }),
+  'booking.create': declare('booking.create', {
+    summary: '网上预约: book a slot (the hall\'s booking rules); answers the six-digit code and the manage link.',
+    input: bookingCommandSchemas.create,
+    who: {
+      text: 'the public (source `online`, rate-limited per client), staff of the hall (source `desk`), a booking platform token (source `platform`, `externalRef` idempotent)',
+      may: (caller) => caller.kind !== 'device' || caller.device === 'platform',
+    },
+    rest: { method: 'POST', path: '/api/halls/:hallId/bookings', status: 201 },
+    socket: null,
+    build: (input) =>
+      withRequestId(
+        {
+          type: 'booking.create',
+          serviceId: input.serviceId,
+          slotStart: input.slotStart,
+          name: input.name,
+          phone: input.phone,
+          ...present({ idTail: input.idTail, externalRef: input.externalRef }),
+        },
+        input.requestId,
+      ),
+    result: answer<BookingCreated>('`{ id, code, serviceId, slotStart, slotEnd, manageUrl }`'),
+  }),
+  'booking.cancel': declare('booking.cancel', {
+    summary: '网上预约: cancel a booking before its slot starts.',
+    input: bookingCommandSchemas.cancel,
+    who: {
+      text: 'staff of the hall; the booking platform (its own bookings); the public with the manage link\'s `secret`',
+      may: (caller) => caller.kind !== 'device' || caller.device === 'platform',
+    },
+    rest: { method: 'POST', path: '/api/halls/:hallId/bookings/:bookingId/cancel', status: 200, malformedPathId: 'APPOINTMENT_NOT_FOUND' },
+    socket: null,
+    build: (input) => withRequestId({ type: 'booking.cancel', bookingId: input.bookingId, ...present({ secret: input.secret }) }, input.requestId),
+    result: answer<BookingStaffRow | BookingChange>('staff: the row as the list shows it (`BookingStaffRow`, masked); others: `{ id, status, serviceId, slotStart, slotEnd }`'),
+  }),
+  'booking.move': declare('booking.move', {
+    summary: '网上预约: move a booking to another slot of its service (the rules of a new booking).',
+    input: bookingCommandSchemas.move,
+    who: { text: 'staff of the hall; the public with the manage link\'s `secret`', may: (caller) => caller.kind !== 'device' },
+    rest: { method: 'POST', path: '/api/halls/:hallId/bookings/:bookingId/move', status: 200, malformedPathId: 'APPOINTMENT_NOT_FOUND' },
+    socket: null,
+    build: (input) => withRequestId({ type: 'booking.move', bookingId: input.bookingId, slotStart: input.slotStart, ...present({ secret: input.secret }) }, input.requestId),
+    result: answer<BookingStaffRow | BookingChange>('staff: the row as the list shows it (`BookingStaffRow`, masked); others: `{ id, status, serviceId, slotStart, slotEnd }`'),
+  }),
 } satisfies { [K in Exclude<CommandType, InternalCommand>]: Declaration<K, z.ZodType, unknown, `${string}:${string}` | null> };
+
+/** What a cancel or move answers a caller who is not staff: no personal data, no code. */
+export interface BookingChange {
+  id: string;
+  status: Appointment['status'];
+  serviceId: string;
+  slotStart: number;
+  slotEnd: number;
+}
 
 /** Commands no client sends: the server's clock, and its daily default ratings. */
 export type InternalCommand = 'hall.tick' | 'ticket.rate-default';

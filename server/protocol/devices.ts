@@ -1,5 +1,6 @@
 /** A kiosk, a print agent, or a window screen (窗口屏/评价器) that may submit its window's ratings. */
-export type DeviceKind = 'kiosk' | 'printer' | 'window-screen';
+/** `platform`: a booking platform's integration token (一网通办), which may only create and cancel bookings. */
+export type DeviceKind = 'kiosk' | 'printer' | 'window-screen' | 'platform';
 
 /** A paired kiosk, print agent or window screen as the API shows it (GET /api/halls/:hallId/devices): never its token. */
 export interface DeviceView {

@@ -85,6 +85,20 @@ export type EventBody =
   | { type: 'rating-case:fixed'; caseId: string; fix: NonNullable<RatingCase['fix']> }
   | { type: 'rating-case:followed-up'; caseId: string; followUp: NonNullable<RatingCase['followUp']> }
   | { type: 'rating-case:closed'; caseId: string; closed: NonNullable<RatingCase['closed']> }
+  /**
+   * 网上预约: a booking was made. `code` and `secret` (the manage link's) are given to evolve as the engine
+   * applies the event and taken out before it is recorded or sent, like appointment:created's code. The
+   * name, phone and idTailHash are personal data: never in a public event, masked in staff events (redact.ts).
+   */
+  | { type: 'booking:created'; appointment: Omit<Appointment, 'code' | 'secret'>; code?: string; secret?: string }
+  /** `by`: the citizen's link, staff of the hall, or the booking platform. */
+  | { type: 'booking:cancelled'; appointmentId: string; serviceId: string; slotStart: number; by: BookingCanceller }
+  | { type: 'booking:moved'; appointmentId: string; serviceId: string; from: { slotStart: number; slotEnd: number }; to: { slotStart: number; slotEnd: number } }
+  /**
+   * Not checked in by slot end + the hall's grace, recorded by the engine's clock. `phoneKey` (a hash, never
+   * the number) feeds the 失信 record `bookingNoShows`; absent for a booking without a phone.
+   */
+  | { type: 'booking:no-show'; appointmentId: string; serviceId: string; slotStart: number; phoneKey?: string }
   | { type: 'window:opened'; windowId: string; clerk: Clerk }
   | { type: 'window:taken-over'; windowId: string; clerk: Clerk; previousClerk?: Clerk }
   | { type: 'window:paused'; windowId: string; reason: PauseReason; note?: string }
@@ -125,6 +139,8 @@ export type EventBody =
    * tick, only when something did change, and carrying it in `board` (and `runtimes`) like any event.
    */
   | { type: 'hall:clock' };
+
+export type BookingCanceller = 'citizen' | 'staff' | 'platform';
 
 export type ConfigChange =
   | { section: 'hall'; before: Partial<HallConfig>; after: Partial<HallConfig> }
@@ -189,6 +205,10 @@ export const EVENT_TYPES = [
   'rating-case:fixed',
   'rating-case:followed-up',
   'rating-case:closed',
+  'booking:created',
+  'booking:cancelled',
+  'booking:moved',
+  'booking:no-show',
 ] as const satisfies readonly EventType[];
 
 type Unlisted = Exclude<EventType, (typeof EVENT_TYPES)[number]>;

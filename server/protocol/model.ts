@@ -429,5 +429,5 @@ export interface HallState {
 /** Who is issuing a command. Authentication happens before the engine; authorisation on windows happens in it. */
 export type Actor =
   | { kind: 'staff'; user: Clerk }
-  | { kind: 'device'; deviceId: string; deviceKind: 'kiosk' | 'printer' | 'window-screen' }
+  | { kind: 'device'; deviceId: string; deviceKind: 'kiosk' | 'printer' | 'window-screen' | 'platform' }
   | { kind: 'public' };

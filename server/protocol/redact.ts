@@ -1,5 +1,6 @@
 import type { HallEvent } from './events.js';
-import type { Clerk, Ticket } from './model.js';
+import type { Appointment, Clerk, Ticket } from './model.js';
+import { maskName, maskPhone } from './rules/booking.js';
 
 /**
  * What public clients (wall boards, window screens, phones) receive of an
@@ -49,6 +50,12 @@ export function publicEvent(event: HallEvent): PublicEvent {
   if (event.type.startsWith('rating-case:')) {
     for (const key of ['case', 'verification', 'fix', 'followUp', 'closed']) delete result[key];
   }
+  // 网上预约: screens learn only that a slot changed, never who booked it, the reference or the phone's key.
+  if (event.type === 'booking:created') result.appointment = { serviceId: event.appointment.serviceId, slotStart: event.appointment.slotStart, slotEnd: event.appointment.slotEnd };
+  if (event.type === 'booking:no-show') delete result.phoneKey;
+  // A checked-in booking's ticket carries its mobile number (无声叫号): never on a public event.
+  if ('ticket' in event) delete (result.ticket as Record<string, unknown>).notifyPhone;
+  if (event.type === 'window:closed') for (const ticket of result.released as Array<Record<string, unknown>>) delete ticket.notifyPhone;
   // 工作人员公示 publishes the clerk's name, staff number and post, not the account behind them.
   if ('clerk' in event && event.clerk) result.clerk = publicClerk(event.clerk);
   if ('previousClerk' in event && event.previousClerk) result.previousClerk = publicClerk(event.previousClerk);
@@ -61,7 +68,19 @@ export function publicEvent(event: HallEvent): PublicEvent {
  * one of them). Only the case detail, for the hall's supervisors and admins, shows the number.
  */
 export function staffEvent(event: HallEvent): HallEvent {
+  // 网上预约: every clerk's panel gets staff events; the booking's name and number are masked (张*, 138****5678).
+  if (event.type === 'booking:created') return { ...event, appointment: maskedAppointment(event.appointment) };
   if (event.type !== 'rating-case:opened' || event.case.followUpPhone === undefined) return event;
   const { followUpPhone: _phone, ...rest } = event.case;
   return { ...event, case: rest };
+}
+
+/** A booking as staff events carry it: masked name and number, no ID hash. */
+function maskedAppointment<A extends Omit<Appointment, 'code' | 'secret'>>(appointment: A): A {
+  const { idTailHash: _hash, ...rest } = appointment;
+  return {
+    ...rest,
+    ...(appointment.name !== undefined ? { name: maskName(appointment.name) } : {}),
+    ...(appointment.phone !== undefined ? { phone: maskPhone(appointment.phone) } : {}),
+  } as A;
 }

@@ -77,7 +77,7 @@ export const schemas = {
   removeAnnouncement: z.strictObject({ announcementId: id, requestId }),
   createDevice: z
     .strictObject({
-      kind: z.enum(['kiosk', 'printer', 'window-screen']),
+      kind: z.enum(['kiosk', 'printer', 'window-screen', 'platform']),
       name: shortText(64),
       /** A kiosk's printer; 'agent' pairs a print agent for it as well and answers its token. */
       printer: z.union([printerAddressSchema, z.literal('agent')]).optional(),

@@ -34,9 +34,11 @@ export function createAppointment(ctx: Ctx, command: Extract<Command, { type: 'a
 
 /** Check-in turns a booking into a ticket that is preferred once its slot has come (no cap, no hours: it was booked). */
 export function checkIn(ctx: Ctx, command: Extract<Command, { type: 'appointment.check-in' }>): IssuedTicket {
-  const appointment = Object.values(ctx.state.appointments).find((candidate) => candidate.code === command.code);
+  // A cancelled booking's code checks nothing in; a missed one (网上预约 no-show) is told it expired.
+  const appointment = Object.values(ctx.state.appointments).find((candidate) => candidate.code === command.code && candidate.status !== 'cancelled');
   if (!appointment) fail('APPOINTMENT_NOT_FOUND');
   if (appointment.status === 'checked-in') fail('APPOINTMENT_ALREADY_CHECKED_IN', { ticketId: appointment.ticketId });
+  if (appointment.status === 'no-show') fail('APPOINTMENT_EXPIRED', { slotEnd: appointment.slotEnd });
   if (ctx.state.dayClosedAt !== undefined) fail('OUTSIDE_HOURS');
   const { policy } = ctx.state.config;
   if (ctx.now < appointment.slotStart - policy.appointmentEarlyMinutes * MINUTE) {
@@ -54,6 +56,8 @@ export function checkIn(ctx: Ctx, command: Extract<Command, { type: 'appointment
     appointmentId: appointment.id,
     slotStart: appointment.slotStart,
   });
+  // 无声叫号: the booking's mobile number is the ticket's, for "your turn is near" messages.
+  if (appointment.phone !== undefined) issued.ticket.notifyPhone = appointment.phone;
   ctx.emit({ type: 'appointment:checked-in', appointmentId: appointment.id, ticket: issued.ticket });
   return { ...issued, ticket: snapshot(issued.ticket) };
 }
