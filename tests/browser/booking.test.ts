@@ -65,6 +65,10 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await page.goto(`${t.url}/book?hall=${DEMO}${options.lang === 'en' ? '&lang=en' : ''}`);
     await page.getByRole('button', { name: new RegExp(options.lang === 'en' ? 'Childbirth service registration' : '生育服务登记') }).click();
     const slot = options.start !== undefined ? page.locator(`[data-testid=booking-slot][data-start="${options.start}"]`) : page.locator('[data-testid=booking-slot]:not([disabled])').first();
+    await page.locator('[data-testid=booking-slot]').first().waitFor();
+    // The slot may be on another day than the one shown first: the citizen taps through the days.
+    const days = page.getByTestId('booking-day');
+    for (let day = 0; (await slot.count()) === 0 && day < (await days.count()); day++) await days.nth(day).click();
     const start = Number(await slot.getAttribute('data-start'));
     await slot.click();
     await page.getByLabel(options.lang === 'en' ? 'Name' : '姓名').fill(form.name);
