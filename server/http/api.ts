@@ -30,6 +30,7 @@ import { mountBookingApi } from './bookingApi.js';
 import type { SsoService } from '../auth/sso/service.js';
 import { mountSsoApi } from './ssoApi.js';
 import { mountWebhooksApi } from './webhooksApi.js';
+import { mountBookingPageApi } from './bookingPageApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -315,6 +316,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
   mountBookingApi(api, { halls: store.halls, service, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
+  mountBookingPageApi(api, { halls: store.halls });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

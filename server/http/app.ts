@@ -74,6 +74,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     ['/admin', 'counter'],
     ['/kiosk', 'ticket-printer'],
     ['/t', 'ticket-printer'],
+    // 网上预约: the citizen's booking and manage pages (issue 18).
+    ['/book', 'ticket-printer'],
   ];
   for (const [mount, folder] of apps) {
     const dir = appDir(deps.rootDir, folder);

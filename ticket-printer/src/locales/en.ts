@@ -129,4 +129,6 @@ export const en: Messages = {
   notifyLeft: 'Number saved: we will text you when your turn is near',
   phoneAlertHint: (ahead: number) => `This page vibrates and rings when ${ahead} people are left ahead of you (tap "Turn on sound" first)`,
   phoneAlertNow: 'Your turn is near: please come back and watch the board',
+  // 网上预约 check-in (issue 18)
+  appointmentPriority: 'Booked appointment: called first once your time has come',
 };

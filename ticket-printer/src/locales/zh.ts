@@ -134,6 +134,8 @@ export const zh = {
   notifyLeft: '已登记手机号，快到时会短信提醒您',
   phoneAlertHint: (ahead: number) => `前面剩 ${ahead} 人时，本页会振动并响铃提醒（请先点「开启提示音」）`,
   phoneAlertNow: '快到您了，请回到大厅留意叫号',
+  // 网上预约 check-in (issue 18)
+  appointmentPriority: '预约号：到预约时段后优先叫号',
 };
 
 export type Messages = typeof zh;
