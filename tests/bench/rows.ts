@@ -1,4 +1,5 @@
 /** The result table of `npm run bench`: budgets (PASS / FAIL) and the issue's goals (met / not met, never a failure). */
+import { type BusyResult, busyRows } from './busy.js';
 import type { FanoutResult } from './fanout.js';
 import { type FloorResult, type GoalRow, floorRows } from './floor.js';
 import type { IssueResult } from './issue.js';
@@ -9,7 +10,7 @@ import type { RestartResult } from './restart.js';
 import type { StoreResult } from './store.js';
 
 /** Every part, in the order --only lists them. */
-export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'store', 'paint'] as const;
+export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'store', 'paint'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Row {
@@ -108,6 +109,8 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
   }
   const floor = results.floor as FloorResult | undefined;
   if (floor && !('error' in floor)) out.push(...goalRows('floor', floorRows(floor)));
+  const busy = results.busy as BusyResult | undefined;
+  if (busy && !('error' in busy)) out.push(...goalRows('busy', busyRows(busy)));
   for (const part of PARTS) {
     const r = results[part] as { error?: string } | undefined;
     if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
