@@ -4,13 +4,14 @@ import type { FanoutResult } from './fanout.js';
 import { type FloorResult, type GoalRow, floorRows } from './floor.js';
 import type { IssueResult } from './issue.js';
 import type { LatencyResult } from './latency.js';
+import { type MadoResult, madoRows } from './mado.js';
 import type { MemoryResult } from './memory.js';
 import type { PaintResult } from './paint.js';
 import type { RestartResult } from './restart.js';
 import type { StoreResult } from './store.js';
 
 /** Every part, in the order --only lists them. */
-export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'store', 'paint'] as const;
+export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Row {
@@ -111,6 +112,8 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
   if (floor && !('error' in floor)) out.push(...goalRows('floor', floorRows(floor)));
   const busy = results.busy as BusyResult | undefined;
   if (busy && !('error' in busy)) out.push(...goalRows('busy', busyRows(busy)));
+  const mado = results.mado as MadoResult | undefined;
+  if (mado && !('error' in mado)) out.push(...goalRows('mado', madoRows(mado)));
   for (const part of PARTS) {
     const r = results[part] as { error?: string } | undefined;
     if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });

@@ -9,6 +9,8 @@
  *                                         code, alternating over 3 pairs: HallQ/floor ratios and the issue's goals (default part too)
  *          busy                           one hall at 0 / 500 / 2,000 / 5,000 waiting: issue and call-next per second over
  *                                         REST (keep-alive) and the staff socket, and 5,000 over 0 (default part too)
+ *          mado                           REST issue on the MADO harness shape (20 keep-alive clients, one hall, 10 s),
+ *                                         HallQ against a Flask + SQLite peer (Node stand-in without python3-flask) (default part too)
  *          paint                          REST call → number painted on the demo board in headless Chromium
  *                                         (needs /usr/bin/chromium or HALLQ_CHROMIUM; builds display/dist if stale)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
@@ -37,6 +39,7 @@ import { runLatency } from './latency.js';
 import { runFanout } from './fanout.js';
 import { runFloor } from './floor.js';
 import { runBusy } from './busy.js';
+import { runMado } from './mado.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.js';
 import { ensureBuilt } from './lib/build.js';
 import { type MachineLoad, loudDisturbance, machineLoad, sampleCpu } from './lib/machine.js';
@@ -49,7 +52,7 @@ import { PARTS, type Part, rows, table } from './rows.js';
 import { runStore } from './store.js';
 
 /** The budgeted parts and the floor, run by default; `store` (a diagnostic) and `paint` (no budget; needs Chromium) run only with --only. */
-const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy'];
+const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado'];
 
 interface Args {
   only: Part[];
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
     });
   }
   // Bounded in time whatever happens (the fan-out part, four servers at 10 calls/s, adds its own few minutes).
-  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0);
+  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0) + (args.only.includes('mado') ? 3 : 0);
   const watchdog = setTimeout(() => {
     log(`watchdog: the bench ran over ${limitMinutes} minutes; giving up`);
     process.exit(3);
@@ -189,6 +192,7 @@ async function main(): Promise<void> {
     fanout: () => runFanout(ctx),
     floor: () => runFloor(ctx),
     busy: () => runBusy(ctx),
+    mado: () => runMado(ctx),
     issue: () => runIssue(ctx),
     memory: () => runMemory(ctx),
     store: () => runStore(ctx),
