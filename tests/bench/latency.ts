@@ -18,6 +18,7 @@ import type { Board, SeqEvent, Staff } from './lib/clients.js';
 import { ackedTicket, loginAdmin } from './lib/clients.js';
 import { benchWindowId } from './lib/halls.js';
 import { type BenchServers, ServerProcess, type StatsInfo } from './lib/server.js';
+import type { Percentiles } from './lib/serverProbes.js';
 import { closeAll, connectBoards, connectStaff, openWindows, stockQueues } from './lib/setup.js';
 import { type Summary, prng, round, roundSummary, shuffle, sleep, summarize } from './lib/stats.js';
 
@@ -64,6 +65,9 @@ export interface ServerLoad {
   meanBatch: number;
   synchronous: number;
   journalMode: string;
+  /** The server's main thread over the measured window: event-loop delay, and each transaction's duration. */
+  eventLoopDelayMs?: Percentiles;
+  commitMs?: Percentiles | null;
 }
 
 export function serverLoad(stats: StatsInfo, before?: StatsInfo): ServerLoad {
@@ -77,6 +81,8 @@ export function serverLoad(stats: StatsInfo, before?: StatsInfo): ServerLoad {
     meanBatch: round(commits ? updates / commits : 0, 2),
     synchronous: stats.synchronous,
     journalMode: stats.journalMode,
+    ...(stats.eventLoopDelayMs ? { eventLoopDelayMs: stats.eventLoopDelayMs } : {}),
+    ...(stats.commitMs !== undefined ? { commitMs: stats.commitMs } : {}),
   };
 }
 

@@ -5,6 +5,12 @@
  *          store                          diagnostic: engine + SQLite store alone, in process (no sockets)
  *          fanout                         one hall, 60 windows, 1/10/30/60 counter panels (the app's StaffFeed): server
  *                                         CPU per call and call → ack at 10 calls/s (default part too)
+ *          floor                          HallQ against the floor server (tests/bench/floor) with the same client
+ *                                         code, alternating over 3 pairs: HallQ/floor ratios and the issue's goals (default part too)
+ *          busy                           one hall at 0 / 500 / 2,000 / 5,000 waiting: issue and call-next per second over
+ *                                         REST (keep-alive) and the staff socket, and 5,000 over 0 (default part too)
+ *          mado                           REST issue on the MADO harness shape (20 keep-alive clients, one hall, 10 s),
+ *                                         HallQ against a Flask + SQLite peer (Node stand-in without python3-flask) (default part too)
  *          paint                          REST call → number painted on the demo board in headless Chromium
  *                                         (needs /usr/bin/chromium or HALLQ_CHROMIUM; builds display/dist if stale)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
@@ -28,22 +34,25 @@ import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchContext } from './context.js';
-import { runIssue, type IssueResult } from './issue.js';
-import { runLatency, type LatencyResult } from './latency.js';
-import { runFanout, type FanoutResult } from './fanout.js';
+import { runIssue } from './issue.js';
+import { runLatency } from './latency.js';
+import { runFanout } from './fanout.js';
+import { runFloor } from './floor.js';
+import { runBusy } from './busy.js';
+import { runMado } from './mado.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.js';
 import { ensureBuilt } from './lib/build.js';
+import { type MachineLoad, loudDisturbance, machineLoad, sampleCpu } from './lib/machine.js';
 import { REPO_ROOT, killAllServers } from './lib/server.js';
 import { round, summarize } from './lib/stats.js';
-import { runMemory, type MemoryResult } from './memory.js';
-import { paintSummaryLine, runPaint, type PaintResult } from './paint.js';
+import { runMemory } from './memory.js';
+import { paintSummaryLine, runPaint } from './paint.js';
 import { runRestart, type RestartResult } from './restart.js';
-import { runStore, type StoreResult } from './store.js';
+import { PARTS, type Part, rows, table } from './rows.js';
+import { runStore } from './store.js';
 
-/** The budgeted parts, run by default; `store` (a diagnostic) and `paint` (no budget; needs Chromium) run only with --only. */
-const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'store', 'paint'] as const;
-const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout'];
-type Part = (typeof PARTS)[number];
+/** The budgeted parts and the floor, run by default; `store` (a diagnostic) and `paint` (no budget; needs Chromium) run only with --only. */
+const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado'];
 
 interface Args {
   only: Part[];
@@ -111,109 +120,6 @@ function gitState(): { head: string; serverFilesChanged: number } | null {
   return { head: head.stdout.trim(), serverFilesChanged: status.stdout.split('\n').filter(Boolean).length };
 }
 
-interface Row {
-  part: Part;
-  metric: string;
-  measured: string;
-  budget: string;
-  pass: boolean | null;
-}
-
-function rows(results: Partial<Record<Part, unknown>>): Row[] {
-  const out: Row[] = [];
-  const latency = results.latency as LatencyResult | undefined;
-  if (latency && !('error' in latency)) {
-    const l = latency.callToLastBoard;
-    out.push({ part: 'latency', metric: 'call → last of hall\'s 30 boards, p50', measured: `${l.p50} ms`, budget: '≤ 2 ms', pass: l.p50 <= 2 });
-    out.push({ part: 'latency', metric: 'call → last of hall\'s 30 boards, p99', measured: `${l.p99} ms`, budget: '≤ 10 ms', pass: l.p99 <= 10 });
-    out.push({ part: 'latency', metric: 'call → last of hall\'s 30 boards, max', measured: `${l.max} ms`, budget: '—', pass: null });
-    const l3 = latency.callToLastOfFirst3Boards;
-    out.push({ part: 'latency', metric: 'call → last of 3 boards, p50 / p99 / max', measured: `${l3.p50} / ${l3.p99} / ${l3.max} ms`, budget: '(2 / 10 ms)', pass: null });
-    const a = latency.callAck;
-    out.push({ part: 'latency', metric: 'call → staff ack, p50 / p99', measured: `${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
-    out.push({
-      part: 'latency',
-      metric: 'calls measured / incomplete / refused',
-      measured: `${latency.callToLastBoard.count} / ${latency.incompleteCalls} / ${Object.values(latency.refusedCalls).reduce((n, v) => n + v, 0)}`,
-      budget: 'all delivered',
-      pass: latency.incompleteCalls === 0 && Object.keys(latency.refusedCalls).length === 0 && latency.boardGaps === 0,
-    });
-  }
-  const issue = results.issue as IssueResult | undefined;
-  if (issue && !('error' in issue)) {
-    out.push({ part: 'issue', metric: `tickets/s, durable (${issue.concurrency} in flight)`, measured: `${issue.ticketsPerSecond}/s`, budget: '≥ 3,000/s', pass: issue.ticketsPerSecond >= 3000 });
-    out.push({ part: 'issue', metric: 'issue ack p50 / p99', measured: `${issue.ackLatency.p50} / ${issue.ackLatency.p99} ms`, budget: '—', pass: null });
-  }
-  const memory = results.memory as MemoryResult | undefined;
-  if (memory && !('error' in memory)) {
-    out.push({ part: 'memory', metric: `heap per board (${memory.options.boards} boards)`, measured: `${memory.heapPerBoardKB} KB`, budget: '≤ 15 KB', pass: memory.heapPerBoardKB <= 15 });
-    out.push({ part: 'memory', metric: 'heap per board, marginal / off-heap / RSS', measured: `${memory.heapPerBoardMarginalKB} / ${memory.externalPerBoardKB} / ${memory.rssPerBoardKB} KB`, budget: '—', pass: null });
-  }
-  const restart = results.restart as RestartResult | undefined;
-  if (restart && !('error' in restart)) {
-    out.push({ part: 'restart', metric: `kill -9 → all ${restart.boards} boards resynced`, measured: `${restart.killToAllResyncedMs} ms`, budget: '≤ 3,000 ms', pass: restart.killToAllResyncedMs <= 3000 });
-    out.push({ part: 'restart', metric: 'kill → new server ready; resync p50', measured: `${restart.killToServerReadyMs} ms; ${restart.resync.p50} ms`, budget: '—', pass: null });
-    const defaults = (restart as RestartResult & { withClientDefaults?: RestartResult | { error: string } }).withClientDefaults;
-    if (defaults && !('error' in defaults)) {
-      out.push({ part: 'restart', metric: 'same, client default back-off 1–5 s: all resynced', measured: `${defaults.killToAllResyncedMs} ms`, budget: '(≤ 3,000 ms)', pass: null });
-    }
-    out.push({
-      part: 'restart',
-      metric: 'acked lost / numbers reused / boards off hall seq',
-      measured: `${restart.acknowledgedLost} / ${restart.numbersReused} / ${restart.boardsNotOnHallSeq}`,
-      budget: '0 / 0 / 0',
-      pass: restart.acknowledgedLost === 0 && restart.numbersReused === 0 && restart.boardsNotOnHallSeq === 0 && restart.seqHoles === 0 && restart.seqSeenBeforeKillMissing === 0,
-    });
-  }
-  const fanout = results.fanout as FanoutResult | undefined;
-  if (fanout && !('error' in fanout)) {
-    for (const run of fanout.runs) {
-      out.push({
-        part: 'fanout',
-        metric: `N = ${run.panels} panels: server CPU per call; ack p50 / p99; REST reads`,
-        measured: `${run.serverCpuMsPerCall} ms; ${run.callAck.p50} / ${run.callAck.p99} ms; ${run.restReads}`,
-        budget: '—',
-        pass: run.failedCalls === 0 && run.panelsBehind === 0 ? null : false,
-      });
-    }
-    out.push({ part: 'fanout', metric: `CPU per call, N = ${fanout.runs.at(-1)!.panels} over N = ${fanout.runs[0]!.panels}`, measured: `${fanout.cpuRatio}×`, budget: '≤ 1.3×', pass: fanout.cpuRatio <= 1.3 });
-  }
-  const store = results.store as StoreResult | undefined;
-  if (store && !('error' in store)) {
-    out.push({ part: 'store', metric: 'engine + SQLite alone: issues/s (diagnostic)', measured: `${store.issuesPerSecond}/s`, budget: '(≥ 3,000/s)', pass: null });
-    out.push({ part: 'store', metric: 'hall state row (state_json), start → end, start → end', measured: `${store.hallStateKBAtStart} → ${store.hallStateKBAtEnd} KB`, budget: '—', pass: null });
-    out.push({ part: 'store', metric: 'bytes written per command (WAL + checkpoints)', measured: store.writtenKBPerCommand === null ? 'n/a' : `${store.writtenKBPerCommand} KB`, budget: '—', pass: null });
-  }
-  const paint = results.paint as PaintResult | undefined;
-  if (paint && !('error' in paint)) {
-    const p = paint.callToPaint;
-    out.push({ part: 'paint', metric: 'REST call → number painted in Chromium board, p50 / p99 / max', measured: `${p.p50} / ${p.p99} / ${p.max} ms`, budget: '—', pass: null });
-    const s = paint.callToSocketBoard;
-    const a = paint.callToAnswer;
-    out.push({ part: 'paint', metric: '— call → socket.io board in bench / REST answer, p50 / p99', measured: `${s.p50} / ${s.p99} ms; ${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
-    out.push({
-      part: 'paint',
-      metric: 'calls measured / not painted / refused',
-      measured: `${paint.measured} / ${paint.notPainted} / ${Object.values(paint.refused).reduce((n, v) => n + v, 0)}`,
-      budget: 'all painted',
-      pass: paint.notPainted === 0 && Object.keys(paint.refused).length === 0 && p.count === paint.measured,
-    });
-  }
-  for (const part of PARTS) {
-    const r = results[part] as { error?: string } | undefined;
-    if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
-  }
-  return out;
-}
-
-function table(list: Row[]): string {
-  const head = ['part', 'metric', 'measured', 'budget', 'verdict'];
-  const body = list.map((r) => [r.part, r.metric, r.measured, r.budget, r.pass === null ? '' : r.pass ? 'PASS' : 'FAIL']);
-  const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join(' | ');
-  return [line(head), width.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
@@ -234,7 +140,7 @@ async function main(): Promise<void> {
     });
   }
   // Bounded in time whatever happens (the fan-out part, four servers at 10 calls/s, adds its own few minutes).
-  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0);
+  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0) + (args.only.includes('mado') ? 3 : 0);
   const watchdog = setTimeout(() => {
     log(`watchdog: the bench ran over ${limitMinutes} minutes; giving up`);
     process.exit(3);
@@ -252,7 +158,8 @@ async function main(): Promise<void> {
     tree,
     newDataDir: (name) => {
       const dir = join(tmpRoot, `${String(++dirs).padStart(2, '0')}-${name}`);
-      mkdirSync(dir, { recursive: true });
+      // Owner-only, as the server asks of a data directory (it warns otherwise).
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       return dir;
     },
     quick: args.quick,
@@ -283,6 +190,9 @@ async function main(): Promise<void> {
   const runners: Record<Part, () => Promise<unknown>> = {
     latency: () => runLatency(ctx),
     fanout: () => runFanout(ctx),
+    floor: () => runFloor(ctx),
+    busy: () => runBusy(ctx),
+    mado: () => runMado(ctx),
     issue: () => runIssue(ctx),
     memory: () => runMemory(ctx),
     store: () => runStore(ctx),
@@ -304,8 +214,11 @@ async function main(): Promise<void> {
       return { ...tuned, withClientDefaults };
     },
   };
+  const runStart = sampleCpu();
+  const partLoads: Partial<Record<Part, MachineLoad>> = {};
   for (const part of args.only) {
     const t = performance.now();
+    const partStart = sampleCpu();
     log(`── ${part} ──`);
     try {
       results[part] = await runners[part]();
@@ -314,8 +227,16 @@ async function main(): Promise<void> {
       log(`${part} failed: ${String((error as Error)?.message ?? error)}`);
     }
     killAllServers();
-    log(`${part} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const partEnd = sampleCpu();
+    if (partStart && partEnd) partLoads[part] = machineLoad(partStart, partEnd);
+    log(`${part} done in ${((performance.now() - t) / 1000).toFixed(1)} s; other processes ${partLoads[part]?.otherCores ?? '?'} cores`);
+    const loud = loudDisturbance(part, partLoads[part] ?? null);
+    if (loud) log(loud);
   }
+  const runEnd = sampleCpu();
+  // The whole run also counts the load average before we started: other people's work already queued.
+  const runLoad = runStart && runEnd ? machineLoad(runStart, runEnd, { judgeLoadBefore: true }) : null;
+  const disturbed = runLoad === null ? null : runLoad.disturbed || Object.values(partLoads).some((l) => l?.disturbed);
 
   let profiles: ProfileSummary[] = [];
   if (profileDir) {
@@ -335,6 +256,9 @@ async function main(): Promise<void> {
     git: gitState(),
     store: `SQLite, WAL, synchronous=${args.synchronous}`,
     machine,
+    /** true: the machine was busy with other work while we measured; read p99s as noise (see machineLoad). */
+    disturbed,
+    machineLoad: { run: runLoad, parts: partLoads },
     durationSeconds: round((performance.now() - started) / 1000, 1),
     budgets: list,
     results,
@@ -343,6 +267,12 @@ async function main(): Promise<void> {
   const out = join(resultsDir, 'latest.json');
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${table(list)}\n\nDetails: ${out} (${report.durationSeconds} s)\n`);
+  if (disturbed) {
+    const why = [...(runLoad?.reasons ?? []), ...Object.entries(partLoads).flatMap(([part, l]) => (l?.disturbed ? [`${part}: ${l.reasons.join('; ')}`] : []))];
+    process.stdout.write(`\n${'!'.repeat(72)}\n!!! DISTURBED RUN: the machine was busy with other work (disturbed: true).\n!!! ${why.join('\n!!! ')}\n!!! Ratios may hold; p99s are the machine's, not HallQ's.\n${'!'.repeat(72)}\n`);
+  } else if (disturbed === false) {
+    process.stdout.write(`Machine quiet: other processes used ${runLoad?.otherCores} of ${runLoad?.nproc} cores on average (disturbed: false).\n`);
+  }
   const failed = list.some((r) => r.pass === false);
   process.exit(args.strict && failed ? 1 : 0);
 }

@@ -11,7 +11,8 @@
  * halls through the running server's own store (before telling the parent it
  * is ready, so no client sees a half-made set), and then answers the parent:
  *   { type: 'heap', id }  -> heap figures after forced GC (needs --expose-gc)
- *   { type: 'stats', id } -> CPU time, event-loop utilisation, group-commit counters
+ *   { type: 'stats', id } -> CPU time, event-loop utilisation, group-commit counters, and since the
+ *                            previous stats: event-loop delay and transaction-time percentiles (lib/serverProbes)
  *   { type: 'profile-start' | 'profile-stop', id, file } -> V8 CPU profile of exactly the
  *                            measured window (inspector Profiler), written to `file`
  *   { type: 'heap-snapshot', id, file } -> forced GC, then v8.writeHeapSnapshot(file)
@@ -28,7 +29,9 @@ import type * as ConfigModule from '../../server/config.js';
 import type * as DemoModule from '../../server/demo/demoHall.js';
 import type * as LifecycleModule from '../../server/domain/lifecycle.js';
 import type * as SqliteModule from '../../server/store/sqlite/sqliteStore.js';
+import Database from 'better-sqlite3';
 import { benchHallConfig, benchHallId } from './lib/halls.js';
+import { ServerProbes } from './lib/serverProbes.js';
 
 type Request =
   | { type: 'heap' | 'stats'; id: number }
@@ -45,6 +48,9 @@ const load = <T>(path: string): Promise<T> => import(new URL(`${base}${path}${ex
 
 async function main(): Promise<void> {
   const t0 = performance.now();
+  // Before the server opens its database, so its transaction functions are the timed ones.
+  const probes = new ServerProbes();
+  probes.timeTransactions(Database as unknown as Parameters<ServerProbes['timeTransactions']>[0]);
   const [serverMod, configMod, demoMod, lifecycleMod, sqliteMod] = await Promise.all([
     load<typeof ServerModule>('server'),
     load<typeof ConfigModule>('config'),
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
           synchronous: diag.synchronous,
           journalMode: diag.journalMode,
           heapUsed: process.memoryUsage().heapUsed,
+          ...probes.read(),
         });
       }
     })().catch((error: unknown) => send({ type: 'error', message: String((error as Error)?.stack ?? error) }));

@@ -5,10 +5,13 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { Percentiles } from './serverProbes.js';
 import { withTimeout } from './stats.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('../serverChild.ts', import.meta.url));
+/** The floor server (tests/bench/floor): same environment and IPC as the HallQ child. */
+export const FLOOR_SCRIPT = fileURLToPath(new URL('../floor/floorChild.ts', import.meta.url));
 
 export const ADMIN_PASSWORD = 'bench-admin-password-1';
 
@@ -26,6 +29,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** SQLite synchronous mode; FULL unless investigating. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Another child speaking the same IPC (FLOOR_SCRIPT); the HallQ server child by default. */
+  script?: string;
 }
 
 export interface ReadyInfo {
@@ -58,6 +63,9 @@ export interface StatsInfo {
   synchronous: number;
   journalMode: string;
   heapUsed: number;
+  /** Since the previous stats() (children that run lib/serverProbes; absent from older children). */
+  eventLoopDelayMs?: Percentiles;
+  commitMs?: Percentiles | null;
 }
 
 /** What a benchmark drives: one server process, or several sharing one Redis (ServerGroup). */
@@ -88,7 +96,7 @@ function serverEnv(options: ServerOptions, logLevel: string): Record<string, str
     HALLQ_STAFF_RATE: '100000000',
     HALLQ_KIOSK_RATE: '100000000',
     // Every bench client is on loopback: one address for thousands of boards.
-    HALLQ_MAX_CONNECTIONS_PER_IP: '100000000',
+    HALLQ_MAX_CONNECTIONS_PER_IP: '1000000',
     BENCH_SERVER_TREE: options.tree,
     BENCH_HALLS: String(options.halls),
     BENCH_WINDOWS: String(options.windows),
@@ -181,7 +189,7 @@ export class ServerProcess implements BenchServers {
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const execArgv = ['--import', 'tsx'];
     if (options.exposeGc) execArgv.push('--expose-gc');
-    const child = fork(CHILD_SCRIPT, [], {
+    const child = fork(options.script ?? CHILD_SCRIPT, [], {
       cwd: REPO_ROOT,
       execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
