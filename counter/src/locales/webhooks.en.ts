@@ -76,5 +76,9 @@ export const webhooksEn: WebhooksMessages = {
     'rating-case:fixed': '差评 case fixed',
     'rating-case:followed-up': '差评 case followed up',
     'rating-case:closed': '差评 case closed',
+    'booking:created': 'Booking made',
+    'booking:cancelled': 'Booking cancelled',
+    'booking:moved': 'Booking moved',
+    'booking:no-show': 'Booking not kept (no-show)',
   },
 };

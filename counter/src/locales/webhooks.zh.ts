@@ -77,6 +77,10 @@ export const webhooksZh = {
     'rating-case:fixed': '差评整改',
     'rating-case:followed-up': '差评回访',
     'rating-case:closed': '差评办结',
+    'booking:created': '预约成功',
+    'booking:cancelled': '预约取消',
+    'booking:moved': '预约改期',
+    'booking:no-show': '预约爽约',
   } satisfies Record<EventType, string> as Record<EventType, string>,
 };
 
