@@ -114,6 +114,31 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
     });
   }, 60_000);
 
+  it('in English, the longest window names stay whole and readable at 800×480', async () => {
+    const clerk1 = await t.login('clerk1');
+    await postJson(`${t.url}/api/halls/demo/windows/1/open`, clerk1);
+    for (const viewport of SIZES) {
+      const page = await pages.open(browser, viewport);
+      await page.goto(await windowScreenUrl(t, '1', 'voice=0&lang=en'));
+      await page.getByTestId('window-screen').waitFor({ timeout: 5000 });
+      await page.evaluate(() => document.fonts.ready);
+      await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('General Services & Guidance');
+      // Labels take the page's language's colon: "Staff no.: QS001", not "Staff no.：QS001".
+      expect(await page.locator('.clerk-line').allTextContents()).toContain('Staff no.: QS001');
+      expect(await unreadable(page)).toEqual([]);
+      // No text wider or taller than its box (cut off or drawn over its neighbours).
+      const spilling = await page.$$eval('main.screen *', (elements) =>
+        elements
+          .filter((element) => getComputedStyle(element).display !== 'inline' && (element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1))
+          .map((element) => `${element.tagName.toLowerCase()}.${element.className} "${(element.textContent ?? '').trim().slice(0, 30)}"`),
+      );
+      expect(spilling, `${viewport.width}×${viewport.height}`).toEqual([]);
+      await expectAccessible(page, `window screen in English ${viewport.width}×${viewport.height}`);
+      const dir = process.env.HALLQ_SHOTS;
+      if (dir) await page.screenshot({ path: `${dir}/window-screen-en-${viewport.width}x${viewport.height}.png` });
+    }
+  });
+
   it('the board sets the second language apart with a spaced dot, in headings and the latest call', async () => {
     const clerk2 = await t.login('clerk2');
     await postJson(`${t.url}/api/halls/demo/windows/2/open`, clerk2);
