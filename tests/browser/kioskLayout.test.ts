@@ -149,6 +149,15 @@ describe.runIf(hasChromium())('kiosk layout and 适老化 minimums', () => {
           // A page that had to give up a row moves the later page starts back: a name may be seen twice, never missed.
           expect([...new Set(walked.names)].sort(), where).toEqual(await serviceNames(hallId, mode === 'english' ? 'en' : 'zh'));
           report.push(...walked.faults.map((fault) => `${where} ${fault}`));
+          // The complaint phone is read and dialled as one number: never broken over two lines.
+          const phoneLines = await page.$$eval('footer .phone', (phones) =>
+            phones.map((phone) => {
+              const range = document.createRange();
+              range.selectNodeContents(phone);
+              return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size;
+            }),
+          );
+          if (phoneLines.some((lines) => lines > 1)) report.push(`${where} the complaint phone is broken over ${phoneLines.join(', ')} lines`);
           if (walked.pages > 1) {
             // The pager's buttons are as large as the tiles' text demands, and say where one is.
             const previous = page.getByRole('button', { name: mode === 'english' ? /Previous/ : /上一页/ });

@@ -9,7 +9,8 @@ import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * The window screen above a counter, read from the waiting seats, at the sizes halls mount
- * (800×480 and 1280×800), closed, idle, paused, serving and asking for a rating: no text smaller than the shared
+ * (800×480 and 1280×800), closed, idle, paused, serving, asking for a rating, and with the
+ * rating docked below the next number: no text smaller than the shared
  * minimum (--display-min-secondary, 2.6 % of the short side), every text at least 4.5:1 against
  * what is painted behind it (a closed screen is not dimmed into illegibility), nothing outside
  * the screen, and axe finds nothing serious. With HALLQ_SHOTS=<dir> it also saves screenshots.
@@ -78,7 +79,7 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
     }
   }
 
-  it('closed, idle, paused, serving and asking for a rating: every text at least the minimum size and 4.5:1', async () => {
+  it('closed, idle, paused, serving, asking for a rating and with the rating docked: every text at least the minimum size and 4.5:1', async () => {
     await check('closed', 'closed', (page) => page.getByTestId('screen-state').waitFor());
 
     await act('open');
@@ -103,7 +104,40 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
     await act('start');
     await act('finish');
     await check('rating', 'open', (page) => page.getByTestId('rating').waitFor({ timeout: 5000 }));
+
+    // The next number called while the rating is still open: the prompt docks below the new number.
+    const next = ticketOf(await postJson(`${t.url}/api/halls/demo/tickets`, await t.login('admin'), { serviceId: 'jisheng-shengyu-dengji' }));
+    expect(ticketOf(await act('call-next')).id).toBe(next.id);
+    await check('rating-docked', 'open', async (page) => {
+      await page.locator('[data-testid="rating"].docked').waitFor({ timeout: 5000 });
+      await expect.poll(() => page.getByTestId('screen-ticket').textContent(), POLL).toBe(next.number);
+    });
   }, 60_000);
+
+  it('in English, the longest window names stay whole and readable at 800×480', async () => {
+    const clerk1 = await t.login('clerk1');
+    await postJson(`${t.url}/api/halls/demo/windows/1/open`, clerk1);
+    for (const viewport of SIZES) {
+      const page = await pages.open(browser, viewport);
+      await page.goto(await windowScreenUrl(t, '1', 'voice=0&lang=en'));
+      await page.getByTestId('window-screen').waitFor({ timeout: 5000 });
+      await page.evaluate(() => document.fonts.ready);
+      await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('General Services & Guidance');
+      // Labels take the page's language's colon: "Staff no.: QS001", not "Staff no.：QS001".
+      expect(await page.locator('.clerk-line').allTextContents()).toContain('Staff no.: QS001');
+      expect(await unreadable(page)).toEqual([]);
+      // No text wider or taller than its box (cut off or drawn over its neighbours).
+      const spilling = await page.$$eval('main.screen *', (elements) =>
+        elements
+          .filter((element) => getComputedStyle(element).display !== 'inline' && (element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1))
+          .map((element) => `${element.tagName.toLowerCase()}.${element.className} "${(element.textContent ?? '').trim().slice(0, 30)}"`),
+      );
+      expect(spilling, `${viewport.width}×${viewport.height}`).toEqual([]);
+      await expectAccessible(page, `window screen in English ${viewport.width}×${viewport.height}`);
+      const dir = process.env.HALLQ_SHOTS;
+      if (dir) await page.screenshot({ path: `${dir}/window-screen-en-${viewport.width}x${viewport.height}.png` });
+    }
+  });
 
   it('the board sets the second language apart with a spaced dot, in headings and the latest call', async () => {
     const clerk2 = await t.login('clerk2');

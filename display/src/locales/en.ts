@@ -66,4 +66,5 @@ export const en: Messages = {
     环境设施差: 'Poor facilities',
     其他: 'Other',
   },
+  labelColon: ': ',
 };

@@ -59,6 +59,8 @@ export const zh = {
   back: '返回',
   chosenLevel: (level: string) => `您的评价：${level}`,
   reasonLabels: {} as Record<string, string>,
+  /** Between a label and its value (岗位：…): full-width in Chinese, ": " in English. */
+  labelColon: '：',
 };
 
 export type Messages = typeof zh;
