@@ -22,10 +22,12 @@ export interface Row {
   pass: boolean | null;
   /** A goal of issue 16: printed met / NOT MET, never counted as a failure. */
   goal?: boolean | null;
+  /** The goal was judged on a measurement of a busy machine (lib/machine.ts). */
+  disturbed?: boolean;
 }
 
-function goalRows(part: Part, list: GoalRow[]): Row[] {
-  return list.map((r) => ({ part, metric: r.metric, measured: r.measured, budget: r.goal ? `goal ${r.goal.text}` : '—', pass: null, goal: r.goal?.met ?? null }));
+function goalRows(part: Part, list: GoalRow[], disturbed: boolean): Row[] {
+  return list.map((r) => ({ part, metric: r.metric, measured: r.measured, budget: r.goal ? `goal ${r.goal.text}` : '—', pass: null, goal: r.goal?.met ?? null, disturbed }));
 }
 
 export function rows(results: Partial<Record<Part, unknown>>): Row[] {
@@ -109,11 +111,11 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
     });
   }
   const floor = results.floor as FloorResult | undefined;
-  if (floor && !('error' in floor)) out.push(...goalRows('floor', floorRows(floor)));
+  if (floor && !('error' in floor)) out.push(...goalRows('floor', floorRows(floor), floor.disturbed));
   const busy = results.busy as BusyResult | undefined;
-  if (busy && !('error' in busy)) out.push(...goalRows('busy', busyRows(busy)));
+  if (busy && !('error' in busy)) out.push(...goalRows('busy', busyRows(busy), busy.disturbed));
   const mado = results.mado as MadoResult | undefined;
-  if (mado && !('error' in mado)) out.push(...goalRows('mado', madoRows(mado)));
+  if (mado && !('error' in mado)) out.push(...goalRows('mado', madoRows(mado), mado.disturbed));
   for (const part of PARTS) {
     const r = results[part] as { error?: string } | undefined;
     if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
@@ -123,7 +125,7 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
 
 export function table(list: Row[]): string {
   const head = ['part', 'metric', 'measured', 'budget', 'verdict'];
-  const verdict = (r: Row) => (r.pass !== null ? (r.pass ? 'PASS' : 'FAIL') : r.goal === undefined || r.goal === null ? '' : r.goal ? 'met' : 'NOT MET');
+  const verdict = (r: Row) => (r.pass !== null ? (r.pass ? 'PASS' : 'FAIL') : r.goal === undefined || r.goal === null ? '' : `${r.goal ? 'met' : 'NOT MET'}${r.disturbed ? ' (disturbed)' : ''}`);
   const body = list.map((r) => [r.part, r.metric, r.measured, r.budget, verdict(r)]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join(' | ');
