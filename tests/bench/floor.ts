@@ -120,5 +120,6 @@ export function floorRows(result: FloorResult): GoalRow[] {
     { metric: 'HallQ/floor: durable issues per CPU-second', measured: formatRatio(r.issuesPerCpuSecond), goal: g.issuesPerCpuSecond },
     { metric: 'HallQ/floor: durable issues/s; ack p50', measured: `${formatRatio(r.issuesPerSecond)}; ${formatRatio(r.issueAckP50)}`, goal: null },
     { metric: '— issues/s, HallQ/floor per pair', measured: figures((run) => run.issue.ticketsPerSecond, '/s'), goal: null },
+    { metric: '— transaction p99 in the call runs, HallQ/floor per pair', measured: figures((run) => run.latency.server.commitMs?.p99 ?? Number.NaN, 'ms'), goal: null },
   ];
 }

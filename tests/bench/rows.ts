@@ -3,7 +3,7 @@ import { type BusyResult, busyRows } from './busy.js';
 import type { FanoutResult } from './fanout.js';
 import { type FloorResult, type GoalRow, floorRows } from './floor.js';
 import type { IssueResult } from './issue.js';
-import type { LatencyResult } from './latency.js';
+import type { LatencyResult, ServerLoad } from './latency.js';
 import { type MadoResult, madoRows } from './mado.js';
 import type { MemoryResult } from './memory.js';
 import type { PaintResult } from './paint.js';
@@ -26,6 +26,14 @@ export interface Row {
   disturbed?: boolean;
 }
 
+/** What held the server's main thread over the measured window (lib/serverProbes.ts). */
+export function mainThread(server: ServerLoad): string {
+  const c = server.commitMs;
+  const d = server.eventLoopDelayMs;
+  const commits = c ? `${c.p50} / ${c.p99} / ${c.max} ms` : 'n/a';
+  return `${commits}; ${d ? `${d.p99} / ${d.max} ms` : 'n/a'}`;
+}
+
 function goalRows(part: Part, list: GoalRow[], disturbed: boolean): Row[] {
   return list.map((r) => ({ part, metric: r.metric, measured: r.measured, budget: r.goal ? `goal ${r.goal.text}` : '—', pass: null, goal: r.goal?.met ?? null, disturbed }));
 }
@@ -42,6 +50,7 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
     out.push({ part: 'latency', metric: 'call → last of 3 boards, p50 / p99 / max', measured: `${l3.p50} / ${l3.p99} / ${l3.max} ms`, budget: '(2 / 10 ms)', pass: null });
     const a = latency.callAck;
     out.push({ part: 'latency', metric: 'call → staff ack, p50 / p99', measured: `${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
+    out.push({ part: 'latency', metric: 'server: transaction p50 / p99 / max; event-loop delay p99 / max', measured: mainThread(latency.server), budget: '—', pass: null });
     out.push({
       part: 'latency',
       metric: 'calls measured / incomplete / refused',
@@ -54,6 +63,7 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
   if (issue && !('error' in issue)) {
     out.push({ part: 'issue', metric: `tickets/s, durable (${issue.concurrency} in flight)`, measured: `${issue.ticketsPerSecond}/s`, budget: '≥ 3,000/s', pass: issue.ticketsPerSecond >= 3000 });
     out.push({ part: 'issue', metric: 'issue ack p50 / p99', measured: `${issue.ackLatency.p50} / ${issue.ackLatency.p99} ms`, budget: '—', pass: null });
+    out.push({ part: 'issue', metric: 'server: transaction p50 / p99 / max; event-loop delay p99 / max', measured: mainThread(issue.server), budget: '—', pass: null });
   }
   const memory = results.memory as MemoryResult | undefined;
   if (memory && !('error' in memory)) {
