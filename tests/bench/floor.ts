@@ -31,15 +31,16 @@ export interface FloorResult {
 
 export const FLOOR_PAIRS = 3;
 
-async function startFloor(ctx: BenchContext, label: string, halls: number): Promise<ServerProcess> {
+/** HallQ's server child or the floor's, with the same options; labelled per pair so --profile keeps every profile. */
+async function start(ctx: BenchContext, side: Side, label: string, halls: number): Promise<ServerProcess> {
   return ServerProcess.start({
     dataDir: ctx.newDataDir(label),
     tree: ctx.tree,
     synchronous: ctx.synchronous,
     halls,
     windows: 10,
-    label,
-    script: FLOOR_SCRIPT,
+    label: `${side === 'hallq' ? 'hallq' : 'floor'}-${label}`,
+    ...(side === 'peer' ? { script: FLOOR_SCRIPT } : {}),
     ...(ctx.profileDir ? { cpuProfDir: ctx.profileDir } : {}),
   });
 }
@@ -48,13 +49,9 @@ async function runSide(ctx: BenchContext, side: Side, pair: number, latencyOptio
   const name = side === 'hallq' ? 'HallQ' : 'floor';
   ctx.log(`floor: pair ${pair + 1}, ${name}: latency…`);
   const halls = latencyOptions.halls ?? 100;
-  const latency = await withMachineLoad(() =>
-    side === 'hallq' ? runLatency(ctx, latencyOptions) : startFloor(ctx, `floor-latency-${pair + 1}`, halls).then((s) => runLatency(ctx, latencyOptions, s)),
-  );
+  const latency = await withMachineLoad(() => start(ctx, side, `latency-${pair + 1}`, halls).then((s) => runLatency(ctx, latencyOptions, s)));
   ctx.log(`floor: pair ${pair + 1}, ${name}: issue…`);
-  const issue = await withMachineLoad(() =>
-    side === 'hallq' ? runIssue(ctx, issueOptions) : startFloor(ctx, `floor-issue-${pair + 1}`, issueOptions.halls ?? 100).then((s) => runIssue(ctx, issueOptions, s)),
-  );
+  const issue = await withMachineLoad(() => start(ctx, side, `issue-${pair + 1}`, issueOptions.halls ?? 100).then((s) => runIssue(ctx, issueOptions, s)));
   for (const line of [loudDisturbance(`${name} latency, pair ${pair + 1}`, latency.machine), loudDisturbance(`${name} issue, pair ${pair + 1}`, issue.machine)]) {
     if (line) ctx.log(line);
   }
@@ -120,5 +117,6 @@ export function floorRows(result: FloorResult): GoalRow[] {
     { metric: 'HallQ/floor: durable issues per CPU-second', measured: formatRatio(r.issuesPerCpuSecond), goal: g.issuesPerCpuSecond },
     { metric: 'HallQ/floor: durable issues/s; ack p50', measured: `${formatRatio(r.issuesPerSecond)}; ${formatRatio(r.issueAckP50)}`, goal: null },
     { metric: '— issues/s, HallQ/floor per pair', measured: figures((run) => run.issue.ticketsPerSecond, '/s'), goal: null },
+    { metric: '— transaction p99 in the call runs, HallQ/floor per pair', measured: figures((run) => run.latency.server.commitMs?.p99 ?? Number.NaN, 'ms'), goal: null },
   ];
 }

@@ -3,7 +3,7 @@ import { type BusyResult, busyRows } from './busy.js';
 import type { FanoutResult } from './fanout.js';
 import { type FloorResult, type GoalRow, floorRows } from './floor.js';
 import type { IssueResult } from './issue.js';
-import type { LatencyResult } from './latency.js';
+import type { LatencyResult, ServerLoad } from './latency.js';
 import { type MadoResult, madoRows } from './mado.js';
 import type { MemoryResult } from './memory.js';
 import type { PaintResult } from './paint.js';
@@ -22,10 +22,20 @@ export interface Row {
   pass: boolean | null;
   /** A goal of issue 16: printed met / NOT MET, never counted as a failure. */
   goal?: boolean | null;
+  /** The goal was judged on a measurement of a busy machine (lib/machine.ts). */
+  disturbed?: boolean;
 }
 
-function goalRows(part: Part, list: GoalRow[]): Row[] {
-  return list.map((r) => ({ part, metric: r.metric, measured: r.measured, budget: r.goal ? `goal ${r.goal.text}` : '—', pass: null, goal: r.goal?.met ?? null }));
+/** What held the server's main thread over the measured window (lib/serverProbes.ts). */
+export function mainThread(server: ServerLoad): string {
+  const c = server.commitMs;
+  const d = server.eventLoopDelayMs;
+  const commits = c ? `${c.p50} / ${c.p99} / ${c.max} ms` : 'n/a';
+  return `${commits}; ${d ? `${d.p99} / ${d.max} ms` : 'n/a'}`;
+}
+
+function goalRows(part: Part, list: GoalRow[], disturbed: boolean): Row[] {
+  return list.map((r) => ({ part, metric: r.metric, measured: r.measured, budget: r.goal ? `goal ${r.goal.text}` : '—', pass: null, goal: r.goal?.met ?? null, disturbed }));
 }
 
 export function rows(results: Partial<Record<Part, unknown>>): Row[] {
@@ -40,6 +50,7 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
     out.push({ part: 'latency', metric: 'call → last of 3 boards, p50 / p99 / max', measured: `${l3.p50} / ${l3.p99} / ${l3.max} ms`, budget: '(2 / 10 ms)', pass: null });
     const a = latency.callAck;
     out.push({ part: 'latency', metric: 'call → staff ack, p50 / p99', measured: `${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
+    out.push({ part: 'latency', metric: 'server: transaction p50 / p99 / max; event-loop delay p99 / max', measured: mainThread(latency.server), budget: '—', pass: null });
     out.push({
       part: 'latency',
       metric: 'calls measured / incomplete / refused',
@@ -52,6 +63,7 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
   if (issue && !('error' in issue)) {
     out.push({ part: 'issue', metric: `tickets/s, durable (${issue.concurrency} in flight)`, measured: `${issue.ticketsPerSecond}/s`, budget: '≥ 3,000/s', pass: issue.ticketsPerSecond >= 3000 });
     out.push({ part: 'issue', metric: 'issue ack p50 / p99', measured: `${issue.ackLatency.p50} / ${issue.ackLatency.p99} ms`, budget: '—', pass: null });
+    out.push({ part: 'issue', metric: 'server: transaction p50 / p99 / max; event-loop delay p99 / max', measured: mainThread(issue.server), budget: '—', pass: null });
   }
   const memory = results.memory as MemoryResult | undefined;
   if (memory && !('error' in memory)) {
@@ -109,11 +121,11 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
     });
   }
   const floor = results.floor as FloorResult | undefined;
-  if (floor && !('error' in floor)) out.push(...goalRows('floor', floorRows(floor)));
+  if (floor && !('error' in floor)) out.push(...goalRows('floor', floorRows(floor), floor.disturbed));
   const busy = results.busy as BusyResult | undefined;
-  if (busy && !('error' in busy)) out.push(...goalRows('busy', busyRows(busy)));
+  if (busy && !('error' in busy)) out.push(...goalRows('busy', busyRows(busy), busy.disturbed));
   const mado = results.mado as MadoResult | undefined;
-  if (mado && !('error' in mado)) out.push(...goalRows('mado', madoRows(mado)));
+  if (mado && !('error' in mado)) out.push(...goalRows('mado', madoRows(mado), mado.disturbed));
   for (const part of PARTS) {
     const r = results[part] as { error?: string } | undefined;
     if (r && r.error) out.push({ part, metric: 'FAILED TO RUN', measured: r.error.split('\n')[0]!.slice(0, 80), budget: '', pass: false });
@@ -123,7 +135,7 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
 
 export function table(list: Row[]): string {
   const head = ['part', 'metric', 'measured', 'budget', 'verdict'];
-  const verdict = (r: Row) => (r.pass !== null ? (r.pass ? 'PASS' : 'FAIL') : r.goal === undefined || r.goal === null ? '' : r.goal ? 'met' : 'NOT MET');
+  const verdict = (r: Row) => (r.pass !== null ? (r.pass ? 'PASS' : 'FAIL') : r.goal === undefined || r.goal === null ? '' : `${r.goal ? 'met' : 'NOT MET'}${r.disturbed ? ' (disturbed)' : ''}`);
   const body = list.map((r) => [r.part, r.metric, r.measured, r.budget, verdict(r)]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join(' | ');

@@ -1,7 +1,7 @@
 /**
  * HallQ benchmark: `npm run bench [-- options]`.
  *
- *   --only latency,issue,memory,restart   run some parts (repeatable; default these four)
+ *   --only latency,issue,memory,restart   run some parts (repeatable; default these four and those marked "default part too")
  *          store                          diagnostic: engine + SQLite store alone, in process (no sockets)
  *          fanout                         one hall, 60 windows, 1/10/30/60 counter panels (the app's StaffFeed): server
  *                                         CPU per call and call → ack at 10 calls/s (default part too)
