@@ -139,6 +139,23 @@ describe.runIf(run)('LDAP login against slapd', () => {
     expect(errorCodeOf(await login(searchServer, 'wang*', 'wang-pass-1'))).toBe('INVALID_CREDENTIALS');
   });
 
+  it('binding by template and finding the entry by filter as the person (no service account) reads memberOf', async () => {
+    const own = await startTestServer({
+      ssoConfigFile: settingsFile('own-search', {
+        url: slapd.url,
+        baseDn: `ou=people,${SUFFIX}`,
+        userDnTemplate: `uid={username},ou=people,${SUFFIX}`,
+        userFilter: '(uid={username})',
+      }),
+    });
+    try {
+      expect((await login(own, 'li.qiang', 'li-pass-1')).body.user).toMatchObject({ role: 'supervisor', displayName: '李强' });
+      expect(errorCodeOf(await login(own, 'li.qiang', 'li-pass-2'))).toBe('INVALID_CREDENTIALS');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('local passwords turned off: directory halls must use the directory, admin keeps its password', async () => {
     const admin = await t.login('admin');
     // Only an administrator may change it; bad input changes nothing.
