@@ -211,4 +211,15 @@ describe('LDAP settings file', () => {
     expect(() => parseSsoSettings({ ldap: { url: 'ldap://x', baseDn: 'dc=x', userDnTemplate: 'uid={username}', groups: [{ group: 'g', role: 'root', halls: ['demo'] }] } }, {})).toThrow(/ldap\.groups\.0\.role/);
     expect(() => parseSsoSettings({ ldap: { url: 'http://x', baseDn: 'dc=x', userDnTemplate: 'uid={username}', groups: [] } }, {})).toThrow(/ldap\.url/);
   });
+
+  it('a settings file that is missing or not JSON stops the start, naming the file', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'hallq-sso-bad-'));
+    try {
+      writeFileSync(join(bad, 'sso.json'), '{ not json');
+      await expect(startTestServer({ ssoConfigFile: join(bad, 'sso.json') })).rejects.toThrow(/cannot read the SSO settings file .*sso\.json/);
+      await expect(startTestServer({ ssoConfigFile: join(bad, 'missing.json') })).rejects.toThrow(/missing\.json/);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
 });
