@@ -139,6 +139,23 @@ describe.runIf(run)('LDAP login against slapd', () => {
     expect(errorCodeOf(await login(searchServer, 'wang*', 'wang-pass-1'))).toBe('INVALID_CREDENTIALS');
   });
 
+  it('binding by template and finding the entry by filter as the person (no service account) reads memberOf', async () => {
+    const own = await startTestServer({
+      ssoConfigFile: settingsFile('own-search', {
+        url: slapd.url,
+        baseDn: `ou=people,${SUFFIX}`,
+        userDnTemplate: `uid={username},ou=people,${SUFFIX}`,
+        userFilter: '(uid={username})',
+      }),
+    });
+    try {
+      expect((await login(own, 'li.qiang', 'li-pass-1')).body.user).toMatchObject({ role: 'supervisor', displayName: '李强' });
+      expect(errorCodeOf(await login(own, 'li.qiang', 'li-pass-2'))).toBe('INVALID_CREDENTIALS');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('local passwords turned off: directory halls must use the directory, admin keeps its password', async () => {
     const admin = await t.login('admin');
     // Only an administrator may change it; bad input changes nothing.
@@ -193,5 +210,16 @@ describe('LDAP settings file', () => {
     const { parseSsoSettings } = await import('../../server/auth/sso/settings.js');
     expect(() => parseSsoSettings({ ldap: { url: 'ldap://x', baseDn: 'dc=x', userDnTemplate: 'uid={username}', groups: [{ group: 'g', role: 'root', halls: ['demo'] }] } }, {})).toThrow(/ldap\.groups\.0\.role/);
     expect(() => parseSsoSettings({ ldap: { url: 'http://x', baseDn: 'dc=x', userDnTemplate: 'uid={username}', groups: [] } }, {})).toThrow(/ldap\.url/);
+  });
+
+  it('a settings file that is missing or not JSON stops the start, naming the file', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'hallq-sso-bad-'));
+    try {
+      writeFileSync(join(bad, 'sso.json'), '{ not json');
+      await expect(startTestServer({ ssoConfigFile: join(bad, 'sso.json') })).rejects.toThrow(/cannot read the SSO settings file .*sso\.json/);
+      await expect(startTestServer({ ssoConfigFile: join(bad, 'missing.json') })).rejects.toThrow(/missing\.json/);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
   });
 });

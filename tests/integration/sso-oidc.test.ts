@@ -162,6 +162,18 @@ describe('OIDC login', () => {
     expect(errorCodeOf(await exchange('a'.repeat(43)))).toBe('SSO_STATE_INVALID');
   });
 
+  it('starting logins is rate-limited per address like password logins, and the state cookie is HttpOnly and scoped', async () => {
+    const ip = freshIp();
+    const starts: Response[] = [];
+    for (let i = 0; i < 11; i++) starts.push(await fetch(`${t.url}/api/auth/oidc/start?hall=${DEMO}`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } }));
+    expect(starts[0]!.headers.get('location')).toMatch(new RegExp(`^${provider.issuer}/`));
+    const cookie = starts[0]!.headers.getSetCookie().find((line) => line.startsWith('hq_oidc_state='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Path=\/api\/auth\/oidc/);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(starts[10]!.headers.get('location')).toBe(`/counter/?hall=${DEMO}#sso-error=RATE_LIMITED`);
+  });
+
   it('a HallQ-disabled account stays refused after a good provider login', async () => {
     const first = await exchange((await signIn(new Browser(), 'wang.fang')).hash.slice('#sso='.length));
     const admin = await t.login('admin');

@@ -964,6 +964,25 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect(await reopened.accounts.findUserByUsername('lisi')).toEqual(makeUser('u1', 'lisi'));
         expect(await reopened.accounts.findDeviceByTokenHash('hash-1')).toEqual(makeDevice('d1', 'h1', 'hash-1'));
       });
+
+      // Staff single sign-on (issue 19): the local-password switch and where an account signs in.
+      it('settings are null until put, then the last value put, kept apart from secrets of the same name', async (ctx) => {
+        expect(await store.accounts.getSetting('localLogin')).toBeNull();
+        await store.accounts.putSetting('localLogin', 'off');
+        await store.accounts.putSetting('localLogin', 'on');
+        await store.accounts.putSetting('localLogin', 'off');
+        expect(await store.accounts.getSetting('localLogin')).toBe('off');
+        expect(await store.accounts.getOrCreateSecret('localLogin', () => 'a-secret')).toBe('a-secret');
+        expect(await store.accounts.getSetting('localLogin')).toBe('off');
+        const directoryUser = { ...makeUser('u2', 'wang.fang'), source: 'ldap' as const };
+        await store.accounts.createUser(directoryUser);
+        expect(await store.accounts.findUserByUsername('wang.fang')).toEqual(directoryUser);
+
+        if (!harness.reopen) ctx.skip();
+        const reopened = await reopen();
+        expect(await reopened.accounts.getSetting('localLogin')).toBe('off');
+        expect(await reopened.accounts.getUser('u2')).toEqual(directoryUser);
+      });
     });
   });
 }

@@ -356,6 +356,7 @@ describe('describeConfig', () => {
         'adminPassword', 'boardFrameAncestors', 'configFile', 'dataDir', 'demo', 'host', 'kioskIssueLimitPerMinute', 'logLevel',
         'maxConnectionsPerIp', 'maxPayloadBytes', 'phoneIssueLimitPerHour', 'phoneTicketsPerDevicePerDay', 'port', 'printer', 'publicUrl', 'redisUrl', 'sqliteSynchronous',
         'staffRequestLimitPerMinute', 'tokenTtlHours', 'trustProxy',
+        'ssoConfigFile',
       ].sort(),
     );
     for (const row of rows) {

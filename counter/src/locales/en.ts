@@ -384,6 +384,6 @@ export const en: Messages = {
   // Staff single sign-on (issue 19)
   ssoLogin: 'Single sign-on',
   ssoHint: 'Sign in with your organisation account; no password is typed here.',
-  ssoOr: 'or sign in with a HallQ user name and password',
+  ssoOr: 'or with a HallQ password',
   ssoSigningIn: 'Completing single sign-on…',
 };

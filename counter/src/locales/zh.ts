@@ -401,7 +401,7 @@ export const zh = {
   // Staff single sign-on (issue 19)
   ssoLogin: '统一身份认证登录',
   ssoHint: '使用单位统一身份认证账号登录，无需在此输入密码。',
-  ssoOr: '或使用 HallQ 用户名和密码登录',
+  ssoOr: '或用 HallQ 账号密码登录',
   ssoSigningIn: '正在完成统一身份认证登录…',
 };
 

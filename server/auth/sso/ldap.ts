@@ -52,7 +52,8 @@ export class LdapLogin {
         if (error instanceof InvalidCredentialsError) return { ok: false, code: 'INVALID_CREDENTIALS' };
         throw error;
       }
-      const entry = found.entry ?? (await this.readEntry(client, found.dn));
+      // With a template and a filter (AD's "{username}@county.local"), the entry is found by the filter, as the person.
+      const entry = found.entry ?? (settings.userFilter ? (await this.searchUser(client, username))?.entry : await this.readEntry(client, found.dn));
       if (!entry) return { ok: false, code: 'INVALID_CREDENTIALS' };
       const groups = settings.groupSearch ? await this.searchGroups(client, found.dn) : allValues(entry[settings.memberOfAttribute]);
       const mapped = mapGroups(groups, settings.groups, sameDn);
@@ -74,6 +75,11 @@ export class LdapLogin {
     const { settings } = this;
     if (settings.userDnTemplate) return { dn: settings.userDnTemplate.replaceAll('{username}', escapeDnValue(username)) };
     if (settings.bindDn) await client.bind(settings.bindDn, settings.bindPassword ?? '');
+    return this.searchUser(client, username);
+  }
+
+  private async searchUser(client: Client, username: string): Promise<{ dn: string; entry: Record<string, unknown> } | null> {
+    const { settings } = this;
     const filter = settings.userFilter!.replaceAll('{username}', escapeFilterValue(username));
     const { searchEntries } = await client.search(settings.baseDn, {
       scope: 'sub',

@@ -52,8 +52,9 @@ export class OidcLogin {
     const issuer = new URL(this.settings.issuer);
     const configuration = await client.discovery(issuer, this.settings.clientId, { client_secret: this.settings.clientSecret }, client.ClientSecretPost(this.settings.clientSecret), {
       timeout: HTTP_TIMEOUT_SECONDS,
-      // A provider on the hall's own network may well be plain http; the settings file says which.
-      ...(issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+      // The ID token's signature is checked against the provider's keys too, not only trusted for
+      // arriving over TLS: a provider on the hall's own network may well be plain http (the settings say which).
+      execute: issuer.protocol === 'http:' ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks],
     });
     this.configuration = configuration;
     return configuration;

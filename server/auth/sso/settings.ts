@@ -5,8 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../../config.js';
 import type { Role } from '../../protocol/model.js';
+
+/** A mistake in the settings file; `field` names it (e.g. "sso.ldap.url"). The start stops with the message. */
+export class SsoSettingsError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SsoSettingsError';
+  }
+}
 
 const hallId = z.string().min(1).max(64).regex(/^(\*|[A-Za-z0-9_.:-]+)$/);
 
@@ -72,13 +82,13 @@ export function parseSsoSettings(raw: unknown, env: NodeJS.ProcessEnv, source = 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || '(file)';
-    throw new ConfigError(`sso.${field}`, `Invalid configuration: ${field} in ${source}: ${issue.message}`);
+    throw new SsoSettingsError(`sso.${field}`, `Invalid configuration: ${field} in ${source}: ${issue.message}`);
   }
   const settings: SsoSettings = {};
   const { oidc, ldap } = parsed.data;
   if (oidc) {
     const clientSecret = env.HALLQ_OIDC_CLIENT_SECRET ?? oidc.clientSecret;
-    if (!clientSecret) throw new ConfigError('sso.oidc.clientSecret', `Invalid configuration: oidc.clientSecret in ${source} (or HALLQ_OIDC_CLIENT_SECRET) is required`);
+    if (!clientSecret) throw new SsoSettingsError('sso.oidc.clientSecret', `Invalid configuration: oidc.clientSecret in ${source} (or HALLQ_OIDC_CLIENT_SECRET) is required`);
     settings.oidc = { ...oidc, clientSecret };
   }
   if (ldap) {
@@ -94,7 +104,7 @@ export function loadSsoSettings(file: string | undefined, env: NodeJS.ProcessEnv
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError('ssoConfigFile', `Invalid configuration: cannot read the SSO settings file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SsoSettingsError('sso', `Invalid configuration: cannot read the SSO settings file ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return parseSsoSettings(raw, env, file);
 }
