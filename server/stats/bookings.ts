@@ -1,7 +1,6 @@
 import type { HallEvent } from '../protocol/events.js';
 import type { BookingDayRow } from '../protocol/stats.js';
 import { localTime } from '../domain/time.js';
-import type { StatsRange } from './compute.js';
 
 /**
  * 网上预约 figures per service and hall-local day: bookings made, check-ins, no-shows and cancellations,
@@ -9,7 +8,7 @@ import type { StatsRange } from './compute.js';
  * report reads the events of its own range, and a booking made last week for today is in last week's).
  * Check-ins count every appointment checked in, including those of `appointment.create`.
  */
-export function bookingFigures(events: readonly HallEvent[], range: StatsRange, timeZone: string, serviceName: (serviceId: string) => string): BookingDayRow[] {
+export function bookingFigures(events: readonly HallEvent[], range: { from: string; to: string }, timeZone: string, serviceName: (serviceId: string) => string): BookingDayRow[] {
   const rows = new Map<string, BookingDayRow>();
   const rowOf = (at: number, serviceId: string): BookingDayRow | undefined => {
     const day = localTime(at, timeZone).day;
