@@ -4,6 +4,7 @@ import type { Command } from '../../server/protocol/commands.js';
 import type { Actor, HallConfig } from '../../server/protocol/model.js';
 import { phoneKey } from '../../server/domain/handlers/bookingKeys.js';
 import { holdsPlace } from '../../server/protocol/rules/booking.js';
+import { publicEvent, staffEvent } from '../../server/protocol/redact.js';
 import { type Harness, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
 const platform: Actor = { kind: 'device', deviceId: 'ywtb', deviceKind: 'platform' };
@@ -241,3 +242,22 @@ describe('capacity is never exceeded', () => {
     expect(full).toBeGreaterThan(10);
   });
 });
+
+describe('what screens and staff panels receive', () => {
+  it('public events carry no name, phone, reference or phone key; staff events carry them masked', () => {
+    const h = harness({ config: bookingHall() });
+    const created = h.ok<BookingCreated>(create(TUE_9, PHONE, { externalRef: 'ref-9', idTail: '12345X' }), platform);
+    book(h, TUE_930, '13900000001');
+    h.clock.set(TUE_9 - 5 * 60_000);
+    h.ok({ type: 'appointment.check-in', code: created.code }, kiosk);
+    h.clock.set(local('2026-03-03T11:00'));
+    h.run({ type: 'hall.tick' }, supervisor);
+    const shown = JSON.stringify(h.events.map(publicEvent));
+    for (const hidden of [PHONE, '13900000001', '张三', 'ref-9', 'phoneKey', 'idTailHash', 'notifyPhone']) expect(shown).not.toContain(hidden);
+    expect(shown).toContain('booking:no-show');
+    const staffView = h.events.map(staffEvent).find((event) => event.type === 'booking:created')!;
+    expect(staffView).toMatchObject({ appointment: { name: '张*', phone: '138****5678', externalRef: 'ref-9' } });
+    expect(JSON.stringify(staffView)).not.toContain('idTailHash');
+  });
+});
+
