@@ -5,7 +5,7 @@ import type { Actor, HallConfig } from '../../server/protocol/model.js';
 import { phoneKey } from '../../server/domain/handlers/bookingKeys.js';
 import { holdsPlace } from '../../server/protocol/rules/booking.js';
 import { publicEvent, staffEvent } from '../../server/protocol/redact.js';
-import { type Harness, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
+import { type Harness, admin, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
 const platform: Actor = { kind: 'device', deviceId: 'ywtb', deviceKind: 'platform' };
 const PHONE = '13812345678';
@@ -258,6 +258,25 @@ describe('what screens and staff panels receive', () => {
     const staffView = h.events.map(staffEvent).find((event) => event.type === 'booking:created')!;
     expect(staffView).toMatchObject({ appointment: { name: '张*', phone: '138****5678', externalRef: 'ref-9' } });
     expect(JSON.stringify(staffView)).not.toContain('idTailHash');
+  });
+});
+
+describe('booking settings in the configuration', () => {
+  it('refuses hours that run backwards or overlap (a slot offered twice), and takes sound ones', () => {
+    const h = harness({ config: bookingHall() });
+    const withHours = (hours: Array<{ from: string; to: string }>) => {
+      const config = structuredClone(h.state.config);
+      config.services[0]!.booking = { ...config.services[0]!.booking!, hours };
+      return { type: 'hall.configure', config } as Command;
+    };
+    const backwards = h.fail(withHours([{ from: '12:00', to: '09:00' }]), admin);
+    expect(backwards.code).toBe('CONFIG_INVALID');
+    expect(backwards.details?.reason).toContain('12:00–09:00');
+    const overlap = h.fail(withHours([{ from: '13:00', to: '17:00' }, { from: '09:00', to: '13:30' }]), admin);
+    expect(overlap.code).toBe('CONFIG_INVALID');
+    expect(overlap.details?.reason).toContain('重叠');
+    h.ok(withHours([{ from: '09:00', to: '12:00' }, { from: '12:00', to: '13:00' }]), admin);
+    expect(h.state.config.services[0]!.booking!.hours).toHaveLength(2);
   });
 });
 
