@@ -255,6 +255,7 @@ describe('what screens and staff panels receive', () => {
     const shown = JSON.stringify(h.events.map(publicEvent));
     for (const hidden of [PHONE, '13900000001', '张三', 'ref-9', 'phoneKey', 'idTailHash', 'notifyPhone']) expect(shown).not.toContain(hidden);
     expect(shown).toContain('booking:no-show');
+    expect(JSON.stringify(h.events.filter((event) => event.type.startsWith('booking:')).map(publicEvent))).not.toContain(`"${created.id}"`);
     const staffView = h.events.map(staffEvent).find((event) => event.type === 'booking:created')!;
     expect(staffView).toMatchObject({ appointment: { name: '张*', phone: '138****5678', externalRef: 'ref-9' } });
     expect(JSON.stringify(staffView)).not.toContain('idTailHash');
