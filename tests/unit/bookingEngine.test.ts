@@ -92,6 +92,12 @@ describe('booking.create', () => {
     expect(again).toEqual(first);
     expect(h.lastEvents).toEqual([]);
     expect(Object.keys(h.state.appointments)).toHaveLength(1);
+    // Another platform's reference is its own; nor may it cancel the first platform's booking.
+    const other: Actor = { kind: 'device', deviceId: 'provincial', deviceKind: 'platform' };
+    const second = h.ok<BookingCreated>(create(TUE_930, '13900000005', { externalRef: 'ref-1' }), other);
+    expect(second.id).not.toBe(first.id);
+    expect(h.fail({ type: 'booking.cancel', bookingId: first.id }, other).code).toBe('APPOINTMENT_NOT_FOUND');
+    h.ok({ type: 'booking.cancel', bookingId: first.id }, platform);
   });
 });
 
