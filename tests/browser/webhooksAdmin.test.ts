@@ -107,6 +107,24 @@ describe.runIf(hasChromium())('the webhooks page in Chromium', () => {
     expect(await page.getByTestId('webhook-last-error').textContent()).toContain('无');
     await page.screenshot({ path: `${SHOTS}/webhook-ok-1366x768.png`, fullPage: true });
 
+    // Send again from the issue's seq: the same two deliveries, under the same ids.
+    const issuedSeq = receiver.accepted[1]!.body.seq as number;
+    const sentBefore = receiver.requests.length;
+    await page.getByLabel('从事件序号').fill(String(issuedSeq));
+    await page.getByRole('button', { name: '重新推送' }).click();
+    await expect.poll(() => page.getByTestId('webhooks-notice').textContent(), POLL).toBe(`将从事件序号 ${issuedSeq} 起重新推送。`);
+    await receiver.waitFor(() => receiver.requests.length === sentBefore + 2);
+    expect(receiver.requests.slice(sentBefore).map((d) => d.id)).toEqual(receiver.accepted.slice(1).map((d) => d.id));
+
+    // Change it: calls only; the secret is kept when left empty.
+    await page.getByRole('button', { name: '修改' }).click();
+    await page.getByLabel('取号', { exact: true }).uncheck();
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByTestId('webhooks-notice').textContent(), POLL).toBe('推送地址已保存。');
+    await expect.poll(() => page.locator('.webhook-events').textContent(), POLL).toContain('1 种事件：叫号');
+    const admin = await t.login('admin');
+    expect((await t.api('GET', `/api/halls/${DEMO}/webhooks`, { token: admin })).body.webhooks[0]).toMatchObject({ events: ['ticket:called'], secretHint: `…${SECRET.slice(-4)}` });
+
     // Delete, after the confirmation: the list is empty and nothing more is sent.
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: '删除' }).click();
