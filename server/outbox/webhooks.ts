@@ -20,6 +20,16 @@ export const EVENT_HEADER = 'x-hallq-event';
 export const webhookDeliveryId = (hallId: string, seq: number, webhookId: string): string => `${hallId}:${seq}:${webhookId}`;
 
 /**
+ * Citizens' numbers (无声叫号's, a 差评's follow-up) by field name. staffEvent already leaves them
+ * out; a webhook's body leaves the hall's systems, so it is scrubbed again, whatever event carries one.
+ */
+const PERSONAL_FIELDS = new Set(['notifyPhone', 'followUpPhone']);
+
+function withoutPersonalFields(event: HallEvent): unknown {
+  return JSON.parse(JSON.stringify(event, (key, value: unknown) => (PERSONAL_FIELDS.has(key) ? undefined : value)));
+}
+
+/**
  * Webhooks as an outbox subscription: an endpoint takes the events of the types it chose, and each
  * delivery's body is the event itself as the staff room gets it (staffEvent: no follow-up phone,
  * no citizen's number; what staff may not see a webhook does not get either).
@@ -30,7 +40,7 @@ export function webhookSubscription(): OutboxSubscription {
     owns: isWebhook,
     accepts: (event: HallEvent, endpoint?: OutboxEndpointRecord) => endpoint?.events?.includes(event.type) ?? false,
     async payloads(_hallId, events) {
-      return new Map(events.map((event) => [event.seq, staffEvent(event)]));
+      return new Map(events.map((event) => [event.seq, withoutPersonalFields(staffEvent(event))]));
     },
     delivery(endpoint, event, payload): Delivery {
       return {

@@ -44,6 +44,13 @@ describe.runIf(hasChromium())('the webhooks page in Chromium', () => {
     return page;
   }
 
+  /** Clicks 刷新状态 and reads a field once the list is back. */
+  async function refreshed(page: Page, testId: string): Promise<string | null> {
+    await page.getByRole('button', { name: '刷新状态' }).click();
+    await page.waitForLoadState('networkidle');
+    return page.getByTestId(testId).textContent();
+  }
+
   async function issueAndCall(): Promise<string> {
     const clerk = await t.login('clerk1');
     const hall = `/api/halls/${DEMO}`;
@@ -88,8 +95,7 @@ describe.runIf(hasChromium())('the webhooks page in Chromium', () => {
     receiver.answer = () => 503;
     const number = await issueAndCall();
     await receiver.waitFor(() => receiver.requests.length >= 2);
-    await page.getByRole('button', { name: '刷新状态' }).click();
-    await expect.poll(() => page.getByTestId('webhook-status').textContent(), POLL).toContain('推送失败中');
+    await expect.poll(() => refreshed(page, 'webhook-status'), POLL).toContain('推送失败中');
     expect(await page.getByTestId('webhook-last-error').textContent()).toContain('HTTP 503');
     expect(await page.getByTestId('webhook-pending').textContent()).toBe('2');
     await expectAccessible(page, 'the webhooks page, failing');
@@ -101,11 +107,29 @@ describe.runIf(hasChromium())('the webhooks page in Chromium', () => {
       ['ticket:issued', number],
       ['ticket:called', number],
     ]);
-    await page.getByRole('button', { name: '刷新状态' }).click();
-    await expect.poll(() => page.getByTestId('webhook-status').textContent(), POLL).toBe('正常推送');
-    expect(await page.getByTestId('webhook-pending').textContent()).toBe('0');
+    // The cursor is written just after the 2xx: refresh until the page shows it.
+    await expect.poll(() => refreshed(page, 'webhook-pending'), POLL).toBe('0');
+    expect(await page.getByTestId('webhook-status').textContent()).toBe('正常推送');
     expect(await page.getByTestId('webhook-last-error').textContent()).toContain('无');
     await page.screenshot({ path: `${SHOTS}/webhook-ok-1366x768.png`, fullPage: true });
+
+    // Send again from the issue's seq: the same two deliveries, under the same ids.
+    const issuedSeq = receiver.accepted[1]!.body.seq as number;
+    const sentBefore = receiver.requests.length;
+    await page.getByLabel('从事件序号').fill(String(issuedSeq));
+    await page.getByRole('button', { name: '重新推送' }).click();
+    await expect.poll(() => page.getByTestId('webhooks-notice').textContent(), POLL).toBe(`将从事件序号 ${issuedSeq} 起重新推送。`);
+    await receiver.waitFor(() => receiver.requests.length === sentBefore + 2);
+    expect(receiver.requests.slice(sentBefore).map((d) => d.id)).toEqual(receiver.accepted.slice(1).map((d) => d.id));
+
+    // Change it: calls only; the secret is kept when left empty.
+    await page.getByRole('button', { name: '修改' }).click();
+    await page.getByLabel('取号', { exact: true }).uncheck();
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByTestId('webhooks-notice').textContent(), POLL).toBe('推送地址已保存。');
+    await expect.poll(() => page.locator('.webhook-events').textContent(), POLL).toContain('1 种事件：叫号');
+    const admin = await t.login('admin');
+    expect((await t.api('GET', `/api/halls/${DEMO}/webhooks`, { token: admin })).body.webhooks[0]).toMatchObject({ events: ['ticket:called'], secretHint: `…${SECRET.slice(-4)}` });
 
     // Delete, after the confirmation: the list is empty and nothing more is sent.
     page.once('dialog', (dialog) => void dialog.accept());

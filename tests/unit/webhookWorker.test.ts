@@ -18,6 +18,8 @@ import { openSqliteStore } from '../../server/store/sqlite/index.js';
 const SECRET = 'unit-webhook-secret-0123456789';
 /** Odd seqs issue a ticket, even ones call it. */
 const LOG: HallEvent[] = Array.from({ length: 6 }, (_, k) => ({ hallId: 'h', seq: k + 1, at: 1_000 + k, v: 2, type: k % 2 === 0 ? 'ticket:issued' : 'ticket:called', n: k + 1 }) as unknown as HallEvent);
+/** A citizen's 无声叫号 number on the ticket of seq 1: never in a webhook's body. */
+(LOG[0] as unknown as { ticket: unknown }).ticket = { number: 'A001', notifyPhone: '13800138000' };
 const halls = { eventsSince: async (_hallId: string, after: number, limit: number) => LOG.filter((event) => event.seq > after).slice(0, limit) } as unknown as HallStore;
 
 interface Sent {
@@ -91,7 +93,8 @@ describe('OutboxWorker with webhooks', () => {
       ['h:6:calls', 'ticket:called'],
     ]);
     expect(to('/issues').map((item) => item.body.seq)).toEqual([1, 3, 5]);
-    expect(to('/issues')[0]!.body).toEqual(LOG[0]);
+    expect(to('/issues')[0]!.body).toEqual({ ...LOG[0], ticket: { number: 'A001' } });
+    expect(JSON.stringify(env.sent)).not.toContain('13800138000');
     expect(env.sent.every((item) => item.signed)).toBe(true);
     // The hung endpoint still holds its first event, and nothing after it.
     expect(to('/slow').map((item) => item.id)).toEqual(['h:1:slow']);

@@ -3,7 +3,7 @@ import type { WebhooksMessages } from './webhooks.zh.js';
 export const webhooksEn: WebhooksMessages = {
   tab: 'Webhooks',
   title: 'Webhooks',
-  hint: 'When one of the chosen events happens in the hall, HallQ posts it, signed, to the address below (in order, retried while it fails, at least once), for the 一网通办 platform, a case system and the like. The body is the event as staff screens see it, without citizens’ phone numbers.',
+  hint: 'When one of the chosen events happens in the hall, HallQ posts it, signed, to the address below (in order, retried while it fails, at least once), for the 一网通办 platform, a case system and the like. The body is the event as staff screens see it, without citizens\' phone numbers.',
   adminOnly: 'Only administrators can see and change webhooks.',
   none: 'No webhooks yet.',
   add: 'Add a webhook',
@@ -28,7 +28,7 @@ export const webhooksEn: WebhooksMessages = {
   replayFrom: 'From event seq',
   replayDone: (seq: number) => `Sending again from event seq ${seq}.`,
   refresh: 'Refresh',
-  hallSeq: (seq: number) => `The hall’s latest event seq: ${seq}`,
+  hallSeq: (seq: number) => `The hall's latest event seq: ${seq}`,
   status: 'Status',
   on: 'Delivering',
   off: 'Switched off',
@@ -43,7 +43,7 @@ export const webhooksEn: WebhooksMessages = {
   urlInvalid: 'The address is not valid: enter a full address starting with http:// or https:// (no user name or password in it).',
   secretInvalid: 'The secret is not valid: 16–256 letters, digits or symbols without spaces (required when adding).',
   eventsInvalid: 'Choose at least one event to send.',
-  fromSeqInvalid: 'The seq is not valid: a whole number from 1 to the hall’s latest event seq.',
+  fromSeqInvalid: 'The seq is not valid: a whole number from 1 to the hall\'s latest event seq.',
   eventNames: {
     'ticket:issued': 'Ticket issued',
     'ticket:called': 'Ticket called',
