@@ -5,6 +5,7 @@ import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
+import { scanCode } from '../helpers/scanner.js';
 import { DEMO, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
 /**
@@ -154,8 +155,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await kiosk.screenshot({ path: '/tmp/bookpage-kiosk-checked-in.png' });
     await kiosk.getByRole('button', { name: '完成' }).click();
     // Scanned from the start screen.
-    await kiosk.keyboard.type(other.body.code as string);
-    await kiosk.keyboard.press('Enter');
+    await scanCode(kiosk, other.body.code as string);
     await kiosk.getByTestId('result-appointment').waitFor();
     const scannedNumber = await kiosk.getByTestId('ticket-number').textContent();
 
@@ -173,7 +173,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
       [expect.any(String), 'queue-order'],
     ]);
     expect(called[2]!.id).toBe(walkIns[0]);
-  });
+  }, 90_000);
 
   it('a slot taken meanwhile is said and shown as full; in English', async () => {
     const open = (await slots()).filter((slot) => slot.remaining === 2);
@@ -195,7 +195,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await full.scrollIntoViewIfNeeded();
     await expectAccessible(page, 'booking slots with a full slot, English');
     await page.screenshot({ path: '/tmp/bookpage-phone-full-en.png', fullPage: true });
-  });
+  }, 40_000);
 
   it('a number blocked after no-shows is told until when, and nothing is booked', async () => {
     const admin = await t.login('admin');
@@ -217,5 +217,5 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     expect(Object.keys((await t.hallState()).appointments).length).toBe(before);
     await expectAccessible(page, 'booking refused: blocked number');
     await page.screenshot({ path: '/tmp/bookpage-phone-blocked.png', fullPage: true });
-  });
+  }, 40_000);
 });
