@@ -143,6 +143,16 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
       expect(walkIn.status, walkIn.text).toBe(201);
       walkIns.push(walkIn.body.ticket.id as string);
     }
+    // A walk-in's e-ticket offers 网上预约 for next time, and the link leads to this hall's booking page.
+    const eTicket = await phone();
+    await eTicket.goto(`${t.url}/t/${walkIns[0]}`);
+    const bookLink = eTicket.getByRole('link', { name: /网上预约/ });
+    await bookLink.waitFor();
+    await expectAccessible(eTicket, 'e-ticket with the booking link');
+    await bookLink.click();
+    await eTicket.getByRole('heading', { name: '第 1 步：选择业务' }).waitFor();
+    expect(new URL(eTicket.url()).search).toBe(`?hall=${DEMO}`);
+
     const kiosk = await pages.open(browser, { width: 1920, height: 1080 });
     await openPairedKiosk(kiosk, `${t.url}/kiosk/?hall=${DEMO}`, { hallId: DEMO, ...kioskId });
     // Typed on the pad.
