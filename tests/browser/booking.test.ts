@@ -108,6 +108,20 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     const first = Object.values((await t.hallState()).appointments).find((booking) => booking.code === code)!;
     expect(first.slotStart).toBe(start);
 
+    // Move it to another time from the link; its own slot is shown as the current one, not offered.
+    await page.getByRole('button', { name: '改约到其他时段' }).click();
+    const own = page.locator(`[data-testid=booking-slot][data-start="${start}"]`);
+    await own.waitFor();
+    expect(await own.isDisabled()).toBe(true);
+    expect(await own.textContent()).toContain('当前预约');
+    const target = page.locator('[data-testid=booking-slot]:not([disabled])').first();
+    const movedTo = Number(await target.getAttribute('data-start'));
+    await target.click();
+    await page.getByRole('button', { name: '改到这个时段' }).click();
+    await page.getByText('已改约，请记住新的时间。').waitFor();
+    expect((await t.hallState()).appointments[first.id]?.slotStart).toBe(movedTo);
+    expect(await page.getByTestId('booking-code').textContent()).toBe(code);
+
     // Cancel through the link, as the citizen opens it later: a second tap confirms.
     const manageUrl = new URL(page.url());
     manageUrl.searchParams.delete('new');
