@@ -242,4 +242,33 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await expectAccessible(page, 'booking refused: blocked number');
     await page.screenshot({ path: '/tmp/bookpage-phone-blocked.png', fullPage: true });
   }, 40_000);
+
+  it('a hall that asks for the ID card’s last 6 gets them checked before sending, and only their hash kept', async () => {
+    const admin = await t.login('admin');
+    const { config } = (await t.api('GET', `/api/halls/${DEMO}/config`, { token: admin })).body as { config: HallConfig };
+    const asking = structuredClone(config);
+    asking.booking = { ...asking.booking, requireIdTail: true };
+    expect((await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: asking } })).status).toBe(200);
+    try {
+      const page = await phone();
+      await chooseAndFill(page, { name: '孙七', phone: '13500000007' });
+      const idField = page.getByLabel('身份证号后 6 位');
+      await idField.fill('12a45');
+      await page.getByRole('button', { name: '提交预约' }).click();
+      await page.getByText('请填写身份证号最后 6 位（数字，最后一位可以是 X）').waitFor();
+      expect(await idField.evaluate((node) => node === document.activeElement)).toBe(true);
+      // Letters other than X are dropped as typed, x becomes X.
+      await idField.fill('');
+      await idField.pressSequentially('12345x');
+      expect(await idField.inputValue()).toBe('12345X');
+      await page.getByRole('button', { name: '提交预约' }).click();
+      await page.getByRole('heading', { name: '预约成功' }).waitFor();
+      const code = await page.getByTestId('booking-code').textContent();
+      const booking = Object.values((await t.hallState()).appointments).find((entry) => entry.code === code)!;
+      expect(booking.idTailHash).toBeDefined();
+      expect(JSON.stringify(booking)).not.toContain('12345X');
+    } finally {
+      expect((await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config } })).status).toBe(200);
+    }
+  }, 40_000);
 });

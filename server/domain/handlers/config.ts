@@ -28,6 +28,8 @@ const HALL_FIELDS = [
   'evaluationMinutes',
   'ratings',
   'policy',
+  // 网上预约 rules (issue 18): without it a change of only these was no change, and not saved.
+  'booking',
 ] as const satisfies ReadonlyArray<keyof HallConfig>;
 
 /** Deep equality that ignores key order: a configuration parsed from a request lists keys in the schema's order. */
