@@ -5,6 +5,7 @@ import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
+import { scanCode } from '../helpers/scanner.js';
 import { DEMO, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 
 /**
@@ -107,6 +108,20 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     const first = Object.values((await t.hallState()).appointments).find((booking) => booking.code === code)!;
     expect(first.slotStart).toBe(start);
 
+    // Move it to another time from the link; its own slot is shown as the current one, not offered.
+    await page.getByRole('button', { name: '改约到其他时段' }).click();
+    const own = page.locator(`[data-testid=booking-slot][data-start="${start}"]`);
+    await own.waitFor();
+    expect(await own.isDisabled()).toBe(true);
+    expect(await own.textContent()).toContain('当前预约');
+    const target = page.locator('[data-testid=booking-slot]:not([disabled])').first();
+    const movedTo = Number(await target.getAttribute('data-start'));
+    await target.click();
+    await page.getByRole('button', { name: '改到这个时段' }).click();
+    await page.getByText('已改约，请记住新的时间。').waitFor();
+    expect((await t.hallState()).appointments[first.id]?.slotStart).toBe(movedTo);
+    expect(await page.getByTestId('booking-code').textContent()).toBe(code);
+
     // Cancel through the link, as the citizen opens it later: a second tap confirms.
     const manageUrl = new URL(page.url());
     manageUrl.searchParams.delete('new');
@@ -142,6 +157,16 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
       expect(walkIn.status, walkIn.text).toBe(201);
       walkIns.push(walkIn.body.ticket.id as string);
     }
+    // A walk-in's e-ticket offers 网上预约 for next time, and the link leads to this hall's booking page.
+    const eTicket = await phone();
+    await eTicket.goto(`${t.url}/t/${walkIns[0]}`);
+    const bookLink = eTicket.getByRole('link', { name: /网上预约/ });
+    await bookLink.waitFor();
+    await expectAccessible(eTicket, 'e-ticket with the booking link');
+    await bookLink.click();
+    await eTicket.getByRole('heading', { name: '第 1 步：选择业务' }).waitFor();
+    expect(new URL(eTicket.url()).search).toBe(`?hall=${DEMO}`);
+
     const kiosk = await pages.open(browser, { width: 1920, height: 1080 });
     await openPairedKiosk(kiosk, `${t.url}/kiosk/?hall=${DEMO}`, { hallId: DEMO, ...kioskId });
     // Typed on the pad.
@@ -154,8 +179,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await kiosk.screenshot({ path: '/tmp/bookpage-kiosk-checked-in.png' });
     await kiosk.getByRole('button', { name: '完成' }).click();
     // Scanned from the start screen.
-    await kiosk.keyboard.type(other.body.code as string);
-    await kiosk.keyboard.press('Enter');
+    await scanCode(kiosk, other.body.code as string);
     await kiosk.getByTestId('result-appointment').waitFor();
     const scannedNumber = await kiosk.getByTestId('ticket-number').textContent();
 
@@ -173,7 +197,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
       [expect.any(String), 'queue-order'],
     ]);
     expect(called[2]!.id).toBe(walkIns[0]);
-  });
+  }, 90_000);
 
   it('a slot taken meanwhile is said and shown as full; in English', async () => {
     const open = (await slots()).filter((slot) => slot.remaining === 2);
@@ -195,7 +219,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await full.scrollIntoViewIfNeeded();
     await expectAccessible(page, 'booking slots with a full slot, English');
     await page.screenshot({ path: '/tmp/bookpage-phone-full-en.png', fullPage: true });
-  });
+  }, 40_000);
 
   it('a number blocked after no-shows is told until when, and nothing is booked', async () => {
     const admin = await t.login('admin');
@@ -217,5 +241,34 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     expect(Object.keys((await t.hallState()).appointments).length).toBe(before);
     await expectAccessible(page, 'booking refused: blocked number');
     await page.screenshot({ path: '/tmp/bookpage-phone-blocked.png', fullPage: true });
-  });
+  }, 40_000);
+
+  it('a hall that asks for the ID card’s last 6 gets them checked before sending, and only their hash kept', async () => {
+    const admin = await t.login('admin');
+    const { config } = (await t.api('GET', `/api/halls/${DEMO}/config`, { token: admin })).body as { config: HallConfig };
+    const asking = structuredClone(config);
+    asking.booking = { ...asking.booking, requireIdTail: true };
+    expect((await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: asking } })).status).toBe(200);
+    try {
+      const page = await phone();
+      await chooseAndFill(page, { name: '孙七', phone: '13500000007' });
+      const idField = page.getByLabel('身份证号后 6 位');
+      await idField.fill('12a45');
+      await page.getByRole('button', { name: '提交预约' }).click();
+      await page.getByText('请填写身份证号最后 6 位（数字，最后一位可以是 X）').waitFor();
+      expect(await idField.evaluate((node) => node === document.activeElement)).toBe(true);
+      // Letters other than X are dropped as typed, x becomes X.
+      await idField.fill('');
+      await idField.pressSequentially('12345x');
+      expect(await idField.inputValue()).toBe('12345X');
+      await page.getByRole('button', { name: '提交预约' }).click();
+      await page.getByRole('heading', { name: '预约成功' }).waitFor();
+      const code = await page.getByTestId('booking-code').textContent();
+      const booking = Object.values((await t.hallState()).appointments).find((entry) => entry.code === code)!;
+      expect(booking.idTailHash).toBeDefined();
+      expect(JSON.stringify(booking)).not.toContain('12345X');
+    } finally {
+      expect((await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config } })).status).toBe(200);
+    }
+  }, 40_000);
 });

@@ -59,6 +59,7 @@ describe.runIf(hasChromium())('pages under the CSP', () => {
     ['/kiosk?hall=demo', '取号机配对'],
     ['/t/some-ticket', '找不到该号票'],
     ['/counter?hall=demo', '窗口呼叫器'],
+    ['/book?hall=demo', '第 1 步：选择业务'],
   ])('%s renders with no CSP violation', async (path, words) => {
     const { page, problems } = await watchedPage();
     const response = await page.goto(t.url + path);

@@ -4,6 +4,7 @@ import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
+import { scanCode } from '../helpers/scanner.js';
 import { DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
@@ -46,11 +47,7 @@ describe.runIf(hasChromium())('the kiosk takes a scanned booking code', () => {
     return { id: booked.body.id, code: booked.body.code };
   }
   const statusOf = async (id: string) => (await t.hallState()).appointments[id]?.status;
-  /** As a keyboard-wedge scanner does: the digits as fast as the bus allows, then Enter. */
-  const scan = async (page: Page, code: string) => {
-    await page.keyboard.type(code);
-    await page.keyboard.press('Enter');
-  };
+  const scan = scanCode;
 
   it('a scan on the start screen checks in at once; the same keys typed by hand do nothing', async () => {
     const typed = await bookNow();
@@ -70,7 +67,7 @@ describe.runIf(hasChromium())('the kiosk takes a scanned booking code', () => {
     expect(await page.getByTestId('ticket-number').textContent()).toBe((await t.hallState()).tickets[ticketId]?.number);
     await expectAccessible(page, 'kiosk result of a scanned booking');
     await page.screenshot({ path: '/tmp/bookpage-kiosk-scan-result.png' });
-  });
+  }, 30_000);
 
   it('a scan on the code pad checks in whatever was tapped before; keys typed by hand fill the pad', async () => {
     const first = await bookNow();
@@ -100,7 +97,7 @@ describe.runIf(hasChromium())('the kiosk takes a scanned booking code', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('ticket-number').waitFor();
     expect(await statusOf(second.id)).toBe('checked-in');
-  });
+  }, 30_000);
 
   it('a scanned code that is not a booking is said on the start screen, and nothing is issued', async () => {
     const page = await kiosk();
@@ -111,5 +108,5 @@ describe.runIf(hasChromium())('the kiosk takes a scanned booking code', () => {
     expect(await toast.textContent()).toContain('预约');
     expect(Object.keys((await t.hallState()).tickets).length).toBe(before);
     await expectAccessible(page, 'kiosk start with a refused scan');
-  });
+  }, 30_000);
 });

@@ -41,8 +41,15 @@ describe('the booking page’s view of the hall', () => {
     const after = await t.api('GET', `/api/halls/${DEMO}/booking-page`);
     expect(after.body).toMatchObject({ requireIdTail: true, address: '青山镇人民路 8 号便民服务中心一楼', bookingOpen: true });
 
+    // A change of the hall's booking rules alone is a change, saved and audited.
+    const rulesOnly = structuredClone(on);
+    rulesOnly.booking = { ...rulesOnly.booking, requireIdTail: false };
+    const saved = await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: rulesOnly } });
+    expect(saved.body.changes.length, saved.text).toBeGreaterThan(0);
+    expect((await t.api('GET', `/api/halls/${DEMO}/booking-page`)).body.requireIdTail).toBe(false);
+
     // A disabled service's booking settings do not count: nothing can be booked.
-    const disabled = structuredClone(on);
+    const disabled = structuredClone(rulesOnly);
     disabled.services[0]!.enabled = false;
     await save(disabled);
     expect((await t.api('GET', `/api/halls/${DEMO}/booking-page`)).body.bookingOpen).toBe(false);

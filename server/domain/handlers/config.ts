@@ -29,6 +29,7 @@ const HALL_FIELDS = [
   'ratings',
   'policy',
   'notify',
+  // 网上预约 rules (issue 18): without it a change of only these was no change, and not saved.
   'booking',
 ] as const satisfies ReadonlyArray<keyof HallConfig>;
 
