@@ -4,7 +4,7 @@ import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { DEMO, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
+import { DEMO, DEMO_PASSWORD, type TestServer, freshIp, startTestServer } from '../helpers/testServer.js';
 import type { HallConfig, Ticket } from '../../server/protocol/model.js';
 
 /**
@@ -164,5 +164,30 @@ describe.runIf(hasChromium())('无声叫号 in Chromium', () => {
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} });
     await expect.poll(() => page.getByTestId('eticket-ahead').textContent(), POLL).toBe('1');
     expect(await vibrations()).toBe(1);
+  });
+
+  it("the clerk's panel shows the number masked, never whole", { timeout: 60_000 }, async () => {
+    await configure({ enabled: true });
+    const clerk = await t.login('clerk3');
+    await t.api('POST', `/api/halls/${DEMO}/windows/3/open`, { token: clerk, body: {} });
+    for (;;) {
+      const called = await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} });
+      await t.api('POST', `/api/halls/${DEMO}/windows/3/finish`, { token: clerk, body: { outcome: 'completed' } });
+      if (called.status !== 200) break;
+    }
+    await t.api('POST', `/api/halls/${DEMO}/tickets`, { token: clerk, body: { serviceId: BIRTH, notifyPhone: PHONE } });
+    expect((await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} })).status).toBe(200);
+    const page = await pages.open(browser, { width: 1366, height: 768 });
+    await page.goto(`${t.url}/counter?hall=${DEMO}`);
+    await page.locator('input[name=username]').fill('clerk3');
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    const flag = page.getByTestId('flag-notify');
+    await flag.waitFor({ timeout: 8000 });
+    expect(await flag.textContent()).toBe('短信提醒 138****5678');
+    expect(await page.content()).not.toContain(PHONE);
+    await expectAccessible(page, 'clerk panel with a text-alert ticket');
+    await page.screenshot({ path: '/tmp/notify-counter-1366x768.png' });
+    await t.api('POST', `/api/halls/${DEMO}/windows/3/finish`, { token: clerk, body: { outcome: 'completed' } });
   });
 });

@@ -381,4 +381,5 @@ export const en: Messages = {
       closed: (who: string) => `${who} closed a complaint case`,
     },
   },
+  notifyTag: (masked: string) => `Text alert ${masked}`,
 };

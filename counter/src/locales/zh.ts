@@ -398,6 +398,8 @@ export const zh = {
       closed: (who: string) => `${who} 办结差评工单`,
     },
   },
+  /** 无声叫号: the citizen left a number (staff see it masked). */
+  notifyTag: (masked: string) => `短信提醒 ${masked}`,
 };
 
 export type Messages = typeof zh;
