@@ -7,7 +7,7 @@ import type { CalledTicketAnswer, IssuedTicketAnswer, RatingAnswer } from '../pr
 import type { Command } from '../protocol/commands.js';
 import { type CommandName, declarations } from '../protocol/declarations.js';
 import type { Ticket } from '../protocol/model.js';
-import { maskTicketPhone } from '../protocol/rules/notify.js';
+import { maskResultPhones, maskTicketPhone } from '../protocol/rules/notify.js';
 
 /**
  * Turns input into engine commands through the command declarations, in one
@@ -56,17 +56,7 @@ export function presentResult(command: Command, data: unknown, principal: Princi
       return answer;
     }
     default:
-      return maskedAnswer(data);
+      return maskResultPhones(data);
   }
 }
 
-/** 无声叫号: a ticket in an answer (cancel, start, finish, transfer…) shows staff the number masked only. */
-function maskedAnswer(data: unknown): unknown {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
-  const record = data as { notifyPhone?: unknown; ticket?: unknown };
-  let result = record;
-  if (typeof record.notifyPhone === 'string') result = maskTicketPhone(record as Ticket);
-  const inner = record.ticket as { notifyPhone?: unknown } | undefined;
-  if (inner && typeof inner === 'object' && typeof inner.notifyPhone === 'string') result = { ...result, ticket: maskTicketPhone(inner as Ticket) };
-  return result;
-}

@@ -1,4 +1,5 @@
 import type { Command } from '../protocol/commands.js';
+import { maskResultPhones } from '../protocol/rules/notify.js';
 import { type Ctx, type EmittedBody, type EngineEnv, actorLabel } from './context.js';
 import { EVENT_VERSION, type EventBody, type HallEvent, type WaitingCounts } from '../protocol/events.js';
 import { draftOf } from './draft.js';
@@ -167,7 +168,8 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   const last = events.at(-1);
   if (last) Object.assign(last, published.board ? { board: published.board } : {}, published.runtimes ? { runtimes: published.runtimes } : {});
   if (requestKey !== undefined) {
-    draft.requests.push({ id: requestKey, result });
+    // Remembered (and stored) with a 无声叫号 number masked: the answer to a retry shows staff no more.
+    draft.requests.push({ id: requestKey, result: maskResultPhones(result) });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
   }
   return { ok: true, state: draft, events, result };

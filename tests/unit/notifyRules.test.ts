@@ -77,6 +77,17 @@ describe('the number on the ticket', () => {
     expect(JSON.stringify(h.rebuilt())).not.toContain(PHONE);
   });
 
+  it('is remembered for retries only masked, and a retry answers the same', () => {
+    const { h } = hall();
+    const command = { type: 'ticket.issue', serviceId: 'svc-a', channel: 'kiosk', priority: false, notifyPhone: PHONE, requestId: 'kiosk-req-0001' } as const;
+    const first = h.ok<{ ticket: Ticket }>(command, kiosk);
+    expect(JSON.stringify(h.state.requests)).not.toContain(PHONE);
+    expect(JSON.stringify(h.state.requests)).toContain('138****5678');
+    const again = h.ok<{ ticket: Ticket }>(command, kiosk);
+    expect(again.ticket.id).toBe(first.ticket.id);
+    expect(Object.keys(h.state.tickets)).toHaveLength(1);
+  });
+
   it('is not stored by a hall that sends no messages', () => {
     const { h, issue } = hall({ enabled: false });
     expect(h.ticket(issue(PHONE).id).notifyPhone).toBeUndefined();
