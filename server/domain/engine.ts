@@ -1,5 +1,6 @@
 import type { Command } from '../protocol/commands.js';
 import { maskResultPhones } from '../protocol/rules/notify.js';
+import { maskEventPhones } from '../protocol/redact.js';
 import { type Ctx, type EmittedBody, type EngineEnv, actorLabel } from './context.js';
 import { EVENT_VERSION, type EventBody, type HallEvent, type WaitingCounts } from '../protocol/events.js';
 import { draftOf } from './draft.js';
@@ -36,11 +37,17 @@ const COUNTED: Record<Extract<EventBody, { waiting: WaitingCounts }>['type'], tr
   'hall:archived': true,
 };
 
-/** The event as the log keeps it: a booking's check-in code is applied to the state but never recorded nor sent. */
+/**
+ * The event as the log keeps it: a booking's check-in code is applied to the state but never recorded
+ * nor sent; a 无声叫号 number is applied whole (the live ticket needs it to send) and recorded masked,
+ * so the raw number lives on the live ticket only and leaves with it.
+ */
 function recorded(event: HallEvent): HallEvent {
-  if (event.type !== 'appointment:created') return event;
-  const { code: _secret, ...rest } = event;
-  return rest;
+  if (event.type === 'appointment:created') {
+    const { code: _secret, ...rest } = event;
+    return rest;
+  }
+  return maskEventPhones(event);
 }
 
 export type ExecuteOutcome =

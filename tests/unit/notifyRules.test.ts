@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NotifySettings, Ticket } from '../../server/protocol/model.js';
+import type { HallState, NotifySettings, Ticket } from '../../server/protocol/model.js';
 import { maskPhone, maskTicketPhone, notifySettings, phoneAlertAt, withoutPhone } from '../../server/protocol/rules/notify.js';
 import { publicEvent, publicTicket, staffEvent } from '../../server/protocol/redact.js';
 import { staffView } from '../../server/protocol/views/staff.js';
@@ -75,6 +75,20 @@ describe('the number on the ticket', () => {
       for (const event of h.eventsOfType(type)) expect(event.ticket.notifyPhone).toBeUndefined();
     }
     expect(JSON.stringify(h.rebuilt())).not.toContain(PHONE);
+  });
+
+  it('is recorded in the log masked only; the live ticket holds it whole', () => {
+    const { h, issue } = hall();
+    const mine = issue(PHONE);
+    h.open('w1', clerk1);
+    h.callNext('w1', clerk1);
+    expect(h.ticket(mine.id).notifyPhone).toBe(PHONE);
+    const log = JSON.stringify(h.events);
+    expect(log).not.toContain(PHONE);
+    expect(log).toContain('138****5678');
+    // A hall rebuilt from the log has nothing to send to.
+    const rebuilt = h.rebuilt() as HallState;
+    expect(messageFacts(rebuilt, mine.id, 'called', h.clock.now)).toBeNull();
   });
 
   it('is remembered for retries only masked, and a retry answers the same', () => {
