@@ -139,7 +139,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     now: clock,
     ...(options.outboxTiming ? { timing: options.outboxTiming } : {}),
   });
-  const notifier = startNotifier(config, store, log, clock, options.notify);
+  let notifier: NotifyWorker | undefined;
+  try {
+    notifier = startNotifier(config, store, log, clock, options.notify);
+  } catch (error) {
+    // A wrong HALLQ_NOTIFY_* is named at start, not found by the first citizen who left a number.
+    await store.close();
+    await bus?.close();
+    await limiterRedis?.quit().catch(() => limiterRedis.disconnect());
+    throw error;
+  }
   const broadcaster: Broadcaster = {
     publish: (hallId, events) => {
       realtime?.broadcaster.publish(hallId, events);

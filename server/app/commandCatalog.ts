@@ -9,7 +9,7 @@ import { type CommandName, declarations } from '../protocol/declarations.js';
 import type { Appointment, Ticket } from '../protocol/model.js';
 import type { BookingChange } from '../protocol/declarations.js';
 import { bookingStaffRow } from '../protocol/bookingViews.js';
-import { maskTicketPhone } from '../protocol/rules/notify.js';
+import { maskResultPhones, maskTicketPhone } from '../protocol/rules/notify.js';
 
 /**
  * Turns input into engine commands through the command declarations, in one
@@ -65,17 +65,7 @@ export function presentResult(command: Command, data: unknown, principal: Princi
       return answer;
     }
     default:
-      return maskedAnswer(data);
+      return maskResultPhones(data);
   }
 }
 
-/** 无声叫号: a ticket in an answer (cancel, start, finish, transfer…) shows staff the number masked only. */
-function maskedAnswer(data: unknown): unknown {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
-  const record = data as { notifyPhone?: unknown; ticket?: unknown };
-  let result = record;
-  if (typeof record.notifyPhone === 'string') result = maskTicketPhone(record as Ticket);
-  const inner = record.ticket as { notifyPhone?: unknown } | undefined;
-  if (inner && typeof inner === 'object' && typeof inner.notifyPhone === 'string') result = { ...result, ticket: maskTicketPhone(inner as Ticket) };
-  return result;
-}

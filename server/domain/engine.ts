@@ -1,4 +1,6 @@
 import type { Command } from '../protocol/commands.js';
+import { maskResultPhones } from '../protocol/rules/notify.js';
+import { maskEventPhones } from '../protocol/redact.js';
 import { type Ctx, type EmittedBody, type EngineEnv, actorLabel } from './context.js';
 import { EVENT_VERSION, type EventBody, type HallEvent, type WaitingCounts } from '../protocol/events.js';
 import { draftOf } from './draft.js';
@@ -36,15 +38,21 @@ const COUNTED: Record<Extract<EventBody, { waiting: WaitingCounts }>['type'], tr
   'hall:archived': true,
 };
 
-/** The event as the log keeps it: a booking's check-in code is applied to the state but never recorded nor sent. */
+/**
+ * The event as the log keeps it: a booking's check-in code is applied to the state but never recorded
+ * nor sent; a 无声叫号 number is applied whole (the live ticket needs it to send) and recorded masked,
+ * so the raw number lives on the live ticket only and leaves with it.
+ */
 function recorded(event: HallEvent): HallEvent {
   if (event.type === 'booking:created') {
     const { code: _code, secret: _secret, ...rest } = event;
     return rest;
   }
-  if (event.type !== 'appointment:created') return event;
-  const { code: _secret, ...rest } = event;
-  return rest;
+  if (event.type === 'appointment:created') {
+    const { code: _secret, ...rest } = event;
+    return rest;
+  }
+  return maskEventPhones(event);
 }
 
 export type ExecuteOutcome =
@@ -180,7 +188,8 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
   const last = events.at(-1);
   if (last) Object.assign(last, published.board ? { board: published.board } : {}, published.runtimes ? { runtimes: published.runtimes } : {});
   if (requestKey !== undefined) {
-    draft.requests.push({ id: requestKey, result });
+    // Remembered (and stored) with a 无声叫号 number masked: the answer to a retry shows staff no more.
+    draft.requests.push({ id: requestKey, result: maskResultPhones(result) });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
   }
   return { ok: true, state: draft, events, result };

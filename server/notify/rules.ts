@@ -55,7 +55,8 @@ export interface MessageFacts {
  */
 export function messageFacts(state: HallState, ticketId: string, kind: NotifyKind, now: number): MessageFacts | null {
   const ticket: Ticket | undefined = Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
-  if (!ticket?.notifyPhone) return null;
+  // A hall rebuilt from its log has the numbers masked (the log keeps no raw number): nothing to send to.
+  if (!ticket?.notifyPhone || !/^1\d{10}$/.test(ticket.notifyPhone)) return null;
   if (kind === 'ahead') {
     if (ticket.status !== 'waiting') return null;
     return { phone: ticket.notifyPhone, number: ticket.number, window: '', ahead: peopleAhead(state, ticket, now) };

@@ -81,7 +81,7 @@ export function staffEvent(event: HallEvent): HallEvent {
 }
 
 /** 无声叫号: staff see a ticket's mobile number masked (138****5678), in events as in the staff view. */
-function maskEventPhones(event: HallEvent): HallEvent {
+export function maskEventPhones(event: HallEvent): HallEvent {
   let result = event;
   if ('ticket' in result && result.ticket.notifyPhone !== undefined) result = { ...result, ticket: maskTicketPhone(result.ticket) } as HallEvent;
   if (result.type === 'window:closed' && result.released.some((ticket) => ticket.notifyPhone !== undefined)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NotifySettings, Ticket } from '../../server/protocol/model.js';
+import type { HallState, NotifySettings, Ticket } from '../../server/protocol/model.js';
 import { maskPhone, maskTicketPhone, notifySettings, phoneAlertAt, withoutPhone } from '../../server/protocol/rules/notify.js';
 import { publicEvent, publicTicket, staffEvent } from '../../server/protocol/redact.js';
 import { staffView } from '../../server/protocol/views/staff.js';
@@ -7,6 +7,9 @@ import { boardView } from '../../server/protocol/views/board.js';
 import { aheadDue, decisionsOf, messageFacts, messageId, phoneKey } from '../../server/notify/rules.js';
 import { fillTemplate } from '../../server/notify/httpGateway.js';
 import { messageText } from '../../server/notify/text.js';
+import { logGateway } from '../../server/notify/logGateway.js';
+import { pino } from 'pino';
+import { NotifyConfigError, notifyGatewaySettings } from '../../server/notify/config.js';
 import type { NotifyMessage } from '../../server/notify/gateway.js';
 import { schemas } from '../../server/protocol/schemas.js';
 import { hallConfigSchema } from '../../server/protocol/configSchema.js';
@@ -72,6 +75,31 @@ describe('the number on the ticket', () => {
       for (const event of h.eventsOfType(type)) expect(event.ticket.notifyPhone).toBeUndefined();
     }
     expect(JSON.stringify(h.rebuilt())).not.toContain(PHONE);
+  });
+
+  it('is recorded in the log masked only; the live ticket holds it whole', () => {
+    const { h, issue } = hall();
+    const mine = issue(PHONE);
+    h.open('w1', clerk1);
+    h.callNext('w1', clerk1);
+    expect(h.ticket(mine.id).notifyPhone).toBe(PHONE);
+    const log = JSON.stringify(h.events);
+    expect(log).not.toContain(PHONE);
+    expect(log).toContain('138****5678');
+    // A hall rebuilt from the log has nothing to send to.
+    const rebuilt = h.rebuilt() as HallState;
+    expect(messageFacts(rebuilt, mine.id, 'called', h.clock.now)).toBeNull();
+  });
+
+  it('is remembered for retries only masked, and a retry answers the same', () => {
+    const { h } = hall();
+    const command = { type: 'ticket.issue', serviceId: 'svc-a', channel: 'kiosk', priority: false, notifyPhone: PHONE, requestId: 'kiosk-req-0001' } as const;
+    const first = h.ok<{ ticket: Ticket }>(command, kiosk);
+    expect(JSON.stringify(h.state.requests)).not.toContain(PHONE);
+    expect(JSON.stringify(h.state.requests)).toContain('138****5678');
+    const again = h.ok<{ ticket: Ticket }>(command, kiosk);
+    expect(again.ticket.id).toBe(first.ticket.id);
+    expect(Object.keys(h.state.tickets)).toHaveLength(1);
   });
 
   it('is not stored by a hall that sends no messages', () => {
@@ -165,5 +193,47 @@ describe('the gateway templates', () => {
   it('word the messages in plain Chinese', () => {
     expect(messageText('ahead', { hall: '青山镇', number: 'A012', window: '', ahead: 2 })).toBe('【青山镇】您的号码 A012 前面还有 2 人，请回到大厅留意叫号。');
     expect(messageText('called', { hall: '青山镇', number: 'A012', window: '3', ahead: 0 })).toBe('【青山镇】请 A012 号到 3 号窗口办理。');
+  });
+});
+
+describe('the server gateway settings (HALLQ_NOTIFY_*)', () => {
+  it('default to the log adapter and read the HTTP adapter from the environment', () => {
+    expect(notifyGatewaySettings({})).toEqual({ kind: 'log' });
+    expect(
+      notifyGatewaySettings({
+        HALLQ_NOTIFY_GATEWAY: 'http',
+        HALLQ_NOTIFY_URL: 'https://sms.example/send?to={phone}',
+        HALLQ_NOTIFY_AUTH: 'Authorization: Bearer k',
+        HALLQ_NOTIFY_METHOD: 'get',
+      }),
+    ).toMatchObject({ kind: 'http', url: 'https://sms.example/send?to={phone}', method: 'GET', authHeader: 'Authorization: Bearer k', contentType: 'application/json', timeoutMs: 10_000 });
+  });
+
+  it('refuse what cannot work, naming the variable', () => {
+    const http = { HALLQ_NOTIFY_GATEWAY: 'http', HALLQ_NOTIFY_URL: 'https://sms.example/send' };
+    for (const [env, variable] of [
+      [{ HALLQ_NOTIFY_GATEWAY: 'smtp' }, 'HALLQ_NOTIFY_GATEWAY'],
+      [{ ...http, HALLQ_NOTIFY_URL: 'ftp://sms.example/' }, 'HALLQ_NOTIFY_URL'],
+      [{ ...http, HALLQ_NOTIFY_URL: 'not a url' }, 'HALLQ_NOTIFY_URL'],
+      [{ ...http, HALLQ_NOTIFY_AUTH: 'Bearer k' }, 'HALLQ_NOTIFY_AUTH'],
+      [{ ...http, HALLQ_NOTIFY_METHOD: 'PUT' }, 'HALLQ_NOTIFY_METHOD'],
+      [{ ...http, HALLQ_NOTIFY_TIMEOUT_MS: '5' }, 'HALLQ_NOTIFY_TIMEOUT_MS'],
+    ] as const) {
+      expect(() => notifyGatewaySettings(env)).toThrow(NotifyConfigError);
+      expect(() => notifyGatewaySettings(env)).toThrow(variable);
+    }
+  });
+});
+
+describe('the log adapter', () => {
+  it('writes the message with the number masked', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const message: NotifyMessage = { id: 'abc', hallId: 'h', kind: 'ahead', phone: PHONE, number: 'A012', window: '', ahead: 2, text: messageText('ahead', { hall: '青山镇', number: 'A012', window: '', ahead: 2 }) };
+    expect(await logGateway(log).send(message, new AbortController().signal)).toEqual({ ok: true });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('138****5678');
+    expect(lines[0]).toContain('前面还有 2 人');
+    expect(lines[0]).not.toContain(PHONE);
   });
 });

@@ -386,4 +386,5 @@ export const en: Messages = {
   ssoHint: 'Sign in with your organisation account; no password is typed here.',
   ssoOr: 'or with a HallQ password',
   ssoSigningIn: 'Completing single sign-on…',
+  notifyTag: (masked: string) => `Text alert ${masked}`,
 };

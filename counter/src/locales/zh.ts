@@ -403,6 +403,8 @@ export const zh = {
   ssoHint: '使用单位统一身份认证账号登录，无需在此输入密码。',
   ssoOr: '或用 HallQ 账号密码登录',
   ssoSigningIn: '正在完成统一身份认证登录…',
+  /** 无声叫号: the citizen left a number (staff see it masked). */
+  notifyTag: (masked: string) => `短信提醒 ${masked}`,
 };
 
 export type Messages = typeof zh;

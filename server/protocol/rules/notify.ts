@@ -34,6 +34,20 @@ export function maskTicketPhone<T extends Pick<Ticket, 'notifyPhone'>>(ticket: T
   return { ...ticket, notifyPhone: maskPhone(ticket.notifyPhone) };
 }
 
+/**
+ * A command's result with any ticket's number masked (the ticket itself or `.ticket`): what staff
+ * are answered, and what the hall remembers for retries, so no raw number outlives its ticket there.
+ */
+export function maskResultPhones<T>(result: T): T {
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) return result;
+  const record = result as { notifyPhone?: unknown; ticket?: unknown };
+  let masked: Record<string, unknown> = record as Record<string, unknown>;
+  if (typeof record.notifyPhone === 'string') masked = maskTicketPhone(record as Pick<Ticket, 'notifyPhone'>) as Record<string, unknown>;
+  const inner = record.ticket as { notifyPhone?: unknown } | undefined;
+  if (inner && typeof inner === 'object' && typeof inner.notifyPhone === 'string') masked = { ...masked, ticket: maskTicketPhone(inner as Pick<Ticket, 'notifyPhone'>) };
+  return masked as T;
+}
+
 /** A ticket without the number: what ends a ticket (served, cancelled, expired) and what public clients get. */
 export function withoutPhone<T extends Pick<Ticket, 'notifyPhone'>>(ticket: T): T {
   if (ticket.notifyPhone === undefined) return ticket;
