@@ -66,7 +66,7 @@ export const bookingEn: BookingMessages = {
   statuses: { booked: 'Booked', 'checked-in': 'Checked in', cancelled: 'Cancelled', 'no-show': 'No-show' },
   sources: { online: 'Online', desk: 'At the desk', platform: 'Platform' },
   cancel: 'Cancel booking',
-  cancelLabel: (time, name) => `Cancel the booking of ${name} at ${time}`,
+  cancelLabel: (time, name) => `Cancel booking: ${time} ${name}`,
   cancelConfirm: (time, name) => `Cancel the booking of ${name} at ${time}? The place becomes free for someone else.`,
   cancelled: 'The booking is cancelled.',
   deskBook: 'Book for a citizen',

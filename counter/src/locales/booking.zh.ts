@@ -71,7 +71,7 @@ export const bookingZh = {
   statuses: { booked: '已预约', 'checked-in': '已签到', cancelled: '已取消', 'no-show': '未到' } as Record<AppointmentStatus, string>,
   sources: { online: '网上预约', desk: '窗口代约', platform: '政务平台' } as Record<BookingSource, string>,
   cancel: '取消预约',
-  cancelLabel: (time: string, name: string) => `取消 ${time} ${name} 的预约`,
+  cancelLabel: (time: string, name: string) => `取消预约：${time} ${name}`,
   cancelConfirm: (time: string, name: string) => `确定取消 ${time} ${name} 的预约吗？取消后名额会空出来给别人。`,
   cancelled: '预约已取消。',
   // 代为预约
