@@ -168,6 +168,20 @@ export interface StatsReport {
   /** Tickets issued per hall-local hour 0…23, over every day of the range. */
   arrivals: number[];
   waitDistribution: WaitBucket[];
+  /** 网上预约 per day and service, only rows with something in them (server/stats/bookings.ts). */
+  bookings: BookingDayRow[];
+}
+
+/** 网上预约 figures of one service on one hall-local day, each counted on the day it happened. */
+export interface BookingDayRow {
+  day: string;
+  serviceId: string;
+  name: string;
+  /** Bookings made that day (online, desk, platform). */
+  booked: number;
+  checkedIn: number;
+  noShow: number;
+  cancelled: number;
 }
 
 /** A clerk's name and staff number as the accounts know them, to name clerks the events of the range do not. */

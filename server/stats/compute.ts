@@ -8,6 +8,7 @@ import { CaseBook } from './ratings.js';
 import { Tally, TallyMap } from './tally.js';
 import type { KnownClerk, StatsReport } from '../protocol/stats.js';
 import { windowTimes } from './windowTime.js';
+import { bookingFigures } from './bookings.js';
 
 export interface StatsRange {
   /** First hall-local day, YYYY-MM-DD. */
@@ -206,6 +207,7 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
     months: [...new Set(listedDays.map(monthOf))].map((month) => ({ month, ...months.of(month).ticketFigures() })),
     arrivals,
     waitDistribution: waitDistribution(allWaits),
+    bookings: bookingFigures(events, range, timeZone, (serviceId) => names.service(serviceId)),
   };
 }
 

@@ -25,8 +25,8 @@ export function toCsv(header: readonly string[], rows: readonly Cell[][]): strin
   return BOM + [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-export type StatsCsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month';
-export const STATS_CSV_GROUPINGS: readonly StatsCsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month'];
+export type StatsCsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month' | 'booking';
+export const STATS_CSV_GROUPINGS: readonly StatsCsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month', 'booking'];
 
 const minutes = (seconds: number | null): Cell => (seconds === null ? null : Math.round(seconds / 6) / 10);
 const percent = (rate: number | null): Cell => (rate === null ? null : Math.round(rate * 1000) / 10);
@@ -154,6 +154,12 @@ export function statsCsv(report: StatsReport, by: StatsCsvGrouping): string {
       return toCsv(
         ['工号(Staff No.)', '姓名(Clerk)', ...SHARED_HEADER, ...TIME_HEADER],
         report.clerks.map((row) => [row.staffNo, row.name, ...sharedCells(row), ...timeCells(row)]),
+      );
+    // 网上预约 per day and service.
+    case 'booking':
+      return toCsv(
+        ['日期(Date)', '业务编号(Service ID)', '业务名称(Service)', '预约(Booked)', '签到(Checked in)', '爽约(No-show)', '取消预约(Cancelled)'],
+        report.bookings.map((row) => [row.day, row.serviceId, row.name, row.booked, row.checkedIn, row.noShow, row.cancelled]),
       );
   }
 }

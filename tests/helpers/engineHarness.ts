@@ -324,10 +324,11 @@ export function harness(options: HarnessOptions = {}): Harness {
 /**
  * A hall state as stored (JSON) without what the log deliberately does not
  * rebuild (server/domain/evolve.ts): the remembered request answers and the
- * bookings' check-in codes.
+ * bookings' check-in codes (and 网上预约 manage-link secrets).
  */
 export function comparable(state: HallState): unknown {
   const { requests: _requests, ...rest } = state;
-  const appointments = Object.fromEntries(Object.entries(rest.appointments).map(([id, appointment]) => [id, { ...appointment, code: '' }]));
+  // 网上预约's manage-link secret is not in the log either (evolve.ts).
+  const appointments = Object.fromEntries(Object.entries(rest.appointments).map(([id, { secret: _secret, ...appointment }]) => [id, { ...appointment, code: '' }]));
   return JSON.parse(JSON.stringify({ ...rest, appointments }));
 }

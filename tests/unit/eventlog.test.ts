@@ -51,6 +51,10 @@ describe('a log written before events had a version (fixture)', () => {
       'rating-case:fixed',
       'rating-case:followed-up',
       'rating-case:closed',
+      'booking:created',
+      'booking:cancelled',
+      'booking:moved',
+      'booking:no-show',
     ]);
     expect(EVENT_TYPES.filter((type) => !sinceVersion2.has(type) && !types.has(type))).toEqual([]);
     const upcast = upcastAll(day.events);

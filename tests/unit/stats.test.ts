@@ -258,7 +258,7 @@ describe('exports', () => {
   it('writes one CSV row per service, window, clerk or day, in minutes and percent', () => {
     for (const by of STATS_CSV_GROUPINGS) {
       const rows = statsCsv(monday, by).split('\r\n').slice(1, -1);
-      const expected = { service: monday.services, window: monday.windows, clerk: monday.clerks, day: monday.days, month: monday.months }[by];
+      const expected = { service: monday.services, window: monday.windows, clerk: monday.clerks, day: monday.days, month: monday.months, booking: monday.bookings }[by];
       expect(rows.length, by).toBe(expected.length);
     }
     const windowCsv = statsCsv(monday, 'window').split('\r\n');

@@ -108,9 +108,12 @@ export function bookingWindowDays(settings: ServiceBookingSettings, config: Pick
   return days;
 }
 
-/** When booking a slot of `day` closes: at `cutoffDayBefore` on the previous calendar day, else when the slot starts. */
-export function cutoffOf(settings: ServiceBookingSettings, day: string, slotStart: number, timeZone: string): number {
-  if (settings.cutoffDayBefore === undefined || settings.cutoffDayBefore === null) return slotStart;
+/**
+ * When booking a slot of `day` closes: at `cutoffDayBefore` on the previous calendar day, else when the slot
+ * starts. Today's slots (same-day booking) are open until each starts: the day before is over.
+ */
+export function cutoffOf(settings: ServiceBookingSettings, day: string, slotStart: number, timeZone: string, today?: string): number {
+  if (settings.cutoffDayBefore === undefined || settings.cutoffDayBefore === null || day === today) return slotStart;
   const dayBefore = addCalendarDays(day, -1);
   return Math.min(slotStart, localMidnight(dayBefore, timeZone) + clockMinutes(settings.cutoffDayBefore) * MINUTE);
 }
@@ -118,9 +121,10 @@ export function cutoffOf(settings: ServiceBookingSettings, day: string, slotStar
 /** The slots that may be booked now (in the window, cut-off not passed), each with its day. */
 export function openSlots(settings: ServiceBookingSettings, config: Pick<HallConfig, 'timeZone' | 'holidays' | 'makeUpWorkdays'>, now: number): Array<SlotTimes & { day: string }> {
   const open: Array<SlotTimes & { day: string }> = [];
+  const today = localTime(now, config.timeZone).day;
   for (const day of bookingWindowDays(settings, config, now)) {
     for (const slot of slotsOfDay(settings, day, config.timeZone)) {
-      if (now < cutoffOf(settings, day, slot.start, config.timeZone)) open.push({ ...slot, day });
+      if (now < cutoffOf(settings, day, slot.start, config.timeZone, today)) open.push({ ...slot, day });
     }
   }
   return open;
