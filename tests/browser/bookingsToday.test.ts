@@ -4,6 +4,7 @@
  * left, name, phone), bad input refused before anything is stored; a booking cancelled; a clerk sees the
  * same masked list at the counter and never the person's full name or number.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingList, BookingSlotsAnswer } from '../../server/protocol/booking.js';
@@ -132,6 +133,31 @@ describe.runIf(hasChromium())('今日预约 in Chromium', () => {
     const clerkList = await t.api<BookingList>('GET', `/api/halls/${DEMO}/bookings?date=${day}`, { token: await t.login('clerk1') });
     expect(JSON.stringify(clerkList.body)).not.toContain('13900001111');
     expect((await t.api('GET', `/api/halls/${DEMO}/bookings?date=${day}`)).status).toBe(401);
+  }, 40_000);
+
+  it("the reports count the day's bookings and cancellations per service, on the page and in the CSV", async () => {
+    const page = await pages.open(browser, { width: 1366, height: 768 });
+    await page.goto(`${t.url}/admin/reports?hall=${DEMO}`);
+    await page.getByLabel('用户名').fill('zhuren');
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('totals').waitFor({ timeout: 8000 });
+    await page.getByRole('button', { name: '日', exact: true }).click();
+    const today = hallDay(Date.now());
+    // Counted on the day they happened: both bookings were made today and one was cancelled today.
+    const row = page.getByTestId('report-bookings').locator('tbody tr', { hasText: `${today} ${serviceName}` });
+    await expect.poll(async () => (await row.locator('td').allTextContents()).join(' '), POLL).toBe('2 0 0 1');
+    await page.getByTestId('report-bookings').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/reports-bookings-1366x768.png` });
+    await expectAccessible(page, 'reports with the bookings');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '网上预约 CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('预约(Booked)');
+    expect(csv).toContain(`${today},${SERVICE},${serviceName},2,0,0,1`);
+    // No person in a report.
+    expect(csv).not.toContain('李');
+    expect(csv).not.toContain('13900001111');
   }, 40_000);
 });
 

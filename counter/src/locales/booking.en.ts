@@ -95,4 +95,8 @@ export const bookingEn: BookingMessages = {
   logNoShow: (service) => `Booking not kept: ${service}`,
   cancelledBy: { citizen: 'by the citizen', staff: 'by staff', platform: 'by the platform' },
   platformDevice: 'Booking platform',
+  reportTitle: 'Online booking by day and service',
+  reportHint: 'A booking counts on the day it was made; check-ins, no-shows and cancellations on the day they happened.',
+  reportNone: 'No online bookings in this period.',
+  reportMade: 'Booked',
 };

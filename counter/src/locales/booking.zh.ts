@@ -102,6 +102,11 @@ export const bookingZh = {
   logNoShow: (service: string) => `预约未到：${service}`,
   cancelledBy: { citizen: '群众自己取消', staff: '工作人员取消', platform: '政务平台取消' } as Record<'citizen' | 'staff' | 'platform', string>,
   platformDevice: '预约平台接口',
+  // 统计报表
+  reportTitle: '网上预约（按日、按业务）',
+  reportHint: '预约按预约当天计，签到、未到和取消按发生当天计。',
+  reportNone: '这段时间没有网上预约。',
+  reportMade: '预约',
 };
 
 export type BookingMessages = typeof bookingZh;
