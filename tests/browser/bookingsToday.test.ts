@@ -70,6 +70,10 @@ describe.runIf(hasChromium())('今日预约 in Chromium', () => {
     expect(await page.locator('body').textContent()).not.toContain('张三丰');
     expect(await page.locator('body').textContent()).not.toContain('13812345678');
     expect(await list.getByTestId(`booking-count-${SERVICE}`).locator('td').first().textContent()).toBe('1');
+    // The log names the booking by service and slot, never the person.
+    const log = (await page.locator('.sv-log').textContent()) ?? '';
+    expect(log).toContain(`新预约：${serviceName} ${slotLabel(slot)}（网上预约）`);
+    expect(log).not.toContain('张');
     await page.screenshot({ path: `${SHOTS}/supervisor-bookings-1366x768.png`, fullPage: true });
     await expectAccessible(page, 'supervisor with the bookings of the day');
 
@@ -127,6 +131,12 @@ describe.runIf(hasChromium())('今日预约 in Chromium', () => {
     expect(text).toContain('139****1111');
     expect(text).not.toContain('李四');
     expect(text).not.toContain('13900001111');
+    // A booking made elsewhere (the booking page) shows without 刷新, once the hall's state has moved.
+    const before = await rows(page).count();
+    const online = await t.api('POST', `/api/halls/${DEMO}/bookings`, { body: { serviceId: SERVICE, slotStart: slot.start, name: '王五', phone: '13700002222' }, ip: freshIp() });
+    expect(online.status).toBe(201);
+    await expect.poll(() => rows(page).count(), { timeout: 10_000, interval: 100 }).toBe(before + 1);
+    expect(await list.textContent()).toContain('137****2222');
     await page.screenshot({ path: `${SHOTS}/counter-bookings-1366x768.png`, fullPage: true });
     await expectAccessible(page, 'counter with the bookings of the day');
     // A clerk's token lists the hall's bookings masked as well; a public caller gets nothing.
@@ -144,9 +154,9 @@ describe.runIf(hasChromium())('今日预约 in Chromium', () => {
     await page.getByTestId('totals').waitFor({ timeout: 8000 });
     await page.getByRole('button', { name: '日', exact: true }).click();
     const today = hallDay(Date.now());
-    // Counted on the day they happened: both bookings were made today and one was cancelled today.
+    // Counted on the day they happened: three bookings were made today and one was cancelled today.
     const row = page.getByTestId('report-bookings').locator('tbody tr', { hasText: `${today} ${serviceName}` });
-    await expect.poll(async () => (await row.locator('td').allTextContents()).join(' '), POLL).toBe('2 0 0 1');
+    await expect.poll(async () => (await row.locator('td').allTextContents()).join(' '), POLL).toBe('3 0 0 1');
     await page.getByTestId('report-bookings').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/reports-bookings-1366x768.png` });
     await expectAccessible(page, 'reports with the bookings');
@@ -154,7 +164,7 @@ describe.runIf(hasChromium())('今日预约 in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '网上预约 CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain('预约(Booked)');
-    expect(csv).toContain(`${today},${SERVICE},${serviceName},2,0,0,1`);
+    expect(csv).toContain(`${today},${SERVICE},${serviceName},3,0,0,1`);
     // No person in a report.
     expect(csv).not.toContain('李');
     expect(csv).not.toContain('13900001111');
