@@ -133,6 +133,14 @@ describe.runIf(hasChromium())('网上预约 admin in Chromium', () => {
     expect(await t.stateJson()).toBe(before);
     // Still there to be put right: the draft is kept, 保存 still possible.
     expect(await card.getByLabel('每个时段可约人数').inputValue()).toBe('0');
+
+    // Hours that end before they start: the engine's reason, in Chinese, and still nothing saved.
+    await card.getByLabel('每个时段可约人数').fill('2');
+    await card.getByTestId('booking-hours-1').getByLabel('从').fill('12:00');
+    await card.getByTestId('booking-hours-1').getByLabel('到').fill('09:00');
+    await save(page);
+    await expect.poll(() => error.textContent(), POLL).toContain('业务「残疾人证申办」的网上预约时间段 12:00–09:00 不够一个时段（30 分钟）');
+    expect(await t.stateJson()).toBe(before);
   }, 40_000);
 
   it('edits the hall booking rules: ID tail, open bookings, the 失信 rule and the address', async () => {

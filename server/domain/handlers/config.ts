@@ -64,6 +64,10 @@ export function checkConfig(config: HallConfig, previous?: HallConfig): void {
     for (const period of service.issuingHours) {
       if (clockMinutes(period.from) >= clockMinutes(period.to)) invalid(configReasons.periodBackwards(service, period), { serviceId: service.id, period });
     }
+    // 网上预约: a range that ends before it starts, or is shorter than one slot, offers nothing to book.
+    for (const range of service.booking?.hours ?? []) {
+      if (clockMinutes(range.to) - clockMinutes(range.from) < service.booking!.slotMinutes) invalid(configReasons.bookingHoursTooShort(service, range, service.booking!.slotMinutes), { serviceId: service.id, hours: range });
+    }
   }
   const windowsById = new Map<string, WindowConfig>();
   const byNumber = new Map<number, WindowConfig>();
