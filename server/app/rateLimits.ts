@@ -152,6 +152,11 @@ export class RateLimits {
     return consume(this.phoneDevice, principal.deviceKey ?? `ip:${principal.ip}`);
   }
 
+  /** Public reads that compute something (网上预约 slot lists, a manage link): per client address, as other public requests. */
+  async forPublicRead(ip: string): Promise<RateDecision> {
+    return consume(this.publicOther, ip);
+  }
+
   /** Password guessing is slowed per client address and, whatever the address, per account name. */
   async forLogin(ip: string, username: string): Promise<RateDecision> {
     const perAddress = await consume(this.login, ip);

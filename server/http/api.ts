@@ -292,7 +292,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
-  mountBookingApi(api, { halls: store.halls, service, now: deps.now });
+  mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

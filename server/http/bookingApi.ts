@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { mayActInHall } from '../auth/principal.js';
 import type { HallService } from '../app/hallService.js';
+import type { RateLimits } from '../app/rateLimits.js';
 import { secretEquals } from '../domain/handlers/bookingKeys.js';
 import { bookingQuerySchemas } from '../protocol/bookingSchemas.js';
 import { bookableServices, bookingList, bookingView, slotsAnswer } from '../protocol/bookingViews.js';
@@ -19,8 +20,18 @@ import { principalOf, route, sendAck, sendError, sendValidationError } from './s
 /** Booking id → hall, so a manage link without `hall=` is found without reading every hall again. */
 const KNOWN_HALLS_MAX = 10_000;
 
-export function mountBookingApi(api: Router, deps: { halls: HallStore; service: HallService; now: () => number }): void {
+export function mountBookingApi(api: Router, deps: { halls: HallStore; service: HallService; limits: RateLimits; now: () => number }): void {
   const knownHalls = new Map<string, string>();
+
+  /** Anonymous reads are rate-limited per client address (answers the refusal itself). */
+  async function publicReadAllowed(req: Request, res: Response): Promise<boolean> {
+    const principal = principalOf(req);
+    if (principal.kind !== 'public') return true;
+    const rate = await deps.limits.forPublicRead(principal.ip);
+    if (rate.ok) return true;
+    sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
+    return false;
+  }
 
   /** The hall holding a booking: the one the link names, else the first (in service) that has it. */
   async function hallOfBooking(bookingId: string, named: unknown): Promise<HallState | null> {
@@ -53,6 +64,7 @@ export function mountBookingApi(api: Router, deps: { halls: HallStore; service: 
   api.get(
     '/halls/:hallId/booking-services',
     route(async (req, res) => {
+      if (!(await publicReadAllowed(req, res))) return;
       const hall = await deps.halls.loadHall(String(req.params.hallId));
       if (!hall) return sendError(req, res, 'HALL_NOT_FOUND');
       res.json(bookableServices(hall));
@@ -62,6 +74,7 @@ export function mountBookingApi(api: Router, deps: { halls: HallStore; service: 
   api.get(
     '/halls/:hallId/booking-slots',
     route(async (req, res) => {
+      if (!(await publicReadAllowed(req, res))) return;
       const parsed = bookingQuerySchemas.slots.safeParse(req.query);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
       const hall = await deps.halls.loadHall(String(req.params.hallId));
@@ -90,6 +103,7 @@ export function mountBookingApi(api: Router, deps: { halls: HallStore; service: 
   api.get(
     '/bookings/:bookingId',
     route(async (req, res) => {
+      if (!(await publicReadAllowed(req, res))) return;
       const bookingId = String(req.params.bookingId);
       const parsed = bookingQuerySchemas.view.safeParse(queryOf(req));
       if (!parsed.success || !schemas.id.safeParse(bookingId).success) return sendError(req, res, 'APPOINTMENT_NOT_FOUND');

@@ -380,7 +380,7 @@ export const declarations = {
     summary: '网上预约: cancel a booking before its slot starts.',
     input: bookingCommandSchemas.cancel,
     who: {
-      text: 'staff of the hall; the booking platform (its own bookings); the public with the manage link\'s `secret`',
+      text: 'staff of the hall; the platform token that made it; the public with the manage link\'s `secret`',
       may: (caller) => caller.kind !== 'device' || caller.device === 'platform',
     },
     rest: { method: 'POST', path: '/api/halls/:hallId/bookings/:bookingId/cancel', status: 200, malformedPathId: 'APPOINTMENT_NOT_FOUND' },

@@ -364,6 +364,8 @@ export interface Appointment {
   noShowAt?: number;
   /** The slot this booking was moved from, last move only. */
   movedFrom?: { slotStart: number; slotEnd: number };
+  /** Source `platform`: the platform token (device id) that made it, the only one that may cancel it. */
+  platformId?: string;
 }
 
 export interface Announcement {

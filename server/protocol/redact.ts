@@ -53,6 +53,8 @@ export function publicEvent(event: HallEvent): PublicEvent {
   // 网上预约: screens learn only that a slot changed, never who booked it, the reference or the phone's key.
   if (event.type === 'booking:created') result.appointment = { serviceId: event.appointment.serviceId, slotStart: event.appointment.slotStart, slotEnd: event.appointment.slotEnd };
   if (event.type === 'booking:no-show') delete result.phoneKey;
+  // Nor which booking: its id is half of the manage link.
+  if (event.type.startsWith('booking:')) delete result.appointmentId;
   // A checked-in booking's ticket carries its mobile number (无声叫号): never on a public event.
   if ('ticket' in event) delete (result.ticket as Record<string, unknown>).notifyPhone;
   if (event.type === 'window:closed') for (const ticket of result.released as Array<Record<string, unknown>>) delete ticket.notifyPhone;

@@ -139,7 +139,7 @@ describe.runIf(hasChromium())('网上预约 admin in Chromium', () => {
     await card.getByTestId('booking-hours-1').getByLabel('从').fill('12:00');
     await card.getByTestId('booking-hours-1').getByLabel('到').fill('09:00');
     await save(page);
-    await expect.poll(() => error.textContent(), POLL).toContain('业务「残疾人证申办」的网上预约时间段 12:00–09:00 不够一个时段（30 分钟）');
+    await expect.poll(() => error.textContent(), POLL).toContain('业务「残疾人证申办」的预约时段 12:00–09:00 结束时间不晚于开始时间');
     expect(await t.stateJson()).toBe(before);
   }, 40_000);
 

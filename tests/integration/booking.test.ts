@@ -238,3 +238,20 @@ describe('rules over REST', () => {
     socket.close();
   });
 });
+
+describe('rate limits for the public', () => {
+  it('bounds booking attempts and slot reads per client address', async () => {
+    const ip = freshIp();
+    const closed = { serviceId: SERVICE, slotStart: (await laterSlot(0)) + 60_000, name: NAME, phone: freshPhone() };
+    const answers: string[] = [];
+    for (let k = 0; k < 31; k++) answers.push(errorCodeOf(await book(closed, { ip }))!);
+    expect(answers.slice(0, 30).every((code) => code === 'BOOKING_CLOSED')).toBe(true);
+    expect(answers[30]).toBe('RATE_LIMITED');
+    const readIp = freshIp();
+    const reads: number[] = [];
+    for (let k = 0; k < 121; k++) reads.push((await t.api('GET', `/api/halls/${DEMO}/booking-services`, { ip: readIp })).status);
+    expect(reads.slice(0, 120).every((status) => status === 200)).toBe(true);
+    expect(reads[120]).toBe(429);
+  });
+});
+

@@ -81,13 +81,11 @@ function reasonOf(config: HallConfig): unknown {
 }
 
 describe('the booking hours a configuration may hold', () => {
-  it('refuses a range shorter than one slot (or backwards) in Chinese, naming the service and the range', () => {
+  it('refuses a backwards range in Chinese, naming the service and the range', () => {
     const config = demoHallConfig();
     const service = config.services.find((candidate) => candidate.id === 'minzheng-canji')!;
     service.booking = { ...defaultBookingSettings(), hours: [{ from: '12:00', to: '09:00' }] };
-    expect(reasonOf(config)).toBe('业务「残疾人证申办」的网上预约时间段 12:00–09:00 不够一个时段（30 分钟），请把结束时间改晚或把时段改短');
-    service.booking.hours = [{ from: '09:00', to: '09:20' }];
-    expect(reasonOf(config)).toContain('09:00–09:20 不够一个时段');
+    expect(reasonOf(config)).toBe('业务「残疾人证申办」的预约时段 12:00–09:00 结束时间不晚于开始时间，请修改');
     service.booking.hours = [{ from: '09:00', to: '09:30' }, { from: '13:30', to: '24:00' }];
     expect(() => checkConfig(config)).not.toThrow();
   });

@@ -4,7 +4,8 @@ import type { Command } from '../../server/protocol/commands.js';
 import type { Actor, HallConfig } from '../../server/protocol/model.js';
 import { phoneKey } from '../../server/domain/handlers/bookingKeys.js';
 import { holdsPlace } from '../../server/protocol/rules/booking.js';
-import { type Harness, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
+import { publicEvent, staffEvent } from '../../server/protocol/redact.js';
+import { type Harness, admin, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
 const platform: Actor = { kind: 'device', deviceId: 'ywtb', deviceKind: 'platform' };
 const PHONE = '13812345678';
@@ -91,6 +92,12 @@ describe('booking.create', () => {
     expect(again).toEqual(first);
     expect(h.lastEvents).toEqual([]);
     expect(Object.keys(h.state.appointments)).toHaveLength(1);
+    // Another platform's reference is its own; nor may it cancel the first platform's booking.
+    const other: Actor = { kind: 'device', deviceId: 'provincial', deviceKind: 'platform' };
+    const second = h.ok<BookingCreated>(create(TUE_930, '13900000005', { externalRef: 'ref-1' }), other);
+    expect(second.id).not.toBe(first.id);
+    expect(h.fail({ type: 'booking.cancel', bookingId: first.id }, other).code).toBe('APPOINTMENT_NOT_FOUND');
+    h.ok({ type: 'booking.cancel', bookingId: first.id }, platform);
   });
 });
 
@@ -241,3 +248,42 @@ describe('capacity is never exceeded', () => {
     expect(full).toBeGreaterThan(10);
   });
 });
+
+describe('what screens and staff panels receive', () => {
+  it('public events carry no name, phone, reference or phone key; staff events carry them masked', () => {
+    const h = harness({ config: bookingHall() });
+    const created = h.ok<BookingCreated>(create(TUE_9, PHONE, { externalRef: 'ref-9', idTail: '12345X' }), platform);
+    book(h, TUE_930, '13900000001');
+    h.clock.set(TUE_9 - 5 * 60_000);
+    h.ok({ type: 'appointment.check-in', code: created.code }, kiosk);
+    h.clock.set(local('2026-03-03T11:00'));
+    h.run({ type: 'hall.tick' }, supervisor);
+    const shown = JSON.stringify(h.events.map(publicEvent));
+    for (const hidden of [PHONE, '13900000001', '张三', 'ref-9', 'phoneKey', 'idTailHash', 'notifyPhone']) expect(shown).not.toContain(hidden);
+    expect(shown).toContain('booking:no-show');
+    expect(JSON.stringify(h.events.filter((event) => event.type.startsWith('booking:')).map(publicEvent))).not.toContain(`"${created.id}"`);
+    const staffView = h.events.map(staffEvent).find((event) => event.type === 'booking:created')!;
+    expect(staffView).toMatchObject({ appointment: { name: '张*', phone: '138****5678', externalRef: 'ref-9' } });
+    expect(JSON.stringify(staffView)).not.toContain('idTailHash');
+  });
+});
+
+describe('booking settings in the configuration', () => {
+  it('refuses hours that run backwards or overlap (a slot offered twice), and takes sound ones', () => {
+    const h = harness({ config: bookingHall() });
+    const withHours = (hours: Array<{ from: string; to: string }>) => {
+      const config = structuredClone(h.state.config);
+      config.services[0]!.booking = { ...config.services[0]!.booking!, hours };
+      return { type: 'hall.configure', config } as Command;
+    };
+    const backwards = h.fail(withHours([{ from: '12:00', to: '09:00' }]), admin);
+    expect(backwards.code).toBe('CONFIG_INVALID');
+    expect(backwards.details?.reason).toContain('12:00–09:00');
+    const overlap = h.fail(withHours([{ from: '13:00', to: '17:00' }, { from: '09:00', to: '13:30' }]), admin);
+    expect(overlap.code).toBe('CONFIG_INVALID');
+    expect(overlap.details?.reason).toContain('重叠');
+    h.ok(withHours([{ from: '09:00', to: '12:00' }, { from: '12:00', to: '13:00' }]), admin);
+    expect(h.state.config.services[0]!.booking!.hours).toHaveLength(2);
+  });
+});
+

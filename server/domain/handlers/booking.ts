@@ -87,8 +87,9 @@ export function create(ctx: Ctx, command: Extract<Command, { type: 'booking.crea
   const hallId = ctx.state.config.id;
   const source = sourceOf(ctx);
   // A platform's retry (timeout, lost answer) gets the booking its first try made, not a second one.
-  if (source === 'platform' && command.externalRef !== undefined) {
-    const earlier = Object.values(ctx.state.appointments).find((appointment) => appointment.source === 'platform' && appointment.externalRef === command.externalRef);
+  const platformId = ctx.actor.kind === 'device' ? ctx.actor.deviceId : undefined;
+  if (platformId !== undefined && command.externalRef !== undefined) {
+    const earlier = Object.values(ctx.state.appointments).find((appointment) => appointment.platformId === platformId && appointment.externalRef === command.externalRef);
     if (earlier) return createdAnswer(hallId, earlier);
   }
   const slot = requireSlot(ctx, command.serviceId, command.slotStart);
@@ -113,6 +114,7 @@ export function create(ctx: Ctx, command: Extract<Command, { type: 'booking.crea
     secret,
     ...(command.idTail !== undefined ? { idTailHash: idTailHash(ctx.ids.id(), command.idTail) } : {}),
     ...(command.externalRef !== undefined ? { externalRef: command.externalRef } : {}),
+    ...(platformId !== undefined ? { platformId } : {}),
   };
   const { code: _code, secret: _secret, ...recorded } = appointment;
   ctx.emit({ type: 'booking:created', appointment: recorded, code, secret });
@@ -126,7 +128,7 @@ export function create(ctx: Ctx, command: Extract<Command, { type: 'booking.crea
 function changeable(ctx: Ctx, bookingId: string, secret: string | undefined): Appointment {
   const appointment = Object.hasOwn(ctx.state.appointments, bookingId) ? ctx.state.appointments[bookingId] : undefined;
   if (!appointment || appointment.source === undefined) fail('APPOINTMENT_NOT_FOUND');
-  if (ctx.actor.kind === 'device' && appointment.source !== 'platform') fail('APPOINTMENT_NOT_FOUND');
+  if (ctx.actor.kind === 'device' && appointment.platformId !== ctx.actor.deviceId) fail('APPOINTMENT_NOT_FOUND');
   if (ctx.actor.kind === 'public' && (secret === undefined || !appointment.secret || !secretEquals(appointment.secret, secret))) fail('APPOINTMENT_NOT_FOUND');
   // Cancel and move are for a booking still to come; a checked-in, cancelled or missed one is settled.
   if (appointment.status !== 'booked' || ctx.now >= appointment.slotStart) fail('BOOKING_CLOSED', { status: appointment.status, slotStart: appointment.slotStart });

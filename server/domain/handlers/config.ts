@@ -64,10 +64,7 @@ export function checkConfig(config: HallConfig, previous?: HallConfig): void {
     for (const period of service.issuingHours) {
       if (clockMinutes(period.from) >= clockMinutes(period.to)) invalid(configReasons.periodBackwards(service, period), { serviceId: service.id, period });
     }
-    // 网上预约: a range that ends before it starts, or is shorter than one slot, offers nothing to book.
-    for (const range of service.booking?.hours ?? []) {
-      if (clockMinutes(range.to) - clockMinutes(range.from) < service.booking!.slotMinutes) invalid(configReasons.bookingHoursTooShort(service, range, service.booking!.slotMinutes), { serviceId: service.id, hours: range });
-    }
+    checkBookingHours(service);
   }
   const windowsById = new Map<string, WindowConfig>();
   const byNumber = new Map<number, WindowConfig>();
@@ -86,6 +83,18 @@ export function checkConfig(config: HallConfig, previous?: HallConfig): void {
       if (served.has(link.serviceId)) invalid(configReasons.serviceTwice(window, named), { windowId: window.id, serviceId: link.serviceId });
       served.add(link.serviceId);
     }
+  }
+}
+
+/** 网上预约 hours: each range forwards, none overlapping another (a slot offered twice would take twice its places). */
+function checkBookingHours(service: ServiceConfig): void {
+  const ranges = [...(service.booking?.hours ?? [])].sort((a, b) => clockMinutes(a.from) - clockMinutes(b.from));
+  for (const range of ranges) {
+    if (clockMinutes(range.from) >= clockMinutes(range.to)) invalid(configReasons.bookingHoursBackwards(service, range), { serviceId: service.id, range });
+  }
+  for (let k = 1; k < ranges.length; k++) {
+    const [before, after] = [ranges[k - 1]!, ranges[k]!];
+    if (clockMinutes(after.from) < clockMinutes(before.to)) invalid(configReasons.bookingHoursOverlap(service, before, after), { serviceId: service.id, ranges: [before, after] });
   }
 }
 

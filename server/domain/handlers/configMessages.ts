@@ -54,8 +54,10 @@ export const configReasons = {
     `业务${service}还有 ${bookings} 个可签到的预约，现在不能删除：请先取消「开放取号」并保存，预约过期或办完后再删除`,
   staffedWindow: (window: WindowConfig, clerk: string | undefined) =>
     `${windowLabel(window)}正在使用${clerk ? `（${clerk}）` : ''}，现在不能删除：请先在该窗口签退`,
-  bookingHoursTooShort: (service: ServiceConfig, range: { from: string; to: string }, slotMinutes: number) =>
-    `业务${serviceLabel(service, service.id)}的网上预约时间段 ${range.from}–${range.to} 不够一个时段（${slotMinutes} 分钟），请把结束时间改晚或把时段改短`,
   lastWindowRemoved: (service: string, waiting: number) =>
     `业务${service}还有 ${waiting} 人等候，改动后没有窗口办理它：请至少保留一个办理它的窗口，等候的群众办完后再移除`,
+  bookingHoursBackwards: (service: ServiceConfig, range: { from: string; to: string }) =>
+    `业务${serviceLabel(service, service.id)}的预约时段 ${range.from}–${range.to} 结束时间不晚于开始时间，请修改`,
+  bookingHoursOverlap: (service: ServiceConfig, first: { from: string; to: string }, second: { from: string; to: string }) =>
+    `业务${serviceLabel(service, service.id)}的预约时段 ${first.from}–${first.to} 和 ${second.from}–${second.to} 有重叠，同一时间会被预约两次，请修改`,
 };
