@@ -44,6 +44,7 @@ export const bookingEn: BookingMessages = {
   posterLink: 'Booking address',
   posterQrAlt: (url) => `Booking QR code for ${url}`,
   todayTitle: "Today's bookings",
+  todayTitleCount: (n) => `Today's bookings (${n})`,
   todayDate: 'Date',
   todayRefresh: 'Refresh',
   todayEmpty: 'No bookings for this day.',

@@ -49,6 +49,7 @@ export const bookingZh = {
   posterQrAlt: (url: string) => `预约二维码，网址 ${url}`,
   // 今日预约
   todayTitle: '今日预约',
+  todayTitleCount: (n: number) => `今日预约（${n}）`,
   todayDate: '日期',
   todayRefresh: '刷新',
   todayEmpty: '这一天还没有预约。',
