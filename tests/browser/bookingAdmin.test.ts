@@ -7,7 +7,9 @@
 import QRCode from 'qrcode';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bookingZh } from '../../counter/src/locales/booking.zh.js';
 import type { HallConfig } from '../../server/protocol/model.js';
+import { openSlots } from '../../server/protocol/rules/booking.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { hasChromium } from '../helpers/requirements.js';
@@ -76,6 +78,16 @@ describe.runIf(hasChromium())('网上预约 admin in Chromium', () => {
     await card.getByLabel('可提前预约几个工作日（默认 5）').fill('7');
     await card.getByLabel('前一天截止预约的时间（留空：到时段开始前都可预约）').fill('17:00');
     await card.getByLabel('当天也可以预约（当天剩余时段）').check();
+    // The preview is the shared rule's answer for these settings (the one the booking page and the engine use).
+    const draft = { enabled: true, weekdays: [1, 2, 3, 4, 6], hours: [{ from: '08:30', to: '11:30' }], slotMinutes: 20, perSlot: 3, daysAhead: 7, cutoffDayBefore: '17:00', sameDay: true };
+    const open = openSlots(draft, await savedConfig(), Date.now());
+    const openDays = new Set(open.map((slot) => slot.day)).size;
+    expect(await card.getByTestId('booking-preview-summary').textContent()).toBe(bookingZh.previewDays(openDays, open.length, open.length * 3));
+    // A half-typed slot length gives no preview rather than a wrong one.
+    await card.getByLabel('每个时段多长（分钟）').fill('');
+    await card.getByTestId('booking-preview-none').waitFor();
+    await card.getByLabel('每个时段多长（分钟）').fill('20');
+    await card.getByTestId('booking-preview-summary').waitFor();
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/admin-capacity-1366x768.png` });
     await expectAccessible(page, 'admin booking capacity');
@@ -121,6 +133,14 @@ describe.runIf(hasChromium())('网上预约 admin in Chromium', () => {
     expect(await t.stateJson()).toBe(before);
     // Still there to be put right: the draft is kept, 保存 still possible.
     expect(await card.getByLabel('每个时段可约人数').inputValue()).toBe('0');
+
+    // Hours that end before they start: the engine's reason, in Chinese, and still nothing saved.
+    await card.getByLabel('每个时段可约人数').fill('2');
+    await card.getByTestId('booking-hours-1').getByLabel('从').fill('12:00');
+    await card.getByTestId('booking-hours-1').getByLabel('到').fill('09:00');
+    await save(page);
+    await expect.poll(() => error.textContent(), POLL).toContain('业务「残疾人证申办」的预约时段 12:00–09:00 结束时间不晚于开始时间');
+    expect(await t.stateJson()).toBe(before);
   }, 40_000);
 
   it('edits the hall booking rules: ID tail, open bookings, the 失信 rule and the address', async () => {

@@ -6,6 +6,9 @@ import { adminZh } from '../../counter/src/locales/admin.zh.js';
 import { bookingZh } from '../../counter/src/locales/booking.zh.js';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
 import { hallConfigSchema } from '../../server/protocol/configSchema.js';
+import { checkConfig } from '../../server/domain/handlers/config.js';
+import { DomainError } from '../../server/domain/failure.js';
+import type { HallConfig } from '../../server/protocol/model.js';
 
 describe('the booking editors helpers', () => {
   it('a service opened for booking passes the configuration schema with its defaults', () => {
@@ -64,5 +67,26 @@ describe('the booking editors helpers', () => {
     const days = slotsByDay([{ start: second, end: second + 1_800_000 }, { start: first, end: first + 1_800_000 }], 'Asia/Shanghai');
     expect([...days.keys()]).toEqual(['2026-12-03', '2026-12-04']);
     expect(slotLabel({ start: first, end: first + 1_800_000 }, 'Asia/Shanghai')).toBe('09:00–09:30');
+  });
+});
+
+function reasonOf(config: HallConfig): unknown {
+  try {
+    checkConfig(config);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'CONFIG_INVALID') return error.details?.reason;
+    throw error;
+  }
+  return null;
+}
+
+describe('the booking hours a configuration may hold', () => {
+  it('refuses a backwards range in Chinese, naming the service and the range', () => {
+    const config = demoHallConfig();
+    const service = config.services.find((candidate) => candidate.id === 'minzheng-canji')!;
+    service.booking = { ...defaultBookingSettings(), hours: [{ from: '12:00', to: '09:00' }] };
+    expect(reasonOf(config)).toBe('业务「残疾人证申办」的预约时段 12:00–09:00 结束时间不晚于开始时间，请修改');
+    service.booking.hours = [{ from: '09:00', to: '09:30' }, { from: '13:30', to: '24:00' }];
+    expect(() => checkConfig(config)).not.toThrow();
   });
 });

@@ -9,8 +9,8 @@ import { RATING_CHANNEL_KEYS, type RatingChannelKey, type StatsReport } from '..
 export { RATING_CHANNEL_KEYS };
 export type { RatingChannelKey, StatsReport };
 export type RangePreset = 'day' | 'week' | 'month';
-export type CsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month';
-export const CSV_GROUPINGS: readonly CsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month'];
+export type CsvGrouping = 'service' | 'window' | 'clerk' | 'day' | 'month' | 'booking';
+export const CSV_GROUPINGS: readonly CsvGrouping[] = ['service', 'window', 'clerk', 'day', 'month', 'booking'];
 
 export interface DayRange {
   from: string;

@@ -49,6 +49,7 @@ export const bookingZh = {
   posterQrAlt: (url: string) => `预约二维码，网址 ${url}`,
   // 今日预约
   todayTitle: '今日预约',
+  todayTitleCount: (n: number) => `今日预约（${n}）`,
   todayDate: '日期',
   todayRefresh: '刷新',
   todayEmpty: '这一天还没有预约。',
@@ -71,7 +72,7 @@ export const bookingZh = {
   statuses: { booked: '已预约', 'checked-in': '已签到', cancelled: '已取消', 'no-show': '未到' } as Record<AppointmentStatus, string>,
   sources: { online: '网上预约', desk: '窗口代约', platform: '政务平台' } as Record<BookingSource, string>,
   cancel: '取消预约',
-  cancelLabel: (time: string, name: string) => `取消 ${time} ${name} 的预约`,
+  cancelLabel: (time: string, name: string) => `取消预约：${time} ${name}`,
   cancelConfirm: (time: string, name: string) => `确定取消 ${time} ${name} 的预约吗？取消后名额会空出来给别人。`,
   cancelled: '预约已取消。',
   // 代为预约
@@ -102,6 +103,11 @@ export const bookingZh = {
   logNoShow: (service: string) => `预约未到：${service}`,
   cancelledBy: { citizen: '群众自己取消', staff: '工作人员取消', platform: '政务平台取消' } as Record<'citizen' | 'staff' | 'platform', string>,
   platformDevice: '预约平台接口',
+  // 统计报表
+  reportTitle: '网上预约（按日、按业务）',
+  reportHint: '预约按预约当天计，签到、未到和取消按发生当天计。',
+  reportNone: '这段时间没有网上预约。',
+  reportMade: '预约',
 };
 
 export type BookingMessages = typeof bookingZh;

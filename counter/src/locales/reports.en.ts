@@ -43,7 +43,7 @@ export const reportsEn: ReportMessages = {
   staffNo: 'Staff no.',
   day: 'Date',
   downloads: 'Export',
-  csv: { service: 'CSV by service', window: 'CSV by window', clerk: 'CSV by clerk', day: 'CSV by day', month: 'CSV by month' },
+  csv: { service: 'CSV by service', window: 'CSV by window', clerk: 'CSV by clerk', day: 'CSV by day', month: 'CSV by month', booking: 'Online booking CSV' },
   evaluationsCsv: 'Ratings CSV',
   downloadFailed: 'The export failed; try again.',
   assessment: 'Monthly assessment (print)',

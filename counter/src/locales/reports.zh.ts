@@ -44,7 +44,7 @@ export const reportsZh = {
   staffNo: '工号',
   day: '日期',
   downloads: '导出',
-  csv: { service: '按业务 CSV', window: '按窗口 CSV', clerk: '按人员 CSV', day: '按日 CSV', month: '按月 CSV' } as Record<CsvGrouping, string>,
+  csv: { service: '按业务 CSV', window: '按窗口 CSV', clerk: '按人员 CSV', day: '按日 CSV', month: '按月 CSV', booking: '网上预约 CSV' } as Record<CsvGrouping, string>,
   evaluationsCsv: '评价明细 CSV',
   downloadFailed: '导出失败，请重试。',
   assessment: '月度考核表（打印）',
