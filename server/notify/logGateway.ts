@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { maskPhone } from '../protocol/rules/notify.js';
+import { maskPhone } from '../protocol/rules/personalData.js';
 import type { NotifyGateway, NotifyMessage, SendResult } from './gateway.js';
 
 /** Messages written to the server log instead of sent (trying the settings out, or no gateway yet); the number masked. */

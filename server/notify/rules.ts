@@ -1,3 +1,4 @@
+import { MOBILE_PATTERN } from '../protocol/rules/personalData.js';
 import { createHash } from 'node:crypto';
 import type { HallEvent } from '../protocol/events.js';
 import type { HallState, Ticket } from '../protocol/model.js';
@@ -56,7 +57,7 @@ export interface MessageFacts {
 export function messageFacts(state: HallState, ticketId: string, kind: NotifyKind, now: number): MessageFacts | null {
   const ticket: Ticket | undefined = Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
   // A hall rebuilt from its log has the numbers masked (the log keeps no raw number): nothing to send to.
-  if (!ticket?.notifyPhone || !/^1\d{10}$/.test(ticket.notifyPhone)) return null;
+  if (!ticket?.notifyPhone || !MOBILE_PATTERN.test(ticket.notifyPhone)) return null;
   if (kind === 'ahead') {
     if (ticket.status !== 'waiting') return null;
     return { phone: ticket.notifyPhone, number: ticket.number, window: '', ahead: peopleAhead(state, ticket, now) };

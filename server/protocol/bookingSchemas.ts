@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_TAIL_PATTERN, MOBILE_PATTERN } from './rules/booking.js';
+import { ID_TAIL_PATTERN, MOBILE_PATTERN } from './rules/personalData.js';
 import { requestId, schemas, shortText } from './schemas.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { BookableService, BookingList, BookingSlot, BookingSlotsAnswer, BookingStaffRow, BookingView } from './booking.js';
 import type { Appointment, HallState } from './model.js';
-import { bookingOf, holdsPlace, maskName, maskPhone, openSlots } from './rules/booking.js';
+import { bookingOf, holdsPlace, openSlots } from './rules/booking.js';
+import { maskName, maskPhone } from './rules/personalData.js';
 import { localTime } from './rules/time.js';
 
 /**

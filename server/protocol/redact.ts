@@ -1,6 +1,6 @@
 import type { HallEvent } from './events.js';
 import type { Appointment, Clerk, Ticket } from './model.js';
-import { maskName, maskPhone } from './rules/booking.js';
+import { maskName, maskPhone } from './rules/personalData.js';
 import { maskTicketPhone } from './rules/notify.js';
 
 /**

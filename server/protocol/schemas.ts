@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS } from './model.js';
 import { printerAddressSchema } from './printerAddress.js';
+import { MOBILE_PATTERN } from './rules/personalData.js';
 
 const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 'offline', 'error', 'unknown'] as const;
 
@@ -29,7 +30,7 @@ export const shortText = (max: number) =>
     .refine((value) => !LONE_SURROGATE.test(value), 'not well-formed text (a lone surrogate)')
     .refine((value) => value.replace(INVISIBLE, '') !== '', 'has no visible characters');
 /** 无声叫号: a mainland mobile number (11 digits, starting with 1), nothing else. */
-export const mobileNumber = z.string().trim().regex(/^1\d{10}$/, 'a mainland mobile number: 11 digits starting with 1');
+export const mobileNumber = z.string().trim().regex(MOBILE_PATTERN, 'a mainland mobile number: 11 digits, 1 then 3–9');
 export const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional();
 /** Epoch milliseconds within a sane range (2000 … 2100). */
 const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);

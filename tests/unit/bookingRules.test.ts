@@ -1,3 +1,4 @@
+import { maskName, maskPhone } from '../../server/protocol/rules/personalData.js';
 import { describe, expect, it } from 'vitest';
 import type { HallConfig, ServiceBookingSettings } from '../../server/protocol/model.js';
 import {
@@ -8,8 +9,6 @@ import {
   checkSlot,
   cutoffOf,
   isBookableDay,
-  maskName,
-  maskPhone,
   openSlots,
   slotsOfDay,
 } from '../../server/protocol/rules/booking.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HallState, NotifySettings, Ticket } from '../../server/protocol/model.js';
-import { maskPhone, maskTicketPhone, notifySettings, phoneAlertAt, withoutPhone } from '../../server/protocol/rules/notify.js';
+import { maskPhone } from '../../server/protocol/rules/personalData.js';
+import { maskTicketPhone, notifySettings, phoneAlertAt, withoutPhone } from '../../server/protocol/rules/notify.js';
 import { publicEvent, publicTicket, staffEvent } from '../../server/protocol/redact.js';
 import { staffView } from '../../server/protocol/views/staff.js';
 import { boardView } from '../../server/protocol/views/board.js';

@@ -3,7 +3,8 @@ import type { Command } from '../../server/protocol/commands.js';
 import type { RatingCase } from '../../server/protocol/model.js';
 import { staffEvent } from '../../server/protocol/redact.js';
 import { caseDueDay } from '../../server/protocol/rules/ratings.js';
-import { CLOSED_CASE_KEPT_DAYS, applyCaseEvent, caseDetail, caseSummary, maskPhone, nextCaseStep } from '../../server/protocol/rules/ratingCases.js';
+import { CLOSED_CASE_KEPT_DAYS, applyCaseEvent, caseDetail, caseSummary, nextCaseStep } from '../../server/protocol/rules/ratingCases.js';
+import { maskPhone } from '../../server/protocol/rules/personalData.js';
 import { type Harness, admin, clerk1, comparable, harness, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
 const DAY = 86_400_000;
@@ -185,6 +186,7 @@ describe('差评整改 on the wire', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
     expect(maskPhone('010-87654321')).toBe('010****4321');
     expect(maskPhone('123')).toBe('****');
+    expect(maskPhone(maskPhone('13812345678'))).toBe('138****5678');
   });
 
   it('staff events carry no follow-up phone; the case detail does', () => {

@@ -1,6 +1,6 @@
 import type { BookableService, BookingCreated, BookingList, BookingRequest, BookingSlotsAnswer, BookingStaffRow } from '../../../server/protocol/booking.js';
 import { type ClientError, type Result, request } from '../../../client/api.js';
-import { ID_TAIL_PATTERN, MOBILE_PATTERN } from '../../../server/protocol/rules/booking.js';
+import { ID_TAIL_PATTERN, MOBILE_PATTERN } from '../../../server/protocol/rules/personalData.js';
 import type { BookingMessages } from '../locales/booking.js';
 import type { Messages } from '../locales/index.js';
 import { errorText } from './errors.js';

@@ -170,20 +170,3 @@ export function noShowMemoryMs(rule: { withinDays: number; blockDays: number } |
   return rule ? (rule.withinDays + rule.blockDays) * DAY_MS : 0;
 }
 
-/** 张三 → 张*, 欧阳娜娜 → 欧***; a single character stays masked as *. */
-export function maskName(name: string): string {
-  const characters = [...name.trim()];
-  if (characters.length <= 1) return '*';
-  return characters[0] + '*'.repeat(characters.length - 1);
-}
-
-/** 13812345678 → 138****5678. */
-export function maskPhone(phone: string): string {
-  if (phone.length < 8) return '*'.repeat(phone.length);
-  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
-}
-
-/** Mainland mobile numbers: 11 digits starting with 1 (the second digit 3–9). */
-export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
-/** The last 6 characters of a resident ID card number: digits, the last may be X. */
-export const ID_TAIL_PATTERN = /^\d{5}[\dXx]$/;

@@ -1,3 +1,4 @@
+import { maskPhone } from './personalData.js';
 import type { HallConfig, NotifySettings, Ticket } from '../model.js';
 
 /**
@@ -23,10 +24,6 @@ export function phoneAlertAt(config: Pick<HallConfig, 'notify'>): number | null 
   return notify.aheadAt ?? NOTIFY_DEFAULTS.aheadAt;
 }
 
-/** 138****5678: what staff see of a number (the first three and last four digits). */
-export function maskPhone(phone: string): string {
-  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
-}
 
 /** A ticket as staff may see it: the number masked. Other fields untouched, the same object if there is none. */
 export function maskTicketPhone<T extends Pick<Ticket, 'notifyPhone'>>(ticket: T): T {

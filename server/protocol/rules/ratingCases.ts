@@ -1,3 +1,4 @@
+import { maskPhone } from './personalData.js';
 import type { HallEvent } from '../events.js';
 import type { CaseActor, RatingCase } from '../model.js';
 import { isCaseOverdue } from './ratings.js';
@@ -44,12 +45,6 @@ export function closedCaseExpired(rc: Pick<RatingCase, 'closed'>, now: number): 
   return rc.closed !== undefined && rc.closed.at + CLOSED_CASE_KEPT_DAYS * DAY_MS <= now;
 }
 
-/** 138****5678: the first three and the last four digits, so a list identifies a caller without exposing them. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 8) return '****';
-  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
-}
 
 /** A case as a list shows it: no phone number, only its masked form; whether it is overdue today; its next step. */
 export type RatingCaseSummary = Omit<RatingCase, 'followUpPhone'> & {

@@ -1,3 +1,4 @@
+import { MOBILE_PATTERN } from '../../../server/protocol/rules/personalData.js';
 import type { BookableService, BookingCreated, BookingSlot, BookingSlotsAnswer, BookingView } from '../../../server/protocol/booking.js';
 import type { BookingPageInfo } from '../../../server/protocol/bookingPage.js';
 import type { BookingMessages } from '../locales/booking.zh.js';
@@ -34,7 +35,7 @@ export function checkBookingForm(form: BookingForm, requireIdTail: boolean): For
   const wrong: FormField[] = [];
   const name = form.name.trim();
   if (name.length < 1 || [...name].length > 20) wrong.push('name');
-  if (!/^1\d{10}$/.test(form.phone)) wrong.push('phone');
+  if (!MOBILE_PATTERN.test(form.phone)) wrong.push('phone');
   if (requireIdTail ? !/^\d{5}[\dXx]$/.test(form.idTail) : form.idTail !== '' && !/^\d{5}[\dXx]$/.test(form.idTail)) wrong.push('idTail');
   return wrong;
 }
