@@ -1,3 +1,4 @@
+import './zodWithoutEval.js';
 import { hallConfigSchema } from '../../../server/protocol/configSchema.js';
 import type { BookingRules, HallConfig, ServiceBookingSettings } from '../../../server/protocol/model.js';
 import { openSlots } from '../../../server/protocol/rules/booking.js';
