@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['tests/**/*.test.ts'], testTimeout: 20000 },
+  // A hook starts a server and Chromium; on a loaded 2-core CI machine that can pass vitest's 10 s default.
+  test: { include: ['tests/**/*.test.ts'], testTimeout: 20000, hookTimeout: 30000 },
 });
