@@ -14,8 +14,9 @@ const SCRIPTS = {
    * hallqOneTimePut — keep a value, sweeping the expired and making room within the bound.
    * KEYS[1] values hash   KEYS[2] expiries sorted set
    * ARGV[1] key   ARGV[2] value   ARGV[3] ttl ms   ARGV[4] max entries of the kind
-   * Returns 1. Both keys expire with the newest entry (a kind's entries share one ttl), so an
-   * installation where nobody signs in keeps nothing.
+   * Returns 1. Both keys expire with the entry that lives longest, so an installation where nobody
+   * signs in keeps nothing. Full, the entries nearest their expiry give way (with one ttl per kind,
+   * as HallQ uses it: the oldest).
    */
   hallqOneTimePut: {
     numberOfKeys: 2,
@@ -34,8 +35,9 @@ if over > 0 then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('PEXPIRE', KEYS[2], ttl)
+for k = 1, 2 do
+  if redis.call('PTTL', KEYS[k]) < ttl then redis.call('PEXPIRE', KEYS[k], ttl) end
+end
 return 1
 `,
   },
