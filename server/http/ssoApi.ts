@@ -65,30 +65,36 @@ export function mountSsoApi(api: Router, deps: SsoApiDeps): void {
         ...(parsed.data.lang ? { lang: parsed.data.lang } : {}),
         ...(parsed.data.page ? { page: parsed.data.page } : {}),
       };
-      if (!sso.oidc) return backToApp(res, returnTo, { error: 'SSO_NOT_CONFIGURED' });
-      const rate = await limits.forLogin(req.ip ?? 'unknown', 'oidc:start');
-      if (!rate.ok) return backToApp(res, returnTo, { error: 'RATE_LIMITED' });
-      const started = await unlessStoreDown(() => sso.oidc!.start(returnTo));
-      if (!started.ok) return backToApp(res, returnTo, { error: started.code });
-      res.cookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: 10 * 60_000, path: STATE_COOKIE_PATH });
-      res.set('Cache-Control', 'no-store');
-      res.redirect(303, started.url);
+      const oidc = sso.oidc;
+      if (!oidc) return backToApp(res, returnTo, { error: 'SSO_NOT_CONFIGURED' });
+      await backToAppIfStoreDown(res, returnTo, async () => {
+        const rate = await limits.forLogin(req.ip ?? 'unknown', 'oidc:start');
+        if (!rate.ok) return backToApp(res, returnTo, { error: 'RATE_LIMITED' });
+        const started = await oidc.start(returnTo);
+        if (!started.ok) return backToApp(res, returnTo, { error: started.code });
+        res.cookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: 10 * 60_000, path: STATE_COOKIE_PATH });
+        res.set('Cache-Control', 'no-store');
+        res.redirect(303, started.url);
+      });
     }),
   );
 
   api.get(
     '/auth/oidc/callback',
     route(async (req, res) => {
-      if (!sso.oidc) return backToApp(res, {}, { error: 'SSO_NOT_CONFIGURED' });
+      const oidc = sso.oidc;
+      if (!oidc) return backToApp(res, {}, { error: 'SSO_NOT_CONFIGURED' });
       const raw = req.originalUrl.indexOf('?');
       const query = new URLSearchParams(raw === -1 ? '' : req.originalUrl.slice(raw + 1).slice(0, 8192));
-      const oidc = sso.oidc;
-      const finished = await unlessStoreDown(() => oidc.finish(query, cookieOf(req.get('cookie'), STATE_COOKIE)), {});
-      if (!finished.ok) return backToApp(res, finished.returnTo, { error: finished.code });
-      const login = await sso.directoryUser(finished.identity);
-      if (!login.ok) return backToApp(res, finished.returnTo, { error: login.code });
-      const handedOver = await unlessStoreDown(async () => ({ ok: true as const, code: await sso.handOver({ userId: login.user.id }) }), finished.returnTo);
-      backToApp(res, finished.returnTo, handedOver.ok ? { code: handedOver.code } : { error: handedOver.code });
+      const returnTo: ReturnTo = {};
+      await backToAppIfStoreDown(res, returnTo, async () => {
+        const finished = await oidc.finish(query, cookieOf(req.get('cookie'), STATE_COOKIE));
+        Object.assign(returnTo, finished.returnTo);
+        if (!finished.ok) return backToApp(res, returnTo, { error: finished.code });
+        const login = await sso.directoryUser(finished.identity);
+        if (!login.ok) return backToApp(res, returnTo, { error: login.code });
+        backToApp(res, returnTo, { code: await sso.handOver({ userId: login.user.id }) });
+      });
     }),
   );
 
@@ -132,15 +138,16 @@ export function mountSsoApi(api: Router, deps: SsoApiDeps): void {
 }
 
 /**
- * The browser is in the middle of a redirect, not a page that shows a JSON error: a store that does
- * not answer (Redis down) sends it back to the app with STORE_UNAVAILABLE like any other failure.
+ * The browser is in the middle of a redirect, not on a page that shows a JSON error: a store that
+ * does not answer (Redis down: the login limit, the logins under way, the accounts) sends it back
+ * to the app with STORE_UNAVAILABLE like any other failure.
  */
-async function unlessStoreDown<T extends { ok: boolean }>(step: () => Promise<T>, returnTo: ReturnTo = {}): Promise<T | { ok: false; code: ErrorCode; returnTo: ReturnTo }> {
+async function backToAppIfStoreDown(res: Response, returnTo: ReturnTo, step: () => Promise<void>): Promise<void> {
   try {
-    return await step();
+    await step();
   } catch (error) {
-    if (error instanceof StoreError) return { ok: false, code: 'STORE_UNAVAILABLE', returnTo };
-    throw error;
+    if (!(error instanceof StoreError) || res.headersSent) throw error;
+    backToApp(res, returnTo, { error: 'STORE_UNAVAILABLE' });
   }
 }
 

@@ -42,7 +42,8 @@ describe.runIf(hasRedis())('OIDC login across two processes on Redis', () => {
   const ports: number[] = [];
 
   beforeAll(async () => {
-    redis = await startTestRedis({ appendOnly: false });
+    // With its AOF (the default): the test stops Redis and starts it again, data kept.
+    redis = await startTestRedis();
     ports.push(await freePort(), await freePort());
     // The proxy is HallQ's public address: the callback registered at the provider is on it.
     proxy = await startDirectedProxy(() => ports);
@@ -149,5 +150,37 @@ describe.runIf(hasRedis())('OIDC login across two processes on Redis', () => {
     const callback = await startOnA(attacker, 'wang.fang');
     const app = await callbackOn(B, newBrowser(), callback);
     expect(app.hash).toBe('#sso-error=SSO_STATE_INVALID');
+  });
+
+  // Last: it stops Redis.
+  it('Redis down: the start and the callback send the browser back with STORE_UNAVAILABLE, the exchange answers it; then it works again', { timeout: 60_000 }, async () => {
+    const browser = newBrowser();
+    const callback = await startOnA(browser, 'wang.fang');
+    await redis.stop();
+    try {
+      proxy.to(B);
+      const start = await fetch(`${proxy.url}/api/auth/oidc/start?hall=${HALL}&lang=en`, { redirect: 'manual', headers: { 'x-forwarded-for': browser.address } });
+      expect(start.status).toBe(303);
+      expect(start.headers.get('location')).toBe(`/counter/?hall=${HALL}&lang=en#sso-error=STORE_UNAVAILABLE`);
+      expect((await callbackOn(A, browser, callback)).hash).toBe('#sso-error=STORE_UNAVAILABLE');
+      const exchange = await exchangeOn(B, 'a'.repeat(43));
+      expect(exchange.status).toBe(503);
+      expect(exchange.body.error.code).toBe('STORE_UNAVAILABLE');
+    } finally {
+      await redis.start();
+    }
+    // The processes reconnect by themselves; a new login then goes through, across them again.
+    let answer: { status: number; body: any } | undefined;
+    for (let attempt = 0; attempt < 100 && answer?.status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      try {
+        const again = newBrowser();
+        const code = codeOf(await callbackOn(B, again, await startOnA(again, 'wang.fang')));
+        if (code) answer = await exchangeOn(A, code);
+      } catch {
+        // not reconnected yet
+      }
+    }
+    expect(answer?.status).toBe(200);
   });
 });
