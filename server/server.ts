@@ -186,7 +186,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     log,
     ratingUpload: { worker: outbox, subscription: ratingUpload },
-    sso: new SsoService(ssoSettings, store.accounts, clock),
+    sso: new SsoService(ssoSettings, store.accounts, clock, store.oneTime),
     webhooks,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,

@@ -6,7 +6,7 @@ import type { ReturnTo } from '../auth/sso/oidc.js';
 import type { SsoService } from '../auth/sso/service.js';
 import { LOCAL_LOGIN_SETTING, localLoginEnabled } from '../auth/sso/directoryAccounts.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import type { AccountStore } from '../store/port.js';
+import { type AccountStore, StoreError } from '../store/port.js';
 import { cookieOf, principalOf, route, sendError, sendValidationError } from './support.js';
 import { publicUser } from './usersApi.js';
 
@@ -65,29 +65,36 @@ export function mountSsoApi(api: Router, deps: SsoApiDeps): void {
         ...(parsed.data.lang ? { lang: parsed.data.lang } : {}),
         ...(parsed.data.page ? { page: parsed.data.page } : {}),
       };
-      if (!sso.oidc) return backToApp(res, returnTo, { error: 'SSO_NOT_CONFIGURED' });
-      const rate = await limits.forLogin(req.ip ?? 'unknown', 'oidc:start');
-      if (!rate.ok) return backToApp(res, returnTo, { error: 'RATE_LIMITED' });
-      const started = await sso.oidc.start(returnTo);
-      if (!started.ok) return backToApp(res, returnTo, { error: started.code });
-      res.cookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: 10 * 60_000, path: STATE_COOKIE_PATH });
-      res.set('Cache-Control', 'no-store');
-      res.redirect(303, started.url);
+      const oidc = sso.oidc;
+      if (!oidc) return backToApp(res, returnTo, { error: 'SSO_NOT_CONFIGURED' });
+      await backToAppIfStoreDown(res, returnTo, async () => {
+        const rate = await limits.forLogin(req.ip ?? 'unknown', 'oidc:start');
+        if (!rate.ok) return backToApp(res, returnTo, { error: 'RATE_LIMITED' });
+        const started = await oidc.start(returnTo);
+        if (!started.ok) return backToApp(res, returnTo, { error: started.code });
+        res.cookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: 10 * 60_000, path: STATE_COOKIE_PATH });
+        res.set('Cache-Control', 'no-store');
+        res.redirect(303, started.url);
+      });
     }),
   );
 
   api.get(
     '/auth/oidc/callback',
     route(async (req, res) => {
-      if (!sso.oidc) return backToApp(res, {}, { error: 'SSO_NOT_CONFIGURED' });
+      const oidc = sso.oidc;
+      if (!oidc) return backToApp(res, {}, { error: 'SSO_NOT_CONFIGURED' });
       const raw = req.originalUrl.indexOf('?');
       const query = new URLSearchParams(raw === -1 ? '' : req.originalUrl.slice(raw + 1).slice(0, 8192));
-      const finished = await sso.oidc.finish(query, cookieOf(req.get('cookie'), STATE_COOKIE));
-      if (!finished.ok) return backToApp(res, finished.returnTo, { error: finished.code });
-      const login = await sso.directoryUser(finished.identity);
-      if (!login.ok) return backToApp(res, finished.returnTo, { error: login.code });
-      const { token, expiresAt } = await tokens.issue(login.user);
-      backToApp(res, finished.returnTo, { code: sso.handOver({ token, expiresAt, userId: login.user.id }) });
+      const returnTo: ReturnTo = {};
+      await backToAppIfStoreDown(res, returnTo, async () => {
+        const finished = await oidc.finish(query, cookieOf(req.get('cookie'), STATE_COOKIE));
+        Object.assign(returnTo, finished.returnTo);
+        if (!finished.ok) return backToApp(res, returnTo, { error: finished.code });
+        const login = await sso.directoryUser(finished.identity);
+        if (!login.ok) return backToApp(res, returnTo, { error: login.code });
+        backToApp(res, returnTo, { code: await sso.handOver({ userId: login.user.id }) });
+      });
     }),
   );
 
@@ -99,12 +106,14 @@ export function mountSsoApi(api: Router, deps: SsoApiDeps): void {
       if (!rate.ok) return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       const parsed = exchangeBody.safeParse(req.body);
       if (!parsed.success) return sendValidationError(req, res, parsed.error);
-      const handover = sso.takeHandover(parsed.data.code);
+      const handover = await sso.takeHandover(parsed.data.code);
       const user = handover ? await accounts.getUser(handover.userId) : null;
       if (!handover || !user) return sendError(req, res, 'SSO_STATE_INVALID');
       if (user.disabled) return sendError(req, res, 'ACCOUNT_DISABLED');
+      // Signed now, by whichever process the code is traded at: no token waits in the store.
+      const { token, expiresAt } = await tokens.issue(user);
       res.set('Cache-Control', 'no-store');
-      res.json({ token: handover.token, expiresAt: handover.expiresAt, user: publicUser(user) });
+      res.json({ token, expiresAt, user: publicUser(user) });
     }),
   );
 
@@ -126,6 +135,20 @@ export function mountSsoApi(api: Router, deps: SsoApiDeps): void {
       res.json({ localLogin: parsed.data.localLogin, methods: sso.methods() });
     }),
   );
+}
+
+/**
+ * The browser is in the middle of a redirect, not on a page that shows a JSON error: a store that
+ * does not answer (Redis down: the login limit, the logins under way, the accounts) sends it back
+ * to the app with STORE_UNAVAILABLE like any other failure.
+ */
+async function backToAppIfStoreDown(res: Response, returnTo: ReturnTo, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof StoreError) || res.headersSent) throw error;
+    backToApp(res, returnTo, { error: 'STORE_UNAVAILABLE' });
+  }
 }
 
 /** Local passwords are a setting of the whole server: for an administrator of every hall. */

@@ -189,10 +189,28 @@ export interface OutboxStore {
   rewind(hallId: string, name: string, seq: number): Promise<void>;
 }
 
+/**
+ * Short-lived values that are good for one use (server/auth/sso: OIDC logins under way, one-time
+ * hand-over codes), kept where every process of the installation finds them: a login started on
+ * one process may come back to, or be traded at, another. `kind` names a family of values (a
+ * lower-case word, always put with the same options); of each kind at most `max` are kept, the
+ * oldest giving way, so anonymous requests cannot grow the store without limit.
+ */
+export interface OneTimeStore {
+  /** Keeps `value` under `key` for `ttlMs`. */
+  put(kind: string, key: string, value: string, options: { ttlMs: number; max: number }): Promise<void>;
+  /**
+   * The value, removed in the same step: of several takes of one key, from any processes at once,
+   * exactly one gets it. null when there is none, it expired, gave way, or was taken before.
+   */
+  take(kind: string, key: string): Promise<string | null>;
+}
+
 export interface Store {
   halls: HallStore;
   accounts: AccountStore;
   outbox: OutboxStore;
+  oneTime: OneTimeStore;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 /** The pure parts of staff single sign-on (server/auth/sso): group mapping, LDAP escaping, the local-password rule, the bounded maps. */
 import { describe, expect, it } from 'vitest';
-import { BoundedExpiringMap } from '../../server/auth/sso/boundedMap.js';
+import { BoundedExpiringMap } from '../../server/store/boundedMap.js';
 import { localPasswordAllowed } from '../../server/auth/sso/directoryAccounts.js';
 import { escapeDnValue, escapeFilterValue } from '../../server/auth/sso/ldap.js';
 import { type SsoSettings, mapGroups, parseSsoSettings } from '../../server/auth/sso/settings.js';

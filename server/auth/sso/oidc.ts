@@ -1,13 +1,17 @@
 import * as client from 'openid-client';
+import { z } from 'zod';
 import type { ErrorCode } from '../../protocol/errors.js';
+import type { OneTimeStore } from '../../store/port.js';
 import type { DirectoryIdentity } from './directoryAccounts.js';
 import { type OidcSettings, mapGroups } from './settings.js';
-import { BoundedExpiringMap } from './boundedMap.js';
+import { oneTimeKey } from './oneTimeKey.js';
 
 /** A login begun (GET /api/auth/oidc/start) and not yet come back: ten minutes is ample for a login page. */
 const PENDING_TTL_MS = 10 * 60_000;
 /** At most this many logins under way at once; the oldest give way (their callback says SSO_STATE_INVALID). */
 const PENDING_MAX = 2000;
+/** The store's kind (OneTimeStore) of the logins under way. */
+const PENDING_KIND = 'oidc-pending';
 const HTTP_TIMEOUT_SECONDS = 10;
 
 export const CALLBACK_PATH = '/api/auth/oidc/callback';
@@ -19,28 +23,31 @@ export interface ReturnTo {
   page?: 'counter' | 'supervisor' | 'admin';
 }
 
-interface Pending extends ReturnTo {
-  verifier: string;
-  nonce: string;
-}
+/** As kept in the store; read back through this schema, as anything read from a shared store. */
+const pendingSchema = z.strictObject({
+  verifier: z.string().min(43).max(128),
+  nonce: z.string().min(1).max(128),
+  hallId: z.string().max(64).optional(),
+  lang: z.enum(['zh', 'en']).optional(),
+  page: z.enum(['counter', 'supervisor', 'admin']).optional(),
+});
+type Pending = z.infer<typeof pendingSchema>;
 
 export type OidcStart = { ok: true; url: string; state: string } | { ok: false; code: ErrorCode };
 export type OidcFinish = { ok: true; identity: DirectoryIdentity; returnTo: ReturnTo } | { ok: false; code: ErrorCode; returnTo: ReturnTo };
 
 /**
  * The authorization code flow with PKCE and a nonce (openid-client). The PKCE verifier and the
- * nonce never leave the server: the browser carries only the random state, once.
+ * nonce never leave the server: the browser carries only the random state, once. They are kept in
+ * the store's one-time values, so the callback may reach any process of the installation.
  */
 export class OidcLogin {
   private configuration: client.Configuration | null = null;
-  private readonly pending: BoundedExpiringMap<Pending>;
 
   constructor(
     private readonly settings: OidcSettings,
-    now: () => number,
-  ) {
-    this.pending = new BoundedExpiringMap(PENDING_MAX, PENDING_TTL_MS, now);
-  }
+    private readonly oneTime: OneTimeStore,
+  ) {}
 
   get callbackUrl(): string {
     return this.settings.redirectBase + CALLBACK_PATH;
@@ -70,7 +77,8 @@ export class OidcLogin {
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     const state = client.randomState();
-    this.pending.set(state, { verifier, nonce, ...returnTo });
+    const pending: Pending = { verifier, nonce, ...returnTo };
+    await this.oneTime.put(PENDING_KIND, oneTimeKey(state), JSON.stringify(pending), { ttlMs: PENDING_TTL_MS, max: PENDING_MAX });
     const url = client.buildAuthorizationUrl(configuration, {
       redirect_uri: this.callbackUrl,
       scope: this.settings.scopes.join(' '),
@@ -88,7 +96,7 @@ export class OidcLogin {
    */
   async finish(query: URLSearchParams, browserState: string | undefined): Promise<OidcFinish> {
     const state = query.get('state') ?? '';
-    const pending = state ? this.pending.take(state) : undefined;
+    const pending = state ? readPending(await this.oneTime.take(PENDING_KIND, oneTimeKey(state))) : undefined;
     if (!pending || browserState !== state) return { ok: false, code: 'SSO_STATE_INVALID', returnTo: pending ? returnOf(pending) : {} };
     const returnTo = returnOf(pending);
     const error = query.get('error');
@@ -120,6 +128,16 @@ export class OidcLogin {
     if (!mapped) return { ok: false, code: 'SSO_NO_ROLE', returnTo };
     const displayName = (claimText(claims[this.settings.nameClaim]) ?? username).trim().slice(0, 40) || username;
     return { ok: true, identity: { source: 'oidc', username, displayName, ...mapped }, returnTo };
+  }
+}
+
+function readPending(stored: string | null): Pending | undefined {
+  if (stored === null) return undefined;
+  try {
+    const parsed = pendingSchema.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import type { AccountStore, UserRecord } from '../../store/port.js';
-import { BoundedExpiringMap } from './boundedMap.js';
+import type { AccountStore, OneTimeStore, UserRecord } from '../../store/port.js';
 import { BUILT_IN_ADMIN, type DirectoryLogin, localLoginEnabled, localPasswordAllowed, upsertDirectoryUser } from './directoryAccounts.js';
 import { LdapLogin } from './ldap.js';
 import { OidcLogin } from './oidc.js';
+import { oneTimeKey } from './oneTimeKey.js';
 import type { SsoSettings } from './settings.js';
 
-/** A finished OIDC login is handed to the app by a one-time code (never the token itself in a URL). */
+/**
+ * A finished OIDC login is handed to the app by a one-time code (never the token itself in a URL).
+ * The code stands for the account; the token is signed when the code is traded, so no token is
+ * ever kept in the store.
+ */
 export interface Handover {
-  token: string;
-  expiresAt: number;
   userId: string;
 }
 const HANDOVER_TTL_MS = 60_000;
 const HANDOVER_MAX = 2000;
+const HANDOVER_KIND = 'sso-handover';
+const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Which ways in this server offers; public (GET /api/auth/methods), so the login page can show them. */
 export interface LoginMethods {
@@ -26,16 +30,16 @@ export interface LoginMethods {
 export class SsoService {
   readonly oidc: OidcLogin | null;
   readonly ldap: LdapLogin | null;
-  private readonly handovers: BoundedExpiringMap<Handover>;
 
+  /** `oneTime`: where logins under way and hand-over codes are kept (shared by the processes on Redis). */
   constructor(
     readonly settings: SsoSettings,
     private readonly accounts: AccountStore,
     private readonly now: () => number,
+    private readonly oneTime: OneTimeStore,
   ) {
-    this.oidc = settings.oidc ? new OidcLogin(settings.oidc, now) : null;
+    this.oidc = settings.oidc ? new OidcLogin(settings.oidc, oneTime) : null;
     this.ldap = settings.ldap ? new LdapLogin(settings.ldap) : null;
-    this.handovers = new BoundedExpiringMap(HANDOVER_MAX, HANDOVER_TTL_MS, now);
   }
 
   methods(): LoginMethods {
@@ -61,13 +65,15 @@ export class SsoService {
     return localPasswordAllowed(user, await localLoginEnabled(this.accounts), this.settings);
   }
 
-  handOver(handover: Handover): string {
+  async handOver(handover: Handover): Promise<string> {
     const code = randomBytes(32).toString('base64url');
-    this.handovers.set(code, handover);
+    await this.oneTime.put(HANDOVER_KIND, oneTimeKey(code), handover.userId, { ttlMs: HANDOVER_TTL_MS, max: HANDOVER_MAX });
     return code;
   }
 
-  takeHandover(code: string): Handover | undefined {
-    return this.handovers.take(code);
+  /** Good once, on whichever process it is traded: of two trades at once, one gets it. */
+  async takeHandover(code: string): Promise<Handover | undefined> {
+    const userId = await this.oneTime.take(HANDOVER_KIND, oneTimeKey(code));
+    return userId !== null && USER_ID.test(userId) ? { userId } : undefined;
   }
 }

@@ -3,6 +3,7 @@ import { type Store, StoreError } from '../port.js';
 import { RedisAccountStore } from './accounts.js';
 import { RedisHallStore } from './halls.js';
 import { RedisOutboxStore } from './outbox.js';
+import { RedisOneTimeStore } from './oneTime.js';
 import { DEFAULT_PREFIX, RedisKeys } from './keys.js';
 import { defineScripts } from './scripts.js';
 
@@ -67,15 +68,18 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const halls = new RedisHallStore(scripted, keys);
   const accounts = new RedisAccountStore(scripted, keys);
   const outbox = new RedisOutboxStore(redis, keys);
+  const oneTime = new RedisOneTimeStore(redis, keys);
   let closing: Promise<void> | undefined;
   return {
     halls,
     accounts,
     outbox,
+    oneTime,
     close() {
       closing ??= (async () => {
         accounts.shutdown();
         outbox.shutdown();
+        oneTime.shutdown();
         await halls.shutdown(); // settles every update already requested
         if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
         else redis.disconnect();

@@ -98,4 +98,13 @@ export class RedisKeys {
   hallDevices(hallId: string): string {
     return `${this.prefix}{accounts}:hall-devices:${hallId}`;
   }
+
+  /**
+   * One kind of one-time value (oneTime.ts), e.g. `oidc-pending`: `values` a hash key → value,
+   * `expiries` a sorted set key → expiry (ms, Redis's clock). Tag `{one-time}`: one slot.
+   */
+  oneTime(kind: string): { values: string; expiries: string } {
+    const k = `${this.prefix}{one-time}:${kind}`;
+    return { values: k, expiries: `${k}:expiries` };
+  }
 }

@@ -5,6 +5,7 @@ import { SqliteAccountStore } from './accounts.js';
 import { toStoreError } from './errors.js';
 import { SqliteHallStore } from './halls.js';
 import { SqliteOutboxStore } from './outbox.js';
+import { MemoryOneTimeStore } from '../memoryOneTime.js';
 import { migrate, schemaVersionOf } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -65,15 +66,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const halls = new SqliteHallStore(db);
   const accounts = new SqliteAccountStore(db);
   const outbox = new SqliteOutboxStore(db);
+  // One writing server per file: its one-time values need not outlive it (memoryOneTime.ts).
+  const oneTime = new MemoryOneTimeStore();
   const store: Store = {
     halls,
     accounts,
     outbox,
+    oneTime,
     async close() {
       if (!db.open) return;
       halls.shutdown(); // commits whatever update() calls are still queued
       accounts.shutdown();
       outbox.shutdown();
+      oneTime.shutdown();
       db.close();
     },
   };

@@ -1,6 +1,7 @@
 /**
- * A map whose entries are taken once and expire: logins under way and one-time hand-over codes.
- * Bounded, so anonymous requests that start logins and never finish cannot grow the server's memory.
+ * A map whose entries are taken once and expire: logins under way and one-time hand-over codes of
+ * a single-process store (memoryOneTime.ts). Bounded, so anonymous requests that start logins and
+ * never finish cannot grow the server's memory.
  */
 export class BoundedExpiringMap<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
@@ -13,6 +14,8 @@ export class BoundedExpiringMap<V> {
 
   set(key: string, value: V): void {
     this.sweep();
+    // A key set again moves to the end, so that insertion order stays age order.
+    this.entries.delete(key);
     // Insertion order is age order: the oldest give way.
     while (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
