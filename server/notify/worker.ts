@@ -160,18 +160,22 @@ export class NotifyWorker {
       cursor = state.seq;
     }
     while (cursor < state.seq) {
-      const page = await halls.eventsSince(hallId, cursor, PAGE);
+      const read = await halls.eventsSince(hallId, cursor, PAGE);
+      // Only up to the state read above: a call committed since (by this or another process) would
+      // be claimed and then judged on a hall that does not have it yet, and dropped. Its commit's
+      // nudge brings it in the next round.
+      const page = read.filter((event) => event.seq <= state.seq);
       if (page.length === 0) break;
       for (const decision of decisionsOf(page, settings)) await store.claim(hallId, decision.ticketId, decision.kind, decision.status, now());
       cursor = page.at(-1)!.seq;
       await store.setCursor(hallId, cursor);
-      if (page.length < PAGE) break;
+      if (read.length < PAGE) break;
     }
     for (const ticketId of aheadDue(state, settings, now())) await store.claim(hallId, ticketId, 'ahead', 'pending', now());
     for (const record of await store.pending(hallId)) {
       if (this.stopping.signal.aborted) return;
       // Renewed before each message: a process that lost its turn (a long pause) stops sending.
-      if (this.deps.lease && !(await this.deps.lease.acquire(hallId, this.holder, this.timing.leaseMs))) return;
+      if (this.deps.lease && !(await this.deps.lease.acquire(hallId, this.holder, this.timing.leaseMs))) return this.later(hallId, this.timing.leaseRetryMs);
       await this.deliver(state, record, settings.perNumberPerDay);
     }
   }

@@ -32,10 +32,10 @@ async function ok(url: string, method: string, path: string, token: string | und
 let logs = () => '';
 
 /** Waits (without a time assertion: the test's own timeout bounds it) until `check` holds. */
-async function until(check: () => Promise<boolean> | boolean, what: string, limitMs = 60_000): Promise<void> {
+async function until(check: () => Promise<boolean> | boolean, what: string, limitMs = 60_000, state?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}\n${logs()}`);
+    if (Date.now() > deadline) throw new Error(`never happened: ${what} ${state ? await state() : ''}\n${logs()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -55,6 +55,8 @@ describe.runIf(hasRedis())('无声叫号 with two processes on Redis', () => {
     (await ok(url, 'POST', `${HALL}/tickets`, token, { serviceId: SERVICE, ...(notifyPhone ? { notifyPhone } : {}) }, 201)) as { id: string; ahead: number };
   const status = async (ticketId: string, kind: NotifyKind) => (await records.get('demo', ticketId, kind))?.status;
   const settled = async (ticketId: string, kind: NotifyKind) => (await status(ticketId, kind)) === 'sent';
+  const diagnose = (ticketId: string) => async () =>
+    JSON.stringify({ cursor: await records.cursor('demo'), pending: await records.pending('demo'), ahead: await records.get('demo', ticketId, 'ahead'), called: await records.get('demo', ticketId, 'called') });
   /** Calls at the window until `ticketId` is called, finishing the others; the ticket is left called. */
   const callUntil = async (url: string, token: string, windowId: string, ticketId: string) => {
     for (;;) {
@@ -105,9 +107,9 @@ describe.runIf(hasRedis())('无声叫号 with two processes on Redis', () => {
     await until(() => settled(second.id, 'ahead'), 'the second ticket\'s "ahead" sent');
     await finish(b, clerkB, '2');
     await callUntil(a, clerkA, '1', first.id);
-    await until(() => settled(first.id, 'called'), 'the first ticket\'s call sent');
+    await until(() => settled(first.id, 'called'), 'the first ticket\'s call sent', 60_000, diagnose(first.id));
     await callUntil(b, clerkB, '2', second.id);
-    await until(() => settled(second.id, 'called'), 'the second ticket\'s call sent');
+    await until(() => settled(second.id, 'called'), 'the second ticket\'s call sent', 60_000, diagnose(second.id));
     await finish(a, clerkA, '1');
     await finish(b, clerkB, '2');
     for (const ticket of [first, second]) await until(async () => (await status(ticket.id, 'ahead')) === 'sent', 'ahead settled');
@@ -136,7 +138,7 @@ describe.runIf(hasRedis())('无声叫号 with two processes on Redis', () => {
     gateway.down = false;
     await until(() => settled(mine.id, 'ahead'), 'the other process sent "ahead"');
     await callUntil(b, clerkB, '2', mine.id);
-    await until(() => settled(mine.id, 'called'), `the other process sent the call (${JSON.stringify(await records.get('demo', mine.id, 'called'))})`);
+    await until(() => settled(mine.id, 'called'), 'the other process sent the call', 60_000, diagnose(mine.id));
     await finish(b, clerkB, '2');
     expect(await records.pending('demo')).toEqual([]);
     expect(gateway.to('13800000013').map((message) => message.path)).toEqual(['/sms/ahead', '/sms/called']);
