@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/port.js';
 import { createGateway, notifyGatewaySettings, type NotifyGatewaySettings } from './config.js';
 import type { NotifyGateway } from './gateway.js';
-import { SqliteNotifyStore } from './store.js';
-import { type NotifyTiming, NotifyWorker } from './worker.js';
+import { DEFAULT_PREFIX } from '../store/redis/index.js';
+import { RedisNotifyStore } from './redisStore.js';
+import { type NotifyStore, SqliteNotifyStore } from './store.js';
+import { NOTIFY_LEASE, type NotifyLease, type NotifyTiming, NotifyWorker } from './worker.js';
 
 export interface NotifyStartOptions {
   /** Instead of HALLQ_NOTIFY_* from the environment. */
@@ -13,8 +15,9 @@ export interface NotifyStartOptions {
 }
 
 /**
- * The notifier of a server on SQLite (its records in the data directory's notify.db). With several
- * processes on Redis there is no shared record yet, so none sends rather than each sending once.
+ * The notifier: on SQLite its records are in the data directory's notify.db and the process is the
+ * only sender; on Redis every process runs one, the records are shared in Redis and the outbox's
+ * per-hall lease lets one process at a time send a hall's messages.
  */
 export function startNotifier(
   // Declared here, not imported: server/config.ts is a wiring file, which imports this folder.
@@ -24,15 +27,23 @@ export function startNotifier(
   now: () => number,
   options: NotifyStartOptions = {},
 ): NotifyWorker | undefined {
-  if (config.redisUrl !== undefined) {
-    log.warn('无声叫号 text messages are not sent on the Redis store yet (no shared delivery record); the e-ticket page alert still works');
-    return undefined;
-  }
   const given = options.gateway;
   const gateway = given && 'send' in given ? given : createGateway(given ?? notifyGatewaySettings(process.env), log);
+  let records: NotifyStore;
+  let lease: NotifyLease | undefined;
+  if (config.redisUrl !== undefined) {
+    records = new RedisNotifyStore(config.redisUrl, DEFAULT_PREFIX, (error) => log.warn({ err: error }, 'notify: Redis connection error (reconnecting)'));
+    lease = {
+      acquire: (hallId, holder, ttlMs) => store.outbox.acquireLease(hallId, NOTIFY_LEASE, holder, ttlMs),
+      release: (hallId, holder) => store.outbox.releaseLease(hallId, NOTIFY_LEASE, holder),
+    };
+  } else {
+    records = new SqliteNotifyStore(join(config.dataDir, 'notify.db'), config.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL');
+  }
   return new NotifyWorker({
     halls: store.halls,
-    store: new SqliteNotifyStore(join(config.dataDir, 'notify.db'), config.sqliteSynchronous === 'NORMAL' ? 'NORMAL' : 'FULL'),
+    store: records,
+    ...(lease ? { lease } : {}),
     gateway,
     log,
     now,

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { HallEvent } from '../protocol/events.js';
 import type { HallState } from '../protocol/model.js';
@@ -17,9 +19,24 @@ export interface NotifyTiming {
   retryMaxMs: number;
   /** Attempts before a message is given up (a message about a queue is no use hours later). */
   maxAttempts: number;
+  /** How long a process's turn at a hall lasts unless renewed (renewed before every message). */
+  leaseMs: number;
+  /** When another process has the hall, look again after this long (its messages may end before the next poll). */
+  leaseRetryMs: number;
 }
 
-export const DEFAULT_NOTIFY_TIMING: NotifyTiming = { pollMs: 15_000, retryBaseMs: 5_000, retryMaxMs: 120_000, maxAttempts: 8 };
+/**
+ * One process at a time sends a hall's messages (several server processes on Redis). The outbox's
+ * lease (OutboxStore.acquireLease under the name NOTIFY_LEASE) is reused rather than a second one.
+ */
+export interface NotifyLease {
+  acquire(hallId: string, holder: string, ttlMs: number): Promise<boolean>;
+  release(hallId: string, holder: string): Promise<void>;
+}
+
+export const NOTIFY_LEASE = 'notify';
+
+export const DEFAULT_NOTIFY_TIMING: NotifyTiming = { pollMs: 15_000, retryBaseMs: 5_000, retryMaxMs: 120_000, maxAttempts: 8, leaseMs: 30_000, leaseRetryMs: 1_000 };
 
 const PAGE = 200;
 const DAY = 86_400_000;
@@ -40,6 +57,7 @@ export class NotifyWorker {
   private readonly stopping = new AbortController();
   private poller: NodeJS.Timeout | undefined;
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   constructor(
     private readonly deps: {
@@ -49,6 +67,8 @@ export class NotifyWorker {
       log: Logger;
       now: () => number;
       timing?: Partial<NotifyTiming>;
+      /** Without it the process is the only one sending (SQLite). */
+      lease?: NotifyLease;
     },
   ) {
     this.timing = { ...DEFAULT_NOTIFY_TIMING, ...deps.timing };
@@ -102,7 +122,7 @@ export class NotifyWorker {
       try {
         do {
           this.again.delete(hallId);
-          await this.drain(hallId);
+          await this.turn(hallId);
         } while (this.again.has(hallId) && !this.stopping.signal.aborted);
       } catch (error) {
         this.deps.log.warn({ err: error, hallId }, 'notify: interrupted; trying again at the next poll');
@@ -113,6 +133,18 @@ export class NotifyWorker {
     this.active.add(run);
     void run.finally(() => this.active.delete(run));
     return run;
+  }
+
+  /** One drain, under the hall's lease when there are several processes; given back after, so a process killed while idle holds none. */
+  private async turn(hallId: string): Promise<void> {
+    const { lease } = this.deps;
+    if (!lease) return this.drain(hallId);
+    if (!(await lease.acquire(hallId, this.holder, this.timing.leaseMs))) return this.later(hallId, this.timing.leaseRetryMs);
+    try {
+      await this.drain(hallId);
+    } finally {
+      await lease.release(hallId, this.holder).catch(() => undefined);
+    }
   }
 
   private async drain(hallId: string): Promise<void> {
@@ -128,16 +160,22 @@ export class NotifyWorker {
       cursor = state.seq;
     }
     while (cursor < state.seq) {
-      const page = await halls.eventsSince(hallId, cursor, PAGE);
+      const read = await halls.eventsSince(hallId, cursor, PAGE);
+      // Only up to the state read above: a call committed since (by this or another process) would
+      // be claimed and then judged on a hall that does not have it yet, and dropped. Its commit's
+      // nudge brings it in the next round.
+      const page = read.filter((event) => event.seq <= state.seq);
       if (page.length === 0) break;
       for (const decision of decisionsOf(page, settings)) await store.claim(hallId, decision.ticketId, decision.kind, decision.status, now());
       cursor = page.at(-1)!.seq;
       await store.setCursor(hallId, cursor);
-      if (page.length < PAGE) break;
+      if (read.length < PAGE) break;
     }
     for (const ticketId of aheadDue(state, settings, now())) await store.claim(hallId, ticketId, 'ahead', 'pending', now());
     for (const record of await store.pending(hallId)) {
       if (this.stopping.signal.aborted) return;
+      // Renewed before each message: a process that lost its turn (a long pause) stops sending.
+      if (this.deps.lease && !(await this.deps.lease.acquire(hallId, this.holder, this.timing.leaseMs))) return this.later(hallId, this.timing.leaseRetryMs);
       await this.deliver(state, record, settings.perNumberPerDay);
     }
   }
