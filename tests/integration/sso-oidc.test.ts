@@ -4,6 +4,7 @@
  * HallQ's callback and the one-time code the app trades for its token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OidcBrowser } from '../helpers/oidcBrowser.js';
 import { type TestProvider, freePort, oidcSettingsFile, startProvider } from '../helpers/oidcProvider.js';
 import { DEMO, type TestServer, errorCodeOf, freshIp, startTestServer } from '../helpers/testServer.js';
 
@@ -17,46 +18,10 @@ const mapping = [
   { group: '/hallq/supervisors', role: 'supervisor', halls: [DEMO, 'other-hall'] },
 ];
 
-/** A browser's cookies, by host; enough for one provider and one HallQ. */
-class Browser {
-  private readonly jar = new Map<string, Map<string, string>>();
-
-  async get(url: string, init: RequestInit = {}): Promise<Response> {
-    const target = new URL(url);
-    const cookies = [...(this.jar.get(target.host) ?? new Map<string, string>())].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(target, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookies ? { cookie: cookies } : {}) } });
-    const jar = this.jar.get(target.host) ?? new Map<string, string>();
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      const expired = attributes.some((attribute) => /^\s*expires=Thu, 01 Jan 1970/i.test(attribute) || /^\s*max-age=0\b/i.test(attribute));
-      if (expired) jar.delete(name!.trim());
-      else jar.set(name!.trim(), value.join('='));
-    }
-    this.jar.set(target.host, jar);
-    return response;
-  }
-
-  /** Follows redirects until one leaves `stopAt`'s origin or an HTML page answers. */
-  async follow(url: string, stopAt: string, init: RequestInit = {}): Promise<{ url: string; response: Response }> {
-    let current = url;
-    let response = await this.get(current, init);
-    for (let hop = 0; hop < 20 && response.status >= 300 && response.status < 400; hop++) {
-      current = new URL(response.headers.get('location')!, current).href;
-      if (current.startsWith(stopAt)) return { url: current, response };
-      response = await this.get(current);
-    }
-    return { url: current, response };
-  }
-
-  async submit(pageUrl: string, html: string, fields: Record<string, string>, stopAt: string): Promise<{ url: string; response: Response }> {
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
-    const prompt = /name="prompt" value="([^"]+)"/.exec(html)![1]!;
-    return this.follow(new URL(action, pageUrl).href, stopAt, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ prompt, ...fields }).toString(),
-    });
+/** Each browser of these tests comes from an address of its own, so the per-address login limit counts it apart. */
+class Browser extends OidcBrowser {
+  constructor() {
+    super(freshIp());
   }
 }
 
