@@ -58,6 +58,12 @@ export class NotifyWorker {
   private poller: NodeJS.Timeout | undefined;
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /**
+   * Halls last seen with text messages off (the default). Their commits need no look (no lease, no
+   * hall read, no cursor write per command); the poll still moves their cursor on, and a
+   * configuration change brings them back at once.
+   */
+  private readonly silent = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -81,7 +87,8 @@ export class NotifyWorker {
   }
 
   /** A hall committed events: look at it soon (never on the command's path). */
-  notify(hallId: string, _events: readonly HallEvent[]): void {
+  notify(hallId: string, events: readonly HallEvent[]): void {
+    if (this.silent.has(hallId) && !events.some((event) => event.type === 'hall:configured')) return;
     this.kick(hallId);
   }
 
@@ -152,6 +159,8 @@ export class NotifyWorker {
     const state = await halls.loadHall(hallId);
     if (!state) return;
     const settings = notifySettings(state.config);
+    if (settings) this.silent.delete(hallId);
+    else this.silent.add(hallId);
     let cursor = await store.cursor(hallId);
     // A hall met for the first time, or with messages off, starts from now: no messages about the past.
     if (cursor === null || !settings) {
