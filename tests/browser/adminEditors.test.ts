@@ -138,7 +138,7 @@ describe.runIf(hasChromium())('the admin editors in Chromium', () => {
       ],
     });
     // Saved, its id is fixed.
-    expect(await admin.getByLabel('编号').getAttribute('readonly')).not.toBeNull();
+    await expect.poll(() => admin.getByLabel('编号').getAttribute('readonly'), POLL).not.toBeNull();
   });
 
   it('time zone from a list, holidays on a calendar, and a network printer set up and tested', async () => {
