@@ -1,4 +1,4 @@
-import type { HallState } from '../protocol/model.js';
+import type { HallState, Ticket } from '../protocol/model.js';
 
 /**
  * A private copy of a hall for one command (or one replay), made only as deep
@@ -11,7 +11,7 @@ import type { HallState } from '../protocol/model.js';
  * check that the input state is never changed.
  */
 export function draftOf(state: HallState): HallState {
-  return {
+  const draft: HallState = {
     ...state,
     counters: { ...state.counters },
     tickets: copyMap(state.tickets),
@@ -24,6 +24,27 @@ export function draftOf(state: HallState): HallState {
     recentCalls: [...state.recentCalls],
     requests: [...state.requests],
   };
+  changed.set(draft.tickets, new Set());
+  return draft;
+}
+
+/** Per draft's ticket map, the ids written into it (put or deleted); a map not made by draftOf has none. */
+const changed = new WeakMap<Record<string, unknown>, Set<string>>();
+
+/** Every write of a live ticket goes through here or `removeTicket`, so the store learns what changed. */
+export function putTicketInto(state: HallState, ticket: Ticket): void {
+  state.tickets[ticket.id] = ticket;
+  changed.get(state.tickets)?.add(ticket.id);
+}
+
+export function removeTicket(state: HallState, ticketId: string): void {
+  delete state.tickets[ticketId];
+  changed.get(state.tickets)?.add(ticketId);
+}
+
+/** The ids of the live tickets a draft put or removed since draftOf (undefined for a state not made so). */
+export function changedTicketsOf(state: HallState): ReadonlySet<string> | undefined {
+  return changed.get(state.tickets);
 }
 
 /**

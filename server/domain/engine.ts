@@ -3,7 +3,7 @@ import { maskResultPhones } from '../protocol/rules/notify.js';
 import { maskEventPhones } from '../protocol/redact.js';
 import { type Ctx, type EmittedBody, type EngineEnv, actorLabel } from './context.js';
 import { EVENT_VERSION, type EventBody, type HallEvent, type WaitingCounts } from '../protocol/events.js';
-import { draftOf } from './draft.js';
+import { changedTicketsOf, draftOf } from './draft.js';
 import { applyEvent, reconcileWindows, windowsMatchConfig } from './evolve.js';
 import { DomainError, type Failure } from './failure.js';
 import * as calling from './handlers/calling.js';
@@ -56,7 +56,7 @@ function recorded(event: HallEvent): HallEvent {
 }
 
 export type ExecuteOutcome =
-  | { ok: true; state: HallState; events: HallEvent[]; result: unknown }
+  | { ok: true; state: HallState; events: HallEvent[]; result: unknown; changedTickets?: ReadonlySet<string> }
   | { ok: false; error: Failure };
 
 function dispatch(ctx: Ctx, command: Command): unknown {
@@ -192,7 +192,8 @@ export function execute(state: HallState, command: Command, actor: Actor, env: E
     draft.requests.push({ id: requestKey, result: maskResultPhones(result) });
     if (draft.requests.length > REMEMBERED_REQUESTS) draft.requests.splice(0, draft.requests.length - REMEMBERED_REQUESTS);
   }
-  return { ok: true, state: draft, events, result };
+  const changedTickets = changedTicketsOf(draft);
+  return { ok: true, state: draft, events, result, ...(changedTickets ? { changedTickets } : {}) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { draftOf } from './draft.js';
+import { draftOf, putTicketInto, removeTicket } from './draft.js';
 import { RECENT_CALLS_KEPT } from '../protocol/rules/queue.js';
 import { caseStepChange } from '../protocol/rules/ratingCases.js';
 import { withoutPhone } from '../protocol/rules/notify.js';
@@ -85,7 +85,7 @@ export function applyEvent(state: HallState, event: HallEvent): void {
       return;
     case 'ticket:cancelled':
     case 'ticket:expired':
-      delete state.tickets[event.ticket.id];
+      removeTicket(state, event.ticket.id);
       return;
     case 'window:opened': {
       const runtime = runtimeOf(state, event.windowId);
@@ -278,7 +278,7 @@ function issued(state: HallState, ticket: Ticket): void {
 
 /** The state keeps its own copy: the event's ticket goes to the store and the screens. */
 function putTicket(state: HallState, ticket: Ticket): void {
-  state.tickets[ticket.id] = { ...ticket, ...(ticket.transfer ? { transfer: { ...ticket.transfer } } : {}) };
+  putTicketInto(state, { ...ticket, ...(ticket.transfer ? { transfer: { ...ticket.transfer } } : {}) });
 }
 
 function runtimeOf(state: HallState, windowId: string): WindowRuntime {

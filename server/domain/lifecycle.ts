@@ -1,5 +1,6 @@
 import { type Ctx, snapshot } from './context.js';
 import { reconcileWindows } from './evolve.js';
+import { removeTicket } from './draft.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
 import { closedCaseExpired } from '../protocol/rules/ratingCases.js';
 import { pruneNoShows } from './handlers/booking.js';
@@ -101,7 +102,7 @@ export function prune(state: HallState, now: number): void {
   for (const id in state.tickets) {
     const ticket = state.tickets[id]!;
     if (ticket.status === 'served' && (ticket.finishedAt ?? now) + ratingWindow <= now) {
-      delete state.tickets[ticket.id];
+      removeTicket(state, ticket.id);
     }
   }
   for (const runtime of Object.values(state.windows)) {

@@ -74,8 +74,27 @@ export function forEachTicketChange(
   counts: WeakMap<Record<string, Ticket>, number>,
   changed: (id: string, ticket: Ticket) => void,
   removed: (id: string) => void,
+  /** The ids the outcomes named (UpdateOutcome.changedTickets, merged over a batch); null: compare the maps. */
+  named: ReadonlySet<string> | null = null,
 ): void {
   if (after === before) return;
+  if (named !== null) {
+    // What the engine wrote, and nothing else: no pass over the hall's other tickets.
+    let count = counts.get(before) ?? countTickets(before);
+    for (const id of named) {
+      const ticket = ownTicket(after, id);
+      const had = ownTicket(before, id) !== undefined;
+      if (ticket !== undefined) {
+        if (!had) count++;
+        changed(id, ticket);
+      } else if (had) {
+        count--;
+        removed(id);
+      }
+    }
+    counts.set(after, count);
+    return;
+  }
   // Hot path (every hall of every commit), hence no hasOwnProperty per key: an
   // entry identical to the one before is an own entry there too (a ticket
   // object is never inherited from Object.prototype). An entry whose value is
@@ -100,6 +119,17 @@ export function forEachTicketChange(
       if (ownTicket(before, id) !== undefined && ownTicket(after, id) === undefined) removed(id);
     }
   }
+}
+
+/**
+ * The tickets named by successive outcomes of one hall within a batch, all relative to the state the
+ * batch started from; null once one outcome named none (then the store compares the maps).
+ */
+export function mergeChangedTickets(sofar: Set<string> | null | undefined, outcome: { changedTickets?: ReadonlySet<string> }): Set<string> | null {
+  if (sofar === null || outcome.changedTickets === undefined) return null;
+  const merged = sofar ?? new Set<string>();
+  for (const id of outcome.changedTickets) merged.add(id);
+  return merged;
 }
 
 function countTickets(tickets: Record<string, Ticket>): number {

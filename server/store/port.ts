@@ -4,9 +4,15 @@ import type { HallState, Role, Ticket } from '../protocol/model.js';
 import type { DeviceView } from '../protocol/devices.js';
 import type { HallSummary } from '../protocol/viewTypes.js';
 
-/** What a transaction function returns: the new state and its events, or a refusal. */
+/**
+ * What a transaction function returns: the new state and its events, or a refusal.
+ * `changedTickets`, when given, names every live ticket the new state put or removed relative to the
+ * state `fn` was given (the engine knows them: domain/draft.ts). A store then writes those and reads
+ * no other ticket, so a commit costs what changed, not the size of the hall; without it the store
+ * compares the two ticket maps by identity (hand-written functions in the store tests).
+ */
 export type UpdateOutcome<T> =
-  | { ok: true; state: HallState; events: HallEvent[]; result: T }
+  | { ok: true; state: HallState; events: HallEvent[]; result: T; changedTickets?: ReadonlySet<string> }
   | { ok: false; error: Failure };
 
 export type { HallSummary };

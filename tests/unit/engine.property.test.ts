@@ -477,6 +477,16 @@ function runSequence(start: number, ops: Op[]): void {
       outcome.ok ? `${command.type} mutated its input state` : `failed ${command.type} (${outcome.error.code}) changed the state`,
     );
 
+    if (outcome.ok && outcome.state !== inputState) {
+      // The store writes the tickets the engine names and reads no other: every ticket put or removed is named.
+      const differ = new Set<string>();
+      for (const id of new Set([...Object.keys(inputState.tickets), ...Object.keys(outcome.state.tickets)])) {
+        if (inputState.tickets[id] !== outcome.state.tickets[id]) differ.add(id);
+      }
+      const named = outcome.changedTickets ?? new Set<string>();
+      check([...differ].every((id) => named.has(id)), () => `${command.type} changed tickets it did not name: ${[...differ].filter((id) => !named.has(id)).join(', ')}`);
+    }
+
     if (outcome.ok && command.type === 'window.call-next' && outcome.state !== inputState) {
       checkNoStarvation(inputState, command.windowId, outcome.result as CallResult, outcome.events, h.clock.now);
     }

@@ -2,7 +2,7 @@ import type { HallEvent } from '../../protocol/events.js';
 import type { HallState, Ticket } from '../../protocol/model.js';
 import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
 import { StoreError, type HallStore, type HallSummary, type TicketRecord, type UpdateOutcome } from '../port.js';
-import { NO_REQUESTS, forEachTicketChange, ownTicket, readEventPage, requestColumns, splitHall } from '../parts.js';
+import { NO_REQUESTS, forEachTicketChange, mergeChangedTickets, ownTicket, readEventPage, requestColumns, splitHall } from '../parts.js';
 import { closedError, parseStored, toStoreError } from './errors.js';
 import type { RedisKeys } from './keys.js';
 import { type CommittedHall, assembleHall, summaryOf } from './layout.js';
@@ -26,6 +26,8 @@ interface Plan {
   events: HallEvent[];
   eventJson: string[];
   records: Map<string, Ticket>;
+  /** The live tickets the outcomes named as changed since `base` (null: compare the maps; undefined: none yet). */
+  named?: Set<string> | null;
   /** A function threw: it may have mutated what it was given, so the cache entry is not trusted. */
   threw: boolean;
 }
@@ -296,6 +298,7 @@ export class RedisHallStore implements HallStore {
       this.ticketCounts,
       (id, ticket) => upserts.push(id, JSON.stringify(ticket)),
       (id) => deletes.push(id),
+      plan.named ?? null,
     );
     const diff =
       requests === before.requests
@@ -385,6 +388,7 @@ function runFunctions(hallId: string, base: HallState, batch: PendingUpdate[]): 
         checkOutcome(hallId, plan.staged, outcome);
         // Serialise now so a bad event fails its own update, not the batch.
         const json = outcome.events.map((event) => JSON.stringify(event));
+        if (outcome.state !== plan.staged) plan.named = mergeChangedTickets(plan.named, outcome);
         plan.staged = outcome.state;
         for (let k = 0; k < outcome.events.length; k++) {
           const event = outcome.events[k]!;

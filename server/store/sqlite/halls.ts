@@ -9,7 +9,7 @@ import {
   type UpdateOutcome,
 } from '../port.js';
 import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
-import { forEachTicketChange, readEventPage } from '../parts.js';
+import { forEachTicketChange, mergeChangedTickets, readEventPage } from '../parts.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
@@ -369,6 +369,8 @@ export class SqliteHallStore implements HallStore {
     const events: HallEvent[] = [];
     const eventJson: string[] = [];
     const tickets = new Map<string, { hallId: string; ticket: Ticket }>();
+    /** Per hall, the live tickets its outcomes named as changed (null: compare the maps). */
+    const named = new Map<string, Set<string> | null>();
 
     for (let i = 0; i < batch.length; i++) {
       const op = batch[i]!;
@@ -394,7 +396,10 @@ export class SqliteHallStore implements HallStore {
           // Serialise now so a bad event fails its own update, not the batch.
           const json = outcome.events.map((event) => JSON.stringify(event));
           // An idempotent replay may hand back the very same state: nothing to write.
-          if (outcome.state !== state) staged.set(op.hallId, outcome.state);
+          if (outcome.state !== state) {
+            staged.set(op.hallId, outcome.state);
+            named.set(op.hallId, mergeChangedTickets(named.get(op.hallId), outcome));
+          }
           for (let k = 0; k < outcome.events.length; k++) {
             const event = outcome.events[k]!;
             events.push(event);
@@ -411,7 +416,7 @@ export class SqliteHallStore implements HallStore {
     }
 
     const now = Date.now();
-    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now);
+    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now, named.get(hallId) ?? null);
     for (let k = 0; k < events.length; k++) {
       const event = events[k]!;
       this.insertEvent.run(event.hallId, event.seq, event.type, event.at, eventJson[k]!);
@@ -427,7 +432,7 @@ export class SqliteHallStore implements HallStore {
    * always, the config if its object changed, the tickets whose objects changed,
    * the request entries that came or went.
    */
-  private writeHall(hallId: string, prev: HallState, next: HallState, now: number): void {
+  private writeHall(hallId: string, prev: HallState, next: HallState, now: number, named: ReadonlySet<string> | null): void {
     const { rest, config, tickets, requests } = splitHall(next);
     this.updateHallState.run(JSON.stringify(rest), next.seq, now, hallId);
     this.writeRequests(hallId, prev.requests ?? NO_REQUESTS, requests);
@@ -441,6 +446,7 @@ export class SqliteHallStore implements HallStore {
       this.ticketCounts,
       (id, ticket) => this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket)),
       (id) => this.deleteLiveTicket.run(hallId, id),
+      named,
     );
   }
 
