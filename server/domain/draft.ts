@@ -1,4 +1,5 @@
 import type { HallState, Ticket } from '../protocol/model.js';
+import { attachWaitingIndex, noteTicketChange, waitingIndexOf } from '../protocol/rules/waitingIndex.js';
 
 /**
  * A private copy of a hall for one command (or one replay), made only as deep
@@ -25,6 +26,7 @@ export function draftOf(state: HallState): HallState {
     requests: [...state.requests],
   };
   changed.set(draft.tickets, new Set());
+  attachWaitingIndex(draft.tickets, waitingIndexOf(state.tickets));
   return draft;
 }
 
@@ -33,13 +35,19 @@ const changed = new WeakMap<Record<string, unknown>, Set<string>>();
 
 /** Every write of a live ticket goes through here or `removeTicket`, so the store learns what changed. */
 export function putTicketInto(state: HallState, ticket: Ticket): void {
+  noteTicketChange(state.tickets, ownEntry(state, ticket.id), ticket);
   state.tickets[ticket.id] = ticket;
   changed.get(state.tickets)?.add(ticket.id);
 }
 
 export function removeTicket(state: HallState, ticketId: string): void {
+  noteTicketChange(state.tickets, ownEntry(state, ticketId), undefined);
   delete state.tickets[ticketId];
   changed.get(state.tickets)?.add(ticketId);
+}
+
+function ownEntry(state: HallState, ticketId: string): Ticket | undefined {
+  return Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
 }
 
 /** The ids of the live tickets a draft put or removed since draftOf (undefined for a state not made so). */

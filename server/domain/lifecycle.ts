@@ -1,6 +1,7 @@
 import { type Ctx, snapshot } from './context.js';
 import { reconcileWindows } from './evolve.js';
 import { removeTicket } from './draft.js';
+import { servedExpired } from '../protocol/rules/waitingIndex.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
 import { closedCaseExpired } from '../protocol/rules/ratingCases.js';
 import { pruneNoShows } from './handlers/booking.js';
@@ -99,10 +100,12 @@ export function closingTimePassed(config: HallConfig, local: LocalTime): boolean
 /** Drops what can no longer change, keeping the hall document small (the event log keeps the history). */
 export function prune(state: HallState, now: number): void {
   const ratingWindow = state.config.evaluationMinutes * MINUTE;
-  for (const id in state.tickets) {
-    const ticket = state.tickets[id]!;
-    if (ticket.status === 'served' && (ticket.finishedAt ?? now) + ratingWindow <= now) {
-      removeTicket(state, ticket.id);
+  const expired = servedExpired(state.tickets, ratingWindow, now);
+  if (expired) for (const ticket of expired) removeTicket(state, ticket.id);
+  else {
+    for (const id in state.tickets) {
+      const ticket = state.tickets[id]!;
+      if (ticket.status === 'served' && (ticket.finishedAt ?? now) + ratingWindow <= now) removeTicket(state, ticket.id);
     }
   }
   for (const runtime of Object.values(state.windows)) {

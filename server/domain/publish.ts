@@ -1,6 +1,7 @@
 import type { EventBody } from '../protocol/events.js';
 import type { HallState, WindowRuntime } from '../protocol/model.js';
 import { classOf, isWaiting } from './queue.js';
+import { waitingIndexOf } from '../protocol/rules/waitingIndex.js';
 import { type BoardChange, type BoardView, boardChange, boardView, isEmptyChange } from '../protocol/views/board.js';
 
 /**
@@ -38,6 +39,11 @@ function changedRuntimes(before: HallState['windows'], after: HallState['windows
 /** Whether a waiting ticket moved to another calling class between two times (a boost, an appointment's slot coming). */
 function queueClassesMoved(state: HallState, from: number, to: number): boolean {
   if (from === to) return false;
+  const index = waitingIndexOf(state.tickets);
+  if (index) {
+    for (const waiting of index.byService.values()) for (const ticket of waiting) if (classOf(state, ticket, from) !== classOf(state, ticket, to)) return true;
+    return false;
+  }
   for (const id in state.tickets) {
     const ticket = state.tickets[id]!;
     if (isWaiting(ticket) && classOf(state, ticket, from) !== classOf(state, ticket, to)) return true;

@@ -36,6 +36,7 @@ import {
   type Actor,
   CHANNELS,
   type HallState,
+  type Ticket,
   OUTCOMES,
   PAUSE_REASONS,
   type RatingLevel,
@@ -44,6 +45,7 @@ import {
 } from '../../server/protocol/model.js';
 import { classOf, windowCanServe } from '../../server/domain/queue.js';
 import { localTime } from '../../server/domain/time.js';
+import { waitingIndexOf } from '../../server/protocol/rules/waitingIndex.js';
 import { ErrorCode } from '../../server/protocol/errors.js';
 import {
   MINUTE,
@@ -487,6 +489,8 @@ function runSequence(start: number, ops: Op[]): void {
       check([...differ].every((id) => named.has(id)), () => `${command.type} changed tickets it did not name: ${[...differ].filter((id) => !named.has(id)).join(', ')}`);
     }
 
+    if (outcome.ok) checkWaitingIndex(outcome.state, command.type);
+
     if (outcome.ok && command.type === 'window.call-next' && outcome.state !== inputState) {
       checkNoStarvation(inputState, command.windowId, outcome.result as CallResult, outcome.events, h.clock.now);
     }
@@ -569,3 +573,27 @@ describe('engine properties over random command sequences', () => {
     );
   });
 });
+
+/**
+ * The index the engine carries from command to command (protocol/rules/waitingIndex.ts) holds exactly
+ * what a walk over the tickets finds: each service's waiting tickets, the transferred ones, the served
+ * ones in finishing order. Checked after every step, so one missed or doubled update shows at once.
+ */
+function checkWaitingIndex(state: HallState, after: string): void {
+  const index = waitingIndexOf(state.tickets);
+  if (!index) return;
+  const ids = (tickets: readonly Ticket[]) => tickets.map((ticket) => ticket.id).sort();
+  const all = Object.values(state.tickets);
+  const services = new Set([...index.byService.keys(), ...all.map((ticket) => ticket.serviceId)]);
+  for (const serviceId of services) {
+    const expected = all.filter((ticket) => ticket.status === 'waiting' && ticket.serviceId === serviceId);
+    check(isDeepStrictEqual(ids(index.byService.get(serviceId) ?? []), ids(expected)), () => `after ${after}: the index's waiting list of ${serviceId} differs from the tickets`);
+    for (const ticket of index.byService.get(serviceId) ?? []) check(state.tickets[ticket.id] === ticket, () => `after ${after}: the index holds an old copy of ${ticket.id}`);
+  }
+  check(isDeepStrictEqual(ids(index.transferred), ids(all.filter((ticket) => ticket.status === 'waiting' && ticket.transfer))), () => `after ${after}: the index's transferred list differs`);
+  const served = all.filter((ticket) => ticket.status === 'served');
+  check(isDeepStrictEqual(ids(index.served), ids(served)), () => `after ${after}: the index's served list differs`);
+  const finished = index.served.map((ticket) => ticket.finishedAt ?? Number.POSITIVE_INFINITY);
+  check(finished.every((at, k) => k === 0 || finished[k - 1]! <= at), () => `after ${after}: the index's served list is out of finishing order`);
+}
+

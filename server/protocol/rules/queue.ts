@@ -1,4 +1,5 @@
 import type { CallReason, HallConfig, HallState, ServiceConfig, Ticket, WindowConfig } from '../model.js';
+import { waitingIndexOf, waitingOfService } from './waitingIndex.js';
 
 /**
  * The calling rules (docs/rules.md): transferred-in first, then checked-in
@@ -133,11 +134,18 @@ export function selectNext(state: HallState, windowId: string, now: number): Sel
   const window = windowConfig(state, windowId);
   if (!window) return null;
   const ranked: Ranked[] = [];
-  for (const id in state.tickets) {
-    const ticket = state.tickets[id]!;
-    if (!isWaiting(ticket) || !windowCanServe(window, ticket)) continue;
+  const consider = (ticket: Ticket) => {
+    if (!isWaiting(ticket) || !windowCanServe(window, ticket)) return;
     const cls = classOf(state, ticket, now);
     ranked.push({ ticket, cls, tier: tierAt(window, ticket.serviceId) ?? Number.MAX_SAFE_INTEGER, key: keyWithinClass(ticket, cls) });
+  };
+  const index = waitingIndexOf(state.tickets);
+  if (index) {
+    // Only what the window could call: its services' queues, and transferred tickets (pinned to it, perhaps).
+    for (const link of window.services) for (const ticket of index.byService.get(link.serviceId) ?? []) if (!ticket.transfer) consider(ticket);
+    for (const ticket of index.transferred) consider(ticket);
+  } else {
+    for (const id in state.tickets) consider(state.tickets[id]!);
   }
   if (ranked.length === 0) return null;
   ranked.sort(compareRanked);
@@ -159,11 +167,7 @@ export function selectNext(state: HallState, windowId: string, now: number): Sel
  * them, so "ahead" is an honest estimate, not a promise.
  */
 export function serviceQueue(state: QueueState, serviceId: string, now: number): Ticket[] {
-  const ranked: Ranked[] = [];
-  for (const id in state.tickets) {
-    const ticket = state.tickets[id]!;
-    if (isWaiting(ticket) && ticket.serviceId === serviceId) ranked.push(rankedInService(state, ticket, now));
-  }
+  const ranked = waitingOfService(state.tickets, serviceId).map((ticket) => rankedInService(state, ticket, now));
   return ranked.sort(compareRanked).map((entry) => entry.ticket);
 }
 
@@ -188,9 +192,8 @@ export function peopleAhead(state: QueueState, ticket: Ticket, now: number): num
   if (!isWaiting(ticket)) return 0;
   const target = rankedInService(state, ticket, now);
   let ahead = 0;
-  for (const id in state.tickets) {
-    const other = state.tickets[id]!;
-    if (id === ticket.id || !isWaiting(other) || other.serviceId !== ticket.serviceId) continue;
+  for (const other of waitingOfService(state.tickets, ticket.serviceId)) {
+    if (other.id === ticket.id) continue;
     if (compareRanked(rankedInService(state, other, now), target) < 0) ahead++;
   }
   return ahead;
@@ -218,6 +221,11 @@ export function estimatedWaitMinutes(state: HallState, serviceId: string, ahead:
 export function waitingCounts(state: HallState): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const service of state.config.services) counts[service.id] = 0;
+  const index = waitingIndexOf(state.tickets);
+  if (index) {
+    for (const [serviceId, waiting] of index.byService) if (waiting.length > 0 || serviceId in counts) counts[serviceId] = waiting.length;
+    return counts;
+  }
   for (const id in state.tickets) {
     const ticket = state.tickets[id]!;
     if (isWaiting(ticket)) counts[ticket.serviceId] = (counts[ticket.serviceId] ?? 0) + 1;

@@ -35,13 +35,27 @@ export interface LocalTime {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-/** The last answer: one command asks for the same instant several times (each service's issuing hours, the day checks). */
-let last: { epochMs: number; timeZone: string; local: LocalTime } | undefined;
+const MINUTE_MS = 60_000;
+
+/**
+ * Per time zone, the local time of the last UTC minute asked for. A local time has minute resolution and
+ * every offset in use is a whole number of minutes, so all instants of one UTC minute share it: a busy
+ * hall formats once a minute instead of on every command (formatToParts is the costly part). A minute
+ * that does not map onto one local minute (a historical offset with seconds) is never cached.
+ */
+const byMinute = new Map<string, { minute: number; local: LocalTime | null }>();
 
 export function localTime(epochMs: number, timeZone: string): LocalTime {
-  if (last && last.epochMs === epochMs && last.timeZone === timeZone) return { ...last.local };
+  const minute = Math.floor(epochMs / MINUTE_MS);
+  const cached = byMinute.get(timeZone);
+  if (cached && cached.minute === minute && cached.local) return { ...cached.local };
   const local = computeLocalTime(epochMs, timeZone);
-  last = { epochMs, timeZone, local };
+  if (!cached || cached.minute !== minute) {
+    const start = computeLocalTime(minute * MINUTE_MS, timeZone);
+    const end = computeLocalTime(minute * MINUTE_MS + MINUTE_MS - 1, timeZone);
+    const whole = start.day === end.day && start.minutes === end.minutes && start.minutes === local.minutes && start.day === local.day;
+    byMinute.set(timeZone, { minute, local: whole ? local : null });
+  }
   return { ...local };
 }
 
