@@ -61,7 +61,7 @@ export class HallService {
     const rate = await this.limits.forCommand(principal, command);
     if (!rate.ok) return refusal('RATE_LIMITED', { retryAfterSeconds: rate.retryAfterSeconds });
     const committed =
-      command.type === 'ticket.rate' && command.ticketId !== undefined && !Object.hasOwn(hall.tickets, command.ticketId)
+      command.type === 'ticket.rate' && command.ticketId !== undefined && !hall.tickets.has(command.ticketId)
         ? await this.rateStored(hallId, command, actorOf(principal))
         : await this.commit(hallId, command, actorOf(principal));
     if (!committed.ok) {

@@ -82,7 +82,7 @@ export function heldWindowRefusal(user: Clerk, runtime: WindowRuntime): 'WINDOW_
 
 /** A live ticket by an id from outside; own keys only, so "__proto__" or "constructor" are just unknown ids. */
 export function liveTicket(state: HallState, ticketId: string): Ticket | undefined {
-  return Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
+  return state.tickets.get(ticketId);
 }
 
 /** Tickets are never changed in place: a handler emits the changed copy and evolve stores it. */
@@ -94,7 +94,7 @@ export function requireTicket(ctx: Ctx, ticketId: string): Readonly<Ticket> {
 
 export function currentTicket(ctx: Ctx, ref: WindowRef): Readonly<Ticket> {
   const id = ref.runtime.currentTicketId;
-  const ticket = id ? ctx.state.tickets[id] : undefined;
+  const ticket = id ? ctx.state.tickets.get(id) : undefined;
   if (!ticket) fail('NO_CURRENT_TICKET', { windowId: ref.config.id });
   return ticket;
 }

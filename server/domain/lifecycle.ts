@@ -3,6 +3,7 @@ import { reconcileWindows } from './evolve.js';
 import { removeTicket } from './draft.js';
 import { servedExpired } from '../protocol/rules/waitingIndex.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
+import { TicketMap } from '../protocol/ticketMap.js';
 import { closedCaseExpired } from '../protocol/rules/ratingCases.js';
 import { pruneNoShows } from './handlers/booking.js';
 import { withoutPhone } from '../protocol/rules/notify.js';
@@ -17,7 +18,7 @@ export function newHallState(config: HallConfig, now: number): HallState {
     day: localTime(now, config.timeZone).day,
     counters: {},
     rankCounter: 0,
-    tickets: {},
+    tickets: TicketMap.empty(),
     windows: {},
     serviceStats: {},
     appointments: {},
@@ -51,7 +52,7 @@ export function rollOverDay(ctx: Ctx, local: LocalTime): void {
 
 /** Tickets nobody will serve any more leave the hall, each recorded as expired. A ticket at a window stays there. */
 function expireWaiting(ctx: Ctx): number {
-  const waiting = Object.values(ctx.state.tickets).filter((ticket) => ticket.status === 'waiting' || ticket.status === 'no-show');
+  const waiting = ctx.state.tickets.values().filter((ticket) => ticket.status === 'waiting' || ticket.status === 'no-show');
   for (const ticket of waiting) {
     ctx.emit({ type: 'ticket:expired', ticket: { ...withoutPhone(snapshot(ticket)), status: 'expired', finishedAt: ctx.now } });
   }
@@ -103,17 +104,16 @@ export function prune(state: HallState, now: number): void {
   const expired = servedExpired(state.tickets, ratingWindow, now);
   if (expired) for (const ticket of expired) removeTicket(state, ticket.id);
   else {
-    for (const id in state.tickets) {
-      const ticket = state.tickets[id]!;
+    for (const ticket of state.tickets.values()) {
       if (ticket.status === 'served' && (ticket.finishedAt ?? now) + ratingWindow <= now) removeTicket(state, ticket.id);
     }
   }
   for (const runtime of Object.values(state.windows)) {
-    if (runtime.lastFinishedTicketId && !state.tickets[runtime.lastFinishedTicketId]) delete runtime.lastFinishedTicketId;
+    if (runtime.lastFinishedTicketId && !state.tickets.has(runtime.lastFinishedTicketId)) delete runtime.lastFinishedTicketId;
   }
   for (const appointment of Object.values(state.appointments)) {
     // A 网上预约 booking stays in the day's list until the day rolls over (evolve, hall:day-started).
-    const checkedInDone = appointment.status === 'checked-in' && appointment.source === undefined && !(appointment.ticketId && state.tickets[appointment.ticketId]);
+    const checkedInDone = appointment.status === 'checked-in' && appointment.source === undefined && !(appointment.ticketId && state.tickets.has(appointment.ticketId));
     // Expired bookings stay until the day rolls over (rollOverDay), see there.
     if (checkedInDone) delete state.appointments[appointment.id];
   }

@@ -44,8 +44,7 @@ function queueClassesMoved(state: HallState, from: number, to: number): boolean 
     for (const waiting of index.byService.values()) for (const ticket of waiting) if (classOf(state, ticket, from) !== classOf(state, ticket, to)) return true;
     return false;
   }
-  for (const id in state.tickets) {
-    const ticket = state.tickets[id]!;
+  for (const ticket of state.tickets.values()) {
     if (isWaiting(ticket) && classOf(state, ticket, from) !== classOf(state, ticket, to)) return true;
   }
   return false;

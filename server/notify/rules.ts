@@ -35,7 +35,7 @@ export function decisionsOf(events: readonly HallEvent[], settings: ResolvedNoti
 /** Waiting tickets with a number that have `aheadAt` people or fewer in front of them now. */
 export function aheadDue(state: HallState, settings: ResolvedNotify, now: number): string[] {
   const due: string[] = [];
-  for (const ticket of Object.values(state.tickets)) {
+  for (const ticket of state.tickets.values()) {
     if (ticket.status !== 'waiting' || ticket.notifyPhone === undefined) continue;
     if (peopleAhead(state, ticket, now) <= settings.aheadAt) due.push(ticket.id);
   }
@@ -55,7 +55,7 @@ export interface MessageFacts {
  * window; a ticket that ended has left the hall, and its number with it.
  */
 export function messageFacts(state: HallState, ticketId: string, kind: NotifyKind, now: number): MessageFacts | null {
-  const ticket: Ticket | undefined = Object.hasOwn(state.tickets, ticketId) ? state.tickets[ticketId] : undefined;
+  const ticket: Ticket | undefined = state.tickets.get(ticketId);
   // A hall rebuilt from its log has the numbers masked (the log keeps no raw number): nothing to send to.
   if (!ticket?.notifyPhone || !MOBILE_PATTERN.test(ticket.notifyPhone)) return null;
   if (kind === 'ahead') {

@@ -25,7 +25,7 @@ export async function ratingRecords(store: Pick<Store, 'halls' | 'accounts'>, st
     if (event.type === 'ticket:rated') continue;
     const id = event.type === 'rating-case:opened' ? event.case.ticketId : (event as { caseId: string }).caseId;
     if (tickets.has(id)) continue;
-    const live = state.tickets[id];
+    const live = state.tickets.get(id);
     const found = live ?? (await store.halls.getTicket(id))?.ticket;
     if (found) tickets.set(id, found);
   }

@@ -50,7 +50,7 @@ export async function printNotice(
   const refused = heldWindowRefusal(principal.user, runtime);
   if (refused) return refusal(refused);
   const ticketId = runtime.currentTicketId ?? runtime.lastFinishedTicketId;
-  const ticket = ticketId ? hall.tickets[ticketId] : undefined;
+  const ticket = ticketId ? hall.tickets.get(ticketId) : undefined;
   if (!ticket) return refusal('NO_CURRENT_TICKET');
   const service = hall.config.services.find((candidate) => candidate.id === ticket.serviceId);
   if (!service) return refusal('SERVICE_NOT_FOUND');

@@ -99,7 +99,7 @@ export function bookingList(state: HallState, date: string): BookingList {
   }
   return {
     date,
-    bookings: bookings.map((appointment) => bookingStaffRow(appointment, appointment.ticketId !== undefined ? state.tickets[appointment.ticketId]?.number : undefined)),
+    bookings: bookings.map((appointment) => bookingStaffRow(appointment, appointment.ticketId !== undefined ? state.tickets.get(appointment.ticketId)?.number : undefined)),
     counts,
   };
 }

@@ -1,3 +1,4 @@
+import type { TicketMap } from './ticketMap.js';
 /**
  * The data the queue engine works on. Everything here is plain JSON (times are
  * epoch milliseconds) so that a store can persist a hall as one document and
@@ -421,8 +422,12 @@ export interface HallState {
   counters: Record<string, number>;
   /** Monotonic queue rank source; never reset so ranks stay comparable across days. */
   rankCounter: number;
-  /** Tickets that can still change: waiting, called, serving, no-show, and served ones still rateable. */
-  tickets: Record<string, Ticket>;
+  /**
+   * Tickets that can still change: waiting, called, serving, no-show, and served ones still rateable.
+   * A persistent map (protocol/ticketMap.ts): a command's copy costs what it writes, not the hall's size;
+   * in JSON it is an object keyed by id.
+   */
+  tickets: TicketMap<Ticket>;
   windows: Record<string, WindowRuntime>;
   serviceStats: Record<string, ServiceStats>;
   appointments: Record<string, Appointment>;

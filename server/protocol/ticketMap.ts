@@ -1,5 +1,3 @@
-import type { Ticket } from './model.js';
-
 /**
  * A hall's live tickets as a persistent map: `edit()` gives a command its own map in time proportional to
  * the number of buckets, not of tickets, and writing a ticket copies only its bucket. A plain object had
@@ -11,9 +9,12 @@ import type { Ticket } from './model.js';
  *
  * A map handed out of a command is never written again: `edit()` makes both the original and the edit
  * copy a bucket before writing into it, so neither can change the other.
+ *
+ * Its workings are private fields, invisible to JSON, structuredClone and deep-equality helpers: tests
+ * compare maps by their entries (tests/helpers/ticketMapEquality.ts), and a copy is made with `edit()`.
  */
-interface Entry {
-  ticket: Ticket;
+interface Entry<T> {
+  ticket: T;
   /** Insertion order, over this map and every map edited from it. */
   order: number;
 }
@@ -22,27 +23,27 @@ const MIN_BUCKETS = 16;
 /** Past this many entries per bucket on average the buckets are doubled (once, O(n), amortised). */
 const BUCKET_LOAD = 64;
 
-export class TicketMap implements Iterable<Ticket> {
-  private buckets: Array<Map<string, Entry>>;
+export class TicketMap<T> implements Iterable<T> {
+  #buckets: Array<Map<string, Entry<T>>>;
   /** Buckets this map may write in place (copied since the last edit() of it, or made by it). */
-  private owned: Set<number>;
-  private count: number;
-  private nextOrder: number;
+  #owned: Set<number>;
+  #count: number;
+  #nextOrder: number;
 
-  private constructor(buckets: Array<Map<string, Entry>>, owned: Set<number>, count: number, nextOrder: number) {
-    this.buckets = buckets;
-    this.owned = owned;
-    this.count = count;
-    this.nextOrder = nextOrder;
+  private constructor(buckets: Array<Map<string, Entry<T>>>, owned: Set<number>, count: number, nextOrder: number) {
+    this.#buckets = buckets;
+    this.#owned = owned;
+    this.#count = count;
+    this.#nextOrder = nextOrder;
   }
 
-  static empty(): TicketMap {
-    return new TicketMap(freshBuckets(MIN_BUCKETS), allOwned(MIN_BUCKETS), 0, 0);
+  static empty<T>(): TicketMap<T> {
+    return new TicketMap<T>(freshBuckets<T>(MIN_BUCKETS), allOwned(MIN_BUCKETS), 0, 0);
   }
 
   /** From an object keyed by id (a stored or sent hall), in its key order. */
-  static fromRecord(record: Readonly<Record<string, Ticket>>): TicketMap {
-    const map = TicketMap.empty();
+  static fromRecord<T>(record: Readonly<Record<string, T>>): TicketMap<T> {
+    const map = TicketMap.empty<T>();
     for (const id of Object.keys(record)) {
       const ticket = record[id];
       if (ticket !== undefined) map.set(id, ticket);
@@ -50,115 +51,119 @@ export class TicketMap implements Iterable<Ticket> {
     return map;
   }
 
-  static fromTickets(tickets: Iterable<Ticket>): TicketMap {
-    const map = TicketMap.empty();
+  static fromTickets<T extends { id: string }>(tickets: Iterable<T>): TicketMap<T> {
+    const map = TicketMap.empty<T>();
     for (const ticket of tickets) map.set(ticket.id, ticket);
     return map;
   }
 
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
-  get(id: string): Ticket | undefined {
-    return this.bucketOf(id).get(id)?.ticket;
+  get(id: string): T | undefined {
+    return this.#bucketOf(id).get(id)?.ticket;
   }
 
   has(id: string): boolean {
-    return this.bucketOf(id).has(id);
+    return this.#bucketOf(id).has(id);
   }
 
   /** A map of the same tickets that may be written without changing this one. */
-  edit(): TicketMap {
+  edit(): TicketMap<T> {
     // From now on neither map owns a bucket: each copies one before its first write.
-    this.owned = new Set();
-    return new TicketMap(this.buckets.slice(), new Set(), this.count, this.nextOrder);
+    this.#owned = new Set();
+    return new TicketMap<T>(this.#buckets.slice(), new Set(), this.#count, this.#nextOrder);
   }
 
-  set(id: string, ticket: Ticket): void {
-    const index = this.indexOf(id);
-    const bucket = this.writable(index);
+  set(id: string, ticket: T): void {
+    const index = this.#indexOf(id);
+    const bucket = this.#writable(index);
     const old = bucket.get(id);
     if (old) {
       bucket.set(id, { ticket, order: old.order });
       return;
     }
-    bucket.set(id, { ticket, order: this.nextOrder++ });
-    this.count++;
-    if (this.count > this.buckets.length * BUCKET_LOAD) this.grow();
+    bucket.set(id, { ticket, order: this.#nextOrder++ });
+    this.#count++;
+    if (this.#count > this.#buckets.length * BUCKET_LOAD) this.#grow();
   }
 
   delete(id: string): boolean {
-    const index = this.indexOf(id);
-    if (!this.buckets[index]!.has(id)) return false;
-    this.writable(index).delete(id);
-    this.count--;
+    const index = this.#indexOf(id);
+    if (!this.#buckets[index]!.has(id)) return false;
+    this.#writable(index).delete(id);
+    this.#count--;
     return true;
   }
 
   /** Tickets in insertion order. Sorting makes this O(n log n): for views and checks, not for every command. */
-  values(): Ticket[] {
-    return this.ordered().map((entry) => entry.ticket);
+  values(): T[] {
+    return this.#ordered().map((entry) => entry.ticket);
+  }
+
+  entries(): Array<[string, T]> {
+    return this.#orderedWithIds().map(([id, entry]) => [id, entry.ticket]);
   }
 
   keys(): string[] {
-    return this.ordered().map((entry) => entry.ticket.id);
+    return this.#orderedWithIds().map(([id]) => id);
   }
 
-  [Symbol.iterator](): Iterator<Ticket> {
+  [Symbol.iterator](): Iterator<T> {
     return this.values()[Symbol.iterator]();
   }
 
-  toRecord(): Record<string, Ticket> {
-    const record: Record<string, Ticket> = {};
-    for (const [id, entry] of this.orderedWithIds()) {
+  toRecord(): Record<string, T> {
+    const record: Record<string, T> = {};
+    for (const [id, entry] of this.#orderedWithIds()) {
       if (id === '__proto__') Object.defineProperty(record, id, { value: entry.ticket, enumerable: true, writable: true, configurable: true });
       else record[id] = entry.ticket;
     }
     return record;
   }
 
-  toJSON(): Record<string, Ticket> {
+  toJSON(): Record<string, T> {
     return this.toRecord();
   }
 
-  private ordered(): Entry[] {
-    return this.orderedWithIds().map(([, entry]) => entry);
+  #ordered(): Entry<T>[] {
+    return this.#orderedWithIds().map(([, entry]) => entry);
   }
 
-  private orderedWithIds(): Array<[string, Entry]> {
-    const all: Array<[string, Entry]> = [];
-    for (const bucket of this.buckets) for (const pair of bucket) all.push(pair);
+  #orderedWithIds(): Array<[string, Entry<T>]> {
+    const all: Array<[string, Entry<T>]> = [];
+    for (const bucket of this.#buckets) for (const pair of bucket) all.push(pair);
     return all.sort((a, b) => a[1].order - b[1].order);
   }
 
-  private bucketOf(id: string): Map<string, Entry> {
-    return this.buckets[this.indexOf(id)]!;
+  #bucketOf(id: string): Map<string, Entry<T>> {
+    return this.#buckets[this.#indexOf(id)]!;
   }
 
-  private indexOf(id: string): number {
-    return hash(id) & (this.buckets.length - 1);
+  #indexOf(id: string): number {
+    return hash(id) & (this.#buckets.length - 1);
   }
 
-  private writable(index: number): Map<string, Entry> {
-    if (!this.owned.has(index)) {
-      this.buckets[index] = new Map(this.buckets[index]);
-      this.owned.add(index);
+  #writable(index: number): Map<string, Entry<T>> {
+    if (!this.#owned.has(index)) {
+      this.#buckets[index] = new Map(this.#buckets[index]);
+      this.#owned.add(index);
     }
-    return this.buckets[index]!;
+    return this.#buckets[index]!;
   }
 
-  private grow(): void {
-    const size = this.buckets.length * 2;
-    const buckets = freshBuckets(size);
-    for (const bucket of this.buckets) for (const [id, entry] of bucket) buckets[hash(id) & (size - 1)]!.set(id, entry);
-    this.buckets = buckets;
-    this.owned = allOwned(size);
+  #grow(): void {
+    const size = this.#buckets.length * 2;
+    const buckets = freshBuckets<T>(size);
+    for (const bucket of this.#buckets) for (const [id, entry] of bucket) buckets[hash(id) & (size - 1)]!.set(id, entry);
+    this.#buckets = buckets;
+    this.#owned = allOwned(size);
   }
 }
 
-function freshBuckets(size: number): Array<Map<string, Entry>> {
-  return Array.from({ length: size }, () => new Map<string, Entry>());
+function freshBuckets<T>(size: number): Array<Map<string, Entry<T>>> {
+  return Array.from({ length: size }, () => new Map<string, Entry<T>>());
 }
 
 function allOwned(size: number): Set<number> {

@@ -7,6 +7,7 @@ import type { HallEvent } from '../protocol/events.js';
 import type { HallConfig, HallState, Ticket } from '../protocol/model.js';
 import { upcastAll } from '../domain/upcast.js';
 import { StoreError } from './port.js';
+import { TicketMap } from '../protocol/ticketMap.js';
 
 /** One entry of `HallState.requests`: the answer to a command that carried a client requestId. */
 export type RequestEntry = HallState['requests'][number];
@@ -16,21 +17,21 @@ export interface HallParts {
   /** Everything but config, tickets and requests. */
   rest: Omit<HallState, 'config' | 'tickets' | 'requests'>;
   config: HallConfig;
-  tickets: Record<string, Ticket>;
+  tickets: TicketMap<Ticket>;
   requests: readonly RequestEntry[];
 }
 
 export function splitHall(state: HallState): HallParts {
   const { config, tickets, requests, ...rest } = state;
-  return { rest, config, tickets: tickets ?? {}, requests: requests ?? NO_REQUESTS };
+  return { rest, config, tickets: tickets ?? TicketMap.empty(), requests: requests ?? NO_REQUESTS };
 }
 
 /** `requests` of a state that has none (shared: never written to). */
 export const NO_REQUESTS: readonly RequestEntry[] = Object.freeze([]);
 
-/** The state's own entry `id` of `tickets`, or undefined (never an inherited property). */
-export function ownTicket(tickets: Record<string, Ticket> | undefined, id: string): Ticket | undefined {
-  return tickets !== undefined && Object.prototype.hasOwnProperty.call(tickets, id) ? tickets[id] : undefined;
+/** The state's entry `id` of `tickets`, or undefined. */
+export function ownTicket(tickets: TicketMap<Ticket> | undefined, id: string): Ticket | undefined {
+  return tickets?.get(id);
 }
 
 export interface StoredTicketRow {
@@ -46,32 +47,27 @@ export function requestColumns(entry: RequestEntry): { id: string; json: string 
 }
 
 /** A hall's live tickets from their stored rows, in row order; any damage is StoreError('CORRUPT'). */
-export function parseTickets(hallId: string, rows: readonly StoredTicketRow[], parse: <T>(json: string, what: string) => T): Record<string, Ticket> {
-  const tickets: Record<string, Ticket> = {};
+export function parseTickets(hallId: string, rows: readonly StoredTicketRow[], parse: <T>(json: string, what: string) => T): TicketMap<Ticket> {
+  const tickets = TicketMap.empty<Ticket>();
   if (rows.length === 0) return tickets;
   // One parse for all the hall's tickets instead of one per ticket.
   const parsed = parse<Ticket[]>(`[${rows.map((row) => row.json).join(',')}]`, `live tickets of hall ${hallId}`);
   if (parsed.length !== rows.length) throw new StoreError('CORRUPT', `hall ${hallId}: a stored live ticket is damaged`);
-  for (let k = 0; k < rows.length; k++) {
-    const id = rows[k]!.id;
-    if (id === '__proto__') Object.defineProperty(tickets, id, { value: parsed[k], enumerable: true, writable: true, configurable: true });
-    else tickets[id] = parsed[k]!;
-  }
+  for (let k = 0; k < rows.length; k++) tickets.set(rows[k]!.id, parsed[k]!);
   return tickets;
 }
 
 /**
  * Calls `changed` for every ticket of `after` that is not the very object
  * `before` had, and `removed` for every ticket of `before` that `after` lacks.
- * Relies on the engine's copy-on-write: an unchanged ticket is shared. The
- * number of entries of each committed map is remembered in `counts`, so the
- * second pass (for removals) runs only when `after` kept fewer of `before`'s
- * tickets than it had, which is rare.
+ * With the ids the engine named (`named`), only those are looked at; otherwise
+ * the maps are compared, relying on the engine's copy-on-write: an unchanged
+ * ticket is shared. The second pass (for removals) runs only when `after` kept
+ * fewer of `before`'s tickets than it had.
  */
 export function forEachTicketChange(
-  before: Record<string, Ticket>,
-  after: Record<string, Ticket>,
-  counts: WeakMap<Record<string, Ticket>, number>,
+  before: TicketMap<Ticket>,
+  after: TicketMap<Ticket>,
   changed: (id: string, ticket: Ticket) => void,
   removed: (id: string) => void,
   /** The ids the outcomes named (UpdateOutcome.changedTickets, merged over a batch); null: compare the maps. */
@@ -80,44 +76,21 @@ export function forEachTicketChange(
   if (after === before) return;
   if (named !== null) {
     // What the engine wrote, and nothing else: no pass over the hall's other tickets.
-    let count = counts.get(before) ?? countTickets(before);
     for (const id of named) {
-      const ticket = ownTicket(after, id);
-      const had = ownTicket(before, id) !== undefined;
-      if (ticket !== undefined) {
-        if (!had) count++;
-        changed(id, ticket);
-      } else if (had) {
-        count--;
-        removed(id);
-      }
+      const ticket = after.get(id);
+      if (ticket !== undefined) changed(id, ticket);
+      else if (before.has(id)) removed(id);
     }
-    counts.set(after, count);
     return;
   }
-  // Hot path (every hall of every commit), hence no hasOwnProperty per key: an
-  // entry identical to the one before is an own entry there too (a ticket
-  // object is never inherited from Object.prototype). An entry whose value is
-  // undefined counts as absent, as in JSON.
-  let count = 0; // defined entries of `after`
-  let kept = 0; // ... that `before` has too
-  for (const id in after) {
-    const ticket = after[id];
-    if (ticket === undefined) continue;
-    count++;
-    const old = before[id];
-    if (ticket === old) {
-      kept++;
-      continue;
-    }
-    if (old !== undefined && ownTicket(before, id) !== undefined) kept++;
-    changed(id, ticket);
+  let kept = 0; // entries of `after` that `before` has too
+  for (const [id, ticket] of after.entries()) {
+    const old = before.get(id);
+    if (old !== undefined) kept++;
+    if (ticket !== old) changed(id, ticket);
   }
-  counts.set(after, count);
-  if (kept < (counts.get(before) ?? countTickets(before))) {
-    for (const id in before) {
-      if (ownTicket(before, id) !== undefined && ownTicket(after, id) === undefined) removed(id);
-    }
+  if (kept < before.size) {
+    for (const id of before.keys()) if (!after.has(id)) removed(id);
   }
 }
 
@@ -132,11 +105,6 @@ export function mergeChangedTickets(sofar: Set<string> | null | undefined, outco
   return merged;
 }
 
-function countTickets(tickets: Record<string, Ticket>): number {
-  let count = 0;
-  for (const id in tickets) if (ownTicket(tickets, id) !== undefined) count++;
-  return count;
-}
 
 /**
  * A page of the event log as both adapters read it: the stored JSON texts parsed in one go and

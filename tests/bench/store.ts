@@ -152,7 +152,7 @@ export async function runStore(ctx: BenchContext): Promise<StoreResult> {
       hallStateKBAtStart,
       hallStateKBAtEnd,
       hallKBAtEnd: round(Buffer.byteLength(JSON.stringify(state)) / 1024, 1),
-      waitingPerHallAtEnd: Object.values(state?.tickets ?? {}).filter((t) => t.status === 'waiting').length,
+      waitingPerHallAtEnd: (state?.tickets.values() ?? []).filter((t) => t.status === 'waiting').length,
     };
   } finally {
     spy?.close();

@@ -16,6 +16,7 @@ import { newHallState, prune } from '../../server/domain/lifecycle.js';
 import { upcastAll } from '../../server/domain/upcast.js';
 import type { Actor, CallingPolicy, Channel, Clerk, HallConfig, HallState, Outcome, Ticket } from '../../server/protocol/model.js';
 import type { CallResult } from '../../server/domain/handlers/calling.js';
+import { hallFromJson, plainHall } from './plainHall.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -231,9 +232,9 @@ export class Harness {
   /** Executes a command; on success keeps the new state and its events. */
   run(command: Command, actor: Actor = supervisor): ExecuteOutcome {
     const input = this.state;
-    const before = this.checkPurity ? structuredClone(input) : undefined;
+    const before = this.checkPurity ? plainHall(input) : undefined;
     const outcome = execute(input, command, actor, this.env);
-    if (before !== undefined && !isDeepStrictEqual(before, input)) {
+    if (before !== undefined && !isDeepStrictEqual(before, plainHall(input))) {
       throw new Error(`${command.type} (${outcome.ok ? 'ok' : outcome.error.code}) mutated its input state`);
     }
     if (outcome.ok) this.keep(input, outcome);
@@ -255,7 +256,7 @@ export class Harness {
    */
   rebuilt(): unknown {
     const events = upcastAll(JSON.parse(JSON.stringify(this.events)) as unknown[]);
-    const state = replay(JSON.parse(JSON.stringify(this.initial)) as HallState, events);
+    const state = replay(hallFromJson(JSON.stringify(this.initial)), events);
     prune(state, this.lastChangeAt);
     return comparable(state);
   }
@@ -297,7 +298,7 @@ export class Harness {
   }
 
   ticket(id: string): Ticket {
-    const ticket = this.state.tickets[id];
+    const ticket = this.state.tickets.get(id);
     if (!ticket) throw new Error(`ticket ${id} is not live`);
     return ticket;
   }

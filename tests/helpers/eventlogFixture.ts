@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { HallState } from '../../server/protocol/model.js';
+import { hallFromJson } from './plainHall.js';
 
 export interface V1Day {
   initial: HallState;
@@ -17,5 +18,7 @@ export interface V1Day {
 }
 
 export function v1Day(): V1Day {
-  return JSON.parse(readFileSync(new URL('../fixtures/eventlog-v1/day.json', import.meta.url), 'utf8')) as V1Day;
+  const day = JSON.parse(readFileSync(new URL('../fixtures/eventlog-v1/day.json', import.meta.url), 'utf8')) as V1Day;
+  // The live tickets are an object keyed by id in the file, a TicketMap in the engine.
+  return { ...day, initial: hallFromJson(JSON.stringify(day.initial)), final: hallFromJson(JSON.stringify(day.final)) };
 }

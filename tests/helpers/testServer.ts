@@ -27,7 +27,7 @@ import { signingSecret } from '../../server/auth/signingSecret.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { newHallState } from '../../server/domain/lifecycle.js';
 import { demoHallConfig, DEMO_HALL_ID, DEMO_PASSWORD } from '../../server/demo/demoHall.js';
-import type { HallConfig, HallState } from '../../server/protocol/model.js';
+import type { HallConfig, HallState, Ticket } from '../../server/protocol/model.js';
 import type { Ack } from '../../server/protocol/errors.js';
 import type { HallSnapshot } from '../../server/protocol/socket.js';
 
@@ -69,6 +69,9 @@ export interface SecondHall {
   windowId(demoWindowId: string): string;
 }
 
+/** A hall's state as JSON has it: the live tickets an object keyed by id. */
+export type PlainHallState = Omit<HallState, 'tickets'> & { tickets: Record<string, Ticket> };
+
 export interface TestServer {
   server: RunningServer;
   config: AppConfig;
@@ -83,7 +86,7 @@ export interface TestServer {
   connect(options: ConnectOptions): Promise<TestSocket>;
   /** Resolves with the connect_error's `data` (the refusal {code, message}) or rejects if the socket connects. */
   connectError(auth: Record<string, unknown>): Promise<{ code: string; message: string } & Record<string, unknown>>;
-  hallState(hallId?: string): Promise<HallState>;
+  hallState(hallId?: string): Promise<PlainHallState>;
   /** The hall's state as JSON, for before/after comparisons. */
   stateJson(hallId?: string): Promise<string>;
   createSecondHall(): Promise<SecondHall>;
@@ -325,10 +328,11 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}, startO
     });
   }
 
-  async function hallState(hallId = DEMO): Promise<HallState> {
+  async function hallState(hallId = DEMO): Promise<PlainHallState> {
     const state = await server.store.halls.loadHall(hallId);
     if (!state) throw new Error(`no hall ${hallId}`);
-    return structuredClone(state);
+    // As JSON has it (the live tickets an object keyed by id), and a copy the test may change.
+    return JSON.parse(JSON.stringify(state)) as PlainHallState;
   }
 
   async function stateJson(hallId = DEMO): Promise<string> {

@@ -37,7 +37,9 @@ import {
   setTicketStatus,
   ticketIssuedEvent,
   withRequest,
+  withTicket,
 } from './fixtures.js';
+import { hallFromJson } from '../helpers/plainHall.js';
 import { v1Day } from '../helpers/eventlogFixture.js';
 
 export interface StoreHarness {
@@ -383,7 +385,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         const state = await store.halls.loadHall('h1');
         expect(state?.seq).toBe(200);
         expect(state?.counters['svc-a']).toBe(200);
-        expect(Object.keys(state?.tickets ?? {})).toHaveLength(200);
+        expect(state?.tickets.size).toBe(200);
         const events = await store.halls.eventsSince('h1', 0, 1000);
         expect(seqsOf(events)).toEqual(range(1, 200));
       });
@@ -432,7 +434,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         expect((await store.halls.getTicket(id))?.ticket).toMatchObject({ status: 'called', calledAt: T0 + 60_000 });
 
         await store.halls.update('h1', setTicketStatus(id, 'served', T0 + 120_000));
-        expect((await store.halls.loadHall('h1'))?.tickets[id]).toBeUndefined();
+        expect((await store.halls.loadHall('h1'))?.tickets.get(id)).toBeUndefined();
         const record = await store.halls.getTicket(id);
         expect(record).toEqual({
           hallId: 'h1',
@@ -461,7 +463,7 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         await store.halls.update('h2', setTicketStatus('h2-t1', 'served', T0 + 120_000));
         // h1-t3 was rated (a late rating of the stored ticket, carried by its event).
         await store.halls.update('h1', (state) => {
-          const ticket = { ...(state.tickets['h1-t3'] ?? makeTicket('h1-t3', 3, { status: 'served', windowId: 'win-1', finishedAt: T0 + 120_000, outcome: 'completed' })), rating: 5 as const };
+          const ticket = { ...(state.tickets.get('h1-t3') ?? makeTicket('h1-t3', 3, { status: 'served', windowId: 'win-1', finishedAt: T0 + 120_000, outcome: 'completed' })), rating: 5 as const };
           const seq = state.seq + 1;
           return { ok: true, state: { ...state, seq }, events: [{ v: EVENT_VERSION, type: 'ticket:rated', ticket, level: 5, channel: 'qr', hallId: 'h1', seq, at: T0 + 130_000 } as HallEvent], result: null };
         });
@@ -554,9 +556,9 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
             copy.config.name = `renamed ${h}`;
             copy.config.nameAlt = 'Renamed Hall';
             copy.config.services[0]!.materials.push('户口簿');
-            copy.tickets[`${h}-t1`]!.priority = true;
-            delete copy.tickets[`${h}-t4`];
-            copy.tickets[`${h}-x9`] = { ...copy.tickets[`${h}-t1`]!, id: `${h}-x9`, number: 'A099', seqOfDay: 99, rank: 99 };
+            copy.tickets.get(`${h}-t1`)!.priority = true;
+            copy.tickets.delete(`${h}-t4`);
+            copy.tickets.set(`${h}-x9`, { ...copy.tickets.get(`${h}-t1`)!, id: `${h}-x9`, number: 'A099', seqOfDay: 99, rank: 99 });
             copy.counters['svc-a'] = 99;
           }, T0 + 13_000),
           rewriteEverything(() => {}, T0 + 14_000), // nothing shared, nothing changed
@@ -588,8 +590,8 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         const last2 = together[together.length - 1];
         if (!last1?.ok || !last2?.ok) throw new Error('unreachable');
         const expected = { h1: last1.state, h2: last2.state };
-        expect(Object.keys(expected.h1.tickets).sort()).toEqual(['h1-t1', 'h1-t100', 'h1-t3', 'h1-x9']);
-        expect(Object.keys(expected.h2.tickets).sort()).toEqual(['h2-t1', 'h2-t100', 'h2-t3', 'h2-x9']);
+        expect(expected.h1.tickets.keys().sort()).toEqual(['h1-t1', 'h1-t100', 'h1-t3', 'h1-x9']);
+        expect(expected.h2.tickets.keys().sort()).toEqual(['h2-t1', 'h2-t100', 'h2-t3', 'h2-x9']);
         const summaries = [
           { id: 'h1', name: 'h1 again', nameAlt: 'Renamed Hall', timeZone: 'Asia/Shanghai' },
           { id: 'h2', name: 'h2 again', nameAlt: 'Renamed Hall', timeZone: 'Asia/Shanghai' },
@@ -626,18 +628,18 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         if (!last?.ok) throw new Error('an update failed');
         const expected = last.state;
         expect(expected.seq).toBe(100);
-        expect(Object.keys(expected.tickets)).toHaveLength(300);
-        const recalled = Object.values(expected.tickets).filter((ticket) => ticket.recallCount > 0);
+        expect(expected.tickets.size).toBe(300);
+        const recalled = expected.tickets.values().filter((ticket) => ticket.recallCount > 0);
         expect(recalled).toHaveLength(50);
         expect(recalled.every((ticket) => ticket.recallCount === 2)).toBe(true);
-        expect(expected.tickets[ticketOf(99)]?.calledAt).toBe(T0 + 100_000 + 99 * 1000);
+        expect(expected.tickets.get(ticketOf(99))?.calledAt).toBe(T0 + 100_000 + 99 * 1000);
 
         expect(await store.halls.loadHall('h1')).toEqual(expected);
-        expect((await store.halls.getTicket(ticketOf(99)))?.ticket).toEqual(expected.tickets[ticketOf(99)]);
+        expect((await store.halls.getTicket(ticketOf(99)))?.ticket).toEqual(expected.tickets.get(ticketOf(99)));
         if (!harness.reopen) ctx.skip();
         const reopened = await reopen();
         expect(await reopened.halls.loadHall('h1')).toEqual(expected);
-        expect((await reopened.halls.getTicket(ticketOf(99)))?.ticket).toEqual(expected.tickets[ticketOf(99)]);
+        expect((await reopened.halls.getTicket(ticketOf(99)))?.ticket).toEqual(expected.tickets.get(ticketOf(99)));
       });
       it('any mix of added, changed, removed, shared and copied parts loads back exactly (property)', async () => {
         type Op = { kind: 'add' | 'change' | 'remove' | 'config' | 'copy-all' | 'same-parts'; pick: number; withPrevious: boolean };
@@ -649,23 +651,23 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
         // Pure update fns: the store may run one again on a fresher state.
         const stepOf = ({ kind, pick }: Op) => (state: HallState): UpdateOutcome<null> => {
           const seq = state.seq + 1;
-          const ids = Object.keys(state.tickets);
+          const ids = state.tickets.keys();
           const picked = ids.length > 0 ? ids[pick % ids.length]! : undefined;
           let next: HallState = { ...state, seq };
           if (kind === 'add') {
             const ticket = makeTicket(`${state.config.id}-n${seq}`, seq, { rank: seq });
-            next.tickets = { ...state.tickets, [ticket.id]: ticket };
+            next.tickets = withTicket(state.tickets, ticket);
           } else if (kind === 'change' && picked) {
-            const old = state.tickets[picked]!;
-            next.tickets = { ...state.tickets, [picked]: { ...old, recallCount: old.recallCount + 1, calledAt: T0 + seq } };
+            const old = state.tickets.get(picked)!;
+            next.tickets = withTicket(state.tickets, { ...old, recallCount: old.recallCount + 1, calledAt: T0 + seq });
           } else if (kind === 'remove' && picked) {
-            next.tickets = { ...state.tickets };
-            delete next.tickets[picked];
+            next.tickets = state.tickets.edit();
+            next.tickets.delete(picked);
           } else if (kind === 'config') {
             next.config = { ...state.config, maxWaitMinutes: seq, name: `hall at ${seq}` };
           } else if (kind === 'copy-all') {
-            next = structuredClone(next);
-            if (picked) next.tickets[picked] = { ...next.tickets[picked]!, priority: !next.tickets[picked]!.priority };
+            next = hallFromJson(JSON.stringify(next));
+            if (picked) next.tickets.set(picked, { ...next.tickets.get(picked)!, priority: !next.tickets.get(picked)!.priority });
           }
           return {
             ok: true,

@@ -4,6 +4,8 @@
  */
 import { EVENT_VERSION, type HallEvent } from '../../server/protocol/events.js';
 import type { HallState, RatingCase, Ticket, TicketStatus } from '../../server/protocol/model.js';
+import { TicketMap } from '../../server/protocol/ticketMap.js';
+import { hallFromJson } from '../helpers/plainHall.js';
 import type { DeviceRecord, UpdateOutcome, UserRecord } from '../../server/store/port.js';
 
 export const T0 = Date.UTC(2025, 2, 3, 1, 0, 0); // 2025-03-03 09:00 Asia/Shanghai
@@ -46,7 +48,7 @@ export function makeHallState(id: string): HallState {
     day: '2025-03-03',
     counters: {},
     rankCounter: 0,
-    tickets: {},
+    tickets: TicketMap.empty(),
     windows: { 'win-1': { status: 'closed', priorityStreak: 0 } },
     serviceStats: { 'svc-a': { avgServiceSeconds: 300, samples: 0 } },
     appointments: {},
@@ -102,7 +104,7 @@ export function issueNext(state: HallState): UpdateOutcome<Ticket> {
       seq,
       counters: { ...state.counters, 'svc-a': n },
       rankCounter: state.rankCounter + 1,
-      tickets: { ...state.tickets, [ticket.id]: ticket },
+      tickets: withTicket(state.tickets, ticket),
     },
     events: [ticketIssuedEvent(hallId, seq, ticket)],
     result: ticket,
@@ -115,16 +117,16 @@ export function issueNext(state: HallState): UpdateOutcome<Ticket> {
  */
 export function setTicketStatus(ticketId: string, status: TicketStatus, at: number) {
   return (state: HallState): UpdateOutcome<Ticket> => {
-    const current = state.tickets[ticketId];
+    const current = state.tickets.get(ticketId);
     if (!current) return { ok: false, error: { code: 'TICKET_NOT_FOUND' } };
     const hallId = state.config.id;
     const seq = state.seq + 1;
     const ticket: Ticket = { ...current, status, windowId: 'win-1' };
-    const tickets = { ...state.tickets };
+    const tickets = state.tickets.edit();
     let event: HallEvent;
     if (status === 'called') {
       ticket.calledAt = at;
-      tickets[ticketId] = ticket;
+      tickets.set(ticketId, ticket);
       event = {
         v: EVENT_VERSION,
         type: 'ticket:called',
@@ -141,7 +143,7 @@ export function setTicketStatus(ticketId: string, status: TicketStatus, at: numb
     } else if (status === 'served') {
       ticket.finishedAt = at;
       ticket.outcome = 'completed';
-      delete tickets[ticketId];
+      tickets.delete(ticketId);
       event = {
         v: EVENT_VERSION,
         type: 'ticket:finished',
@@ -207,7 +209,7 @@ export function makeDevice(id: string, hallId: string, tokenHash: string, overri
 /** A hall holding `count` waiting tickets `${id}-t1` … (issued before the store saw the hall). */
 export function makeHallWithTickets(id: string, count: number): HallState {
   const state = makeHallState(id);
-  for (let n = 1; n <= count; n++) state.tickets[`${id}-t${n}`] = makeTicket(`${id}-t${n}`, n);
+  for (let n = 1; n <= count; n++) state.tickets.set(`${id}-t${n}`, makeTicket(`${id}-t${n}`, n));
   state.counters['svc-a'] = count;
   state.rankCounter = count;
   return state;
@@ -216,13 +218,13 @@ export function makeHallWithTickets(id: string, count: number): HallState {
 /** Update fn: recall a live ticket (a new ticket object; every other ticket keeps its identity). */
 export function recallTicket(ticketId: string, at: number) {
   return (state: HallState): UpdateOutcome<Ticket> => {
-    const current = state.tickets[ticketId];
+    const current = state.tickets.get(ticketId);
     if (!current) return { ok: false, error: { code: 'TICKET_NOT_FOUND' } };
     const seq = state.seq + 1;
     const ticket: Ticket = { ...current, status: 'called', windowId: 'win-1', calledAt: at, recallCount: current.recallCount + 1 };
     return {
       ok: true,
-      state: { ...state, seq, tickets: { ...state.tickets, [ticketId]: ticket } },
+      state: { ...state, seq, tickets: withTicket(state.tickets, ticket) },
       events: [
         { v: EVENT_VERSION, type: 'ticket:recalled', ticket, windowId: 'win-1', windowNumber: 1, recallCount: ticket.recallCount, hallId: state.config.id, seq, at },
       ],
@@ -238,7 +240,8 @@ export function recallTicket(ticketId: string, at: number) {
  */
 export function rewriteEverything(change: (copy: HallState) => void, at: number) {
   return (state: HallState): UpdateOutcome<void> => {
-    const copy = structuredClone(state);
+    // Nothing shared: every part, every ticket and the ticket map are new objects.
+    const copy = hallFromJson(JSON.stringify(state));
     change(copy);
     const seq = state.seq + 1;
     const announcement = { id: `ann-${seq}`, text: '系统维护', postedAt: at };
@@ -311,4 +314,11 @@ export function putRatingCase(rc: RatingCase, at: number) {
         : { v: EVENT_VERSION, type: 'rating-case:verified', caseId: rc.id, verification: rc.verification!, hallId, seq, at };
     return { ok: true, state: { ...state, seq, ratingCases: { ...state.ratingCases, [rc.id]: rc } }, events: [event], result: rc };
   };
+}
+
+/** A new ticket map: `tickets` and `ticket` (added, or in place of the entry of its id); `tickets` is unchanged. */
+export function withTicket(tickets: TicketMap<Ticket>, ticket: Ticket): TicketMap<Ticket> {
+  const next = tickets.edit();
+  next.set(ticket.id, ticket);
+  return next;
 }

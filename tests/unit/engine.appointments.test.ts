@@ -146,7 +146,7 @@ describe('appointment.check-in', () => {
     expect(h.state.appointments[appointment.id]).toBeDefined(); // its ticket is still rateable
     h.advance(10);
     h.issue('svc-b');
-    expect(h.state.tickets[issued.ticket.id]).toBeUndefined();
+    expect(h.state.tickets.get(issued.ticket.id)).toBeUndefined();
     expect(h.state.appointments[appointment.id]).toBeUndefined();
   });
 });

@@ -33,7 +33,7 @@ describe('hall lifecycle in the engine', () => {
     expect(outcome.events[0]).toMatchObject({ ticket: { id: waiting.id, status: 'expired' } });
     expect(outcome.events[1]).toMatchObject({ expired: 1, waiting: {}, actor: 'user:admin1' });
     expect(h.state.archivedAt).toBe(h.clock.now);
-    expect(h.state.tickets[called.id]?.status).toBe('called');
+    expect(h.state.tickets.get(called.id)?.status).toBe('called');
 
     const before = h.state;
     const commands: Command[] = [

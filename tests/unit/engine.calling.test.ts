@@ -69,7 +69,7 @@ describe('call next: queue order by tier, then issue order', () => {
     h.advance(3);
     const call = h.callNext('w1', clerk1);
     expect(call).toMatchObject({ reason: 'queue-order', outOfOrder: false, ticket: { id: ticket.id, status: 'called' } });
-    expect(h.state.tickets[ticket.id]).toMatchObject({
+    expect(h.state.tickets.get(ticket.id)).toMatchObject({
       status: 'called',
       windowId: 'w1',
       callReason: 'queue-order',
@@ -352,7 +352,7 @@ describe('call next while a ticket is current', () => {
     expect(result.finished).toMatchObject({ id: first.id, status: 'served', outcome: 'completed' });
     expect(h.lastEvents.map((event) => event.type)).toEqual(['ticket:finished', 'ticket:called']);
     expect(h.lastEvents[0]).toMatchObject({ outcome: 'completed', automatic: true, serviceSeconds: 240, windowId: 'w1' });
-    expect(h.state.tickets[first.id]?.status).toBe('served');
+    expect(h.state.tickets.get(first.id)?.status).toBe('served');
     expect(h.state.windows.w1).toMatchObject({ currentTicketId: second.id, lastFinishedTicketId: first.id });
   });
 
@@ -363,7 +363,7 @@ describe('call next while a ticket is current', () => {
     h.issue('svc-a');
     h.callNext('w1', clerk1);
     h.callNext('w1', clerk1);
-    expect(h.state.tickets[first.id]).toMatchObject({ status: 'served', outcome: 'completed' });
+    expect(h.state.tickets.get(first.id)).toMatchObject({ status: 'served', outcome: 'completed' });
   });
 
   it('with nothing waiting, fails QUEUE_EMPTY and leaves the current ticket at the window', () => {
@@ -372,7 +372,7 @@ describe('call next while a ticket is current', () => {
     const only = h.issue('svc-a');
     h.callNext('w1', clerk1);
     expect(h.fail({ type: 'window.call-next', windowId: 'w1' }, clerk1).code).toBe('QUEUE_EMPTY');
-    expect(h.state.tickets[only.id]?.status).toBe('called');
+    expect(h.state.tickets.get(only.id)?.status).toBe('called');
     expect(h.state.windows.w1?.currentTicketId).toBe(only.id);
   });
 

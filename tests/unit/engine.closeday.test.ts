@@ -15,7 +15,7 @@ describe('end of day (日终)', () => {
     expect(outcome.events.map((event) => event.type)).toEqual(['ticket:expired', 'ticket:expired', 'hall:day-closed']);
     expect(outcome.events.filter((event) => event.type === 'ticket:expired').map((event) => (event as { ticket: { id: string } }).ticket.id).sort()).toEqual([waiting.id, other.id].sort());
     expect(outcome.events.at(-1)).toMatchObject({ type: 'hall:day-closed', expired: 2, automatic: false, waiting: {} });
-    expect(h.state.tickets[served.id]?.status).toBe('called');
+    expect(h.state.tickets.get(served.id)?.status).toBe('called');
     expect(h.fail({ type: 'ticket.issue', serviceId: 'svc-a', channel: 'kiosk', priority: false }).code).toBe('OUTSIDE_HOURS');
     expect(boardView(h.state, h.clock.now).services.every((service) => service.unavailable !== null)).toBe(true);
     // Closing again changes nothing; a clerk may not close the day.

@@ -4,6 +4,7 @@ import { execute } from '../../server/domain/engine.js';
 import type { IssuedTicket } from '../../server/domain/handlers/tickets.js';
 import type { HallState } from '../../server/protocol/model.js';
 import { clerk1, clerk2, harness, kiosk, supervisor } from '../helpers/engineHarness.js';
+import { hallFromJson } from '../helpers/plainHall.js';
 
 const issueA = (requestId?: string): Command => ({
   type: 'ticket.issue',
@@ -50,7 +51,7 @@ describe('idempotency by requestId', () => {
     expect(retry.events).toEqual([]);
     expect(retry.state).toBe(stateAfterFirst);
     expect(h.state.counters['svc-a']).toBe(1);
-    expect(Object.keys(h.state.tickets)).toHaveLength(1);
+    expect(h.state.tickets.size).toBe(1);
     expect(h.state.seq).toBe(1);
   });
 
@@ -68,16 +69,16 @@ describe('idempotency by requestId', () => {
   it('the answer is a copy, never the live ticket inside the new hall state', () => {
     const h = harness();
     const issued = h.ok<IssuedTicket>(issueA('r-1'), kiosk);
-    expect(issued.ticket).toEqual(h.state.tickets[issued.ticket.id]);
-    expect(issued.ticket).not.toBe(h.state.tickets[issued.ticket.id]);
+    expect(issued.ticket).toEqual(h.state.tickets.get(issued.ticket.id));
+    expect(issued.ticket).not.toBe(h.state.tickets.get(issued.ticket.id));
     const remembered = h.state.requests[0]?.result as IssuedTicket;
-    expect(remembered.ticket).not.toBe(h.state.tickets[issued.ticket.id]);
+    expect(remembered.ticket).not.toBe(h.state.tickets.get(issued.ticket.id));
   });
 
   it('gives the same answer whether or not the state went through JSON between commands (as a store persists it)', () => {
     const inMemory = harness();
     const persisted = harness();
-    const throughJson = (state: HallState) => JSON.parse(JSON.stringify(state)) as HallState;
+    const throughJson = (state: HallState) => hallFromJson(JSON.stringify(state));
     for (const h of [inMemory, persisted]) {
       h.open('w1', clerk1);
       h.ok<IssuedTicket>(issueA('r-1'), kiosk);
@@ -101,7 +102,7 @@ describe('idempotency by requestId', () => {
     expect(again).toEqual(first);
     expect(h.lastEvents).toEqual([]);
     expect(h.eventsOfType('ticket:called')).toHaveLength(1);
-    expect(Object.values(h.state.tickets).filter((ticket) => ticket.status === 'waiting')).toHaveLength(1);
+    expect(h.state.tickets.values().filter((ticket) => ticket.status === 'waiting')).toHaveLength(1);
   });
 
   it('the same requestId from another actor is a different request', () => {

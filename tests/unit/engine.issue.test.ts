@@ -13,7 +13,7 @@ describe('ticket.issue', () => {
     expect([a1.number, a2.number, b1.number, a3.number]).toEqual(['A001', 'A002', 'B001', 'A003']);
     expect(a1).toMatchObject({ serviceId: 'svc-a', day: '2026-03-02', seqOfDay: 1, status: 'waiting', issuedAt: T0 });
     expect(a3.seqOfDay).toBe(3);
-    expect(h.state.tickets[a1.id]?.status).toBe('waiting');
+    expect(h.state.tickets.get(a1.id)?.status).toBe('waiting');
   });
 
   it('keeps counting past 999 without truncation', () => {
@@ -41,7 +41,7 @@ describe('ticket.issue', () => {
     });
     const ticket = h.issue('svc-a');
     expect(ticket.id).toBe('Zk3_q9-random');
-    expect(h.state.tickets['Zk3_q9-random']?.number).toBe('A001');
+    expect(h.state.tickets.get('Zk3_q9-random')?.number).toBe('A001');
   });
 
   it('emits ticket:issued with people ahead, estimate and waiting counts', () => {
@@ -213,10 +213,10 @@ describe('numbering across days (local midnight, Asia/Shanghai)', () => {
       previousDay: '2026-03-02',
       waiting: { 'svc-a': 0 },
     });
-    expect(h.state.tickets[waiting.id]).toBeUndefined();
-    expect(h.state.tickets[noShow.id]).toBeUndefined();
+    expect(h.state.tickets.get(waiting.id)).toBeUndefined();
+    expect(h.state.tickets.get(noShow.id)).toBeUndefined();
     // the ticket being served across midnight stays at its window
-    expect(h.state.tickets[serving.id]?.status).toBe('serving');
+    expect(h.state.tickets.get(serving.id)?.status).toBe('serving');
     expect(h.state.windows.w1?.currentTicketId).toBe(serving.id);
     expect(next.number).toBe('A001');
     // the board's recent calls start empty on the new day
@@ -258,7 +258,7 @@ describe('ticket.cancel', () => {
     const ticket = h.issue('svc-a');
     h.issue('svc-a');
     h.ok({ type: 'ticket.cancel', ticketId: ticket.id }, clerk1);
-    expect(h.state.tickets[ticket.id]).toBeUndefined();
+    expect(h.state.tickets.get(ticket.id)).toBeUndefined();
     expect(h.lastEvents[0]).toMatchObject({ type: 'ticket:cancelled', ticket: { id: ticket.id, status: 'cancelled' }, waiting: { 'svc-a': 1 } });
   });
 
@@ -279,6 +279,6 @@ describe('ticket.cancel', () => {
     h.callNext('w1', clerk1);
     h.ok({ type: 'window.no-show', windowId: 'w1' }, clerk1);
     h.ok({ type: 'ticket.cancel', ticketId: b.id }, clerk2);
-    expect(h.state.tickets[b.id]).toBeUndefined();
+    expect(h.state.tickets.get(b.id)).toBeUndefined();
   });
 });

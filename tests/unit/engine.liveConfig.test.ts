@@ -92,7 +92,7 @@ describe('hall.configure on a running hall', () => {
     expect(configure(h, (config) => (config.services.find((service) => service.id === 'svc-b')!.enabled = false)).ok).toBe(true);
     expect(h.fail({ type: 'ticket.issue', serviceId: 'svc-b', channel: 'kiosk', priority: false }).code).toBe('SERVICE_UNAVAILABLE');
     const moved = h.ok<{ id: string }>({ type: 'window.transfer', windowId: 'w1', serviceId: 'svc-a' }, clerk1);
-    expect(h.state.tickets[moved.id]?.serviceId).toBe('svc-a');
+    expect(h.state.tickets.get(moved.id)?.serviceId).toBe('svc-a');
     // The sending window does not call back what it sent away (issue 15); its next call is still svc-b's queue.
     expect(h.callNext('w1', clerk1).ticket.serviceId).toBe('svc-b');
   });
@@ -194,7 +194,7 @@ describe('changing the closing time', () => {
     const tick = h.run({ type: 'hall.tick' });
     // The tick may tell the screens what the clock moved (hall:clock); nothing closes, nothing expires.
     expect(tick.ok && tick.events.filter((event) => event.type !== 'hall:clock')).toEqual([]);
-    expect(h.state.tickets[waiting.id]?.status).toBe('waiting');
+    expect(h.state.tickets.get(waiting.id)?.status).toBe('waiting');
     h.clock.set(local('2026-03-03T11:59'));
     h.issue('svc-a');
     expect(h.state.closeDayWaivedFor).toBeUndefined();

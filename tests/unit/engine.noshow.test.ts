@@ -134,7 +134,7 @@ describe('requeue a no-show after N people (过号重排)', () => {
     expect(numbersInQueue(h)).toEqual(['A002', 'A003', 'A001', 'A004', 'A005']);
     expect(h.drain('w1', 3, clerk1).map((c) => c.number)).toEqual(['A002', 'A003', 'A001']);
     // it is still marked as a green-channel ticket
-    expect(h.state.tickets[call.ticket.id]?.priority).toBe(true);
+    expect(h.state.tickets.get(call.ticket.id)?.priority).toBe(true);
   });
 
   it('may be done from another window, and only for no-shows', () => {

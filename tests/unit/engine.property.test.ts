@@ -46,6 +46,7 @@ import {
 import { classOf, windowCanServe } from '../../server/domain/queue.js';
 import { localTime } from '../../server/domain/time.js';
 import { waitingIndexOf } from '../../server/protocol/rules/waitingIndex.js';
+import { plainHall } from '../helpers/plainHall.js';
 import { ErrorCode } from '../../server/protocol/errors.js';
 import {
   MINUTE,
@@ -361,10 +362,10 @@ function checkState(model: Model, world: World, lastChangeAt: number): void {
   check(state.seq === model.eventCount, () => `state.seq ${state.seq} is not the last event seq ${model.eventCount}`);
 
   // no ticket lost or duplicated
-  for (const id of Object.keys(state.tickets)) check(model.status.has(id), () => `live ticket ${id} was never issued`);
+  for (const id of state.tickets.keys()) check(model.status.has(id), () => `live ticket ${id} was never issued`);
   const ratingWindow = state.config.evaluationMinutes * MINUTE;
   for (const [id, implied] of model.status) {
-    const live = state.tickets[id];
+    const live = state.tickets.get(id);
     if (live) {
       check(live.id === id, 'ticket keyed by its id');
       check(live.status === implied, () => `ticket ${live.number} is ${live.status}, its events say ${implied}`);
@@ -412,13 +413,13 @@ function checkState(model: Model, world: World, lastChangeAt: number): void {
     if (currentId === undefined) continue;
     check(!currentAt.has(currentId), () => `ticket ${currentId} is current at ${currentAt.get(currentId)} and ${windowId}`);
     currentAt.set(currentId, windowId);
-    const ticket = state.tickets[currentId];
+    const ticket = state.tickets.get(currentId);
     check(ticket !== undefined, () => `current ticket of ${windowId} is not live`);
     check(ticket.status === 'called' || ticket.status === 'serving', () => `current ticket of ${windowId} is ${ticket.status}`);
     check(ticket.windowId === windowId, () => `current ticket of ${windowId} says window ${ticket.windowId}`);
   }
   for (const [clerkId, count] of heldBy) check(count === 1, () => `${clerkId} holds ${count} windows`);
-  for (const ticket of Object.values(state.tickets)) {
+  for (const ticket of state.tickets.values()) {
     if (ticket.status === 'called' || ticket.status === 'serving') {
       check(currentAt.get(ticket.id) === ticket.windowId, () => `${ticket.status} ${ticket.number} is not current at its window ${ticket.windowId}`);
     }
@@ -432,7 +433,7 @@ function checkNoStarvation(before: HallState, windowId: string, call: CallResult
   const streak = before.windows[windowId]!.priorityStreak;
   if (streak < before.config.policy.priorityStreakCap) return;
   const window = before.config.windows.find((candidate) => candidate.id === windowId)!;
-  const ordinary = Object.values(before.tickets).find((ticket) => {
+  const ordinary = before.tickets.values().find((ticket) => {
     if (ticket.status !== 'waiting' || !windowCanServe(window, ticket)) return false;
     const cls = classOf(before, ticket, now);
     return cls === 'long-wait' || cls === 'queue-order';
@@ -461,7 +462,7 @@ function runSequence(start: number, ops: Op[]): void {
     } else {
       [command, actor] = toCommand(world, op);
     }
-    const before = structuredClone(h.state);
+    const before = plainHall(h.state);
     const inputState = h.state;
     const outcome = execute(inputState, command, actor, h.env);
     if (outcome.ok) {
@@ -475,15 +476,15 @@ function runSequence(start: number, ops: Op[]): void {
     } else {
       check(KNOWN_CODES.has(outcome.error.code), () => `unknown error code ${outcome.error.code}`);
     }
-    check(isDeepStrictEqual(inputState, before), () =>
+    check(isDeepStrictEqual(plainHall(inputState), before), () =>
       outcome.ok ? `${command.type} mutated its input state` : `failed ${command.type} (${outcome.error.code}) changed the state`,
     );
 
     if (outcome.ok && outcome.state !== inputState) {
       // The store writes the tickets the engine names and reads no other: every ticket put or removed is named.
       const differ = new Set<string>();
-      for (const id of new Set([...Object.keys(inputState.tickets), ...Object.keys(outcome.state.tickets)])) {
-        if (inputState.tickets[id] !== outcome.state.tickets[id]) differ.add(id);
+      for (const id of new Set([...inputState.tickets.keys(), ...outcome.state.tickets.keys()])) {
+        if (inputState.tickets.get(id) !== outcome.state.tickets.get(id)) differ.add(id);
       }
       const named = outcome.changedTickets ?? new Set<string>();
       check([...differ].every((id) => named.has(id)), () => `${command.type} changed tickets it did not name: ${[...differ].filter((id) => !named.has(id)).join(', ')}`);
@@ -583,12 +584,12 @@ function checkWaitingIndex(state: HallState, after: string): void {
   const index = waitingIndexOf(state.tickets);
   if (!index) return;
   const ids = (tickets: readonly Ticket[]) => tickets.map((ticket) => ticket.id).sort();
-  const all = Object.values(state.tickets);
+  const all = state.tickets.values();
   const services = new Set([...index.byService.keys(), ...all.map((ticket) => ticket.serviceId)]);
   for (const serviceId of services) {
     const expected = all.filter((ticket) => ticket.status === 'waiting' && ticket.serviceId === serviceId);
     check(isDeepStrictEqual(ids(index.byService.get(serviceId) ?? []), ids(expected)), () => `after ${after}: the index's waiting list of ${serviceId} differs from the tickets`);
-    for (const ticket of index.byService.get(serviceId) ?? []) check(state.tickets[ticket.id] === ticket, () => `after ${after}: the index holds an old copy of ${ticket.id}`);
+    for (const ticket of index.byService.get(serviceId) ?? []) check(state.tickets.get(ticket.id) === ticket, () => `after ${after}: the index holds an old copy of ${ticket.id}`);
   }
   check(isDeepStrictEqual(ids(index.transferred), ids(all.filter((ticket) => ticket.status === 'waiting' && ticket.transfer))), () => `after ${after}: the index's transferred list differs`);
   const served = all.filter((ticket) => ticket.status === 'served');

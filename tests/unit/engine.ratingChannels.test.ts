@@ -76,7 +76,7 @@ describe('QR rating within the rating period, after the ticket left the live sta
     const ticket = served(h);
     h.advance(11); // past evaluationMinutes (10): the next command prunes it
     h.issue('svc-b');
-    expect(h.state.tickets[ticket.id]).toBeUndefined();
+    expect(h.state.tickets.get(ticket.id)).toBeUndefined();
     return storedCopy(h, ticket.id);
   }
 
@@ -89,7 +89,7 @@ describe('QR rating within the rating period, after the ticket left the live sta
     expect(rated).toMatchObject({ id: stored.id, rating: 4, ratedVia: 'qr' });
     expect(h.lastEvents.find((event) => event.type === 'ticket:rated')).toMatchObject({ channel: 'qr', windowId: 'w1', clerkId: 'clerk1' });
     // It does not come back into the live state.
-    expect(h.state.tickets[stored.id]).toBeUndefined();
+    expect(h.state.tickets.get(stored.id)).toBeUndefined();
     const after = storedCopy(h, stored.id);
     expect(h.fail({ type: 'ticket.rate', ticketId: stored.id, level: 1, reasons: ['其他'], stored: after }, publicActor).code).toBe('ALREADY_RATED');
     expect(h.fail({ type: 'ticket.rate', ticketId: stored.id, level: 5, stored: after }, supervisor).code).toBe('ALREADY_RATED');

@@ -5,6 +5,8 @@ import type { CallResult } from '../../server/domain/handlers/calling.js';
 import { boardView } from '../../server/domain/views.js';
 import { peopleAhead, serviceQueue } from '../../server/domain/queue.js';
 import { clerk1, clerk2, harness, kiosk, local, publicActor, supervisor } from '../helpers/engineHarness.js';
+import { hallFromJson } from '../helpers/plainHall.js';
+import { TicketMap } from '../../server/protocol/ticketMap.js';
 
 describe('request ids are scoped to a caller and a command', () => {
   it('two citizens on phones never share an answer, even with the same request id', () => {
@@ -31,7 +33,7 @@ describe('the server clock tick', () => {
     h.clock.set(local('2026-03-03T00:00'));
     h.ok({ type: 'hall.tick' }, supervisor);
     expect(h.lastEvents.map((event) => event.type)).toEqual(['ticket:expired', 'hall:day-started']);
-    expect(h.state.tickets[waiting.id]).toBeUndefined();
+    expect(h.state.tickets.get(waiting.id)).toBeUndefined();
     expect(h.state.day).toBe('2026-03-03');
     expect(h.issue('svc-a').number).toBe('A001');
   });
@@ -64,11 +66,11 @@ describe('the rating window', () => {
     h.issue('svc-a');
     h.callNext('w1', clerk1);
     h.finish('w1', clerk1);
-    const frozen = structuredClone(h.state);
+    const frozen = hallFromJson(JSON.stringify(h.state));
     const deepFreeze = (value: unknown): void => {
       if (value && typeof value === 'object') {
         Object.freeze(value);
-        for (const child of Object.values(value)) deepFreeze(child);
+        for (const child of value instanceof TicketMap ? value.values() : Object.values(value)) deepFreeze(child);
       }
     };
     deepFreeze(frozen);
@@ -87,7 +89,7 @@ describe('closing a window', () => {
     const first = h.callNext('w1', clerk1);
     h.ok({ type: 'window.transfer', windowId: 'w1', toWindowId: 'w2', note: 'needs civil affairs' }, clerk1);
     h.ok({ type: 'window.close', windowId: 'w2' }, clerk2);
-    expect(h.state.tickets[first.ticket.id]?.transfer?.toWindowId).toBeUndefined();
+    expect(h.state.tickets.get(first.ticket.id)?.transfer?.toWindowId).toBeUndefined();
     const closed = h.eventsOfType('window:closed').at(-1);
     expect(closed?.released.map((ticket) => ticket.id)).toEqual([first.ticket.id]);
     const next = h.ok<CallResult>({ type: 'window.call-next', windowId: 'w1' }, clerk1);
@@ -115,10 +117,10 @@ describe('copy on write', () => {
     const outcome = execute(before, { type: 'window.call-next', windowId: 'w1' }, clerk1, h.env);
     if (!outcome.ok) throw new Error(outcome.error.code);
     const called = (outcome.result as CallResult).ticket.id;
-    const untouched = Object.keys(before.tickets).filter((id) => id !== called);
+    const untouched = before.tickets.keys().filter((id) => id !== called);
     expect(untouched).toHaveLength(4);
-    for (const id of untouched) expect(outcome.state.tickets[id]).toBe(before.tickets[id]);
-    expect(outcome.state.tickets[called]).not.toBe(before.tickets[called]);
+    for (const id of untouched) expect(outcome.state.tickets.get(id)).toBe(before.tickets.get(id));
+    expect(outcome.state.tickets.get(called)).not.toBe(before.tickets.get(called));
     expect(outcome.state.config).toBe(before.config);
   });
 });

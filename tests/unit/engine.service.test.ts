@@ -109,10 +109,10 @@ describe('start and finish', () => {
     const served = serve(h, 'w1', 5);
     h.advance(9);
     h.issue('svc-b');
-    expect(h.state.tickets[served.id]?.status).toBe('served');
+    expect(h.state.tickets.get(served.id)?.status).toBe('served');
     h.advance(1);
     h.issue('svc-b');
-    expect(h.state.tickets[served.id]).toBeUndefined();
+    expect(h.state.tickets.get(served.id)).toBeUndefined();
     expect(h.state.windows.w1?.lastFinishedTicketId).toBeUndefined();
   });
 });

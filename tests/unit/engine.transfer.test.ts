@@ -43,7 +43,7 @@ describe('transfer to another service (转窗, 首问负责)', () => {
     expect(call).toMatchObject({ ticket: { number: 'A001', serviceId: 'svc-c' }, reason: 'transfer' });
     // the transfer mark is cleared once called
     expect(call.ticket.transfer).toBeUndefined();
-    expect(h.state.tickets[call.ticket.id]?.transfer).toBeUndefined();
+    expect(h.state.tickets.get(call.ticket.id)?.transfer).toBeUndefined();
   });
 
   it('shows 0 people ahead for the transferred citizen', async () => {

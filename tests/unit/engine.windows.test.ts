@@ -133,7 +133,7 @@ describe('pause and resume (暂离)', () => {
     expect(h.fail({ type: 'window.call-next', windowId: 'w1' }, clerk1).code).toBe('WINDOW_PAUSED');
     expect(h.fail({ type: 'window.call', windowId: 'w1', ticketId: a.id }, clerk1).code).toBe('WINDOW_PAUSED');
     h.finish('w1', clerk1);
-    expect(h.state.tickets[a.id]?.status).toBe('served');
+    expect(h.state.tickets.get(a.id)?.status).toBe('served');
   });
 
   it('a paused window can be closed', () => {

@@ -99,7 +99,7 @@ describe('one projection for every screen', () => {
         const h = harness({ start, checkFailuresArePure: false });
         let board: BoardView = wire(boardView(h.state, h.clock.now));
         let staff: StaffView = wire(staffView(h.state, h.clock.now));
-        const ticketIds = () => Object.keys(h.state.tickets);
+        const ticketIds = () => h.state.tickets.keys();
         const holderOf = (windowId: string): Actor => {
           const clerk = h.state.windows[windowId]?.clerk;
           return clerk ? { kind: 'staff', user: clerk } : HOLDERS[WINDOWS.indexOf(windowId as (typeof WINDOWS)[number])]!;
@@ -137,7 +137,7 @@ describe('one projection for every screen', () => {
               ];
             case 'requeue':
             case 'call': {
-              const noShows = Object.values(h.state.tickets).filter((ticket) => (op.k === 'requeue' ? ticket.status === 'no-show' : ticket.status === 'waiting'));
+              const noShows = h.state.tickets.values().filter((ticket) => (op.k === 'requeue' ? ticket.status === 'no-show' : ticket.status === 'waiting'));
               const ticket = noShows[op.pick % Math.max(1, noShows.length)];
               if (!ticket) return null;
               const windowId = WINDOWS[op.win]!;

@@ -44,7 +44,7 @@ const REPORT_AT = local(`${TUE}T09:00`);
 function scriptedDays() {
   const h = harness({ config: testHallConfig({ policy: { boostAfterMinutes: null } }), start: local(`${MON}T08:00`) });
   const at = (day: string, hhmm: string) => h.clock.set(local(`${day}T${hhmm}`));
-  const id = (number: string) => Object.values(h.state.tickets).find((ticket) => ticket.number === number)!.id;
+  const id = (number: string) => h.state.tickets.values().find((ticket) => ticket.number === number)!.id;
   const rate = (windowId: string, level: 1 | 2 | 3 | 4 | 5) => h.ok({ type: 'ticket.rate', windowId, level, reasons: ['其他'] }, publicActor);
 
   h.open('w1', clerk1);

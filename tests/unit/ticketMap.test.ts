@@ -17,7 +17,7 @@ const op = fc.oneof(
   fc.record({ k: fc.constant('many' as const), n: fc.integer({ min: 1, max: 300 }) }),
 );
 
-function same(map: TicketMap, model: Map<string, Ticket>): void {
+function same(map: TicketMap<Ticket>, model: Map<string, Ticket>): void {
   expect(map.size).toBe(model.size);
   expect(map.keys()).toEqual([...model.keys()]);
   expect(map.values()).toEqual([...model.values()]);
@@ -32,9 +32,9 @@ describe('TicketMap', () => {
   it('behaves as an insertion-ordered map, and an edit never changes the map it came from', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
-        let map = TicketMap.empty();
+        let map = TicketMap.empty<Ticket>();
         let model = new Map<string, Ticket>();
-        const frozen: Array<{ map: TicketMap; model: Map<string, Ticket> }> = [];
+        const frozen: Array<{ map: TicketMap<Ticket>; model: Map<string, Ticket> }> = [];
         let fresh = 0;
         for (const step of ops) {
           if (step.k === 'set') {

@@ -23,7 +23,7 @@ import { configReasons, serviceLabel } from './configMessages.js';
 export function refuseConflicts(state: HallState, after: HallConfig, now: number): void {
   const keptServices = new Set(after.services.map((service) => service.id));
   const keptWindows = new Set(after.windows.map((window) => window.id));
-  const tickets = Object.values(state.tickets);
+  const tickets = state.tickets.values();
 
   for (const service of state.config.services) {
     if (keptServices.has(service.id)) continue;

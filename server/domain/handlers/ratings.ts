@@ -48,7 +48,7 @@ export function rate(ctx: Ctx, command: Extract<Command, { type: 'ticket.rate' }
   } else if (command.windowId !== undefined) {
     channel = 'window-screen';
     const lastId = requireWindow(ctx, command.windowId).runtime.lastFinishedTicketId;
-    const last = lastId ? ctx.state.tickets[lastId] : undefined;
+    const last = lastId ? ctx.state.tickets.get(lastId) : undefined;
     if (!last) fail('NOT_RATEABLE', { windowId: command.windowId });
     ticket = last;
   } else {

@@ -84,7 +84,7 @@ export function close(ctx: Ctx, command: Extract<Command, { type: 'window.close'
   const clerk = runtime.clerk;
   // Tickets transferred to this very window would otherwise wait for it all day; they go to their service's queue, still in front.
   const released: Ticket[] = [];
-  for (const ticket of Object.values(ctx.state.tickets)) {
+  for (const ticket of ctx.state.tickets.values()) {
     if (ticket.status === 'waiting' && ticket.transfer?.toWindowId === command.windowId) {
       const { toWindowId: _closed, ...unpinned } = ticket.transfer;
       released.push({ ...ticket, transfer: unpinned });

@@ -14,7 +14,9 @@ const MINUTE = 60_000;
 export const RECENT_CALLS_KEPT = 10;
 
 /** What the queue order needs of a hall: its tickets and calling policy (a staff screen has both). */
-export type QueueState = Pick<HallState, 'tickets'> & { config: Pick<HallConfig, 'policy'> };
+export type QueueState = Pick<HallState, 'tickets'> & PolicyState;
+/** What a ticket's calling class needs: the hall's calling policy. */
+export type PolicyState = { config: Pick<HallConfig, 'policy'> };
 
 /** Order of the classes; lower is called first. */
 const CLASS_ORDER: Record<Exclude<CallReason, 'manual'>, number> = {
@@ -74,7 +76,7 @@ export function windowCanServe(window: WindowConfig, ticket: Ticket): boolean {
 }
 
 /** The class a waiting ticket falls in at `now`, ignoring the priority cap. */
-export function classOf(state: QueueState, ticket: Ticket, now: number): Exclude<CallReason, 'manual'> {
+export function classOf(state: PolicyState, ticket: Ticket, now: number): Exclude<CallReason, 'manual'> {
   const { policy } = state.config;
   if (ticket.transfer) return 'transfer';
   // A requeued no-show had its turn (as with the boost below): its slot or green channel no
@@ -88,7 +90,7 @@ export function classOf(state: QueueState, ticket: Ticket, now: number): Exclude
   return 'queue-order';
 }
 
-function isBoosted(state: QueueState, ticket: Ticket, now: number): boolean {
+function isBoosted(state: PolicyState, ticket: Ticket, now: number): boolean {
   const limit = state.config.policy.boostAfterMinutes;
   // A requeued no-show had its turn; its original issue time does not earn a boost.
   return limit !== null && ticket.noShowCount === 0 && now - ticket.issuedAt >= limit * MINUTE;
@@ -145,7 +147,7 @@ export function selectNext(state: HallState, windowId: string, now: number): Sel
     for (const link of window.services) for (const ticket of index.byService.get(link.serviceId) ?? []) if (!ticket.transfer) consider(ticket);
     for (const ticket of index.transferred) consider(ticket);
   } else {
-    for (const id in state.tickets) consider(state.tickets[id]!);
+    for (const ticket of state.tickets.values()) consider(ticket);
   }
   if (ranked.length === 0) return null;
   ranked.sort(compareRanked);
@@ -171,13 +173,13 @@ export function serviceQueue(state: QueueState, serviceId: string, now: number):
   return ranked.sort(compareRanked).map((entry) => entry.ticket);
 }
 
-function rankedInService(state: QueueState, ticket: Ticket, now: number): Ranked {
+function rankedInService(state: PolicyState, ticket: Ticket, now: number): Ranked {
   const cls = classOf(state, ticket, now);
   return { ticket, cls, tier: 0, key: keyWithinClass(ticket, cls) };
 }
 
 /** Whether a service's queue is still in calling order at `now` (the clock can move a ticket to another class). */
-export function inCallingOrder(state: QueueState, queue: readonly Ticket[], now: number): boolean {
+export function inCallingOrder(state: PolicyState, queue: readonly Ticket[], now: number): boolean {
   let previous: Ranked | undefined;
   for (const ticket of queue) {
     const ranked = rankedInService(state, ticket, now);
@@ -226,10 +228,7 @@ export function waitingCounts(state: HallState): Record<string, number> {
     for (const [serviceId, waiting] of index.byService) if (waiting.length > 0 || serviceId in counts) counts[serviceId] = waiting.length;
     return counts;
   }
-  for (const id in state.tickets) {
-    const ticket = state.tickets[id]!;
-    if (isWaiting(ticket)) counts[ticket.serviceId] = (counts[ticket.serviceId] ?? 0) + 1;
-  }
+  for (const ticket of state.tickets.values()) if (isWaiting(ticket)) counts[ticket.serviceId] = (counts[ticket.serviceId] ?? 0) + 1;
   return counts;
 }
 

@@ -1,4 +1,5 @@
 import type { Ticket } from '../model.js';
+import type { TicketMap } from '../ticketMap.js';
 
 /**
  * What the calling rules and the day's housekeeping ask of a hall's tickets on every command — how many
@@ -29,23 +30,21 @@ export interface WaitingIndex {
 const TRANSFERRED = '\u0000transferred';
 const SERVED = '\u0000served';
 
-const indexes = new WeakMap<object, WaitingIndex>();
+const indexes = new WeakMap<TicketMap<Ticket>, WaitingIndex>();
 
-export function waitingIndexOf(tickets: Record<string, Ticket>): WaitingIndex | undefined {
+export function waitingIndexOf(tickets: TicketMap<Ticket>): WaitingIndex | undefined {
   return indexes.get(tickets);
 }
 
 /** The index of a map the caller owns and will write only through noteTicketChange: its parent's, or built once. */
-export function attachWaitingIndex(tickets: Record<string, Ticket>, parent: WaitingIndex | undefined): void {
+export function attachWaitingIndex(tickets: TicketMap<Ticket>, parent: WaitingIndex | undefined): void {
   indexes.set(tickets, parent ? { byService: new Map(parent.byService), transferred: parent.transferred, served: parent.served, owned: new Set() } : build(tickets));
 }
 
-function build(tickets: Record<string, Ticket>): WaitingIndex {
+function build(tickets: TicketMap<Ticket>): WaitingIndex {
   const index: WaitingIndex = { byService: new Map(), transferred: [], served: [], owned: new Set() };
   const served: Ticket[] = [];
-  for (const id in tickets) {
-    const ticket = tickets[id];
-    if (ticket === undefined || !Object.hasOwn(tickets, id)) continue;
+  for (const ticket of tickets.values()) {
     if (ticket.status === 'waiting') add(index, ticket);
     else if (ticket.status === 'served') served.push(ticket);
   }
@@ -56,7 +55,7 @@ function build(tickets: Record<string, Ticket>): WaitingIndex {
 }
 
 /** Keeps the index of `tickets` (if it has one) in step with one entry replaced, added or removed. */
-export function noteTicketChange(tickets: Record<string, Ticket>, before: Ticket | undefined, after: Ticket | undefined): void {
+export function noteTicketChange(tickets: TicketMap<Ticket>, before: Ticket | undefined, after: Ticket | undefined): void {
   const index = indexes.get(tickets);
   if (!index || before === after) return;
   if (before?.status === 'waiting') {
@@ -122,14 +121,11 @@ function insertServed(list: Ticket[], ticket: Ticket): void {
 }
 
 /** Waiting tickets of one service (from the index, or by a scan of a map without one). */
-export function waitingOfService(tickets: Record<string, Ticket>, serviceId: string): readonly Ticket[] {
+export function waitingOfService(tickets: TicketMap<Ticket>, serviceId: string): readonly Ticket[] {
   const index = indexes.get(tickets);
   if (index) return index.byService.get(serviceId) ?? [];
   const found: Ticket[] = [];
-  for (const id in tickets) {
-    const ticket = tickets[id]!;
-    if (ticket.status === 'waiting' && ticket.serviceId === serviceId) found.push(ticket);
-  }
+  for (const ticket of tickets.values()) if (ticket.status === 'waiting' && ticket.serviceId === serviceId) found.push(ticket);
   return found;
 }
 
@@ -137,7 +133,7 @@ export function waitingOfService(tickets: Record<string, Ticket>, serviceId: str
  * The served tickets whose rating window has closed at `now` (`(finishedAt ?? now) + windowMs <= now`,
  * the rule prune applies), or null when the map has no index (the caller scans).
  */
-export function servedExpired(tickets: Record<string, Ticket>, windowMs: number, now: number): Ticket[] | null {
+export function servedExpired(tickets: TicketMap<Ticket>, windowMs: number, now: number): Ticket[] | null {
   const index = indexes.get(tickets);
   if (!index) return null;
   if (windowMs <= 0) return index.served.slice();

@@ -50,9 +50,9 @@ export function boardView(state: HallState, now: number): BoardView {
     })),
     windows: config.windows.map((window) => {
       const runtime = state.windows[window.id];
-      const current = runtime?.currentTicketId ? state.tickets[runtime.currentTicketId] : undefined;
+      const current = runtime?.currentTicketId ? state.tickets.get(runtime.currentTicketId) : undefined;
       const clerk = runtime?.clerk;
-      const lastFinished = runtime?.lastFinishedTicketId ? state.tickets[runtime.lastFinishedTicketId] : undefined;
+      const lastFinished = runtime?.lastFinishedTicketId ? state.tickets.get(runtime.lastFinishedTicketId) : undefined;
       // The citizen just served may still rate while the clerk already calls the next one (one-button callers).
       const rateable =
         lastFinished !== undefined &&

@@ -1,4 +1,5 @@
 import type { HallState, Ticket, WindowRuntime } from '../model.js';
+import { TicketMap } from '../ticketMap.js';
 import { inCallingOrder, serviceQueue } from '../rules/queue.js';
 import type { StaffView } from '../viewTypes.js';
 import { maskTicketPhone } from '../rules/notify.js';
@@ -13,7 +14,7 @@ export function staffView(state: HallState, now: number): StaffView {
   // Staff see a citizen's mobile number masked (as staffEvent sends it), never whole.
   for (const service of state.config.services) queues[service.id] = serviceQueue(state, service.id, now).map(maskTicketPhone);
   // In queue-rank order, so a screen folding events arrives at the same order as a snapshot.
-  const live = Object.values(state.tickets).sort(byRank).map(maskTicketPhone);
+  const live = state.tickets.values().sort(byRank).map(maskTicketPhone);
   const serviceWindows: Record<string, string[]> = {};
   for (const window of state.config.windows) {
     for (const link of window.services) (serviceWindows[link.serviceId] ??= []).push(window.id);
@@ -68,13 +69,11 @@ export function applyStaffEvent(view: StaffView, event: StaffViewEvent): StaffVi
     const arriving = changed.filter((ticket) => ticket.status === 'waiting' && ticket.serviceId === serviceId);
     const untouched = arriving.length === 0 && !queue.some((ticket) => changedIds.has(ticket.id));
     // A queue no ticket of the event joined or left keeps its order unless the clock moved a ticket's class.
-    if (untouched && inCallingOrder({ tickets: {}, ...policy }, queue, event.at)) {
+    if (untouched && inCallingOrder(policy, queue, event.at)) {
       queues[serviceId] = queue;
       continue;
     }
-    const members: Record<string, Ticket> = {};
-    for (const ticket of queue) if (!changedIds.has(ticket.id)) members[ticket.id] = ticket;
-    for (const ticket of arriving) members[ticket.id] = ticket;
+    const members = TicketMap.fromTickets([...queue.filter((ticket) => !changedIds.has(ticket.id)), ...arriving]);
     queues[serviceId] = serviceQueue({ tickets: members, ...policy }, serviceId, event.at);
   }
   if (changed.length === 0) return { ...next, queues, windowsRuntime };

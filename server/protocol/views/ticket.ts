@@ -9,7 +9,7 @@ export type { TicketStatusView };
 
 /** What the citizen's phone (e-ticket) sees; `live` is the ticket as the hall state has it now, if still there. */
 export function ticketStatusView(state: HallState | null, ticket: Ticket, now: number): TicketStatusView {
-  const live = state?.tickets[ticket.id] ?? ticket;
+  const live = state?.tickets.get(ticket.id) ?? ticket;
   const ahead = state && live.status === 'waiting' ? peopleAhead(state, live, now) : 0;
   const windowRef = state && live.windowId ? windowConfig(state, live.windowId) : undefined;
   const atWindow = live.status === 'called' || live.status === 'serving' || live.status === 'served';

@@ -1,8 +1,9 @@
 import type { HallEvent } from '../../protocol/events.js';
 import type { HallState, Ticket } from '../../protocol/model.js';
 import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
+import { TicketMap } from '../../protocol/ticketMap.js';
 import { StoreError, type HallStore, type HallSummary, type TicketRecord, type UpdateOutcome } from '../port.js';
-import { NO_REQUESTS, forEachTicketChange, mergeChangedTickets, ownTicket, readEventPage, requestColumns, splitHall } from '../parts.js';
+import { NO_REQUESTS, forEachTicketChange, mergeChangedTickets, readEventPage, requestColumns, splitHall } from '../parts.js';
 import { closedError, parseStored, toStoreError } from './errors.js';
 import type { RedisKeys } from './keys.js';
 import { type CommittedHall, assembleHall, summaryOf } from './layout.js';
@@ -61,9 +62,7 @@ export class RedisHallStore implements HallStore {
   private readonly cache = new Map<string, CommittedHall>();
   private readonly queued = new Map<string, PendingUpdate[]>();
   private readonly running = new Map<string, Promise<void>>();
-  /** Defined entries of a committed `HallState.tickets` object, so a commit can tell without a second pass that none was removed. */
-  private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
-  private closed = false;
+    private closed = false;
 
   constructor(
     private readonly redis: ScriptedRedis,
@@ -95,10 +94,7 @@ export class RedisHallStore implements HallStore {
     const hallId = state.config.id;
     const { rest, config, tickets, requests } = splitHall(state);
     const ticketArgs: string[] = [];
-    for (const id in tickets) {
-      const ticket = ownTicket(tickets, id);
-      if (ticket !== undefined) ticketArgs.push(id, JSON.stringify(ticket));
-    }
+    for (const [id, ticket] of tickets.entries()) ticketArgs.push(id, JSON.stringify(ticket));
     const requestJson = requests.map((entry) => requestColumns(entry).json);
     const k = this.keys.hall(hallId);
     const created = await this.guard(`createHall(${hallId})`, async () => {
@@ -293,9 +289,8 @@ export class RedisHallStore implements HallStore {
     const upserts: string[] = [];
     const deletes: string[] = [];
     forEachTicketChange(
-      before.tickets ?? {},
+      before.tickets ?? TicketMap.empty(),
       tickets,
-      this.ticketCounts,
       (id, ticket) => upserts.push(id, JSON.stringify(ticket)),
       (id) => deletes.push(id),
       plan.named ?? null,
@@ -357,10 +352,7 @@ export class RedisHallStore implements HallStore {
       Record<string, string>
     >;
     const hall = assembleHall(hallId, meta!, tickets!, requests!);
-    if (hall) {
-      this.ticketCounts.set(hall.state.tickets, Object.keys(tickets!).length);
-      this.cache.set(hallId, hall);
-    }
+    if (hall) this.cache.set(hallId, hall);
     else this.cache.delete(hallId);
     return hall;
   }

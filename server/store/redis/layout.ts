@@ -1,3 +1,4 @@
+import type { TicketMap } from '../../protocol/ticketMap.js';
 import type { HallConfig, HallState, Ticket } from '../../protocol/model.js';
 import { parseTickets } from '../parts.js';
 import { StoreError, type HallSummary } from '../port.js';
@@ -58,7 +59,7 @@ export function assembleHall(
   return { state, version: meta.v, requestOrds: ords, lastRequestOrd: Number(meta.reqOrd ?? 0) };
 }
 
-function assembleTickets(hallId: string, fields: Record<string, string>): Record<string, Ticket> {
+function assembleTickets(hallId: string, fields: Record<string, string>): TicketMap<Ticket> {
   const rows: Array<{ id: string; ord: number; json: string }> = [];
   for (const id in fields) {
     const value = fields[id]!;

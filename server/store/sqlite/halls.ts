@@ -9,12 +9,12 @@ import {
   type UpdateOutcome,
 } from '../port.js';
 import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
+import { TicketMap } from '../../protocol/ticketMap.js';
 import { forEachTicketChange, mergeChangedTickets, readEventPage } from '../parts.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
   assembleHall,
-  ownTicket,
   requestColumns,
   splitHall,
   type RequestEntry,
@@ -117,8 +117,6 @@ export class SqliteHallStore implements HallStore {
   private readonly updateConfig: Sqlite.Statement<[string, string]>;
   private readonly upsertLiveTicket: Sqlite.Statement<[string, string, number, string]>;
   private readonly deleteLiveTicket: Sqlite.Statement<[string, string]>;
-  /** Number of defined entries of a `HallState.tickets` object already counted (see writeHall). */
-  private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
   /** Last `live_tickets.ord` handed out; only this process writes the file. */
   private lastOrd: number;
   private readonly insertRequest: Sqlite.Statement<[string, string, number, string]>;
@@ -233,10 +231,7 @@ export class SqliteHallStore implements HallStore {
     const stateJson = JSON.stringify(rest);
     const configJson = JSON.stringify(config);
     const ticketRows: StoredTicketRow[] = [];
-    for (const id in tickets) {
-      const ticket = ownTicket(tickets, id);
-      if (ticket !== undefined) ticketRows.push({ id, json: JSON.stringify(ticket) });
-    }
+    for (const [id, ticket] of tickets.entries()) ticketRows.push({ id, json: JSON.stringify(ticket) });
     const requestRows = requests.map(requestColumns);
     const ords = this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
@@ -251,7 +246,6 @@ export class SqliteHallStore implements HallStore {
       ticketRows,
       requestRows.map((row, k) => ({ ord: ords[k]!, json: row.json })),
     );
-    this.ticketCounts.set(stored.tickets, ticketRows.length);
     this.requestOrds.set(stored.requests, ords);
     this.cache.set(hallId, stored);
   }
@@ -443,7 +437,6 @@ export class SqliteHallStore implements HallStore {
     forEachTicketChange(
       prev.tickets ?? NO_TICKETS,
       tickets,
-      this.ticketCounts,
       (id, ticket) => this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket)),
       (id) => this.deleteLiveTicket.run(hallId, id),
       named,
@@ -501,7 +494,6 @@ export class SqliteHallStore implements HallStore {
     const ticketRows = this.selectLiveTickets.all(hallId);
     const requestRows = this.selectRequests.all(hallId);
     const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows);
-    this.ticketCounts.set(state.tickets, ticketRows.length);
     this.requestOrds.set(state.requests, requestRows.map((r) => r.ord));
     if (state.seq !== row.seq) {
       throw new StoreError('CORRUPT', `hall ${hallId}: state seq ${state.seq} differs from the stored seq ${row.seq}`);
@@ -523,7 +515,7 @@ export class SqliteHallStore implements HallStore {
   }
 }
 
-const NO_TICKETS: Record<string, Ticket> = Object.freeze({}) as Record<string, Ticket>;
+const NO_TICKETS = TicketMap.empty();
 
 function closedError(): StoreError {
   return new StoreError('UNAVAILABLE', 'the SQLite store is closed');

@@ -1,5 +1,5 @@
 import type Sqlite from 'better-sqlite3';
-import type { HallState } from '../../protocol/model.js';
+import type { HallState, Ticket } from '../../protocol/model.js';
 import { StoreError } from '../port.js';
 import { parseStored } from './errors.js';
 
@@ -204,7 +204,8 @@ function splitV1Halls(db: Sqlite.Database): void {
   );
   let ord = 0;
   for (const row of rows) {
-    const state = parseStored<HallState>(row.state_json, `state of hall ${row.id}`);
+    // v1 kept the whole hall in one JSON text, the live tickets as an object keyed by id.
+    const state = parseStored<Omit<HallState, 'tickets'> & { tickets?: Record<string, Ticket> }>(row.state_json, `state of hall ${row.id}`);
     if (state === null || typeof state !== 'object' || Array.isArray(state) || !state.config || typeof state.config !== 'object') {
       throw new StoreError('CORRUPT', `hall ${row.id}: stored state is not a hall state`);
     }
