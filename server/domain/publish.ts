@@ -41,7 +41,9 @@ function queueClassesMoved(state: HallState, from: number, to: number): boolean 
   if (from === to) return false;
   const index = waitingIndexOf(state.tickets);
   if (index) {
-    for (const waiting of index.byService.values()) for (const ticket of waiting) if (classOf(state, ticket, from) !== classOf(state, ticket, to)) return true;
+    for (const waiting of index.byService.values()) {
+      for (const list of [waiting.special, waiting.byRank]) for (const ticket of list) if (classOf(state, ticket, from) !== classOf(state, ticket, to)) return true;
+    }
     return false;
   }
   for (const ticket of state.tickets.values()) {

@@ -45,7 +45,9 @@ import {
 } from '../../server/protocol/model.js';
 import { classOf, windowCanServe } from '../../server/domain/queue.js';
 import { localTime } from '../../server/domain/time.js';
-import { waitingIndexOf } from '../../server/protocol/rules/waitingIndex.js';
+import { isSpecial, waitingIndexOf } from '../../server/protocol/rules/waitingIndex.js';
+import { selectNext } from '../../server/protocol/rules/queue.js';
+import { TicketMap } from '../../server/protocol/ticketMap.js';
 import { plainHall } from '../helpers/plainHall.js';
 import { ErrorCode } from '../../server/protocol/errors.js';
 import {
@@ -584,17 +586,34 @@ function checkWaitingIndex(state: HallState, after: string): void {
   const index = waitingIndexOf(state.tickets);
   if (!index) return;
   const ids = (tickets: readonly Ticket[]) => tickets.map((ticket) => ticket.id).sort();
+  const inOrder = (tickets: readonly Ticket[]) => tickets.map((ticket) => ticket.id);
   const all = state.tickets.values();
   const services = new Set([...index.byService.keys(), ...all.map((ticket) => ticket.serviceId)]);
   for (const serviceId of services) {
+    const waiting = index.byService.get(serviceId) ?? { special: [], byRank: [], byIssue: [] };
     const expected = all.filter((ticket) => ticket.status === 'waiting' && ticket.serviceId === serviceId);
-    check(isDeepStrictEqual(ids(index.byService.get(serviceId) ?? []), ids(expected)), () => `after ${after}: the index's waiting list of ${serviceId} differs from the tickets`);
-    for (const ticket of index.byService.get(serviceId) ?? []) check(state.tickets.get(ticket.id) === ticket, () => `after ${after}: the index holds an old copy of ${ticket.id}`);
+    const ordinary = expected.filter((ticket) => !isSpecial(ticket));
+    check(isDeepStrictEqual(ids(waiting.special), ids(expected.filter(isSpecial))), () => `after ${after}: the index's special list of ${serviceId} differs from the tickets`);
+    const byRank = [...ordinary].sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1));
+    check(isDeepStrictEqual(inOrder(waiting.byRank), inOrder(byRank)), () => `after ${after}: the index's queue of ${serviceId} is not the ordinary tickets in rank order`);
+    const byIssue = ordinary.filter((ticket) => ticket.noShowCount === 0).sort((a, b) => a.issuedAt - b.issuedAt || a.rank - b.rank || (a.id < b.id ? -1 : 1));
+    check(isDeepStrictEqual(inOrder(waiting.byIssue), inOrder(byIssue)), () => `after ${after}: the index's issue order of ${serviceId} differs`);
+    for (const ticket of [...waiting.special, ...waiting.byRank, ...waiting.byIssue]) check(state.tickets.get(ticket.id) === ticket, () => `after ${after}: the index holds an old copy of ${ticket.id}`);
   }
   check(isDeepStrictEqual(ids(index.transferred), ids(all.filter((ticket) => ticket.status === 'waiting' && ticket.transfer))), () => `after ${after}: the index's transferred list differs`);
   const served = all.filter((ticket) => ticket.status === 'served');
   check(isDeepStrictEqual(ids(index.served), ids(served)), () => `after ${after}: the index's served list differs`);
   const finished = index.served.map((ticket) => ticket.finishedAt ?? Number.POSITIVE_INFINITY);
   check(finished.every((at, k) => k === 0 || finished[k - 1]! <= at), () => `after ${after}: the index's served list is out of finishing order`);
+  // The next call from the index's few candidates is the one a walk over every ticket finds, at every window.
+  const unindexed = { ...state, tickets: TicketMap.fromTickets(all) };
+  for (const window of state.config.windows) {
+    for (const at of [0, 30 * 60_000, 3 * 60 * 60_000]) {
+      const now = (state.publishedAt ?? 0) + at;
+      const fromIndex = selectNext(state, window.id, now);
+      const fromWalk = selectNext(unindexed, window.id, now);
+      check(fromIndex?.ticket.id === fromWalk?.ticket.id && fromIndex?.reason === fromWalk?.reason, () => `after ${after}: at window ${window.id} the index calls ${fromIndex?.ticket.number} (${fromIndex?.reason}), a walk ${fromWalk?.ticket.number} (${fromWalk?.reason})`);
+    }
+  }
 }
 

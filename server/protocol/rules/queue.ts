@@ -1,5 +1,5 @@
 import type { CallReason, HallConfig, HallState, ServiceConfig, Ticket, WindowConfig } from '../model.js';
-import { waitingIndexOf, waitingOfService } from './waitingIndex.js';
+import { callCandidates, waitingCount, waitingIndexOf, waitingOfService } from './waitingIndex.js';
 
 /**
  * The calling rules (docs/rules.md): transferred-in first, then checked-in
@@ -141,14 +141,9 @@ export function selectNext(state: HallState, windowId: string, now: number): Sel
     const cls = classOf(state, ticket, now);
     ranked.push({ ticket, cls, tier: tierAt(window, ticket.serviceId) ?? Number.MAX_SAFE_INTEGER, key: keyWithinClass(ticket, cls) });
   };
-  const index = waitingIndexOf(state.tickets);
-  if (index) {
-    // Only what the window could call: its services' queues, and transferred tickets (pinned to it, perhaps).
-    for (const link of window.services) for (const ticket of index.byService.get(link.serviceId) ?? []) if (!ticket.transfer) consider(ticket);
-    for (const ticket of index.transferred) consider(ticket);
-  } else {
-    for (const ticket of state.tickets.values()) consider(ticket);
-  }
+  // With the hall's index, only the few tickets that can come first (waitingIndex.ts); else every ticket.
+  const candidates = callCandidates(state.tickets, window.services.map((link) => link.serviceId)) ?? state.tickets.values();
+  for (const ticket of candidates) consider(ticket);
   if (ranked.length === 0) return null;
   ranked.sort(compareRanked);
 
@@ -225,7 +220,10 @@ export function waitingCounts(state: HallState): Record<string, number> {
   for (const service of state.config.services) counts[service.id] = 0;
   const index = waitingIndexOf(state.tickets);
   if (index) {
-    for (const [serviceId, waiting] of index.byService) if (waiting.length > 0 || serviceId in counts) counts[serviceId] = waiting.length;
+    for (const [serviceId, waiting] of index.byService) {
+      const count = waitingCount(waiting);
+      if (count > 0 || serviceId in counts) counts[serviceId] = count;
+    }
     return counts;
   }
   for (const ticket of state.tickets.values()) if (isWaiting(ticket)) counts[ticket.serviceId] = (counts[ticket.serviceId] ?? 0) + 1;
