@@ -1,9 +1,7 @@
 import { io } from 'socket.io-client';
 import type { CommandInput, CommandResult, SocketCommandName } from '../server/protocol/declarations.js';
 import type { BoardView } from '../server/protocol/viewTypes.js';
-import { EVENT_TYPES, type HallEvent } from '../server/protocol/events.js';
-import type { PublicEvent } from '../server/protocol/redact.js';
-import type { HallSnapshot } from '../server/protocol/socket.js';
+import type { EventFrame, HallSnapshot } from '../server/protocol/socket.js';
 import type { Ack } from '../server/protocol/errors.js';
 import { type HallClientSocket, emitCommand } from './commands.js';
 import type { PublicEvent as PublicHallEvent } from '../server/protocol/redact.js';
@@ -65,8 +63,10 @@ export class HallSync {
       this.refusedCode = error.data?.code ?? null;
     });
     this.socket.on('hall:snapshot', (snapshot: HallSnapshot) => void this.onSnapshot(snapshot));
-    const onEvent = (event: HallEvent | PublicEvent) => this.receive(event);
-    for (const type of EVENT_TYPES) this.socket.on(type, onEvent);
+    // One frame per command, applied in one go: the board never paints a finish without the call after it.
+    this.socket.on('hall:events', (events: EventFrame) => {
+      for (const event of events) this.receive(event);
+    });
   }
 
   close(): void {

@@ -4,12 +4,13 @@
  * Connect with `io(origin, { auth: { hallId, token? }, transports: ['websocket'] })`.
  * Without a token the socket is public (boards, window screens, phones) and
  * receives redacted events; so do device sockets (kiosks, print agents),
- * which stand in public places. Staff sockets receive full events. Right after connecting the server sends `hall:snapshot`. Every
- * broadcast carries the hall's `seq`; a client that sees a gap calls
- * `hall:sync` with the last seq it applied.
+ * which stand in public places. Staff sockets receive full events. Right after connecting the server sends `hall:snapshot`.
+ * A command's events come as one `hall:events` frame; every event carries the
+ * hall's `seq`, and a client that sees a gap calls `hall:sync` with the last
+ * seq it applied.
  */
 import type { CommandInput, CommandResult, SocketCommandName, SocketEventOf } from './declarations.js';
-import type { EventType, HallEvent } from './events.js';
+import type { HallEvent } from './events.js';
 import type { BoardView, StaffView } from './viewTypes.js';
 import type { Ack } from './errors.js';
 import type { PublicEvent } from './redact.js';
@@ -30,6 +31,13 @@ export interface HandshakeAuth {
 
 export type HallSnapshot = { audience: 'public'; view: BoardView } | { audience: 'staff'; view: StaffView };
 
+/**
+ * The events of one command (or one clock tick) for one audience, in `seq` order, all of one hall:
+ * a call-next's `ticket:finished` and `ticket:called` arrive together and are applied at once,
+ * so no screen ever shows the finish without the call.
+ */
+export type EventFrame = HallEvent[] | PublicEvent[];
+
 export type SyncAnswer =
   | { kind: 'events'; events: Array<HallEvent | PublicEvent> }
   | { kind: 'snapshot'; snapshot: HallSnapshot };
@@ -46,9 +54,8 @@ export type ServerToClientEvents = {
   'print:job': (job: AgentJob, ack: (result: PrintResult) => void) => void;
   /** To a print agent: probe the printer now. */
   'printer:probe': (ack: (status: PrinterStatus) => void) => void;
-} & {
-  /** Staff sockets get the event itself, public ones (boards, phones, kiosks, agents) its redacted copy. */
-  [K in EventType]: (event: Extract<HallEvent, { type: K }> | PublicEvent) => void;
+  /** Staff sockets get the events themselves, public ones (boards, phones, kiosks, agents) their redacted copies. */
+  'hall:events': (events: EventFrame) => void;
 };
 
 /** Every command with a socket event, as declared in ./declarations.ts: its payload and its acknowledgement. */

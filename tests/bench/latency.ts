@@ -53,6 +53,8 @@ export interface LatencyResult {
   numberMismatches: number;
   boardGaps: number;
   boardDuplicates: number;
+  /** Socket frames per measured call: `hall:events` at the hall's boards and at its staff socket, and the events they held. */
+  frames: { boardFramesPerCall: number; staffFramesPerCall: number; boardEventsPerFrame: number };
   server: ServerLoad;
   benchProcess: { cpuPercent: number; eventLoopDelayP50Ms: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
 }
@@ -183,6 +185,12 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
     let statsBefore: Promise<StatsInfo> | undefined;
     let cpuBefore: NodeJS.CpuUsage | undefined;
     let measureStart = 0;
+    const countFrames = () => ({
+      board: boards.reduce((n, b) => n + b.frames, 0),
+      boardEvents: boards.reduce((n, b) => n + b.events, 0),
+      staff: [...staffSockets.values()].reduce((n, s) => n + s.frames, 0),
+    });
+    let framesBefore = countFrames();
     await server.stats();
     const start = performance.now() + 20;
 
@@ -237,6 +245,7 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
             cpuBefore = process.cpuUsage();
             loopDelay.enable();
             measureStart = performance.now();
+            framesBefore = countFrames();
           }
           send(k++);
         }
@@ -247,6 +256,7 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
     });
     const lastSentAt = performance.now();
     await Promise.race([finished, sleep(10_000)]);
+    const framesAfter = countFrames();
     loopDelay.disable();
     await server.profileStop();
     const cpuBench = process.cpuUsage(cpuBefore);
@@ -279,6 +289,11 @@ export async function runLatency(ctx: BenchContext, overrides: Partial<LatencyOp
       numberMismatches: okCalls.filter((r) => r.ackNumber !== undefined && r.eventNumber !== r.ackNumber).length,
       boardGaps: boards.reduce((n, b) => n + b.gaps, 0),
       boardDuplicates: boards.reduce((n, b) => n + b.duplicates, 0) + unmatched,
+      frames: {
+        boardFramesPerCall: round((framesAfter.board - framesBefore.board) / measured.length, 2),
+        staffFramesPerCall: round((framesAfter.staff - framesBefore.staff) / measured.length, 2),
+        boardEventsPerFrame: round((framesAfter.boardEvents - framesBefore.boardEvents) / Math.max(1, framesAfter.board - framesBefore.board), 2),
+      },
       server: serverLoad(after, before),
       benchProcess: {
         cpuPercent: round(((cpuBench.user + cpuBench.system) / 1000 / (performance.now() - measureStart)) * 100, 1),

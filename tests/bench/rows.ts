@@ -51,6 +51,9 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
     const a = latency.callAck;
     out.push({ part: 'latency', metric: 'call → staff ack, p50 / p99', measured: `${a.p50} / ${a.p99} ms`, budget: '—', pass: null });
     out.push({ part: 'latency', metric: 'server: transaction p50 / p99 / max; event-loop delay p99 / max', measured: mainThread(latency.server), budget: '—', pass: null });
+    // Results saved before hall:events (issue 16) have no frame counts.
+    const f = latency.frames as LatencyResult['frames'] | undefined;
+    if (f) out.push({ part: 'latency', metric: 'hall:events frames per call: boards / staff; events per frame', measured: `${f.boardFramesPerCall} / ${f.staffFramesPerCall}; ${f.boardEventsPerFrame}`, budget: '—', pass: null });
     out.push({
       part: 'latency',
       metric: 'calls measured / incomplete / refused',

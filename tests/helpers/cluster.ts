@@ -136,6 +136,8 @@ export class Board {
   readonly socket: Socket;
   seq = -1;
   snapshots = 0;
+  /** `hall:events` frames received. */
+  frames = 0;
   /** Ticket numbers called, as the board saw them (events, and the recent calls of each snapshot). */
   readonly called = new Set<string>();
 
@@ -152,9 +154,10 @@ export class Board {
       this.seq = snapshot.view.seq;
       for (const call of snapshot.view.recentCalls ?? []) this.called.add(call.ticketNumber);
     });
-    this.socket.onAny((event: string, payload: any) => {
-      if (event === 'hall:snapshot' || typeof payload?.seq !== 'number') return;
-      this.apply(payload);
+    // One frame per command; each of its events goes through the seq check.
+    this.socket.on('hall:events', (events: any[]) => {
+      this.frames++;
+      for (const event of events) this.apply(event);
     });
   }
 

@@ -111,13 +111,23 @@ export interface ConnectOptions {
 
 const DEFAULT_WAIT_MS = 3000;
 
-/** A socket.io-client socket that records every event it receives, in order. */
+/**
+ * A socket.io-client socket that records every event it receives, in order. The hall events of a
+ * `hall:events` frame are recorded one by one, as `{ event: type, data: event }`, so a test waits
+ * for `ticket:called` whatever the framing; the frames themselves are in `frames`.
+ */
 export class TestSocket {
   readonly events: Received[] = [];
+  /** Every `hall:events` frame as it arrived (one per command and audience). */
+  readonly frames: any[][] = [];
   private waiters: Array<{ predicate: (received: Received) => boolean; from: number; resolve: (r: Received) => void }> = [];
 
   constructor(readonly socket: Socket) {
-    socket.onAny((event: string, data: unknown) => this.record({ event, data }));
+    socket.onAny((event: string, data: unknown) => {
+      if (event !== 'hall:events' || !Array.isArray(data)) return this.record({ event, data });
+      this.frames.push(data);
+      for (const hallEvent of data) this.record({ event: String(hallEvent?.type), data: hallEvent });
+    });
     socket.on('disconnect', (reason) => this.record({ event: 'disconnect', data: reason }));
   }
 

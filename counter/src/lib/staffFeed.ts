@@ -1,11 +1,10 @@
 import { io } from 'socket.io-client';
 import type { CommandInput, CommandResult, SocketCommandName } from '../../../server/protocol/declarations.js';
-import { EVENT_TYPES, type HallEvent } from '../../../server/protocol/events.js';
-import type { PublicEvent } from '../../../server/protocol/redact.js';
+import type { HallEvent } from '../../../server/protocol/events.js';
 import type { StaffView } from '../../../server/protocol/viewTypes.js';
 import type { Ack } from '../../../server/protocol/errors.js';
 import { isErrorCode } from '../../../server/protocol/errors.js';
-import type { HallSnapshot, SyncAnswer } from '../../../server/protocol/socket.js';
+import type { EventFrame, HallSnapshot, SyncAnswer } from '../../../server/protocol/socket.js';
 import { reshapesViews } from '../../../server/protocol/views/board.js';
 import { applyStaffEvent } from '../../../server/protocol/views/staff.js';
 import type { ScreenSummary } from '../../../server/protocol/screens.js';
@@ -117,12 +116,14 @@ export class StaffFeed {
     this.socket.on('printers:changed', (update: { hallId: string; printers: PrinterState[] }) => {
       if (update.hallId === options.hallId) this.sink.printers = update.printers;
     });
-    // A staff socket gets every event in full (the server redacts only for public sockets).
-    const onEvent = (event: HallEvent | PublicEvent) => {
-      options.onEvent?.(event as HallEvent);
-      this.receive(event as HallEvent);
-    };
-    for (const type of EVENT_TYPES) this.socket.on(type, onEvent);
+    // One frame per command, each event through the same seq check. A staff socket gets every event in
+    // full (the server redacts only for public sockets).
+    this.socket.on('hall:events', (events: EventFrame) => {
+      for (const event of events as HallEvent[]) {
+        options.onEvent?.(event);
+        this.receive(event);
+      }
+    });
   }
 
   close(): void {

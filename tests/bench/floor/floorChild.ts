@@ -6,7 +6,7 @@
  * profile-start / profile-stop).
  *
  * What it is: plain Socket.IO + better-sqlite3 (floor/log.ts), one event row and one
- * broadcast per command, state in memory (floor/hall.ts), just enough of HallQ's socket and
+ * broadcast (a `hall:events` frame of one event) per command, state in memory (floor/hall.ts), just enough of HallQ's socket and
  * REST protocol for runLatency / runIssue and the REST parts to drive it unchanged: the
  * least a durable queue server must do, so HallQ's figures can be read as a ratio to it.
  */
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   const http = createServer({ keepAliveTimeout: 60_000 });
   const io = new Server(http, { transports: ['websocket'], serveClient: false });
   const room = (hallId: string) => `hall:${hallId}`;
-  const commands = new FloorCommands(halls, log, (hallId, event) => void io.to(room(hallId)).emit(event.type, event));
+  // One frame per command, as HallQ sends (`hall:events`): the comparison counts the same writes.
+  const commands = new FloorCommands(halls, log, (hallId, event) => void io.to(room(hallId)).emit('hall:events', [event]));
   const password = env.HALLQ_ADMIN_PASSWORD ?? '';
   http.on('request', floorHttp(commands, password));
 

@@ -1,6 +1,6 @@
 /**
  * Bench clients: public boards that behave like the real board (snapshot on
- * every connect, then deltas checked by seq, `hall:sync` on a gap) and staff
+ * every connect, then the `hall:events` frames' deltas checked by seq, `hall:sync` on a gap) and staff
  * sockets that send commands and wait for the acknowledgement.
  */
 import { performance } from 'node:perf_hooks';
@@ -43,6 +43,9 @@ export class Board {
   syncs = 0;
   /** Events that came with a seq already applied (ignored). */
   duplicates = 0;
+  /** `hall:events` frames received, and the events they held. */
+  frames = 0;
+  events = 0;
   awaitingSnapshot = true;
   disconnects = 0;
   lastDisconnectAt = 0;
@@ -68,21 +71,25 @@ export class Board {
       this.lastDisconnectAt = performance.now();
       this.awaitingSnapshot = true;
     });
-    this.socket.onAny((name: string, payload: unknown) => this.receive(name, payload));
-  }
-
-  private receive(name: string, payload: unknown): void {
-    const at = performance.now();
-    if (name === 'hall:snapshot') {
-      const seq = (payload as { view: { seq: number } }).view.seq;
+    this.socket.on('hall:snapshot', (snapshot: { view: { seq: number } }) => {
+      const at = performance.now();
+      const seq = snapshot.view.seq;
       this.lastSeq = Math.max(seq, this.awaitingSnapshot ? seq : this.lastSeq);
       this.awaitingSnapshot = false;
       this.snapshots++;
       this.lastSnapshotAt = at;
       this.hooks.onSnapshot?.(this, at);
-      return;
-    }
-    const event = payload as SeqEvent;
+    });
+    // One frame per command (HallQ and the floor alike); each event goes through the seq check.
+    this.socket.on('hall:events', (events: SeqEvent[]) => {
+      const at = performance.now();
+      this.frames++;
+      for (const event of events) this.receive(event, at);
+    });
+  }
+
+  private receive(event: SeqEvent, at: number): void {
+    this.events++;
     if (typeof event?.seq !== 'number' || this.awaitingSnapshot) return;
     if (event.seq <= this.lastSeq) {
       this.duplicates++;
@@ -131,6 +138,8 @@ export class Board {
 
 export class Staff {
   readonly socket: Socket;
+  /** `hall:events` frames received (the staff room's share of every command's writes). */
+  frames = 0;
 
   constructor(
     url: string,
@@ -145,6 +154,7 @@ export class Staff {
       reconnection: reconnect !== null,
       ...(reconnect ?? {}),
     });
+    this.socket.on('hall:events', () => void this.frames++);
   }
 
   connected(timeoutMs: number): Promise<void> {
