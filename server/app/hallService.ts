@@ -61,10 +61,12 @@ export class HallService {
     // hall; every other command may look at this process's copy (no round trip to a shared store,
     // issue 16), because the permission is checked again inside the update on the committed state.
     const rating = command.type === 'ticket.rate' && command.ticketId !== undefined;
-    const hall = (!rating ? this.store.cachedHall?.(hallId) : undefined) ?? (await this.store.loadHall(hallId));
+    const cached = rating ? undefined : this.store.cachedHall?.(hallId);
+    const allowed = (state: HallState) => mayRun(principal, hallId, command, state.config.phoneTickets === true);
+    // A refusal is never answered from a copy alone: it may predate the change that allows the command.
+    const hall = cached && allowed(cached) ? cached : await this.store.loadHall(hallId);
     if (!hall) return refusal('HALL_NOT_FOUND', { hallId });
     const refused: Failure = { code: principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN' };
-    const allowed = (state: HallState) => mayRun(principal, hallId, command, state.config.phoneTickets === true);
     if (!allowed(hall)) return refusal(refused.code);
     const rate = await this.limits.forCommand(principal, command);
     if (!rate.ok) return refusal('RATE_LIMITED', { retryAfterSeconds: rate.retryAfterSeconds });

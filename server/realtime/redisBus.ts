@@ -58,7 +58,7 @@ const FIRE_AND_FORGET = ['publish', 'spublish', 'subscribe', 'psubscribe', 'ssub
  * Wraps the named methods so that the promise each returns already has a rejection handler
  * (`onFailure`); callers that do await it still see the rejection.
  */
-export function ownFailures(client: Redis, methods: readonly string[], onFailure: (error: Error) => void): void {
+function ownFailures(client: Redis, methods: readonly string[], onFailure: (error: Error) => void): void {
   const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const name of methods) {
     const original = target[name]!.bind(client);

@@ -101,7 +101,7 @@ describe.skipIf(!hasRedis())('Redis round trips of a command', () => {
     expect(refused).toEqual([expect.stringMatching(/^hget \S+\{demo\} v$/)]);
   });
 
-  it('a permission decided on a stale copy is decided again on the committed state', async () => {
+  it('a permission decided on a stale copy is decided again: on the committed state, or on the stored hall before a refusal', async () => {
     const prefix = `rt${++prefixes}:`;
     const [here, elsewhere] = [await open(prefix), await open(prefix)];
     const service = serviceOn(here);
@@ -111,8 +111,14 @@ describe.skipIf(!hasRedis())('Redis round trips of a command', () => {
     expect(await elsewhere.halls.update('demo', off)).toMatchObject({ ok: true });
     expect(here.halls.cachedHall?.('demo')?.config.phoneTickets).toBe(true);
 
-    const answer = await service.run(PHONE, 'demo', { type: 'ticket.issue', serviceId: 'zonghe-zixun', channel: 'phone', priority: false } as never);
-    expect(answer).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    const phoneIssue = { type: 'ticket.issue', serviceId: 'zonghe-zixun', channel: 'phone', priority: false } as never;
+    expect(await service.run(PHONE, 'demo', phoneIssue)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect((await elsewhere.halls.loadHall('demo'))?.tickets).toEqual({});
+
+    // And the other way: a copy that predates phone tickets being turned back on refuses nothing by itself.
+    const on = (state: HallState) => ({ ok: true as const, state: { ...state, config: { ...state.config, phoneTickets: true } }, events: [], result: null });
+    expect(await elsewhere.halls.update('demo', on)).toMatchObject({ ok: true });
+    expect(here.halls.cachedHall?.('demo')?.config.phoneTickets).toBe(false);
+    expect(await service.run(PHONE, 'demo', phoneIssue)).toMatchObject({ ok: true });
   });
 });
