@@ -12,9 +12,10 @@ import { RedisKeys, redactUrl } from '../store/redis/index.js';
  *
  * The adapter sends its publishes and (un)subscriptions without looking at
  * the promise, and so does ioredis when it subscribes again after a
- * reconnect: any of them that fails (a connection that has ended, at close or
- * after an outage) would be an unhandled rejection, which ends the process.
- * `ownFailures` gives each such call a handler that logs.
+ * reconnect: any of them that fails (once the connection has ended: a stop
+ * while broadcasts are still going out, as bench:cluster's phases end) would
+ * be an unhandled rejection, which ends the process. `ownFailures` gives each
+ * such call a handler that logs.
  */
 export interface RedisBus {
   adapter: ReturnType<typeof createAdapter>;
@@ -30,8 +31,10 @@ export async function connectRedisBus(url: string, prefix: string, log: Logger):
   const warn = throttled((error: Error, which: string) => log.warn({ err: error, redis: redactUrl(url), which }, 'Redis bus connection error (reconnecting)'));
   pub.on('error', (error: Error) => warn(error, 'publish'));
   sub.on('error', (error: Error) => warn(error, 'subscribe'));
-  ownFailures(pub, FIRE_AND_FORGET, (error) => warn(error, 'publish'));
-  ownFailures(sub, FIRE_AND_FORGET, (error) => warn(error, 'subscribe'));
+  // Once closing, a broadcast still on its way (a command settling during shutdown) fails as expected.
+  let closing = false;
+  ownFailures(pub, FIRE_AND_FORGET, (error) => closing || warn(error, 'publish'));
+  ownFailures(sub, FIRE_AND_FORGET, (error) => closing || warn(error, 'subscribe'));
   await Promise.all([pub.connect(), sub.connect()]);
   const listeners: Array<() => void> = [];
   let lost = false;
@@ -46,6 +49,7 @@ export async function connectRedisBus(url: string, prefix: string, log: Logger):
     adapter: createAdapter(pub, sub, { key: new RedisKeys(prefix).socketIoChannel, parser: JSON_PARSER }),
     onReconnected: (listener) => listeners.push(listener),
     async close() {
+      closing = true;
       await Promise.all([closeClient(pub), closeClient(sub)]);
     },
   };
