@@ -31,7 +31,13 @@ async function main(): Promise<void> {
   process.stderr.write(`${startupBanner({ host: config.host, port: server.port, dataDir: config.dataDir, halls, demo: config.demo, ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}) })}\n`);
   const stop = (signal: string) => {
     server.log.info({ signal }, 'shutting down');
-    void server.close().then(() => process.exit(0));
+    void server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.log.error({ err: error }, 'could not close everything; exiting anyway');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -11,8 +11,12 @@ import { boardView, staffView, ticketStatusView } from '../domain/views.js';
 import type { BoardView, StaffView, TicketStatusView } from '../protocol/viewTypes.js';
 import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
 import { messageFor } from '../protocol/messages.js';
-import { type HallStore, StoreError } from '../store/port.js';
+import type { Failure } from '../domain/failure.js';
+import { type HallStore, StoreError, type UpdateOutcome } from '../store/port.js';
 import type { RateLimits } from './rateLimits.js';
+
+/** A refusal decided on the state an update runs on, before the engine; null lets the command through. */
+type Guard = (state: HallState) => Failure | null;
 
 /** Delivers committed events to the hall's connected clients. */
 export interface Broadcaster {
@@ -53,17 +57,24 @@ export class HallService {
   ) {}
 
   async run(principal: Principal, hallId: string, command: Command): Promise<Ack<unknown>> {
-    const hall = await this.store.loadHall(hallId);
+    // Whether a rating's ticket is still live decides which path it takes, so ratings read the stored
+    // hall; every other command may look at this process's copy (no round trip to a shared store,
+    // issue 16), because the permission is checked again inside the update on the committed state.
+    const rating = command.type === 'ticket.rate' && command.ticketId !== undefined;
+    const cached = rating ? undefined : this.store.cachedHall?.(hallId);
+    const allowed = (state: HallState) => mayRun(principal, hallId, command, state.config.phoneTickets === true);
+    // A refusal is never answered from a copy alone: it may predate the change that allows the command.
+    const hall = cached && allowed(cached) ? cached : await this.store.loadHall(hallId);
     if (!hall) return refusal('HALL_NOT_FOUND', { hallId });
-    if (!mayRun(principal, hallId, command, hall.config.phoneTickets === true)) {
-      return refusal(principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-    }
+    const refused: Failure = { code: principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN' };
+    if (!allowed(hall)) return refusal(refused.code);
     const rate = await this.limits.forCommand(principal, command);
     if (!rate.ok) return refusal('RATE_LIMITED', { retryAfterSeconds: rate.retryAfterSeconds });
+    const guard = (state: HallState) => (allowed(state) ? null : refused);
     const committed =
-      command.type === 'ticket.rate' && command.ticketId !== undefined && !hall.tickets.has(command.ticketId)
-        ? await this.rateStored(hallId, command, actorOf(principal))
-        : await this.commit(hallId, command, actorOf(principal));
+      rating && !hall.tickets.has(command.ticketId!)
+        ? await this.rateStored(hallId, command as Extract<Command, { type: 'ticket.rate' }>, actorOf(principal), guard)
+        : await this.commit(hallId, command, actorOf(principal), guard);
     if (!committed.ok) {
       // Only staff are told ticket ids: they are e-ticket links, and kiosks and screens stand in public.
       const details = principal.kind !== 'staff' ? withoutTicketIds(committed.error.details) : committed.error.details;
@@ -86,13 +97,13 @@ export class HallService {
    * one ticket run one after another, each reading the store after the previous one committed, so a second
    * rating sees the first (ALREADY_RATED) in this process.
    */
-  private rateStored(hallId: string, command: Extract<Command, { type: 'ticket.rate' }>, actor: Actor): Promise<Ack<unknown>> {
+  private rateStored(hallId: string, command: Extract<Command, { type: 'ticket.rate' }>, actor: Actor, guard: Guard): Promise<Ack<unknown>> {
     const ticketId = command.ticketId!;
     const previous = this.storedRatings.get(ticketId) ?? Promise.resolve();
     const next = previous.then(async (): Promise<Ack<unknown>> => {
       const record = await this.store.getTicket(ticketId);
       const stored = record?.hallId === hallId ? record.ticket : undefined;
-      return this.commit(hallId, { ...command, ...(stored ? { stored } : {}) }, actor);
+      return this.commit(hallId, { ...command, ...(stored ? { stored } : {}) }, actor, guard);
     });
     const settled = next.catch(() => undefined).then(() => {
       if (this.storedRatings.get(ticketId) === settled) this.storedRatings.delete(ticketId);
@@ -111,11 +122,14 @@ export class HallService {
     return this.commit(hallId, { type: 'ticket.rate-default', tickets }, SYSTEM_ACTOR);
   }
 
-  /** Engine inside one atomic store update, then the broadcast. */
-  private async commit(hallId: string, command: Command, actor: Actor): Promise<Ack<unknown>> {
+  /** Engine inside one atomic store update (after `guard`, on the same state), then the broadcast. */
+  private async commit(hallId: string, command: Command, actor: Actor, guard?: Guard): Promise<Ack<unknown>> {
     let outcome;
     try {
-      outcome = await this.store.update(hallId, (state) => execute(state, command, actor, { now: this.clock(), ids: this.ids }));
+      outcome = await this.store.update(hallId, (state): UpdateOutcome<unknown> => {
+        const refused = guard?.(state);
+        return refused ? { ok: false, error: refused } : execute(state, command, actor, { now: this.clock(), ids: this.ids });
+      });
     } catch (error) {
       if (error instanceof StoreError) {
         this.log.error({ err: error, hallId, command: command.type }, 'store refused a write');

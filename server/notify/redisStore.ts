@@ -196,6 +196,8 @@ export class RedisNotifyStore implements NotifyStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A QUIT queued while Redis is away would hold the server's shutdown until it is back.
+    if (this.redis.status !== 'ready') return this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

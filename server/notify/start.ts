@@ -32,7 +32,13 @@ export function startNotifier(
   let records: NotifyStore;
   let lease: NotifyLease | undefined;
   if (config.redisUrl !== undefined) {
-    records = new RedisNotifyStore(config.redisUrl, DEFAULT_PREFIX, (error) => log.warn({ err: error }, 'notify: Redis connection error (reconnecting)'));
+    // At most one line per 10 s: while Redis is down the client fails on every reconnect attempt.
+    let warnedAt = 0;
+    records = new RedisNotifyStore(config.redisUrl, DEFAULT_PREFIX, (error) => {
+      if (Date.now() - warnedAt < 10_000) return;
+      warnedAt = Date.now();
+      log.warn({ err: error }, 'notify: Redis connection error (reconnecting)');
+    });
     lease = {
       acquire: (hallId, holder, ttlMs) => store.outbox.acquireLease(hallId, NOTIFY_LEASE, holder, ttlMs),
       release: (hallId, holder) => store.outbox.releaseLease(hallId, NOTIFY_LEASE, holder),

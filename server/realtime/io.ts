@@ -192,9 +192,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       const deviceId = principal.device.id;
       socket.once('disconnect', () => {
         // Another connection of the same agent (a reconnect racing the old socket's close) keeps it online.
-        void io.in(deviceRoom(deviceId)).fetchSockets().then((left) => {
-          if (left.length === 0) deps.print.agentReported(hallId, deviceId, 'offline');
-        });
+        void io
+          .in(deviceRoom(deviceId))
+          .fetchSockets()
+          .then((left) => {
+            if (left.length === 0) deps.print.agentReported(hallId, deviceId, 'offline');
+          })
+          // The bus is down: the agent stays "online" until its next probe or job says otherwise.
+          .catch((error: unknown) => deps.log.warn({ err: error, hallId, deviceId }, 'could not tell whether the print agent is still connected'));
       });
     }
     const expiresIn = principal.kind === 'staff' && principal.expiresAt !== undefined ? principal.expiresAt - deps.now() : undefined;
@@ -221,9 +226,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       // followed by fresh views; everything else, the day's end and start included, rides on the events.
       if (events.some(reshapesViews)) {
         for (const audience of ['public', 'staff'] as const) {
-          void snapshotFor(deps.service, hallId, audience).then((snapshot) => {
-            if (snapshot) io.to(hallRoom(hallId, audience)).emit('hall:snapshot', snapshot);
-          });
+          void snapshotFor(deps.service, hallId, audience)
+            .then((snapshot) => {
+              if (snapshot) io.to(hallRoom(hallId, audience)).emit('hall:snapshot', snapshot);
+            })
+            // The store went away since the commit: the event went out, the views wait for each client's next snapshot.
+            .catch((error: unknown) => deps.log.warn({ err: error, hallId }, 'could not send the fresh views after a configuration change'));
         }
       }
     },

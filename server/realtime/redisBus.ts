@@ -7,9 +7,15 @@ import { RedisKeys, redactUrl } from '../store/redis/index.js';
  * The Socket.IO Redis adapter's two connections (publish, subscribe), so that
  * an event broadcast to a hall's room by one process reaches the sockets of
  * every process. Unlike the store's connection they keep an offline queue and
- * retry for ever: the adapter does not handle a failed publish (it would be
- * an unhandled rejection), and a broadcast delayed by an outage is still
- * useful; boards also resync from the store when the bus comes back.
+ * retry for ever: a broadcast delayed by an outage is still useful, and boards
+ * also resync from the store when the bus comes back.
+ *
+ * The adapter sends its publishes and (un)subscriptions without looking at
+ * the promise, and so does ioredis when it subscribes again after a
+ * reconnect: any of them that fails (once the connection has ended: a stop
+ * while broadcasts are still going out, as bench:cluster's phases end) would
+ * be an unhandled rejection, which ends the process. `ownFailures` gives each
+ * such call a handler that logs.
  */
 export interface RedisBus {
   adapter: ReturnType<typeof createAdapter>;
@@ -25,6 +31,10 @@ export async function connectRedisBus(url: string, prefix: string, log: Logger):
   const warn = throttled((error: Error, which: string) => log.warn({ err: error, redis: redactUrl(url), which }, 'Redis bus connection error (reconnecting)'));
   pub.on('error', (error: Error) => warn(error, 'publish'));
   sub.on('error', (error: Error) => warn(error, 'subscribe'));
+  // Once closing, a broadcast still on its way (a command settling during shutdown) fails as expected.
+  let closing = false;
+  ownFailures(pub, FIRE_AND_FORGET, (error) => closing || warn(error, 'publish'));
+  ownFailures(sub, FIRE_AND_FORGET, (error) => closing || warn(error, 'subscribe'));
   await Promise.all([pub.connect(), sub.connect()]);
   const listeners: Array<() => void> = [];
   let lost = false;
@@ -39,9 +49,38 @@ export async function connectRedisBus(url: string, prefix: string, log: Logger):
     adapter: createAdapter(pub, sub, { key: new RedisKeys(prefix).socketIoChannel, parser: JSON_PARSER }),
     onReconnected: (listener) => listeners.push(listener),
     async close() {
-      await Promise.all([pub.quit().catch(() => pub.disconnect()), sub.quit().catch(() => sub.disconnect())]);
+      closing = true;
+      await Promise.all([closeClient(pub), closeClient(sub)]);
     },
   };
+}
+
+/** What the adapter and ioredis call on these connections and never await. */
+const FIRE_AND_FORGET = ['publish', 'spublish', 'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe'] as const;
+
+/**
+ * Wraps the named methods so that the promise each returns already has a rejection handler
+ * (`onFailure`); callers that do await it still see the rejection.
+ */
+function ownFailures(client: Redis, methods: readonly string[], onFailure: (error: Error) => void): void {
+  const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of methods) {
+    const original = target[name]!.bind(client);
+    target[name] = (...args: unknown[]) => {
+      const result = original(...args);
+      if (result instanceof Promise) result.catch((error: unknown) => onFailure(error instanceof Error ? error : new Error(String(error))));
+      return result;
+    };
+  }
+}
+
+/**
+ * QUIT when connected (what was sent is flushed first); otherwise drop the connection at once: a
+ * QUIT queued offline would wait for a Redis that may never come back, and the close with it.
+ */
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status !== 'ready') return client.disconnect();
+  await client.quit().catch(() => client.disconnect());
 }
 
 /**

@@ -33,6 +33,12 @@ export interface HallStore {
   listHalls(): Promise<HallSummary[]>;
   loadHall(hallId: string): Promise<HallState | null>;
   /**
+   * The hall as this process holds it in memory, without any I/O; undefined when it holds none.
+   * It may be behind another process's commits (Redis), so it only serves checks that `update`
+   * makes again on the state it commits on. An adapter whose loadHall costs no I/O leaves it out.
+   */
+  cachedHall?(hallId: string): HallState | undefined;
+  /**
    * Stores a new hall together with the events of its creation (`hall:created`,
    * seqs 1..state.seq), atomically. Rejects with a StoreError('DUPLICATE') if the
    * hall exists. Another process may create a hall at any time: neither adapter

@@ -43,9 +43,19 @@ const HALL_MISSING = -2;
  * as this process last saw it, and the hallqCommitHall script writes the
  * result only if the hall's version is still that one. If another process
  * committed in between, the hall is re-read and the functions run again on
- * the fresher state (the port requires them to be pure). A refusal or an
- * idempotent replay computed on a cached state is checked against the stored
- * version too, so no process answers from a stale hall.
+ * the fresher state (the port requires them to be pure).
+ *
+ * Round trips (issue 16): a committed batch costs one, the script call, which
+ * checks the version and writes state, tickets, requests, events, records,
+ * counters and the ticket → hall index together (the outbox needs no row: its
+ * deliverers read the event stream after their cursor). A batch that writes
+ * nothing (refusals, idempotent replays) is answered only after one cheap
+ * check, `HGET meta v`, when it was computed on the cached hall: that is how
+ * a refusal notices another process's commit, and a refusal has no script to
+ * carry the check. (Letting the check ride on the next commit instead would
+ * answer a refusal that may be wrong and cannot be taken back.) `cachedHall`
+ * lets the command path read the hall without a round trip before it
+ * updates; whatever it decides there is decided again inside the update.
  *
  * Within a process, the updates of one hall run one batch at a time, and all
  * those requested while a batch was running form the next batch: one script
@@ -81,6 +91,11 @@ export class RedisHallStore implements HallStore {
       // An id whose hall is missing was added by a createHall that did not complete: not a hall.
       return answers.filter((json): json is string => typeof json === 'string').map((json) => parseStored<HallSummary>(json, 'hall summary'));
     });
+  }
+
+  /** The hall as this process last read or committed it, without asking Redis: maybe behind another process. */
+  cachedHall(hallId: string): HallState | undefined {
+    return this.cache.get(hallId)?.state;
   }
 
   async loadHall(hallId: string): Promise<HallState | null> {
@@ -145,8 +160,8 @@ export class RedisHallStore implements HallStore {
       const hallId = await this.redis.hget(this.keys.ticketHalls, ticketId);
       if (hallId === null) return null;
       const json = await this.redis.hget(this.keys.hall(hallId).records, ticketId);
-      // Indexed by a commit that then lost its compare-and-set (never issued), or a ticket the hall was
-      // created with and no event has touched since (as in SQLite, records come from the events).
+      // A ticket the hall was created with and no event has touched since (as in SQLite, records come
+      // from the events), or the index entry of a createHall that did not complete.
       if (json === null) return null;
       return { hallId, ticket: parseStored<Ticket>(json, `ticket ${ticketId}`) };
     });
@@ -314,24 +329,22 @@ export class RedisHallStore implements HallStore {
       const key = this.keys.issuedOn(hallId, event.ticket.day);
       let index = dayKeys.indexOf(key);
       if (index < 0) index = dayKeys.push(key) - 1;
-      issued.push(String(6 + index), event.ticket.serviceId);
+      issued.push(String(7 + index), event.ticket.serviceId);
     }
     const recordArgs: string[] = [];
     for (const [id, ticket] of records) recordArgs.push(id, JSON.stringify(ticket));
 
-    const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    // The ticket → hall index is global (no hall hash tag), so not part of the hall's script. Written
-    // first: if the script then loses its compare-and-set, the entry points at a record that does not exist.
-    if (indexed.length > 0) pipeline.hset(this.keys.ticketHalls, ...indexed);
-    pipeline.hallqCommitHall(
-      5 + dayKeys.length,
-      k.meta, k.tickets, k.requests, k.events, k.records, ...dayKeys,
-      base.version, staged.seq, JSON.stringify(rest), configJson, summaryJson, diff.lastOrd,
-      upserts.length / 2, deletes.length, requestInserts.length / 2, diff.deletes.length, events.length, records.size, issued.length / 2,
-      ...upserts, ...deletes, ...requestInserts, ...diff.deletes.map(String), ...eventArgs, ...recordArgs, ...issued,
+    // One call, no pipeline around it: the auto-pipelining connection sends it in the same write as
+    // the other halls' commits of this event-loop turn.
+    const version = Number(
+      await this.redis.hallqCommitHall(
+        6 + dayKeys.length,
+        k.meta, k.tickets, k.requests, k.events, k.records, this.keys.ticketHalls, ...dayKeys,
+        base.version, staged.seq, JSON.stringify(rest), configJson, summaryJson, diff.lastOrd,
+        upserts.length / 2, deletes.length, requestInserts.length / 2, diff.deletes.length, events.length, records.size, issued.length / 2, indexed.length / 2,
+        ...upserts, ...deletes, ...requestInserts, ...diff.deletes.map(String), ...eventArgs, ...recordArgs, ...issued, ...indexed,
+      ),
     );
-    const answers = await execAll(pipeline);
-    const version = Number(answers[answers.length - 1]);
     if (version === COMMIT_CONFLICT) return null;
     if (version === HALL_MISSING) throw new StoreError('CORRUPT', `hall ${hallId} disappeared from Redis during an update`);
     this.stats.commits++;

@@ -4,11 +4,12 @@
  *
  * All keys start with the store's prefix (default `hallq:`), so several
  * installations, or the tests, can share one Redis. A hall's keys carry its id
- * in a hash tag (`{demo}`), and the account keys the tag `{accounts}`: each
- * Lua script touches the keys of one tag only, so each could live on one
- * Redis Cluster slot. Two keys are global and written outside the scripts:
- * the set of hall ids and the ticket-id → hall index (see halls.ts for why
- * that is safe).
+ * in a hash tag (`{demo}`), and the account keys the tag `{accounts}`, so the
+ * keys a script works on sit together. Two keys are global: the set of hall
+ * ids (written just before a hall's creation script) and the ticket-id → hall
+ * index, which the commit script writes with the hall's keys, so that a
+ * command is one round trip (issue 16). That one script spans two slots:
+ * HallQ runs on one Redis with its replicas, not on Redis Cluster.
  */
 /** The prefix of a HallQ installation's keys unless told otherwise. */
 export const DEFAULT_PREFIX = 'hallq:';

@@ -12,19 +12,24 @@ import type { ChainableCommander, Redis } from 'ioredis';
 export const SCRIPTS = {
   /*
    * hallqCommitHall — compare-and-set of one hall: write a batch of updates
-   * only if the hall's version is still the one they were computed from.
+   * only if the hall's version is still the one they were computed from. The
+   * whole of a committed command in one call (one round trip, issue 16).
    * KEYS[1] meta hash   KEYS[2] live tickets hash   KEYS[3] requests hash
-   * KEYS[4] events stream   KEYS[5] ticket records hash   KEYS[6..] per-day issued counters
+   * KEYS[4] events stream   KEYS[5] ticket records hash
+   * KEYS[6] the global ticket → hall index   KEYS[7..] per-day issued counters
    * ARGV[1] expected version        ARGV[2] new seq
    * ARGV[3] rest JSON               ARGV[4] config JSON ('' = unchanged)
    * ARGV[5] summary JSON ('' = unchanged)
    * ARGV[6] last request ord after this commit
-   * ARGV[7..13] counts: ticket upserts U, ticket deletes D, request inserts I,
-   *             request deletes R, events E, records T, issued counters C
+   * ARGV[7..14] counts: ticket upserts U, ticket deletes D, request inserts I,
+   *             request deletes R, events E, records T, issued counters C, index entries X
    * then U × (ticket id, ticket JSON), D × ticket id, I × (ord, JSON), R × ord,
-   *      E × (seq, event JSON), T × (ticket id, ticket JSON), C × (KEYS index, service id)
+   *      E × (seq, event JSON), T × (ticket id, ticket JSON), C × (KEYS index, service id),
+   *      X × (ticket id, hall id)
    * Returns the new version; -1 if the version moved on (nothing written); -2 if the hall does not exist.
    * A changed live ticket keeps its ord (its place in the hall's ticket order); a new one gets the next.
+   * KEYS[6] has no hall hash tag: this script is why HallQ needs one Redis (primary and replicas), not
+   * Redis Cluster, where it would be refused as CROSSSLOT (keys.ts).
    */
   hallqCommitHall: {
     numberOfKeys: -1,
@@ -33,8 +38,8 @@ local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return -2 end
 if v ~= ARGV[1] then return -1 end
 local n = {}
-for k = 1, 7 do n[k] = tonumber(ARGV[6 + k]) end
-local a = 14
+for k = 1, 8 do n[k] = tonumber(ARGV[6 + k]) end
+local a = 15
 for _ = 1, n[1] do
   local id, json = ARGV[a], ARGV[a + 1]
   local old = redis.call('HGET', KEYS[2], id)
@@ -48,6 +53,7 @@ for _ = 1, n[4] do redis.call('HDEL', KEYS[3], ARGV[a]); a = a + 1 end
 for _ = 1, n[5] do redis.call('XADD', KEYS[4], ARGV[a] .. '-0', 'e', ARGV[a + 1]); a = a + 2 end
 for _ = 1, n[6] do redis.call('HSET', KEYS[5], ARGV[a], ARGV[a + 1]); a = a + 2 end
 for _ = 1, n[7] do redis.call('HINCRBY', KEYS[tonumber(ARGV[a])], ARGV[a + 1], 1); a = a + 2 end
+for _ = 1, n[8] do redis.call('HSET', KEYS[6], ARGV[a], ARGV[a + 1]); a = a + 2 end
 redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'rest', ARGV[3], 'reqOrd', ARGV[6])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'config', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'summary', ARGV[5]) end
