@@ -13,23 +13,20 @@ import { DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/test
  * once, then offers the reload itself.
  */
 
-const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'counter', 'dist', '.vite', 'manifest.json'), 'utf8')) as Record<
-  string,
-  { file: string }
->;
 /** The chunk's file name (assets/Reports-….js), as the browser asks for it under /counter/. */
-const chunk = (source: string) => manifest[source]!.file;
-const PANEL = chunk('src/components/Workspace.svelte');
-const ADMIN = chunk('src/components/admin/AdminHome.svelte');
-const REPORTS = chunk('src/components/reports/Reports.svelte');
-const SUPERVISOR = chunk('src/components/Supervisor.svelte');
+function chunk(source: string): string {
+  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'counter', 'dist', '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string }>;
+  return manifest[source]!.file;
+}
 
 describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
   const pages = new TestPages();
+  let panelFile: string, adminFile: string, reportsFile: string, supervisorFile: string;
 
   beforeAll(async () => {
+    [panelFile, adminFile, reportsFile, supervisorFile] = ['Workspace', 'admin/AdminHome', 'reports/Reports', 'Supervisor'].map((name) => chunk(`src/components/${name}.svelte`)) as [string, string, string, string];
     t = await startTestServer();
     browser = await launchChromium();
   });
@@ -67,8 +64,8 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     await clerk.page.goto(`${t.url}/counter?hall=demo`);
     await login(clerk.page, 'clerk1');
     await clerk.page.getByText('选择窗口').first().waitFor({ timeout: 10_000 });
-    expect(fetched(clerk.requested, PANEL)).toBe(1);
-    expect(clerk.requested.filter((path) => [ADMIN, REPORTS, SUPERVISOR].some((file) => path === `/counter/${file}`))).toEqual([]);
+    expect(fetched(clerk.requested, panelFile)).toBe(1);
+    expect(clerk.requested.filter((path) => [adminFile, reportsFile, supervisorFile].some((file) => path === `/counter/${file}`))).toEqual([]);
     expect(await clerk.violations()).toEqual([]);
 
     const admin = await watched();
@@ -76,9 +73,9 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     await login(admin.page, 'zhuren');
     await admin.page.getByTestId('totals').waitFor({ timeout: 10_000 });
     await admin.page.locator('.charts canvas').first().waitFor({ timeout: 10_000 });
-    expect(fetched(admin.requested, ADMIN)).toBe(1);
-    expect(fetched(admin.requested, REPORTS)).toBe(1);
-    expect(fetched(admin.requested, PANEL)).toBe(0);
+    expect(fetched(admin.requested, adminFile)).toBe(1);
+    expect(fetched(admin.requested, reportsFile)).toBe(1);
+    expect(fetched(admin.requested, panelFile)).toBe(0);
     // The admin chunk builds zod schemas as it loads: zodWithoutEval ran first, or the probe for eval would be a violation.
     expect(await admin.violations()).toEqual([]);
   });
@@ -89,8 +86,8 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     await login(admin.page, 'zhuren');
     await admin.page.getByTestId('admin').waitFor({ timeout: 10_000 });
     await admin.page.getByRole('button', { name: '统计报表' }).waitFor();
-    expect(fetched(admin.requested, ADMIN)).toBe(1);
-    expect(fetched(admin.requested, REPORTS)).toBe(0);
+    expect(fetched(admin.requested, adminFile)).toBe(1);
+    expect(fetched(admin.requested, reportsFile)).toBe(0);
     expect(await admin.violations()).toEqual([]);
   });
 
@@ -98,7 +95,7 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     const { page } = await watched();
     let release = () => undefined as void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(`**/counter/${PANEL}`, async (route) => {
+    await page.route(`**/counter/${panelFile}`, async (route) => {
       await held;
       await route.continue();
     });
@@ -114,7 +111,7 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     const { page } = await watched();
     const loads: string[] = [];
     page.on('load', () => loads.push(page.url()));
-    await page.route(`**/counter/${PANEL}`, (route) => route.abort());
+    await page.route(`**/counter/${panelFile}`, (route) => route.abort());
     await page.goto(`${t.url}/counter?hall=demo`);
     // The first failure reloads at once; after the second, the page waits for the clerk.
     await expect.poll(() => loads.length, { timeout: 10_000 }).toBe(2);
@@ -125,7 +122,7 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     await page.waitForTimeout(500);
     expect(loads).toHaveLength(2);
 
-    await page.unroute(`**/counter/${PANEL}`);
+    await page.unroute(`**/counter/${panelFile}`);
     await failed.getByRole('button', { name: '重新加载' }).click();
     // The login survives the reload (sessionStorage): straight to the window list.
     await page.getByText('选择窗口').first().waitFor({ timeout: 10_000 });
@@ -136,7 +133,7 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     const { page } = await watched();
     const loads: string[] = [];
     page.on('load', () => loads.push(page.url()));
-    await page.route(`**/counter/${REPORTS}`, (route) => route.abort());
+    await page.route(`**/counter/${reportsFile}`, (route) => route.abort());
     await page.goto(`${t.url}/admin?hall=demo&tab=reports`);
     await login(page, 'zhuren');
     const failed = page.getByTestId('page-load-failed');
@@ -146,7 +143,7 @@ describe.runIf(hasChromium())('counter app chunks in Chromium', () => {
     expect(await page.getByTestId('admin').count()).toBe(1);
     expect(loads).toHaveLength(1);
 
-    await page.unroute(`**/counter/${REPORTS}`);
+    await page.unroute(`**/counter/${reportsFile}`);
     await failed.getByRole('button', { name: '重新加载' }).click();
     await page.getByTestId('totals').waitFor({ timeout: 10_000 });
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/admin/reports?hall=demo');
