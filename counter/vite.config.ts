@@ -6,6 +6,6 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/counter/',
   plugins: [svelte()],
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020' },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', manifest: true },
   server: { proxy: { '/socket.io': { target: 'http://127.0.0.1:3000', ws: true }, '/api': 'http://127.0.0.1:3000' } },
 });

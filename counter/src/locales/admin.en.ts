@@ -1,7 +1,8 @@
+import { en } from './en.js';
 import type { AdminMessages } from './admin.zh.js';
 
 export const adminEn: AdminMessages = {
-  title: 'Hall administration',
+  title: en.pages.admin,
   readOnly: 'You are a supervisor: you can read the configuration and manage devices and announcements; changing the configuration needs an administrator account.',
   notAllowed: 'The administration pages are for supervisors and administrators.',
   tabs: { hall: 'Hall', services: 'Services', windows: 'Windows', staff: 'Staff', devices: 'Devices', announcements: 'Announcements', reports: 'Reports', 'rating-upload': 'Rating upload', webhooks: 'Webhooks' },

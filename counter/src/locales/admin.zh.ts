@@ -1,6 +1,8 @@
+import { zh } from './zh.js';
+
 /** 管理页面（/admin）的界面文字。 */
 export const adminZh = {
-  title: '大厅管理',
+  title: zh.pages.admin,
   readOnly: '您是值班负责人：可以查看配置、管理设备和公告；修改配置需要管理员账号。',
   notAllowed: '管理页面仅限中心主任（值班负责人）和管理员使用。',
   tabs: { hall: '大厅设置', services: '业务', windows: '窗口', staff: '人员', devices: '设备', announcements: '公告', reports: '统计报表', 'rating-upload': '好差评上传', webhooks: '接口推送' } as Record<string, string>,
