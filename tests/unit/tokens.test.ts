@@ -3,7 +3,7 @@ import { StaffTokens } from '../../server/auth/tokens.js';
 import type { UserRecord } from '../../server/store/port.js';
 
 const SECRET = 'a-test-signing-secret-that-is-long-enough';
-const user: UserRecord = { id: 'u1', username: 'wang', displayName: '王', role: 'clerk', hallIds: ['h1'], passwordHash: 'x', tokenVersion: 2 };
+const user: UserRecord = { id: 'u1', username: 'wang', displayName: '王', role: 'clerk', hallIds: ['h1'], passwordHash: 'x', tokenVersion: 2, disabled: false, createdAt: 0 };
 
 afterEach(() => {
   vi.useRealTimers();
