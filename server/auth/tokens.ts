@@ -9,12 +9,31 @@ const DEVICE_TOKEN_PREFIX = 'hqd_';
 
 export type TokenCheck = { ok: true; principal: Extract<Principal, { kind: 'staff' }> } | { ok: false; expired: boolean };
 
+type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+
+/** Tokens whose signature was checked, kept so a client's next request skips the HMAC (bounded: oldest out first). */
+const VERIFIED_TOKENS_MAX = 2048;
+
+function frozen(principal: StaffPrincipal): StaffPrincipal {
+  Object.freeze(principal.user);
+  Object.freeze(principal.hallIds);
+  return Object.freeze(principal);
+}
+
 /**
  * Staff sessions are signed, expiring tokens (HS256 JWT): verifying one needs
  * no store round trip, and a socket verifies it once at connect, not per event.
  */
 export class StaffTokens {
   private readonly key: Uint8Array;
+  /**
+   * A token is a fixed string: once its signature and claims were checked, the same string always
+   * verifies to the same principal, so only its expiry is left to check on the next request
+   * (WebCrypto's HMAC through jose, a key import and a thread-pool hop: ~50 µs of CPU a request). Only tokens this key
+   * signed get in; the account (disabled, new role, new version) is still read per request by the
+   * Authenticator. The principal is frozen because every request with that token shares it.
+   */
+  private readonly verified = new Map<string, StaffPrincipal>();
 
   constructor(
     secret: string,
@@ -56,6 +75,22 @@ export class StaffTokens {
   }
 
   async verify(token: string): Promise<TokenCheck> {
+    const known = this.verified.get(token);
+    if (known) {
+      // jose's rule (no clock tolerance): expired from the second `exp` names.
+      if (known.expiresAt! > Date.now()) return { ok: true, principal: known };
+      this.verified.delete(token);
+      return { ok: false, expired: true };
+    }
+    const check = await this.verifySigned(token);
+    if (check.ok) {
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, check.principal);
+    }
+    return check;
+  }
+
+  private async verifySigned(token: string): Promise<TokenCheck> {
     try {
       // A token without `exp` would be valid forever (one signed with a stolen secret, say): refused.
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
@@ -65,7 +100,7 @@ export class StaffTokens {
       }
       return {
         ok: true,
-        principal: {
+        principal: frozen({
           kind: 'staff',
           expiresAt: payload.exp! * 1000,
           hallIds: Array.isArray(payload.halls) ? payload.halls.map(String) : [],
@@ -78,7 +113,7 @@ export class StaffTokens {
             ...(typeof payload.staffNo === 'string' ? { staffNo: payload.staffNo } : {}),
             ...(typeof payload.post === 'string' ? { post: payload.post } : {}),
           },
-        },
+        }),
       };
     } catch (error) {
       return { ok: false, expired: error instanceof joseErrors.JWTExpired };

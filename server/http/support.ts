@@ -35,8 +35,13 @@ export function sendValidationError(req: Request, res: Response, error: ZodError
 }
 
 export function sendAck(req: Request, res: Response, ack: Ack<unknown>, successStatus = 200): void {
-  if (ack.ok) res.status(successStatus).json(ack.data);
-  else sendError(req, res, ack.error);
+  if (!ack.ok) return sendError(req, res, ack.error);
+  if (req.method === 'GET' || req.method === 'HEAD') return void res.status(successStatus).json(ack.data);
+  // A command's answer is never revalidated (If-None-Match is for GET), so it is written as is: res.json
+  // would also hash every body for an ETag and re-parse the content type, per command.
+  res.statusCode = successStatus;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(ack.data));
 }
 
 /** Express 5 forwards rejected promises itself; this only narrows the types for handlers. */

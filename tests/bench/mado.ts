@@ -79,9 +79,21 @@ async function startPeer(dataDir: string, flask: boolean): Promise<{ url: string
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function measure(ctx: BenchContext, side: Side, flask: boolean, seconds: number): Promise<MadoRun> {
+async function measure(ctx: BenchContext, side: Side, flask: boolean, seconds: number, pair: number): Promise<MadoRun> {
   const dataDir = ctx.newDataDir(side === 'hallq' ? 'mado-hallq' : 'mado-peer');
-  const hallq = side === 'hallq' ? await ServerProcess.start({ dataDir, tree: ctx.tree, synchronous: ctx.synchronous, halls: 1, windows: 10, label: 'mado' }) : null;
+  const hallq =
+    side === 'hallq'
+      ? await ServerProcess.start({
+          dataDir,
+          tree: ctx.tree,
+          synchronous: ctx.synchronous,
+          halls: 1,
+          windows: 10,
+          // One profile per pair (--profile): the REST issue path alone, over the measured window.
+          label: `mado-${pair}`,
+          ...(ctx.profileDir ? { cpuProfDir: ctx.profileDir } : {}),
+        })
+      : null;
   const peer = hallq ? null : await startPeer(dataDir, flask);
   const url = hallq ? hallq.url : peer!.url;
   const hallId = hallq ? hallq.halls[0]! : 'bench-001';
@@ -92,11 +104,14 @@ async function measure(ctx: BenchContext, side: Side, flask: boolean, seconds: n
       client.post(`/api/halls/${hallId}/tickets`, { serviceId: SERVICE_IDS[turn++ % SERVICE_IDS.length] }).then((a) => (a.status === 201 ? undefined : restRefusal(a)));
     if (hallq) await hallq.stats();
     const ticksBefore = peer ? ticksOf(peer.child.pid) : 0;
+    const warmedUp = hallq ? setTimeout(() => void hallq.profileStart(), 1000) : undefined;
     const { result, machine } = await withMachineLoad(() => timedLoop(seconds, 1, CLIENTS, issue));
+    clearTimeout(warmedUp);
     const wall = seconds + 1;
     const serverCores = hallq
       ? await hallq.stats().then((s) => (s.cpuUserMs + s.cpuSystemMs) / s.wallMs)
       : (ticksOf(peer!.child.pid) - ticksBefore) / 100 / wall;
+    if (hallq) await hallq.profileStop();
     return { ...result, side, serverCores: round(serverCores, 2), machine };
   } finally {
     client.close();
@@ -117,7 +132,7 @@ export async function runMado(ctx: BenchContext): Promise<MadoResult> {
   for (const [i, order] of alternatingOrder(pairs).entries()) {
     const runs: Partial<Record<Side, MadoRun>> = {};
     for (const side of order) {
-      const run = await measure(ctx, side, flask, seconds);
+      const run = await measure(ctx, side, flask, seconds, i + 1);
       runs[side] = run;
       ctx.log(`mado: pair ${i + 1}, ${side === 'hallq' ? 'HallQ' : 'peer'}: ${run.perSecond} issues/s at ${run.serverCores} cores; refused ${JSON.stringify(run.refused)}`);
       const loud = loudDisturbance(`mado ${side}, pair ${i + 1}`, run.machine);

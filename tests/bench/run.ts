@@ -15,7 +15,7 @@
  *                                         (needs /usr/bin/chromium or HALLQ_CHROMIUM; builds display/dist if stale)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
  *                                         with `npm run build` if missing or older than server/) or server/*.ts via tsx
- *   --profile                             CPU-profile the latency and issue servers over their measured
+ *   --profile                             CPU-profile the latency, issue and mado servers over their measured
  *                                         window (tests/bench/results/profiles/<date>/*.cpuprofile, summarised
  *                                         in the output), and break the memory figure down with heap snapshots
  *   --quick                               shorter phases (to check the bench itself; figures not comparable)
