@@ -13,6 +13,8 @@ import {
   T0,
   issueNext,
   makeHallState,
+  makeTicket,
+  ticketIssuedEvent,
   makeHallWithRequests,
   makeHallWithTickets,
   postAnnouncement,
@@ -94,6 +96,27 @@ function writeV2Database(
     insertHallHistory(db, state, events, stateJson(rest, state));
     insertConfig.run(state.config.id, JSON.stringify(config));
     for (const [id, ticket] of Object.entries(tickets)) insertTicket.run(state.config.id, id, ++ord, JSON.stringify(ticket));
+  }
+  db.close();
+}
+
+/**
+ * Writes a database exactly as schema v8 left it: live tickets in live_tickets beside the
+ * projection in tickets, requests in hall_requests. `live` may replace a hall's live copy of a
+ * ticket (a live copy that differs from what its last event carried).
+ */
+function writeV8Database(file: string, halls: Array<{ state: HallState; events: HallEvent[] }>): void {
+  const db = schemaAt(file, 8);
+  const insertConfig = db.prepare('INSERT INTO hall_configs (hall_id, json) VALUES (?, ?)');
+  const insertTicket = db.prepare('INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
+  const insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
+  let ord = 0;
+  for (const { state, events } of halls) {
+    const { config, tickets, requests, ...rest } = state;
+    insertHallHistory(db, state, events, JSON.stringify(rest));
+    insertConfig.run(state.config.id, JSON.stringify(config));
+    for (const [id, ticket] of Object.entries(tickets)) insertTicket.run(state.config.id, id, ++ord, JSON.stringify(ticket));
+    for (const entry of requests) insertRequest.run(state.config.id, entry.id, ++ord, JSON.stringify(entry));
   }
   db.close();
 }
@@ -287,8 +310,8 @@ describe('sqlite adapter specifics', () => {
     expect(rest).not.toHaveProperty('requests');
     expect(rest.seq).toBe(h2.state.seq);
     expect(JSON.parse(row.config_json)).toEqual(h2.state.config);
-    expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h1'").pluck().get()).toBe(11);
-    expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h3'").pluck().get()).toBe(0);
+    expect(raw.prepare("SELECT count(*) FROM tickets WHERE hall_id = 'h1' AND live_ord IS NOT NULL").pluck().get()).toBe(11);
+    expect(raw.prepare("SELECT count(*) FROM tickets WHERE hall_id = 'h3' AND live_ord IS NOT NULL").pluck().get()).toBe(0);
     expect(raw.prepare("SELECT id FROM hall_requests WHERE hall_id = 'h1' ORDER BY ord").pluck().all()).toEqual(h1.state.requests.map((r) => r.id));
     raw.close();
 
@@ -373,6 +396,119 @@ describe('sqlite adapter specifics', () => {
     raw.close();
   });
 
+  it('migrates a v8 database (live tickets beside the projection) to one row per ticket, keeping every hall exactly', async () => {
+    const h1 = v1History('h1', 12);
+    const h2 = v1History('h2', 3);
+    // A live copy that differs from the ticket's last event, and a live ticket no event carried.
+    h1.state.tickets['h1-t4'] = { ...h1.state.tickets['h1-t4']!, noShowCount: 1 };
+    h2.state.tickets['h2-x'] = makeTicket('h2-x', 9);
+    writeV8Database(file, [h1, h2, { state: makeHallState('h3'), events: [] }]);
+
+    const store = open();
+    expect(sqliteDiagnostics(store).schemaVersion).toBe(SCHEMA_VERSION);
+    for (const { state } of [h1, h2]) {
+      const loaded = await store.halls.loadHall(state.config.id);
+      expect(loaded).toEqual(state);
+      expect(Object.keys(loaded!.tickets)).toEqual(Object.keys(state.tickets)); // even in the same order
+      expect(loaded!.requests).toEqual(state.requests);
+    }
+    expect(await store.halls.loadHall('h3')).toEqual(makeHallState('h3'));
+    expect((await store.halls.getTicket('h1-t4'))?.ticket.noShowCount).toBe(0); // what the event carried
+    expect((await store.halls.getTicket('h1-t1'))?.ticket.status).toBe('served');
+    expect((await store.halls.getTicket('h2-x'))?.ticket).toEqual(h2.state.tickets['h2-x']);
+
+    // The live copy is kept apart only where it differs; live_tickets is gone.
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'live_tickets'").pluck().get()).toBe(0);
+    expect(raw.prepare("SELECT id FROM tickets WHERE live_json IS NOT NULL").pluck().all()).toEqual(['h1-t4']);
+    expect(raw.prepare("SELECT count(*) FROM tickets WHERE live_ord IS NOT NULL").pluck().get()).toBe(
+      Object.keys(h1.state.tickets).length + Object.keys(h2.state.tickets).length,
+    );
+    raw.close();
+
+    // Work goes on, and survives a reopen.
+    const served = await store.halls.update('h1', setTicketStatus('h1-t4', 'served', T0 + 90_000));
+    const next = await store.halls.update('h1', issueNext);
+    if (!served?.ok || !next?.ok) throw new Error('update failed');
+    await store.close();
+    const again = open();
+    expect(await again.halls.loadHall('h1')).toEqual(next.state);
+    expect((await again.halls.getTicket('h1-t4'))?.ticket).toMatchObject({ status: 'served', noShowCount: 1 });
+    expect(await again.halls.loadHall('h2')).toEqual(h2.state);
+  });
+
+  it('a v8 database whose live ticket shares its id with a ticket of another hall is refused as CORRUPT and left as it was', async () => {
+    const h1 = v1History('h1', 2);
+    const h2 = { state: { ...makeHallState('h2'), tickets: { 'h1-t1': makeTicket('h1-t1', 1) } }, events: [] };
+    writeV8Database(file, [h1, h2]);
+    expect(() => open()).toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringMatching(/another hall/) }));
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(8);
+    expect(raw.prepare('SELECT count(*) FROM live_tickets').pluck().get()).toBe(Object.keys(h1.state.tickets).length + 1);
+    raw.close();
+  });
+
+  it('a command writes each ticket it changes once: its live copy and its projection are one row', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallState('h1'));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
+      CREATE TRIGGER t1 AFTER INSERT ON tickets BEGIN INSERT INTO writes VALUES ('insert', NEW.id); END;
+      CREATE TRIGGER t2 AFTER UPDATE ON tickets BEGIN INSERT INTO writes VALUES ('update', NEW.id); END;
+      CREATE TRIGGER t3 AFTER DELETE ON tickets BEGIN INSERT INTO writes VALUES ('delete', OLD.id); END;`);
+    const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
+    const row = (id: string) => spy.prepare('SELECT live_ord IS NOT NULL AS live, live_json, json FROM tickets WHERE id = ?').get(id) as { live: number; live_json: string | null; json: string };
+
+    await store.halls.update('h1', issueNext);
+    expect(writes()).toEqual(['insert h1-t1']);
+    expect(row('h1-t1')).toMatchObject({ live: 1, live_json: null });
+    await store.halls.update('h1', setTicketStatus('h1-t1', 'called', T0 + 60_000));
+    expect(writes()).toEqual(['update h1-t1']);
+    expect(row('h1-t1')).toMatchObject({ live: 1, live_json: null });
+    // Issued and served in one commit: one row, not live.
+    await Promise.all([store.halls.update('h1', issueNext), store.halls.update('h1', setTicketStatus('h1-t2', 'served', T0 + 61_000))]);
+    expect(writes()).toEqual(['insert h1-t2']);
+    expect(row('h1-t2')).toMatchObject({ live: 0, live_json: null });
+    // An event that carries another version than the hall keeps: the live copy apart, once.
+    await store.halls.update('h1', (state) => {
+      const ticket = { ...state.tickets['h1-t1']!, note: 'in the event only' };
+      const seq = state.seq + 1;
+      return { ok: true, state: { ...state, seq }, events: [{ ...ticketIssuedEvent('h1', seq, ticket), type: 'ticket:recalled', windowId: 'win-1', windowNumber: 1 } as unknown as HallEvent], result: null };
+    });
+    expect(writes()).toEqual(['update h1-t1']);
+    expect(row('h1-t1').live_json).not.toBeNull();
+    expect((await store.halls.getTicket('h1-t1'))?.ticket).toMatchObject({ note: 'in the event only' });
+    const state = await store.halls.loadHall('h1');
+    expect(state?.tickets['h1-t1']).not.toHaveProperty('note');
+    await store.halls.update('h1', setTicketStatus('h1-t1', 'served', T0 + 62_000));
+    expect(writes()).toEqual(['update h1-t1']);
+    expect(row('h1-t1')).toMatchObject({ live: 0, live_json: null });
+    spy.close();
+    await store.close();
+    const again = open();
+    expect((await again.halls.loadHall('h1'))?.tickets).toEqual({});
+    expect((await again.halls.getTicket('h1-t1'))?.ticket).toMatchObject({ status: 'served' });
+  });
+
+  it('the raw 无声叫号 number leaves storage with the live ticket, even when no event says how it ended', async () => {
+    const store = open();
+    const phone = '13812345678';
+    await store.halls.createHall({ ...makeHallState('h1'), tickets: { 'h1-p': makeTicket('h1-p', 1, { notifyPhone: phone }) } });
+    expect((await store.halls.loadHall('h1'))?.tickets['h1-p']?.notifyPhone).toBe(phone);
+    await store.halls.update('h1', (state) => {
+      const { 'h1-p': _gone, ...tickets } = state.tickets;
+      return { ok: true, state: { ...state, tickets }, events: [], result: null };
+    });
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    const texts = raw.prepare("SELECT coalesce(live_json, '') || json FROM tickets").pluck().all() as string[];
+    raw.close();
+    expect(texts).toHaveLength(1);
+    expect(texts.join()).not.toContain(phone);
+    expect(JSON.parse(texts[0]!)).toEqual(makeTicket('h1-p', 1));
+  });
+
   it('an update inserts the request answers it adds and deletes the ones it drops, and nothing else of the list', async () => {
     const store = open();
     await store.halls.createHall(makeHallWithRequests('h1', 7));
@@ -430,9 +566,9 @@ describe('sqlite adapter specifics', () => {
     const spy = new Database(file);
     spy.exec(`
       CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
-      CREATE TRIGGER w1 AFTER INSERT ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket+', NEW.id); END;
-      CREATE TRIGGER w2 AFTER UPDATE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket~', NEW.id); END;
-      CREATE TRIGGER w3 AFTER DELETE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket-', OLD.id); END;
+      CREATE TRIGGER w1 AFTER INSERT ON tickets WHEN NEW.live_ord IS NOT NULL BEGIN INSERT INTO writes VALUES ('ticket+', NEW.id); END;
+      CREATE TRIGGER w2 AFTER UPDATE ON tickets WHEN OLD.live_ord IS NOT NULL AND NEW.live_ord IS NOT NULL BEGIN INSERT INTO writes VALUES ('ticket~', NEW.id); END;
+      CREATE TRIGGER w3 AFTER UPDATE ON tickets WHEN OLD.live_ord IS NOT NULL AND NEW.live_ord IS NULL BEGIN INSERT INTO writes VALUES ('ticket-', OLD.id); END;
       CREATE TRIGGER w4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
       CREATE TRIGGER w5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;
       CREATE TRIGGER w6 AFTER INSERT ON hall_requests BEGIN INSERT INTO writes VALUES ('request+', NEW.id); END;

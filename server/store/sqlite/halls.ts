@@ -24,6 +24,13 @@ import {
 
 type AnyOutcome = UpdateOutcome<unknown>;
 
+/** A live ticket a batch put (`live`) or removed (`live` undefined), relative to the state before it. */
+interface LiveChange {
+  hallId: string;
+  live: Ticket | undefined;
+  wasLive: boolean;
+}
+
 interface PendingUpdate {
   hallId: string;
   fn: (state: HallState) => AnyOutcome;
@@ -68,12 +75,14 @@ interface TicketRow {
  * the halls involved are dropped, so the next read comes from disk.
  *
  * A hall is stored in four parts (see layout.ts): the hall row's state_json
- * (everything but config, tickets and requests), a hall_configs row, one
- * live_tickets row per live ticket and one hall_requests row per remembered
+ * (everything but config, tickets and requests), a hall_configs row, the
+ * `tickets` rows marked live (live_ord) and one hall_requests row per remembered
  * request. A committed batch writes, per hall, the state_json, the config only
  * if the config OBJECT differs from the one before the batch, only the tickets
- * whose objects differ (upsert) or are gone (delete), and only the request
- * entries whose objects are new (insert) or gone (delete). That relies on what
+ * whose objects differ or are gone, and only the request entries whose objects
+ * are new (insert) or gone (delete). A ticket's row is also its projection (the
+ * version its latest event carried), so each ticket the batch changed or an
+ * event carried is written once (writeTicket). That relies on what
  * was already required of `fn`: it never mutates the state it is given; an
  * unchanged part may be shared (and then is not written) or copied (and then is
  * written again, needlessly but correctly).
@@ -91,6 +100,7 @@ type NewHallRows = [
   configJson: string,
   seq: number,
   ticketRows: StoredTicketRow[],
+  ticketColumns: Array<Pick<Ticket, 'day' | 'number' | 'status'>>,
   requestRows: Array<{ id: string; json: string }>,
   events: readonly HallEvent[],
 ];
@@ -115,11 +125,17 @@ export class SqliteHallStore implements HallStore {
   private readonly updateHallState: Sqlite.Statement<[string, number, number, string]>;
   private readonly updateHallName: Sqlite.Statement<[string, string]>;
   private readonly updateConfig: Sqlite.Statement<[string, string]>;
-  private readonly upsertLiveTicket: Sqlite.Statement<[string, string, number, string]>;
-  private readonly deleteLiveTicket: Sqlite.Statement<[string, string]>;
+  // The writes of one ticket, by what a batch did to it (see writeTicket).
+  private readonly insertLiveTicket: Sqlite.Statement<[string, string, string, string, string, string, number, string | null]>;
+  private readonly insertLiveOnly: Sqlite.Statement<[string, string, string, string, string, string, number]>;
+  private readonly updateLiveTicket: Sqlite.Statement<[string, string, string | null, string]>;
+  private readonly updateLiveCopy: Sqlite.Statement<[string, string]>;
+  private readonly endTicket: Sqlite.Statement<[string, string, string]>;
+  private readonly dropLiveCopy: Sqlite.Statement<[string]>;
+  private readonly upsertProjection: Sqlite.Statement<[string, string, string, string, string, string]>;
   /** Number of defined entries of a `HallState.tickets` object already counted (see writeHall). */
   private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
-  /** Last `live_tickets.ord` handed out; only this process writes the file. */
+  /** Last `tickets.live_ord` handed out; only this process writes the file. */
   private lastOrd: number;
   private readonly insertRequest: Sqlite.Statement<[string, string, number, string]>;
   private readonly deleteRequest: Sqlite.Statement<[string, number]>;
@@ -131,7 +147,6 @@ export class SqliteHallStore implements HallStore {
   /** Last `hall_requests.ord` handed out. */
   private lastRequestOrd: number;
   private readonly insertEvent: Sqlite.Statement<[string, number, string, number, string]>;
-  private readonly upsertTicket: Sqlite.Statement<[string, string, string, string, string, string]>;
   private readonly selectEvents: Sqlite.Statement<[string, number, number], string>;
   private readonly selectTicket: Sqlite.Statement<[string], TicketRow>;
   private readonly createTransaction: (...hall: NewHallRows) => number[];
@@ -146,7 +161,9 @@ export class SqliteHallStore implements HallStore {
       `SELECT h.state_json, c.json AS config_json, h.seq
          FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id WHERE h.id = ?`,
     );
-    this.selectLiveTickets = db.prepare('SELECT id, json FROM live_tickets WHERE hall_id = ? ORDER BY ord');
+    this.selectLiveTickets = db.prepare(
+      'SELECT id, coalesce(live_json, json) AS json FROM tickets WHERE hall_id = ? AND live_ord IS NOT NULL ORDER BY live_ord',
+    );
     this.selectRequests = db.prepare('SELECT ord, json FROM hall_requests WHERE hall_id = ? ORDER BY ord');
     this.selectSummaries = db.prepare(
       `SELECT h.id, h.name,
@@ -164,13 +181,33 @@ export class SqliteHallStore implements HallStore {
     );
     this.updateHallName = db.prepare('UPDATE halls SET name = ? WHERE id = ?');
     this.updateConfig = db.prepare('UPDATE hall_configs SET json = ? WHERE hall_id = ?');
-    // ON CONFLICT DO UPDATE keeps the row's ord: a changed ticket keeps its place.
-    this.upsertLiveTicket = db.prepare(
-      `INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)
-       ON CONFLICT (hall_id, id) DO UPDATE SET json = excluded.json`,
+    // A ticket that stays live is updated without naming live_ord, so the live index is not rewritten:
+    // it keeps its place. The ON CONFLICT branches serve a finished ticket that comes back.
+    this.insertLiveTicket = db.prepare(
+      `INSERT INTO tickets (id, hall_id, day, number, status, json, live_ord, live_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json,
+         live_ord = excluded.live_ord, live_json = excluded.live_json`,
     );
-    this.deleteLiveTicket = db.prepare('DELETE FROM live_tickets WHERE hall_id = ? AND id = ?');
-    this.lastOrd = db.prepare<[], number>('SELECT coalesce(max(ord), 0) FROM live_tickets').pluck().get() ?? 0;
+    this.insertLiveOnly = db.prepare(
+      `INSERT INTO tickets (id, hall_id, day, number, status, json, live_ord) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET live_ord = excluded.live_ord, live_json = excluded.json`,
+    );
+    this.updateLiveTicket = db.prepare('UPDATE tickets SET status = ?, json = ?, live_json = ? WHERE id = ?');
+    this.updateLiveCopy = db.prepare('UPDATE tickets SET live_json = ? WHERE id = ?');
+    this.endTicket = db.prepare('UPDATE tickets SET status = ?, json = ?, live_ord = NULL, live_json = NULL WHERE id = ?');
+    // Gone from the hall without an event saying how it ended (the engine always says): the raw
+    // 无声叫号 number is kept only while the ticket is live, so it goes with the live copy.
+    this.dropLiveCopy = db.prepare(
+      `UPDATE tickets SET live_ord = NULL, live_json = NULL,
+         json = CASE WHEN json_type(json, '$.notifyPhone') IS NULL THEN json ELSE json_remove(json, '$.notifyPhone') END
+       WHERE id = ?`,
+    );
+    this.upsertProjection = db.prepare(
+      `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json`,
+    );
+    this.lastOrd =
+      db.prepare<[], number>('SELECT coalesce(max(live_ord), 0) FROM tickets WHERE live_ord IS NOT NULL').pluck().get() ?? 0;
     this.insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
     this.deleteRequest = db.prepare('DELETE FROM hall_requests WHERE hall_id = ? AND ord = ?');
     // Per hall through the primary key, rather than a scan of every stored answer.
@@ -182,11 +219,6 @@ export class SqliteHallStore implements HallStore {
         .pluck()
         .get() ?? 0;
     this.insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
-    this.upsertTicket = db.prepare(
-      `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET hall_id = excluded.hall_id, day = excluded.day,
-         number = excluded.number, status = excluded.status, json = excluded.json`,
-    );
     this.selectEvents = db
       .prepare<[string, number, number], string>(
         'SELECT json FROM events WHERE hall_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -195,11 +227,14 @@ export class SqliteHallStore implements HallStore {
     this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
     this.createTransaction = db.transaction(
-      (...[hallId, name, stateJson, configJson, seq, ticketRows, requestRows, events]: NewHallRows): number[] => {
+      (...[hallId, name, stateJson, configJson, seq, ticketRows, ticketColumns, requestRows, events]: NewHallRows): number[] => {
         this.insertHall.run(hallId, name, stateJson, seq, Date.now());
         this.insertConfig.run(hallId, configJson);
         for (const event of events) this.insertEvent.run(hallId, event.seq, event.type, event.at, JSON.stringify(event));
-        for (const row of ticketRows) this.upsertLiveTicket.run(hallId, row.id, ++this.lastOrd, row.json);
+        ticketRows.forEach((row, k) => {
+          const { day, number, status } = ticketColumns[k]!;
+          this.insertLiveOnly.run(row.id, hallId, day, number, status, row.json, ++this.lastOrd);
+        });
         return requestRows.map((row) => {
           const ord = ++this.lastRequestOrd;
           this.insertRequest.run(hallId, row.id, ord, row.json);
@@ -233,15 +268,18 @@ export class SqliteHallStore implements HallStore {
     const stateJson = JSON.stringify(rest);
     const configJson = JSON.stringify(config);
     const ticketRows: StoredTicketRow[] = [];
+    const ticketColumns: Array<Pick<Ticket, 'day' | 'number' | 'status'>> = [];
     for (const id in tickets) {
       const ticket = ownTicket(tickets, id);
-      if (ticket !== undefined) ticketRows.push({ id, json: JSON.stringify(ticket) });
+      if (ticket === undefined) continue;
+      ticketRows.push({ id, json: JSON.stringify(ticket) });
+      ticketColumns.push(ticket);
     }
     const requestRows = requests.map(requestColumns);
     const ords = this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
       checkCreationEvents(hallId, state.seq, events);
-      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, requestRows, events);
+      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, ticketColumns, requestRows, events);
     });
     // Cache exactly what is on disk, not the caller's (mutable) object.
     const stored = assembleHall(
@@ -308,7 +346,9 @@ export class SqliteHallStore implements HallStore {
       this.db.transaction(() => ({
         events: this.db.prepare('DELETE FROM events WHERE hall_id = ? AND at < ?').run(hallId, before).changes,
         tickets: this.db
-          .prepare("DELETE FROM tickets WHERE hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired')")
+          .prepare(
+            "DELETE FROM tickets WHERE hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired') AND live_ord IS NULL",
+          )
           .run(hallId, beforeDay).changes,
       }))(),
     );
@@ -416,13 +456,22 @@ export class SqliteHallStore implements HallStore {
     }
 
     const now = Date.now();
-    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now, named.get(hallId) ?? null);
+    const live = new Map<string, LiveChange>();
+    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now, named.get(hallId) ?? null, live);
     for (let k = 0; k < events.length; k++) {
       const event = events[k]!;
       this.insertEvent.run(event.hallId, event.seq, event.type, event.at, eventJson[k]!);
     }
+    // Each ticket once: its live change and the latest version an event carried, in one row.
+    for (const [id, change] of live) {
+      const carried = tickets.get(id);
+      if (carried) tickets.delete(id);
+      this.writeTicket(id, change.hallId, carried?.ticket, change.live, change.wasLive);
+    }
     for (const [id, { hallId, ticket }] of tickets) {
-      this.upsertTicket.run(id, hallId, ticket.day, ticket.number, ticket.status, JSON.stringify(ticket));
+      // Not put or removed by the batch: live (unchanged) or not, as before it.
+      const current = ownTicket((staged.get(hallId) ?? base.get(hallId) ?? this.cache.get(hallId))?.tickets, id);
+      this.writeTicket(id, hallId, ticket, current, current !== undefined);
     }
     return staged; // flush() caches these once COMMIT has succeeded
   }
@@ -432,7 +481,14 @@ export class SqliteHallStore implements HallStore {
    * always, the config if its object changed, the tickets whose objects changed,
    * the request entries that came or went.
    */
-  private writeHall(hallId: string, prev: HallState, next: HallState, now: number, named: ReadonlySet<string> | null): void {
+  private writeHall(
+    hallId: string,
+    prev: HallState,
+    next: HallState,
+    now: number,
+    named: ReadonlySet<string> | null,
+    live: Map<string, LiveChange>,
+  ): void {
     const { rest, config, tickets, requests } = splitHall(next);
     this.updateHallState.run(JSON.stringify(rest), next.seq, now, hallId);
     this.writeRequests(hallId, prev.requests ?? NO_REQUESTS, requests);
@@ -440,14 +496,44 @@ export class SqliteHallStore implements HallStore {
       this.updateConfig.run(JSON.stringify(config), hallId);
       if (config.name !== prev.config.name) this.updateHallName.run(config.name, hallId);
     }
+    const before = prev.tickets ?? NO_TICKETS;
     forEachTicketChange(
-      prev.tickets ?? NO_TICKETS,
+      before,
       tickets,
       this.ticketCounts,
-      (id, ticket) => this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket)),
-      (id) => this.deleteLiveTicket.run(hallId, id),
+      (id, ticket) => live.set(id, { hallId, live: ticket, wasLive: ownTicket(before, id) !== undefined }),
+      (id) => live.set(id, { hallId, live: undefined, wasLive: true }),
       named,
     );
+  }
+
+  /**
+   * Writes one ticket's row, once per commit: `event` is the latest version an event of the batch
+   * carried (what getTicket answers), `live` the hall's live copy after the batch (undefined: not
+   * live), `wasLive` whether it was live before. The live copy is stored apart only where it differs
+   * from the event's version.
+   */
+  private writeTicket(id: string, hallId: string, event: Ticket | undefined, live: Ticket | undefined, wasLive: boolean): void {
+    if (event === undefined) {
+      // A live change no event of the batch carried (functions other than the engine's).
+      if (live === undefined) this.dropLiveCopy.run(id);
+      else if (wasLive) this.updateLiveCopy.run(JSON.stringify(live), id);
+      else this.insertLiveOnly.run(id, hallId, live.day, live.number, live.status, JSON.stringify(live), ++this.lastOrd);
+      return;
+    }
+    const json = JSON.stringify(event);
+    if (live === undefined) {
+      if (wasLive) this.endTicket.run(event.status, json, id);
+      else this.upsertProjection.run(id, hallId, event.day, event.number, event.status, json);
+      return;
+    }
+    let copy: string | null = null;
+    if (live !== event) {
+      const text = JSON.stringify(live);
+      if (text !== json) copy = text;
+    }
+    if (wasLive) this.updateLiveTicket.run(event.status, json, copy, id);
+    else this.insertLiveTicket.run(id, hallId, event.day, event.number, event.status, json, ++this.lastOrd, copy);
   }
 
   /**

@@ -8,11 +8,13 @@ export { NO_REQUESTS, ownTicket, requestColumns, splitHall } from '../parts.js';
 export type { HallParts, RequestEntry, StoredTicketRow } from '../parts.js';
 
 /**
- * How a hall is stored since schema v3, in four parts (split by `splitHall`):
+ * How a hall is stored since schema v9, in four parts (split by `splitHall`):
  * - `halls.state_json`: the state WITHOUT `config`, `tickets` and `requests` (rewritten by every update);
  * - `hall_configs.json`: `config` (written only when the config object changes);
- * - `live_tickets`: one row per entry of `tickets` (written only for entries that change),
- *   with `ord` keeping the entries in the order the engine had them;
+ * - `tickets` rows with `live_ord` set: one per entry of `tickets` (written only for entries that
+ *   change), `live_ord` keeping the entries in the order the engine had them; the row is the
+ *   ticket's projection too (`json`, what its latest event carried), and `live_json` holds the
+ *   live copy only where it differs (the raw 无声叫号 number, which events carry masked);
  * - `hall_requests`: one row per entry of `requests`, in `ord` order (a new row per entry
  *   object the state did not have before, a delete per entry it no longer has).
  * `assembleHall(splitHall(s))` deep-equals `s` (with `requests: []` where `s` had none).
