@@ -396,7 +396,7 @@ describe('sqlite adapter specifics', () => {
     raw.close();
   });
 
-  it('migrates a v8 database (live tickets beside the projection) to one row per ticket, keeping every hall exactly', async () => {
+  it('migrates a v8 database (live tickets beside the projection, the log clustered by hall) to one row per ticket and an appended log, keeping every hall exactly', async () => {
     const h1 = v1History('h1', 12);
     const h2 = v1History('h2', 3);
     // A live copy that differs from the ticket's last event, and a live ticket no event carried.
@@ -421,6 +421,10 @@ describe('sqlite adapter specifics', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'live_tickets'").pluck().get()).toBe(0);
     expect(raw.prepare("SELECT id FROM tickets WHERE live_json IS NOT NULL").pluck().all()).toEqual(['h1-t4']);
+    // v10: the log appends (a rowid table), and (hall_id, seq) is still unique.
+    expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events'").pluck().get()).not.toMatch(/WITHOUT ROWID/i);
+    expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events_by_hall_seq'").pluck().get()).toMatch(/UNIQUE INDEX/i);
+    expect(raw.prepare("SELECT rowid FROM events WHERE hall_id = 'h1' ORDER BY seq").pluck().all()).toHaveLength(h1.events.length);
     expect(raw.prepare("SELECT count(*) FROM tickets WHERE live_ord IS NOT NULL").pluck().get()).toBe(
       Object.keys(h1.state.tickets).length + Object.keys(h2.state.tickets).length,
     );
@@ -431,6 +435,9 @@ describe('sqlite adapter specifics', () => {
     const next = await store.halls.update('h1', issueNext);
     if (!served?.ok || !next?.ok) throw new Error('update failed');
     await store.close();
+    const writer = new Database(file);
+    expect(() => writer.prepare("INSERT INTO events (hall_id, seq, type, at, json) VALUES ('h1', 1, 'x', 0, '{}')").run()).toThrow(/UNIQUE/);
+    writer.close();
     const again = open();
     expect(await again.halls.loadHall('h1')).toEqual(next.state);
     expect((await again.halls.getTicket('h1-t4'))?.ticket).toMatchObject({ status: 'served', noShowCount: 1 });

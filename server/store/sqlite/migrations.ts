@@ -217,6 +217,28 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     convert: dropLiveTickets,
   },
+  {
+    version: 10,
+    name: 'events appended',
+    sql: `
+      -- The log as a rowid table with an index on (hall_id, seq) instead of clustered by hall
+      -- (WITHOUT ROWID): a commit's events append to the table's last pages whatever their halls,
+      -- and an event up to ~4 KB (a call's is ~3 KB) stays in its page, where a WITHOUT ROWID row
+      -- over ~1 KB spills to an overflow page of its own. Measured (one call per commit): 3-4 pages
+      -- of the log written per call before, 1-2 (and the index page) after.
+      CREATE TABLE events_appended (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        seq     INTEGER NOT NULL,
+        type    TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        json    TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO events_appended (hall_id, seq, type, at, json) SELECT hall_id, seq, type, at, json FROM events;
+      DROP TABLE events;
+      ALTER TABLE events_appended RENAME TO events;
+      CREATE UNIQUE INDEX events_by_hall_seq ON events(hall_id, seq);
+    `,
+  },
 ];
 
 /** After v9's SQL: every live ticket has found its row (or the file is damaged), and live_tickets goes. */
