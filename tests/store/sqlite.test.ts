@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HallEvent } from '../../server/protocol/events.js';
 import type { HallState } from '../../server/protocol/model.js';
 import { SCHEMA_VERSION, openSqliteStore, sqliteDiagnostics } from '../../server/store/sqlite/index.js';
@@ -612,6 +612,34 @@ describe('sqlite adapter specifics', () => {
     const loaded = await again.halls.loadHall('h1');
     expect(loaded).toEqual(before);
     expect(Object.keys(loaded!.tickets)).toEqual(Object.keys(before!.tickets)); // in the engine's order
+  });
+
+  it('checkpoints the WAL after a commit, in a later turn, never inside it; a moment later when the commits wrote little', async () => {
+    const store = open();
+    expect(sqliteDiagnostics(store)).toMatchObject({ walAutocheckpointPages: 10_000, checkpoints: 0 });
+    await store.halls.createHall(makeHallState('h1'));
+    const spy = new Database(file, { readonly: true });
+    const wal = () => spy.pragma('wal_checkpoint(PASSIVE)', { simple: false }) as Array<{ log: number; checkpointed: number }>;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Little written: no checkpoint in the commit nor just after it, one once the store is idle.
+      await store.halls.update('h1', issueNext);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sqliteDiagnostics(store).checkpoints).toBe(0);
+      vi.advanceTimersByTime(1000);
+      expect(sqliteDiagnostics(store).checkpoints).toBe(1);
+      // Much written in one commit: answered first, checkpointed in the next turn.
+      const batch = Promise.all(Array.from({ length: 600 }, () => store.halls.update('h1', issueNext)));
+      await batch;
+      expect(sqliteDiagnostics(store).checkpoints).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sqliteDiagnostics(store).checkpoints).toBe(2);
+      const [state] = wal();
+      expect(state!.checkpointed).toBe(state!.log); // nothing of the WAL left to copy
+    } finally {
+      vi.useRealTimers();
+      spy.close();
+    }
   });
 
   it('a fn that mutates its input and returns it is rejected, and the hall is re-read from disk', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../port.js';
 import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
 import { forEachTicketChange, mergeChangedTickets, readEventPage } from '../parts.js';
+import type { Checkpointer } from './checkpoint.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
@@ -156,7 +157,13 @@ export class SqliteHallStore implements HallStore {
     touched: Set<string>,
   ) => Map<string, HallState>;
 
-  constructor(private readonly db: Sqlite.Database) {
+  /** Rows the batch being written has written so far: the checkpointer's estimate of its pages. */
+  private rowsWritten = 0;
+
+  constructor(
+    private readonly db: Sqlite.Database,
+    private readonly checkpointer?: Checkpointer,
+  ) {
     this.selectHall = db.prepare(
       `SELECT h.state_json, c.json AS config_json, h.seq
          FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id WHERE h.id = ?`,
@@ -380,6 +387,7 @@ export class SqliteHallStore implements HallStore {
       return;
     }
     for (const [hallId, state] of committed) this.cache.set(hallId, state);
+    this.checkpointer?.committed(this.rowsWritten);
     this.stats.commits++;
     this.stats.updates += batch.length;
     for (let i = 0; i < batch.length; i++) {
@@ -394,6 +402,7 @@ export class SqliteHallStore implements HallStore {
   shutdown(): void {
     if (this.closed) return;
     this.flush();
+    this.checkpointer?.stop(); // closing the connection checkpoints
     this.closed = true;
     this.cache.clear();
   }
@@ -456,6 +465,7 @@ export class SqliteHallStore implements HallStore {
     }
 
     const now = Date.now();
+    this.rowsWritten = events.length + staged.size;
     const live = new Map<string, LiveChange>();
     for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now, named.get(hallId) ?? null, live);
     for (let k = 0; k < events.length; k++) {
@@ -514,6 +524,7 @@ export class SqliteHallStore implements HallStore {
    * from the event's version.
    */
   private writeTicket(id: string, hallId: string, event: Ticket | undefined, live: Ticket | undefined, wasLive: boolean): void {
+    this.rowsWritten++;
     if (event === undefined) {
       // A live change no event of the batch carried (functions other than the engine's).
       if (live === undefined) this.dropLiveCopy.run(id);
@@ -555,7 +566,7 @@ export class SqliteHallStore implements HallStore {
       let p = j;
       while (p < before.length && before[p] !== entry) p++;
       // Not found: a new entry, and as its row goes last, no later entry can keep an older row.
-      for (; j < p; j++) this.deleteRequest.run(hallId, ords[j]!);
+      for (; j < p; j++, this.rowsWritten++) this.deleteRequest.run(hallId, ords[j]!);
       if (p < before.length) {
         kept[i] = ords[p]!;
         j = p + 1;
@@ -563,9 +574,10 @@ export class SqliteHallStore implements HallStore {
         const { id, json } = requestColumns(entry);
         kept[i] = ++this.lastRequestOrd;
         this.insertRequest.run(hallId, id, kept[i]!, json);
+        this.rowsWritten++;
       }
     }
-    for (; j < before.length; j++) this.deleteRequest.run(hallId, ords[j]!);
+    for (; j < before.length; j++, this.rowsWritten++) this.deleteRequest.run(hallId, ords[j]!);
     this.requestOrds.set(after, kept);
   }
 
