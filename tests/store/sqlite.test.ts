@@ -17,7 +17,9 @@ import {
   ticketIssuedEvent,
   makeHallWithRequests,
   makeHallWithTickets,
+  makeRatingCase,
   postAnnouncement,
+  putRatingCase,
   recallTicket,
   rewriteEverything,
   setTicketStatus,
@@ -415,12 +417,19 @@ describe('sqlite adapter specifics', () => {
     expect(await store.halls.loadHall('h3')).toEqual(makeHallState('h3'));
     expect((await store.halls.getTicket('h1-t4'))?.ticket.noShowCount).toBe(0); // what the event carried
     expect((await store.halls.getTicket('h1-t1'))?.ticket.status).toBe('served');
-    expect((await store.halls.getTicket('h2-x'))?.ticket).toEqual(h2.state.tickets['h2-x']);
+    expect(await store.halls.getTicket('h2-x')).toBeNull(); // no event carried it, as before
 
     // The live copy is kept apart only where it differs; live_tickets is gone.
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'live_tickets'").pluck().get()).toBe(0);
-    expect(raw.prepare("SELECT id FROM tickets WHERE live_json IS NOT NULL").pluck().all()).toEqual(['h1-t4']);
+    expect(raw.prepare('SELECT id FROM tickets WHERE live_json IS NOT NULL ORDER BY id').pluck().all()).toEqual(['h1-t4', 'h2-x']);
+    expect(raw.prepare('SELECT id FROM tickets WHERE json IS NULL').pluck().all()).toEqual(['h2-x']);
+    // v11: what a command seldom changes is out of the state row.
+    const head = JSON.parse(raw.prepare("SELECT state_json FROM halls WHERE id = 'h1'").pluck().get() as string) as object;
+    expect(head).not.toHaveProperty('appointments');
+    expect(head).not.toHaveProperty('announcements');
+    expect(head).toHaveProperty('windows');
+    expect(raw.prepare("SELECT name FROM hall_parts WHERE hall_id = 'h1' ORDER BY name").pluck().all()).toEqual(['announcements', 'appointments']);
     // v10: the log appends (a rowid table), and (hall_id, seq) is still unique.
     expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events'").pluck().get()).not.toMatch(/WITHOUT ROWID/i);
     expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events_by_hall_seq'").pluck().get()).toMatch(/UNIQUE INDEX/i);
@@ -501,19 +510,30 @@ describe('sqlite adapter specifics', () => {
   it('the raw 无声叫号 number leaves storage with the live ticket, even when no event says how it ended', async () => {
     const store = open();
     const phone = '13812345678';
-    await store.halls.createHall({ ...makeHallState('h1'), tickets: { 'h1-p': makeTicket('h1-p', 1, { notifyPhone: phone }) } });
-    expect((await store.halls.loadHall('h1'))?.tickets['h1-p']?.notifyPhone).toBe(phone);
+    const raw = makeTicket('h1-p', 1, { notifyPhone: phone });
+    const masked = { ...raw, notifyPhone: '138****5678' };
+    await store.halls.createHall({ ...makeHallState('h1'), tickets: { 'h1-q': makeTicket('h1-q', 2, { notifyPhone: phone }) } });
+    // Issued as the engine does it: the event carries the number masked, the hall keeps it whole.
     await store.halls.update('h1', (state) => {
-      const { 'h1-p': _gone, ...tickets } = state.tickets;
-      return { ok: true, state: { ...state, tickets }, events: [], result: null };
+      const seq = state.seq + 1;
+      return { ok: true, state: { ...state, seq, tickets: { ...state.tickets, 'h1-p': raw } }, events: [ticketIssuedEvent('h1', seq, masked)], result: null };
     });
+    expect((await store.halls.loadHall('h1'))?.tickets).toEqual({ 'h1-q': makeTicket('h1-q', 2, { notifyPhone: phone }), 'h1-p': raw });
+    expect((await store.halls.getTicket('h1-p'))?.ticket).toEqual(masked);
+    const texts = () => {
+      const db = new Database(file, { readonly: true });
+      const all = db.prepare("SELECT coalesce(live_json, '') || coalesce(json, '') FROM tickets").pluck().all() as string[];
+      db.close();
+      return all.join();
+    };
+    expect(texts()).toContain(phone);
+    // Both leave the hall without an event.
+    await store.halls.update('h1', (state) => ({ ok: true, state: { ...state, tickets: {} }, events: [], result: null }));
+    expect(texts()).not.toContain(phone);
+    expect((await store.halls.getTicket('h1-p'))?.ticket).toEqual(masked);
+    expect(await store.halls.getTicket('h1-q')).toBeNull();
     await store.close();
-    const raw = new Database(file, { readonly: true });
-    const texts = raw.prepare("SELECT coalesce(live_json, '') || json FROM tickets").pluck().all() as string[];
-    raw.close();
-    expect(texts).toHaveLength(1);
-    expect(texts.join()).not.toContain(phone);
-    expect(JSON.parse(texts[0]!)).toEqual(makeTicket('h1-p', 1));
+    expect((await open().halls.loadHall('h1'))?.tickets).toEqual({});
   });
 
   it('an update inserts the request answers it adds and deletes the ones it drops, and nothing else of the list', async () => {
@@ -640,6 +660,36 @@ describe('sqlite adapter specifics', () => {
       vi.useRealTimers();
       spy.close();
     }
+  });
+
+  it('an update writes a seldom changed part of the state (hall_parts) only when its JSON changed, even when the part was copied', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallState('h1'));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
+      CREATE TRIGGER p1 AFTER INSERT ON hall_parts BEGIN INSERT INTO writes VALUES ('part+', NEW.name); END;
+      CREATE TRIGGER p2 AFTER UPDATE ON hall_parts BEGIN INSERT INTO writes VALUES ('part~', NEW.name); END;
+      CREATE TRIGGER p3 AFTER DELETE ON hall_parts BEGIN INSERT INTO writes VALUES ('part-', OLD.name); END;`);
+    const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
+
+    await store.halls.update('h1', issueNext);
+    expect(writes()).toEqual([]);
+    await store.halls.update('h1', postAnnouncement('ann-1', T0));
+    expect(writes()).toEqual(['part~ announcements']);
+    // Everything copied (appointments too), one announcement more: that part alone.
+    await store.halls.update('h1', rewriteEverything(() => {}, T0));
+    expect(writes()).toEqual(['part~ announcements']);
+    await store.halls.update('h1', putRatingCase(makeRatingCase('h1-t1'), T0));
+    expect(writes()).toEqual(['part+ ratingCases']);
+    await store.halls.update('h1', rewriteEverything((copy) => delete copy.ratingCases, T0));
+    expect(writes()).toEqual(['part- ratingCases', 'part~ announcements']);
+    spy.close();
+    const before = await store.halls.loadHall('h1');
+    expect(before?.announcements).toHaveLength(3);
+    expect(before).not.toHaveProperty('ratingCases');
+    await store.close();
+    expect(await open().halls.loadHall('h1')).toEqual(before);
   });
 
   it('a fn that mutates its input and returns it is rejected, and the hall is re-read from disk', async () => {

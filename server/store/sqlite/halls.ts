@@ -14,11 +14,14 @@ import type { Checkpointer } from './checkpoint.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
+  ROW_PARTS,
   assembleHall,
   ownTicket,
   requestColumns,
   splitHall,
+  splitRest,
   type RequestEntry,
+  type StoredPartRow,
   type StoredRequestRow,
   type StoredTicketRow,
 } from './layout.js';
@@ -99,6 +102,7 @@ type NewHallRows = [
   name: string,
   stateJson: string,
   configJson: string,
+  partRows: StoredPartRow[],
   seq: number,
   ticketRows: StoredTicketRow[],
   ticketColumns: Array<Pick<Ticket, 'day' | 'number' | 'status'>>,
@@ -133,6 +137,7 @@ export class SqliteHallStore implements HallStore {
   private readonly updateLiveCopy: Sqlite.Statement<[string, string]>;
   private readonly endTicket: Sqlite.Statement<[string, string, string]>;
   private readonly dropLiveCopy: Sqlite.Statement<[string]>;
+  private readonly deleteUnprojected: Sqlite.Statement<[string]>;
   private readonly upsertProjection: Sqlite.Statement<[string, string, string, string, string, string]>;
   /** Number of defined entries of a `HallState.tickets` object already counted (see writeHall). */
   private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
@@ -148,6 +153,11 @@ export class SqliteHallStore implements HallStore {
   /** Last `hall_requests.ord` handed out. */
   private lastRequestOrd: number;
   private readonly insertEvent: Sqlite.Statement<[string, number, string, number, string]>;
+  private readonly selectParts: Sqlite.Statement<[string], StoredPartRow>;
+  private readonly upsertPart: Sqlite.Statement<[string, string, string]>;
+  private readonly deletePart: Sqlite.Statement<[string, string]>;
+  /** For each committed (or loaded) state, the stored JSON of its ROW_PARTS: what writeParts compares with. */
+  private readonly partTexts = new WeakMap<HallState, Map<string, string>>();
   private readonly selectEvents: Sqlite.Statement<[string, number, number], string>;
   private readonly selectTicket: Sqlite.Statement<[string], TicketRow>;
   private readonly createTransaction: (...hall: NewHallRows) => number[];
@@ -196,19 +206,16 @@ export class SqliteHallStore implements HallStore {
          live_ord = excluded.live_ord, live_json = excluded.live_json`,
     );
     this.insertLiveOnly = db.prepare(
-      `INSERT INTO tickets (id, hall_id, day, number, status, json, live_ord) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET live_ord = excluded.live_ord, live_json = excluded.json`,
+      `INSERT INTO tickets (id, hall_id, day, number, status, live_json, live_ord) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET live_ord = excluded.live_ord, live_json = excluded.live_json`,
     );
     this.updateLiveTicket = db.prepare('UPDATE tickets SET status = ?, json = ?, live_json = ? WHERE id = ?');
     this.updateLiveCopy = db.prepare('UPDATE tickets SET live_json = ? WHERE id = ?');
     this.endTicket = db.prepare('UPDATE tickets SET status = ?, json = ?, live_ord = NULL, live_json = NULL WHERE id = ?');
-    // Gone from the hall without an event saying how it ended (the engine always says): the raw
-    // 无声叫号 number is kept only while the ticket is live, so it goes with the live copy.
-    this.dropLiveCopy = db.prepare(
-      `UPDATE tickets SET live_ord = NULL, live_json = NULL,
-         json = CASE WHEN json_type(json, '$.notifyPhone') IS NULL THEN json ELSE json_remove(json, '$.notifyPhone') END
-       WHERE id = ?`,
-    );
+    // Gone from the hall without an event saying how it ended: the live copy goes (with any raw
+    // 无声叫号 number), and the row with it where no event ever carried the ticket.
+    this.dropLiveCopy = db.prepare('UPDATE tickets SET live_ord = NULL, live_json = NULL WHERE id = ?');
+    this.deleteUnprojected = db.prepare('DELETE FROM tickets WHERE id = ? AND json IS NULL');
     this.upsertProjection = db.prepare(
       `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json`,
@@ -226,17 +233,23 @@ export class SqliteHallStore implements HallStore {
         .pluck()
         .get() ?? 0;
     this.insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
+    this.selectParts = db.prepare('SELECT name, json FROM hall_parts WHERE hall_id = ?');
+    this.upsertPart = db.prepare(
+      'INSERT INTO hall_parts (hall_id, name, json) VALUES (?, ?, ?) ON CONFLICT (hall_id, name) DO UPDATE SET json = excluded.json',
+    );
+    this.deletePart = db.prepare('DELETE FROM hall_parts WHERE hall_id = ? AND name = ?');
     this.selectEvents = db
       .prepare<[string, number, number], string>(
         'SELECT json FROM events WHERE hall_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       )
       .pluck();
-    this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
+    this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ? AND json IS NOT NULL');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
     this.createTransaction = db.transaction(
-      (...[hallId, name, stateJson, configJson, seq, ticketRows, ticketColumns, requestRows, events]: NewHallRows): number[] => {
+      (...[hallId, name, stateJson, configJson, partRows, seq, ticketRows, ticketColumns, requestRows, events]: NewHallRows): number[] => {
         this.insertHall.run(hallId, name, stateJson, seq, Date.now());
         this.insertConfig.run(hallId, configJson);
+        for (const part of partRows) this.upsertPart.run(hallId, part.name, part.json);
         for (const event of events) this.insertEvent.run(hallId, event.seq, event.type, event.at, JSON.stringify(event));
         ticketRows.forEach((row, k) => {
           const { day, number, status } = ticketColumns[k]!;
@@ -272,7 +285,9 @@ export class SqliteHallStore implements HallStore {
     this.assertOpen();
     const hallId = state.config.id;
     const { rest, config, tickets, requests } = splitHall(state);
-    const stateJson = JSON.stringify(rest);
+    const { head, parts } = splitRest(rest);
+    const stateJson = JSON.stringify(head);
+    const partRows = Object.entries(parts).map(([name, value]) => ({ name, json: JSON.stringify(value) }));
     const configJson = JSON.stringify(config);
     const ticketRows: StoredTicketRow[] = [];
     const ticketColumns: Array<Pick<Ticket, 'day' | 'number' | 'status'>> = [];
@@ -286,7 +301,7 @@ export class SqliteHallStore implements HallStore {
     const ords = this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
       checkCreationEvents(hallId, state.seq, events);
-      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, ticketColumns, requestRows, events);
+      return this.createTransaction(hallId, config.name, stateJson, configJson, partRows, state.seq, ticketRows, ticketColumns, requestRows, events);
     });
     // Cache exactly what is on disk, not the caller's (mutable) object.
     const stored = assembleHall(
@@ -295,7 +310,9 @@ export class SqliteHallStore implements HallStore {
       configJson,
       ticketRows,
       requestRows.map((row, k) => ({ ord: ords[k]!, json: row.json })),
+      partRows,
     );
+    this.partTexts.set(stored, new Map(partRows.map((row) => [row.name, row.json])));
     this.ticketCounts.set(stored.tickets, ticketRows.length);
     this.requestOrds.set(stored.requests, ords);
     this.cache.set(hallId, stored);
@@ -338,7 +355,7 @@ export class SqliteHallStore implements HallStore {
     return this.guard(`unratedServed(${hallId})`, () =>
       this.db
         .prepare<[string, string, string, number], { id: string; json: string }>(
-          "SELECT id, json FROM tickets WHERE hall_id = ? AND status = 'served' AND day >= ? AND day <= ? AND json_extract(json, '$.rating') IS NULL LIMIT ?",
+          "SELECT id, json FROM tickets WHERE hall_id = ? AND status = 'served' AND day >= ? AND day <= ? AND json IS NOT NULL AND json_extract(json, '$.rating') IS NULL LIMIT ?",
         )
         .all(hallId, fromDay, toDay, Math.max(0, Math.floor(limit)))
         .map((row) => parseStored<Ticket>(row.json, `ticket ${row.id}`)),
@@ -350,14 +367,18 @@ export class SqliteHallStore implements HallStore {
     // Queued updates first: their events may be older than the cutoff and must not survive it.
     this.flush();
     return this.guard(`pruneHistory(${hallId})`, () =>
-      this.db.transaction(() => ({
-        events: this.db.prepare('DELETE FROM events WHERE hall_id = ? AND at < ?').run(hallId, before).changes,
-        tickets: this.db
-          .prepare(
-            "DELETE FROM tickets WHERE hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired') AND live_ord IS NULL",
-          )
-          .run(hallId, beforeDay).changes,
-      }))(),
+      this.db.transaction(() => {
+        const old = "hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired') AND json IS NOT NULL";
+        return {
+          events: this.db.prepare('DELETE FROM events WHERE hall_id = ? AND at < ?').run(hallId, before).changes,
+          tickets:
+            this.db.prepare(`DELETE FROM tickets WHERE ${old} AND live_ord IS NULL`).run(hallId, beforeDay).changes +
+            // A ticket still live keeps its row for the live copy; only the projection goes.
+            this.db
+              .prepare(`UPDATE tickets SET live_json = coalesce(live_json, json), json = NULL WHERE ${old} AND live_ord IS NOT NULL`)
+              .run(hallId, beforeDay).changes,
+        };
+      })(),
     );
   }
 
@@ -500,7 +521,9 @@ export class SqliteHallStore implements HallStore {
     live: Map<string, LiveChange>,
   ): void {
     const { rest, config, tickets, requests } = splitHall(next);
-    this.updateHallState.run(JSON.stringify(rest), next.seq, now, hallId);
+    const { head, parts } = splitRest(rest);
+    this.updateHallState.run(JSON.stringify(head), next.seq, now, hallId);
+    this.writeParts(hallId, prev, next, parts);
     this.writeRequests(hallId, prev.requests ?? NO_REQUESTS, requests);
     if (config !== prev.config) {
       this.updateConfig.run(JSON.stringify(config), hallId);
@@ -527,7 +550,9 @@ export class SqliteHallStore implements HallStore {
     this.rowsWritten++;
     if (event === undefined) {
       // A live change no event of the batch carried (functions other than the engine's).
-      if (live === undefined) this.dropLiveCopy.run(id);
+      if (live === undefined) {
+        if (this.deleteUnprojected.run(id).changes === 0) this.dropLiveCopy.run(id);
+      }
       else if (wasLive) this.updateLiveCopy.run(JSON.stringify(live), id);
       else this.insertLiveOnly.run(id, hallId, live.day, live.number, live.status, JSON.stringify(live), ++this.lastOrd);
       return;
@@ -545,6 +570,37 @@ export class SqliteHallStore implements HallStore {
     }
     if (wasLive) this.updateLiveTicket.run(event.status, json, copy, id);
     else this.insertLiveTicket.run(id, hallId, event.day, event.number, event.status, json, ++this.lastOrd, copy);
+  }
+
+  /**
+   * Writes the ROW_PARTS of `next` whose JSON differs from what is stored for `prev` (the engine
+   * copies them with every command, so only the text tells), deletes those `next` lacks.
+   */
+  private writeParts(hallId: string, prev: HallState, next: HallState, parts: Partial<Record<string, unknown>>): void {
+    const before = this.partTexts.get(prev) ?? this.storedPartTexts(hallId);
+    const after = new Map<string, string>();
+    for (const name of ROW_PARTS) {
+      const value = parts[name];
+      const old = before.get(name);
+      if (value === undefined) {
+        if (old !== undefined) {
+          this.deletePart.run(hallId, name);
+          this.rowsWritten++;
+        }
+        continue;
+      }
+      const text = value === prev[name] && old !== undefined ? old : JSON.stringify(value);
+      if (text !== old) {
+        this.upsertPart.run(hallId, name, text);
+        this.rowsWritten++;
+      }
+      after.set(name, text);
+    }
+    this.partTexts.set(next, after);
+  }
+
+  private storedPartTexts(hallId: string): Map<string, string> {
+    return new Map(this.selectParts.all(hallId).map((row) => [row.name, row.json]));
   }
 
   /**
@@ -598,7 +654,9 @@ export class SqliteHallStore implements HallStore {
     if (!row) return null;
     const ticketRows = this.selectLiveTickets.all(hallId);
     const requestRows = this.selectRequests.all(hallId);
-    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows);
+    const partRows = this.selectParts.all(hallId);
+    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows, partRows);
+    this.partTexts.set(state, new Map(partRows.map((part) => [part.name, part.json])));
     this.ticketCounts.set(state.tickets, ticketRows.length);
     this.requestOrds.set(state.requests, requestRows.map((r) => r.ord));
     if (state.seq !== row.seq) {

@@ -198,22 +198,36 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- One row per ticket, live or finished, so that a command writes each ticket it changes once
       -- instead of twice (live_tickets and the projection; per issue a table and an index page fewer).
+      -- json: the latest version an event carried, what GET /api/tickets/:id answers (NULL: none did,
+      --   e.g. a hall created with tickets, or retention removed it while the ticket is still live);
       -- live_ord: the ticket is in the hall's live state, at this place (NULL: it is not);
-      -- live_json: the live state's copy where it differs from json, the latest version an event
-      -- carried (NULL: the same; nearly always, as the engine's events carry the ticket it stores).
-      -- A live ticket no event carried (a hall created with tickets) has its live copy as json.
-      ALTER TABLE tickets ADD COLUMN live_ord INTEGER;
-      ALTER TABLE tickets ADD COLUMN live_json TEXT;
+      -- live_json: the live copy where it differs from json (NULL: the same, nearly always; it
+      --   differs by the raw 无声叫号 number, which events carry masked, and goes with the ticket).
+      CREATE TABLE tickets_v9 (
+        id        TEXT PRIMARY KEY,
+        hall_id   TEXT NOT NULL REFERENCES halls(id),
+        day       TEXT NOT NULL,
+        number    TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        json      TEXT,
+        live_ord  INTEGER,
+        live_json TEXT
+      ) STRICT;
+      INSERT INTO tickets_v9 (id, hall_id, day, number, status, json)
+        SELECT id, hall_id, day, number, status, json FROM tickets ORDER BY rowid;
+      UPDATE tickets_v9 SET live_ord = l.ord, live_json = CASE WHEN l.json = tickets_v9.json THEN NULL ELSE l.json END
+        FROM live_tickets l WHERE l.id = tickets_v9.id AND l.hall_id = tickets_v9.hall_id;
+      INSERT INTO tickets_v9 (id, hall_id, day, number, status, live_ord, live_json)
+        SELECT l.id, l.hall_id, json_extract(l.json, '$.day'), json_extract(l.json, '$.number'),
+               json_extract(l.json, '$.status'), l.ord, l.json
+          FROM live_tickets l WHERE NOT EXISTS (SELECT 1 FROM tickets_v9 t WHERE t.id = l.id)
+         ORDER BY l.ord;
+      DROP TABLE tickets;
+      ALTER TABLE tickets_v9 RENAME TO tickets;
+      CREATE INDEX tickets_by_hall_day ON tickets(hall_id, day);
       -- Partial: only live tickets have an entry, so it is written when a ticket comes and goes,
       -- and a hall's live tickets load without reading its history.
       CREATE INDEX tickets_live ON tickets(hall_id, live_ord) WHERE live_ord IS NOT NULL;
-      UPDATE tickets SET live_ord = l.ord, live_json = CASE WHEN l.json = tickets.json THEN NULL ELSE l.json END
-        FROM live_tickets l WHERE l.id = tickets.id AND l.hall_id = tickets.hall_id;
-      INSERT INTO tickets (id, hall_id, day, number, status, json, live_ord)
-        SELECT l.id, l.hall_id, json_extract(l.json, '$.day'), json_extract(l.json, '$.number'),
-               json_extract(l.json, '$.status'), l.json, l.ord
-          FROM live_tickets l WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = l.id)
-         ORDER BY l.ord;
     `,
     convert: dropLiveTickets,
   },
@@ -239,7 +253,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX events_by_hall_seq ON events(hall_id, seq);
     `,
   },
+  {
+    version: 11,
+    name: 'seldom changed parts out of the hall state',
+    sql: `
+      -- Members of the state a command seldom changes (bookings, notices, 差评 cases, no-show
+      -- records), one row each, written only when their JSON changes, instead of being copied in
+      -- halls.state_json by every command. A rowid table: a hall's bookings may be tens of KB.
+      CREATE TABLE hall_parts (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        name    TEXT NOT NULL,
+        json    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, name)
+      ) STRICT;
+    `,
+    convert: movePartsOut,
+  },
 ];
+
+/** v10 kept every member but config, tickets and requests in state_json; move v11's parts out. */
+function movePartsOut(db: Sqlite.Database): void {
+  // v11's list, whatever layout.ts says now.
+  const parts = ['appointments', 'announcements', 'ratingCases', 'bookingNoShows'];
+  const rows = db.prepare<[], { id: string; state_json: string }>('SELECT id, state_json FROM halls ORDER BY id').all();
+  const updateHall = db.prepare<[string, string]>('UPDATE halls SET state_json = ? WHERE id = ?');
+  const insertPart = db.prepare<[string, string, string]>('INSERT INTO hall_parts (hall_id, name, json) VALUES (?, ?, ?)');
+  for (const row of rows) {
+    const state = parseStored<Record<string, unknown>>(row.state_json, `state of hall ${row.id}`);
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new StoreError('CORRUPT', `hall ${row.id}: stored state is not an object`);
+    }
+    for (const name of parts) {
+      if (state[name] !== undefined) insertPart.run(row.id, name, JSON.stringify(state[name]));
+      delete state[name];
+    }
+    updateHall.run(JSON.stringify(state), row.id);
+  }
+}
 
 /** After v9's SQL: every live ticket has found its row (or the file is damaged), and live_tickets goes. */
 function dropLiveTickets(db: Sqlite.Database): void {
