@@ -78,11 +78,12 @@ interface TicketRow {
  * every promise rejects with StoreError('UNAVAILABLE') and the cache entries of
  * the halls involved are dropped, so the next read comes from disk.
  *
- * A hall is stored in four parts (see layout.ts): the hall row's state_json
- * (everything but config, tickets and requests), a hall_configs row, the
- * `tickets` rows marked live (live_ord) and one hall_requests row per remembered
- * request. A committed batch writes, per hall, the state_json, the config only
- * if the config OBJECT differs from the one before the batch, only the tickets
+ * A hall is stored in five parts (see layout.ts): the hall row's state_json
+ * (everything but config, tickets, requests and the seldom changed ROW_PARTS),
+ * one hall_parts row per ROW_PART, a hall_configs row, the `tickets` rows marked
+ * live (live_ord) and one hall_requests row per remembered request. A committed
+ * batch writes, per hall, the state_json, the parts whose JSON changed, the
+ * config only if the config OBJECT differs from the one before the batch, only the tickets
  * whose objects differ or are gone, and only the request entries whose objects
  * are new (insert) or gone (delete). A ticket's row is also its projection (the
  * version its latest event carried), so each ticket the batch changed or an
@@ -509,8 +510,9 @@ export class SqliteHallStore implements HallStore {
 
   /**
    * Writes what differs between `prev` (on disk) and `next`: the state row
-   * always, the config if its object changed, the tickets whose objects changed,
-   * the request entries that came or went.
+   * always, the parts whose JSON changed, the config if its object changed, the
+   * request entries that came or went; the tickets whose objects changed are
+   * collected in `live`, to be written with the events' tickets (writeTicket).
    */
   private writeHall(
     hallId: string,
@@ -552,8 +554,7 @@ export class SqliteHallStore implements HallStore {
       // A live change no event of the batch carried (functions other than the engine's).
       if (live === undefined) {
         if (this.deleteUnprojected.run(id).changes === 0) this.dropLiveCopy.run(id);
-      }
-      else if (wasLive) this.updateLiveCopy.run(JSON.stringify(live), id);
+      } else if (wasLive) this.updateLiveCopy.run(JSON.stringify(live), id);
       else this.insertLiveOnly.run(id, hallId, live.day, live.number, live.status, JSON.stringify(live), ++this.lastOrd);
       return;
     }
