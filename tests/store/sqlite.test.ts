@@ -543,7 +543,9 @@ describe('sqlite adapter specifics', () => {
     spy.exec(`
       CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
       CREATE TRIGGER r1 AFTER INSERT ON hall_requests BEGIN INSERT INTO writes VALUES ('request+', NEW.id); END;
-      CREATE TRIGGER r2 AFTER UPDATE ON hall_requests BEGIN INSERT INTO writes VALUES ('request~', NEW.id); END;
+      -- A row taken over by a new answer: the answer dropped and the one added (a rewrite in place of the same answer would show as request~).
+      CREATE TRIGGER r2 AFTER UPDATE ON hall_requests WHEN OLD.id IS NOT NEW.id OR OLD.ord IS NOT NEW.ord BEGIN INSERT INTO writes VALUES ('request-', OLD.id), ('request+', NEW.id); END;
+      CREATE TRIGGER r2b AFTER UPDATE ON hall_requests WHEN OLD.id IS NEW.id AND OLD.ord IS NEW.ord BEGIN INSERT INTO writes VALUES ('request~', NEW.id); END;
       CREATE TRIGGER r3 AFTER DELETE ON hall_requests BEGIN INSERT INTO writes VALUES ('request-', OLD.id); END;
       CREATE TRIGGER r4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
       CREATE TRIGGER r5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;`);
@@ -688,6 +690,28 @@ describe('sqlite adapter specifics', () => {
     const before = await store.halls.loadHall('h1');
     expect(before?.announcements).toHaveLength(3);
     expect(before).not.toHaveProperty('ratingCases');
+    await store.close();
+    expect(await open().halls.loadHall('h1')).toEqual(before);
+  });
+
+  it('at the cap, a new answer takes over the row of the oldest it drops: one row rewritten, none inserted or deleted', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallWithRequests('h1', 8));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE ops (op TEXT NOT NULL);
+      CREATE TRIGGER o1 AFTER INSERT ON hall_requests BEGIN INSERT INTO ops VALUES ('insert'); END;
+      CREATE TRIGGER o2 AFTER UPDATE ON hall_requests BEGIN INSERT INTO ops VALUES ('update'); END;
+      CREATE TRIGGER o3 AFTER DELETE ON hall_requests BEGIN INSERT INTO ops VALUES ('delete'); END;`);
+    const ops = () => spy.prepare('DELETE FROM ops RETURNING op').pluck().all().sort();
+    await store.halls.update('h1', withRequest('a1', postAnnouncement('ann-1', T0)));
+    expect(ops()).toEqual(['update']);
+    await Promise.all(range(1, 3).map((k) => store.halls.update('h1', withRequest(`b${k}`, postAnnouncement(`ann-b${k}`, T0)))));
+    expect(ops()).toEqual(['update', 'update', 'update']);
+    spy.close();
+    const before = await store.halls.loadHall('h1');
+    expect(before!.requests.map((r) => r.id).slice(-4)).toEqual(['a1', 'b1', 'b2', 'b3']);
+    expect(before!.requests).toHaveLength(8);
     await store.close();
     expect(await open().halls.loadHall('h1')).toEqual(before);
   });

@@ -144,14 +144,15 @@ export class SqliteHallStore implements HallStore {
   private readonly ticketCounts = new WeakMap<Record<string, Ticket>, number>();
   /** Last `tickets.live_ord` handed out; only this process writes the file. */
   private lastOrd: number;
-  private readonly insertRequest: Sqlite.Statement<[string, string, number, string]>;
+  private readonly insertRequest: Sqlite.Statement<[string, number, number, string, string]>;
+  private readonly reuseRequest: Sqlite.Statement<[number, string, string, string, number]>;
   private readonly deleteRequest: Sqlite.Statement<[string, number]>;
   /**
-   * For each `HallState.requests` array committed (or loaded), the `hall_requests.ord`
+   * For each `HallState.requests` array committed (or loaded), the `hall_requests.slot`
    * of each of its entries, in the same order: the rows that hold them.
    */
-  private readonly requestOrds = new WeakMap<readonly RequestEntry[], number[]>();
-  /** Last `hall_requests.ord` handed out. */
+  private readonly requestSlots = new WeakMap<readonly RequestEntry[], number[]>();
+  /** Last `hall_requests.ord` handed out (a new row's slot too: above every slot). */
   private lastRequestOrd: number;
   private readonly insertEvent: Sqlite.Statement<[string, number, string, number, string]>;
   private readonly selectParts: Sqlite.Statement<[string], StoredPartRow>;
@@ -182,7 +183,7 @@ export class SqliteHallStore implements HallStore {
     this.selectLiveTickets = db.prepare(
       'SELECT id, coalesce(live_json, json) AS json FROM tickets WHERE hall_id = ? AND live_ord IS NOT NULL ORDER BY live_ord',
     );
-    this.selectRequests = db.prepare('SELECT ord, json FROM hall_requests WHERE hall_id = ? ORDER BY ord');
+    this.selectRequests = db.prepare('SELECT slot, json FROM hall_requests WHERE hall_id = ? ORDER BY ord');
     this.selectSummaries = db.prepare(
       `SELECT h.id, h.name,
               json_extract(c.json, '$.nameAlt') AS nameAlt,
@@ -223,8 +224,9 @@ export class SqliteHallStore implements HallStore {
     );
     this.lastOrd =
       db.prepare<[], number>('SELECT coalesce(max(live_ord), 0) FROM tickets WHERE live_ord IS NOT NULL').pluck().get() ?? 0;
-    this.insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
-    this.deleteRequest = db.prepare('DELETE FROM hall_requests WHERE hall_id = ? AND ord = ?');
+    this.insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, slot, ord, id, json) VALUES (?, ?, ?, ?, ?)');
+    this.reuseRequest = db.prepare('UPDATE hall_requests SET ord = ?, id = ?, json = ? WHERE hall_id = ? AND slot = ?');
+    this.deleteRequest = db.prepare('DELETE FROM hall_requests WHERE hall_id = ? AND slot = ?');
     // Per hall through the primary key, rather than a scan of every stored answer.
     this.lastRequestOrd =
       db
@@ -258,7 +260,7 @@ export class SqliteHallStore implements HallStore {
         });
         return requestRows.map((row) => {
           const ord = ++this.lastRequestOrd;
-          this.insertRequest.run(hallId, row.id, ord, row.json);
+          this.insertRequest.run(hallId, ord, ord, row.id, row.json);
           return ord;
         });
       },
@@ -310,12 +312,12 @@ export class SqliteHallStore implements HallStore {
       stateJson,
       configJson,
       ticketRows,
-      requestRows.map((row, k) => ({ ord: ords[k]!, json: row.json })),
+      requestRows.map((row, k) => ({ slot: ords[k]!, json: row.json })),
       partRows,
     );
     this.partTexts.set(stored, new Map(partRows.map((row) => [row.name, row.json])));
     this.ticketCounts.set(stored.tickets, ticketRows.length);
-    this.requestOrds.set(stored.requests, ords);
+    this.requestSlots.set(stored.requests, ords);
     this.cache.set(hallId, stored);
   }
 
@@ -608,43 +610,55 @@ export class SqliteHallStore implements HallStore {
    * Brings hall_requests from `before` (on disk) to `after`. An entry of `after`
    * keeps its row if it is the very object `before` had, at a place after the
    * entries kept so far (rows are read back in ord order); any other entry gets
-   * a new row, with an ord above all others; the rows of the entries of `before`
-   * not kept are deleted. So the engine's append-and-trim-the-oldest writes one
-   * row per new answer and deletes one per dropped answer, and any other change
-   * (reordered, repeated or copied entries) is still stored exactly.
+   * an ord above all others, in the row of an entry of `before` not kept if there
+   * is one (rewritten in place), else in a new row; the rows left over are
+   * deleted. So the engine's append-and-trim-the-oldest rewrites one row per new
+   * answer, and any other change (reordered, repeated or copied entries) is
+   * still stored exactly.
    */
   private writeRequests(hallId: string, before: readonly RequestEntry[], after: readonly RequestEntry[]): void {
     if (after === before) return;
-    const ords = this.requestOrds.get(before) ?? this.storedRequestOrds(hallId, before.length);
+    const slots = this.requestSlots.get(before) ?? this.storedRequestSlots(hallId, before.length);
     const kept: number[] = new Array<number>(after.length);
+    const freed: number[] = [];
+    const added: number[] = [];
     let j = 0; // entries of `before` from j on may still be kept
     for (let i = 0; i < after.length; i++) {
       const entry = after[i]!;
       let p = j;
       while (p < before.length && before[p] !== entry) p++;
-      // Not found: a new entry, and as its row goes last, no later entry can keep an older row.
-      for (; j < p; j++, this.rowsWritten++) this.deleteRequest.run(hallId, ords[j]!);
+      // Not found: a new entry, and as its ord goes last, no later entry can keep an older row.
+      for (; j < p; j++) freed.push(slots[j]!);
       if (p < before.length) {
-        kept[i] = ords[p]!;
+        kept[i] = slots[p]!;
         j = p + 1;
       } else {
-        const { id, json } = requestColumns(entry);
-        kept[i] = ++this.lastRequestOrd;
-        this.insertRequest.run(hallId, id, kept[i]!, json);
-        this.rowsWritten++;
+        added.push(i);
       }
     }
-    for (; j < before.length; j++, this.rowsWritten++) this.deleteRequest.run(hallId, ords[j]!);
-    this.requestOrds.set(after, kept);
+    for (; j < before.length; j++) freed.push(slots[j]!);
+    freed.reverse(); // the oldest rows are taken over first
+    for (const i of added) {
+      const { id, json } = requestColumns(after[i]!);
+      const ord = ++this.lastRequestOrd;
+      const slot = freed.pop();
+      if (slot === undefined) this.insertRequest.run(hallId, ord, ord, id, json);
+      else this.reuseRequest.run(ord, id, json, hallId, slot);
+      kept[i] = slot ?? ord;
+      this.rowsWritten++;
+    }
+    for (const slot of freed) this.deleteRequest.run(hallId, slot);
+    this.rowsWritten += freed.length;
+    this.requestSlots.set(after, kept);
   }
 
-  /** The ords of a hall's stored requests (for a committed array whose ords are not remembered). */
-  private storedRequestOrds(hallId: string, expected: number): number[] {
-    const ords = this.selectRequests.all(hallId).map((row) => row.ord);
-    if (ords.length !== expected) {
-      throw new StoreError('CORRUPT', `hall ${hallId}: ${ords.length} stored requests, ${expected} in memory`);
+  /** The slots of a hall's stored requests (for a committed array whose slots are not remembered). */
+  private storedRequestSlots(hallId: string, expected: number): number[] {
+    const slots = this.selectRequests.all(hallId).map((row) => row.slot);
+    if (slots.length !== expected) {
+      throw new StoreError('CORRUPT', `hall ${hallId}: ${slots.length} stored requests, ${expected} in memory`);
     }
-    return ords;
+    return slots;
   }
 
   /** The committed state of a hall: from memory, or loaded once from disk. */
@@ -659,7 +673,7 @@ export class SqliteHallStore implements HallStore {
     const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows, partRows);
     this.partTexts.set(state, new Map(partRows.map((part) => [part.name, part.json])));
     this.ticketCounts.set(state.tickets, ticketRows.length);
-    this.requestOrds.set(state.requests, requestRows.map((r) => r.ord));
+    this.requestSlots.set(state.requests, requestRows.map((r) => r.slot));
     if (state.seq !== row.seq) {
       throw new StoreError('CORRUPT', `hall ${hallId}: state seq ${state.seq} differs from the stored seq ${row.seq}`);
     }

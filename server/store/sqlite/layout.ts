@@ -8,7 +8,7 @@ export { NO_REQUESTS, ownTicket, requestColumns, splitHall } from '../parts.js';
 export type { HallParts, RequestEntry, StoredTicketRow } from '../parts.js';
 
 /**
- * How a hall is stored since schema v11, in five parts (split by `splitHall` and `splitRest`):
+ * How a hall is stored since schema v12, in five parts (split by `splitHall` and `splitRest`):
  * - `halls.state_json`: the state WITHOUT `config`, `tickets`, `requests` and the ROW_PARTS
  *   (rewritten by every update: `seq` changes with every command);
  * - `hall_parts`: one row per ROW_PARTS member the state has, written only when its JSON changed;
@@ -17,8 +17,9 @@ export type { HallParts, RequestEntry, StoredTicketRow } from '../parts.js';
  *   change), `live_ord` keeping the entries in the order the engine had them; the row is the
  *   ticket's projection too (`json`, what its latest event carried), and `live_json` holds the
  *   live copy only where it differs (the raw 无声叫号 number, which events carry masked);
- * - `hall_requests`: one row per entry of `requests`, in `ord` order (a new row per entry
- *   object the state did not have before, a delete per entry it no longer has).
+ * - `hall_requests`: one row per entry of `requests`, in `ord` order (an entry object the state
+ *   did not have before takes over the row (`slot`) of one it no longer has, or gets a new row;
+ *   the rows left over are deleted).
  * `assembleHall(splitHall(s))` deep-equals `s` (with `requests: []` where `s` had none).
  */
 
@@ -47,7 +48,8 @@ export function splitRest(rest: object): { head: Record<string, unknown>; parts:
   return { head, parts };
 }
 export interface StoredRequestRow {
-  ord: number;
+  /** The row's key (hall_requests.slot); rows come in ord order. */
+  slot: number;
   json: string;
 }
 

@@ -269,6 +269,27 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     convert: movePartsOut,
   },
+  {
+    version: 12,
+    name: 'remembered answers in reused rows',
+    sql: `
+      -- A hall's remembered answers are a queue: each command with a requestId appends one and
+      -- drops the oldest. Keyed by ord, that is an insert at the queue's last page and a delete at
+      -- its first; keyed by a slot that a new answer takes over from the one it drops, it is one
+      -- row rewritten in place, one page. ord still gives the order.
+      CREATE TABLE hall_requests_v12 (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        slot    INTEGER NOT NULL,
+        ord     INTEGER NOT NULL,
+        id      TEXT NOT NULL,
+        json    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, slot)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO hall_requests_v12 (hall_id, slot, ord, id, json) SELECT hall_id, ord, ord, id, json FROM hall_requests;
+      DROP TABLE hall_requests;
+      ALTER TABLE hall_requests_v12 RENAME TO hall_requests;
+    `,
+  },
 ];
 
 /** v10 kept every member but config, tickets and requests in state_json; move v11's parts out. */
