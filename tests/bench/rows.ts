@@ -107,6 +107,18 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
     out.push({ part: 'store', metric: 'engine + SQLite alone: issues/s (diagnostic)', measured: `${store.issuesPerSecond}/s`, budget: '(≥ 3,000/s)', pass: null });
     out.push({ part: 'store', metric: 'hall state row (state_json), start → end, start → end', measured: `${store.hallStateKBAtStart} → ${store.hallStateKBAtEnd} KB`, budget: '—', pass: null });
     out.push({ part: 'store', metric: 'bytes written per command (WAL + checkpoints)', measured: store.writtenKBPerCommand === null ? 'n/a' : `${store.writtenKBPerCommand} KB`, budget: '—', pass: null });
+    for (const [name, phase] of [['issue', store.issue], ['call', store.call], ['call alone', store.callAlone]] as const) {
+      if (!phase) continue;
+      const kb = (v: number | null) => (v === null ? 'n/a' : `${v}`);
+      out.push({
+        part: 'store',
+        metric: `${name}: per s; SQL statements per command; KB written per command / per commit; mean batch`,
+        measured: `${phase.perSecond}/s; ${phase.statementsPerCommand}; ${kb(phase.writtenKBPerCommand)} / ${kb(phase.writtenKBPerCommit)} KB; ${phase.meanBatch}${phase.refused ? ` (${phase.refused} refused)` : ''}`,
+        budget: '—',
+        pass: null,
+      });
+      out.push({ part: 'store', metric: `${name}: group commit (fns + writes + COMMIT) p50 / p99 / max`, measured: `${phase.commitMs.p50} / ${phase.commitMs.p99} / ${phase.commitMs.max} ms`, budget: '—', pass: null });
+    }
   }
   const paint = results.paint as PaintResult | undefined;
   if (paint && !('error' in paint)) {

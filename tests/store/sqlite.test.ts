@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HallEvent } from '../../server/protocol/events.js';
 import type { HallState } from '../../server/protocol/model.js';
 import { SCHEMA_VERSION, openSqliteStore, sqliteDiagnostics } from '../../server/store/sqlite/index.js';
@@ -13,14 +13,20 @@ import {
   T0,
   issueNext,
   makeHallState,
+  makeTicket,
+  ticketIssuedEvent,
   makeHallWithRequests,
   makeHallWithTickets,
+  makeRatingCase,
   postAnnouncement,
+  putRatingCase,
   recallTicket,
   rewriteEverything,
   setTicketStatus,
   withRequest,
+  withTicket,
 } from './fixtures.js';
+import { TicketMap } from '../../server/protocol/ticketMap.js';
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -94,6 +100,27 @@ function writeV2Database(
     insertHallHistory(db, state, events, stateJson(rest, state));
     insertConfig.run(state.config.id, JSON.stringify(config));
     for (const [id, ticket] of tickets.entries()) insertTicket.run(state.config.id, id, ++ord, JSON.stringify(ticket));
+  }
+  db.close();
+}
+
+/**
+ * Writes a database exactly as schema v8 left it: live tickets in live_tickets beside the
+ * projection in tickets, requests in hall_requests. `live` may replace a hall's live copy of a
+ * ticket (a live copy that differs from what its last event carried).
+ */
+function writeV8Database(file: string, halls: Array<{ state: HallState; events: HallEvent[] }>): void {
+  const db = schemaAt(file, 8);
+  const insertConfig = db.prepare('INSERT INTO hall_configs (hall_id, json) VALUES (?, ?)');
+  const insertTicket = db.prepare('INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
+  const insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
+  let ord = 0;
+  for (const { state, events } of halls) {
+    const { config, tickets, requests, ...rest } = state;
+    insertHallHistory(db, state, events, JSON.stringify(rest));
+    insertConfig.run(state.config.id, JSON.stringify(config));
+    for (const [id, ticket] of tickets.entries()) insertTicket.run(state.config.id, id, ++ord, JSON.stringify(ticket));
+    for (const entry of requests) insertRequest.run(state.config.id, entry.id, ++ord, JSON.stringify(entry));
   }
   db.close();
 }
@@ -287,8 +314,8 @@ describe('sqlite adapter specifics', () => {
     expect(rest).not.toHaveProperty('requests');
     expect(rest.seq).toBe(h2.state.seq);
     expect(JSON.parse(row.config_json)).toEqual(h2.state.config);
-    expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h1'").pluck().get()).toBe(11);
-    expect(raw.prepare("SELECT count(*) FROM live_tickets WHERE hall_id = 'h3'").pluck().get()).toBe(0);
+    expect(raw.prepare("SELECT count(*) FROM tickets WHERE hall_id = 'h1' AND live_ord IS NOT NULL").pluck().get()).toBe(11);
+    expect(raw.prepare("SELECT count(*) FROM tickets WHERE hall_id = 'h3' AND live_ord IS NOT NULL").pluck().get()).toBe(0);
     expect(raw.prepare("SELECT id FROM hall_requests WHERE hall_id = 'h1' ORDER BY ord").pluck().all()).toEqual(h1.state.requests.map((r) => r.id));
     raw.close();
 
@@ -373,6 +400,144 @@ describe('sqlite adapter specifics', () => {
     raw.close();
   });
 
+  it('migrates a v8 database (live tickets beside the projection, the log clustered by hall) to one row per ticket and an appended log, keeping every hall exactly', async () => {
+    const h1 = v1History('h1', 12);
+    const h2 = v1History('h2', 3);
+    // A live copy that differs from the ticket's last event, and a live ticket no event carried.
+    h1.state.tickets.set('h1-t4', { ...h1.state.tickets.get('h1-t4')!, noShowCount: 1 });
+    h2.state.tickets.set('h2-x', makeTicket('h2-x', 9));
+    writeV8Database(file, [h1, h2, { state: makeHallState('h3'), events: [] }]);
+
+    const store = open();
+    expect(sqliteDiagnostics(store).schemaVersion).toBe(SCHEMA_VERSION);
+    for (const { state } of [h1, h2]) {
+      const loaded = await store.halls.loadHall(state.config.id);
+      expect(loaded).toEqual(state);
+      expect(loaded!.tickets.keys()).toEqual(state.tickets.keys()); // even in the same order
+      expect(loaded!.requests).toEqual(state.requests);
+    }
+    expect(await store.halls.loadHall('h3')).toEqual(makeHallState('h3'));
+    expect((await store.halls.getTicket('h1-t4'))?.ticket.noShowCount).toBe(0); // what the event carried
+    expect((await store.halls.getTicket('h1-t1'))?.ticket.status).toBe('served');
+    expect(await store.halls.getTicket('h2-x')).toBeNull(); // no event carried it, as before
+
+    // The live copy is kept apart only where it differs; live_tickets is gone.
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'live_tickets'").pluck().get()).toBe(0);
+    expect(raw.prepare('SELECT id FROM tickets WHERE live_json IS NOT NULL ORDER BY id').pluck().all()).toEqual(['h1-t4', 'h2-x']);
+    expect(raw.prepare('SELECT id FROM tickets WHERE json IS NULL').pluck().all()).toEqual(['h2-x']);
+    // v11: what a command seldom changes is out of the state row.
+    const head = JSON.parse(raw.prepare("SELECT state_json FROM halls WHERE id = 'h1'").pluck().get() as string) as object;
+    expect(head).not.toHaveProperty('appointments');
+    expect(head).not.toHaveProperty('announcements');
+    expect(head).toHaveProperty('windows');
+    expect(raw.prepare("SELECT name FROM hall_parts WHERE hall_id = 'h1' ORDER BY name").pluck().all()).toEqual(['announcements', 'appointments']);
+    // v10: the log appends (a rowid table), and (hall_id, seq) is still unique.
+    expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events'").pluck().get()).not.toMatch(/WITHOUT ROWID/i);
+    expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events_by_hall_seq'").pluck().get()).toMatch(/UNIQUE INDEX/i);
+    expect(raw.prepare("SELECT rowid FROM events WHERE hall_id = 'h1' ORDER BY seq").pluck().all()).toHaveLength(h1.events.length);
+    expect(raw.prepare("SELECT count(*) FROM tickets WHERE live_ord IS NOT NULL").pluck().get()).toBe(
+      h1.state.tickets.size + h2.state.tickets.size,
+    );
+    raw.close();
+
+    // Work goes on, and survives a reopen.
+    const served = await store.halls.update('h1', setTicketStatus('h1-t4', 'served', T0 + 90_000));
+    const next = await store.halls.update('h1', issueNext);
+    if (!served?.ok || !next?.ok) throw new Error('update failed');
+    await store.close();
+    const writer = new Database(file);
+    expect(() => writer.prepare("INSERT INTO events (hall_id, seq, type, at, json) VALUES ('h1', 1, 'x', 0, '{}')").run()).toThrow(/UNIQUE/);
+    writer.close();
+    const again = open();
+    expect(await again.halls.loadHall('h1')).toEqual(next.state);
+    expect((await again.halls.getTicket('h1-t4'))?.ticket).toMatchObject({ status: 'served', noShowCount: 1 });
+    expect(await again.halls.loadHall('h2')).toEqual(h2.state);
+  });
+
+  it('a v8 database whose live ticket shares its id with a ticket of another hall is refused as CORRUPT and left as it was', async () => {
+    const h1 = v1History('h1', 2);
+    const h2 = { state: { ...makeHallState('h2'), tickets: TicketMap.fromTickets([makeTicket('h1-t1', 1)]) }, events: [] };
+    writeV8Database(file, [h1, h2]);
+    expect(() => open()).toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringMatching(/another hall/) }));
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(8);
+    expect(raw.prepare('SELECT count(*) FROM live_tickets').pluck().get()).toBe(h1.state.tickets.size + 1);
+    raw.close();
+  });
+
+  it('a command writes each ticket it changes once: its live copy and its projection are one row', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallState('h1'));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
+      CREATE TRIGGER t1 AFTER INSERT ON tickets BEGIN INSERT INTO writes VALUES ('insert', NEW.id); END;
+      CREATE TRIGGER t2 AFTER UPDATE ON tickets BEGIN INSERT INTO writes VALUES ('update', NEW.id); END;
+      CREATE TRIGGER t3 AFTER DELETE ON tickets BEGIN INSERT INTO writes VALUES ('delete', OLD.id); END;`);
+    const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
+    const row = (id: string) => spy.prepare('SELECT live_ord IS NOT NULL AS live, live_json, json FROM tickets WHERE id = ?').get(id) as { live: number; live_json: string | null; json: string };
+
+    await store.halls.update('h1', issueNext);
+    expect(writes()).toEqual(['insert h1-t1']);
+    expect(row('h1-t1')).toMatchObject({ live: 1, live_json: null });
+    await store.halls.update('h1', setTicketStatus('h1-t1', 'called', T0 + 60_000));
+    expect(writes()).toEqual(['update h1-t1']);
+    expect(row('h1-t1')).toMatchObject({ live: 1, live_json: null });
+    // Issued and served in one commit: one row, not live.
+    await Promise.all([store.halls.update('h1', issueNext), store.halls.update('h1', setTicketStatus('h1-t2', 'served', T0 + 61_000))]);
+    expect(writes()).toEqual(['insert h1-t2']);
+    expect(row('h1-t2')).toMatchObject({ live: 0, live_json: null });
+    // An event that carries another version than the hall keeps: the live copy apart, once.
+    await store.halls.update('h1', (state) => {
+      const ticket = { ...state.tickets.get('h1-t1')!, note: 'in the event only' };
+      const seq = state.seq + 1;
+      return { ok: true, state: { ...state, seq }, events: [{ ...ticketIssuedEvent('h1', seq, ticket), type: 'ticket:recalled', windowId: 'win-1', windowNumber: 1 } as unknown as HallEvent], result: null };
+    });
+    expect(writes()).toEqual(['update h1-t1']);
+    expect(row('h1-t1').live_json).not.toBeNull();
+    expect((await store.halls.getTicket('h1-t1'))?.ticket).toMatchObject({ note: 'in the event only' });
+    const state = await store.halls.loadHall('h1');
+    expect(state?.tickets.get('h1-t1')).not.toHaveProperty('note');
+    await store.halls.update('h1', setTicketStatus('h1-t1', 'served', T0 + 62_000));
+    expect(writes()).toEqual(['update h1-t1']);
+    expect(row('h1-t1')).toMatchObject({ live: 0, live_json: null });
+    spy.close();
+    await store.close();
+    const again = open();
+    expect((await again.halls.loadHall('h1'))?.tickets).toEqual({});
+    expect((await again.halls.getTicket('h1-t1'))?.ticket).toMatchObject({ status: 'served' });
+  });
+
+  it('the raw 无声叫号 number leaves storage with the live ticket, even when no event says how it ended', async () => {
+    const store = open();
+    const phone = '13812345678';
+    const raw = makeTicket('h1-p', 1, { notifyPhone: phone });
+    const masked = { ...raw, notifyPhone: '138****5678' };
+    await store.halls.createHall({ ...makeHallState('h1'), tickets: TicketMap.fromTickets([makeTicket('h1-q', 2, { notifyPhone: phone })]) });
+    // Issued as the engine does it: the event carries the number masked, the hall keeps it whole.
+    await store.halls.update('h1', (state) => {
+      const seq = state.seq + 1;
+      return { ok: true, state: { ...state, seq, tickets: withTicket(state.tickets, raw) }, events: [ticketIssuedEvent('h1', seq, masked)], result: null };
+    });
+    expect((await store.halls.loadHall('h1'))?.tickets).toEqual({ 'h1-q': makeTicket('h1-q', 2, { notifyPhone: phone }), 'h1-p': raw });
+    expect((await store.halls.getTicket('h1-p'))?.ticket).toEqual(masked);
+    const texts = () => {
+      const db = new Database(file, { readonly: true });
+      const all = db.prepare("SELECT coalesce(live_json, '') || coalesce(json, '') FROM tickets").pluck().all() as string[];
+      db.close();
+      return all.join();
+    };
+    expect(texts()).toContain(phone);
+    // Both leave the hall without an event.
+    await store.halls.update('h1', (state) => ({ ok: true, state: { ...state, tickets: TicketMap.empty() }, events: [], result: null }));
+    expect(texts()).not.toContain(phone);
+    expect((await store.halls.getTicket('h1-p'))?.ticket).toEqual(masked);
+    expect(await store.halls.getTicket('h1-q')).toBeNull();
+    await store.close();
+    expect((await open().halls.loadHall('h1'))?.tickets).toEqual({});
+  });
+
   it('an update inserts the request answers it adds and deletes the ones it drops, and nothing else of the list', async () => {
     const store = open();
     await store.halls.createHall(makeHallWithRequests('h1', 7));
@@ -380,7 +545,9 @@ describe('sqlite adapter specifics', () => {
     spy.exec(`
       CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
       CREATE TRIGGER r1 AFTER INSERT ON hall_requests BEGIN INSERT INTO writes VALUES ('request+', NEW.id); END;
-      CREATE TRIGGER r2 AFTER UPDATE ON hall_requests BEGIN INSERT INTO writes VALUES ('request~', NEW.id); END;
+      -- A row taken over by a new answer: the answer dropped and the one added (a rewrite in place of the same answer would show as request~).
+      CREATE TRIGGER r2 AFTER UPDATE ON hall_requests WHEN OLD.id IS NOT NEW.id OR OLD.ord IS NOT NEW.ord BEGIN INSERT INTO writes VALUES ('request-', OLD.id), ('request+', NEW.id); END;
+      CREATE TRIGGER r2b AFTER UPDATE ON hall_requests WHEN OLD.id IS NEW.id AND OLD.ord IS NEW.ord BEGIN INSERT INTO writes VALUES ('request~', NEW.id); END;
       CREATE TRIGGER r3 AFTER DELETE ON hall_requests BEGIN INSERT INTO writes VALUES ('request-', OLD.id); END;
       CREATE TRIGGER r4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
       CREATE TRIGGER r5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;`);
@@ -430,9 +597,9 @@ describe('sqlite adapter specifics', () => {
     const spy = new Database(file);
     spy.exec(`
       CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
-      CREATE TRIGGER w1 AFTER INSERT ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket+', NEW.id); END;
-      CREATE TRIGGER w2 AFTER UPDATE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket~', NEW.id); END;
-      CREATE TRIGGER w3 AFTER DELETE ON live_tickets BEGIN INSERT INTO writes VALUES ('ticket-', OLD.id); END;
+      CREATE TRIGGER w1 AFTER INSERT ON tickets WHEN NEW.live_ord IS NOT NULL BEGIN INSERT INTO writes VALUES ('ticket+', NEW.id); END;
+      CREATE TRIGGER w2 AFTER UPDATE ON tickets WHEN OLD.live_ord IS NOT NULL AND NEW.live_ord IS NOT NULL BEGIN INSERT INTO writes VALUES ('ticket~', NEW.id); END;
+      CREATE TRIGGER w3 AFTER UPDATE ON tickets WHEN OLD.live_ord IS NOT NULL AND NEW.live_ord IS NULL BEGIN INSERT INTO writes VALUES ('ticket-', OLD.id); END;
       CREATE TRIGGER w4 AFTER UPDATE ON hall_configs BEGIN INSERT INTO writes VALUES ('config', NEW.hall_id); END;
       CREATE TRIGGER w5 AFTER UPDATE OF state_json ON halls BEGIN INSERT INTO writes VALUES ('state', NEW.id); END;
       CREATE TRIGGER w6 AFTER INSERT ON hall_requests BEGIN INSERT INTO writes VALUES ('request+', NEW.id); END;
@@ -469,6 +636,86 @@ describe('sqlite adapter specifics', () => {
     const loaded = await again.halls.loadHall('h1');
     expect(loaded).toEqual(before);
     expect(loaded!.tickets.keys()).toEqual(before!.tickets.keys()); // in the engine's order
+  });
+
+  it('checkpoints the WAL after a commit, in a later turn, never inside it; a moment later when the commits wrote little', async () => {
+    const store = open();
+    expect(sqliteDiagnostics(store)).toMatchObject({ walAutocheckpointPages: 10_000, checkpoints: 0 });
+    await store.halls.createHall(makeHallState('h1'));
+    const spy = new Database(file, { readonly: true });
+    const wal = () => spy.pragma('wal_checkpoint(PASSIVE)', { simple: false }) as Array<{ log: number; checkpointed: number }>;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Little written: no checkpoint in the commit nor just after it, one once the store is idle.
+      await store.halls.update('h1', issueNext);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sqliteDiagnostics(store).checkpoints).toBe(0);
+      vi.advanceTimersByTime(1000);
+      expect(sqliteDiagnostics(store).checkpoints).toBe(1);
+      // Much written in one commit: answered first, checkpointed in the next turn.
+      const batch = Promise.all(Array.from({ length: 600 }, () => store.halls.update('h1', issueNext)));
+      await batch;
+      expect(sqliteDiagnostics(store).checkpoints).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sqliteDiagnostics(store).checkpoints).toBe(2);
+      const [state] = wal();
+      expect(state!.checkpointed).toBe(state!.log); // nothing of the WAL left to copy
+    } finally {
+      vi.useRealTimers();
+      spy.close();
+    }
+  });
+
+  it('an update writes a seldom changed part of the state (hall_parts) only when its JSON changed, even when the part was copied', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallState('h1'));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE writes (what TEXT NOT NULL, id TEXT);
+      CREATE TRIGGER p1 AFTER INSERT ON hall_parts BEGIN INSERT INTO writes VALUES ('part+', NEW.name); END;
+      CREATE TRIGGER p2 AFTER UPDATE ON hall_parts BEGIN INSERT INTO writes VALUES ('part~', NEW.name); END;
+      CREATE TRIGGER p3 AFTER DELETE ON hall_parts BEGIN INSERT INTO writes VALUES ('part-', OLD.name); END;`);
+    const writes = () => spy.prepare('DELETE FROM writes RETURNING what, id').all().map((r) => Object.values(r as object).join(' ')).sort();
+
+    await store.halls.update('h1', issueNext);
+    expect(writes()).toEqual([]);
+    await store.halls.update('h1', postAnnouncement('ann-1', T0));
+    expect(writes()).toEqual(['part~ announcements']);
+    // Everything copied (appointments too), one announcement more: that part alone.
+    await store.halls.update('h1', rewriteEverything(() => {}, T0));
+    expect(writes()).toEqual(['part~ announcements']);
+    await store.halls.update('h1', putRatingCase(makeRatingCase('h1-t1'), T0));
+    expect(writes()).toEqual(['part+ ratingCases']);
+    await store.halls.update('h1', rewriteEverything((copy) => delete copy.ratingCases, T0));
+    expect(writes()).toEqual(['part- ratingCases', 'part~ announcements']);
+    spy.close();
+    const before = await store.halls.loadHall('h1');
+    expect(before?.announcements).toHaveLength(3);
+    expect(before).not.toHaveProperty('ratingCases');
+    await store.close();
+    expect(await open().halls.loadHall('h1')).toEqual(before);
+  });
+
+  it('at the cap, a new answer takes over the row of the oldest it drops: one row rewritten, none inserted or deleted', async () => {
+    const store = open();
+    await store.halls.createHall(makeHallWithRequests('h1', 8));
+    const spy = new Database(file);
+    spy.exec(`
+      CREATE TABLE ops (op TEXT NOT NULL);
+      CREATE TRIGGER o1 AFTER INSERT ON hall_requests BEGIN INSERT INTO ops VALUES ('insert'); END;
+      CREATE TRIGGER o2 AFTER UPDATE ON hall_requests BEGIN INSERT INTO ops VALUES ('update'); END;
+      CREATE TRIGGER o3 AFTER DELETE ON hall_requests BEGIN INSERT INTO ops VALUES ('delete'); END;`);
+    const ops = () => spy.prepare('DELETE FROM ops RETURNING op').pluck().all().sort();
+    await store.halls.update('h1', withRequest('a1', postAnnouncement('ann-1', T0)));
+    expect(ops()).toEqual(['update']);
+    await Promise.all(range(1, 3).map((k) => store.halls.update('h1', withRequest(`b${k}`, postAnnouncement(`ann-b${k}`, T0)))));
+    expect(ops()).toEqual(['update', 'update', 'update']);
+    spy.close();
+    const before = await store.halls.loadHall('h1');
+    expect(before!.requests.map((r) => r.id).slice(-4)).toEqual(['a1', 'b1', 'b2', 'b3']);
+    expect(before!.requests).toHaveLength(8);
+    await store.close();
+    expect(await open().halls.loadHall('h1')).toEqual(before);
   });
 
   it('a fn that mutates its input and returns it is rejected, and the hall is re-read from disk', async () => {

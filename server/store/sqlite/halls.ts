@@ -11,18 +11,29 @@ import {
 import { checkCreationEvents, checkOutcome } from '../checkOutcome.js';
 import { TicketMap } from '../../protocol/ticketMap.js';
 import { forEachTicketChange, mergeChangedTickets, readEventPage } from '../parts.js';
+import type { Checkpointer } from './checkpoint.js';
 import { parseStored, toStoreError } from './errors.js';
 import {
   NO_REQUESTS,
+  ROW_PARTS,
   assembleHall,
   requestColumns,
   splitHall,
+  splitRest,
   type RequestEntry,
+  type StoredPartRow,
   type StoredRequestRow,
   type StoredTicketRow,
 } from './layout.js';
 
 type AnyOutcome = UpdateOutcome<unknown>;
+
+/** A live ticket a batch put (`live`) or removed (`live` undefined), relative to the state before it. */
+interface LiveChange {
+  hallId: string;
+  live: Ticket | undefined;
+  wasLive: boolean;
+}
 
 interface PendingUpdate {
   hallId: string;
@@ -67,13 +78,16 @@ interface TicketRow {
  * every promise rejects with StoreError('UNAVAILABLE') and the cache entries of
  * the halls involved are dropped, so the next read comes from disk.
  *
- * A hall is stored in four parts (see layout.ts): the hall row's state_json
- * (everything but config, tickets and requests), a hall_configs row, one
- * live_tickets row per live ticket and one hall_requests row per remembered
- * request. A committed batch writes, per hall, the state_json, the config only
- * if the config OBJECT differs from the one before the batch, only the tickets
- * whose objects differ (upsert) or are gone (delete), and only the request
- * entries whose objects are new (insert) or gone (delete). That relies on what
+ * A hall is stored in five parts (see layout.ts): the hall row's state_json
+ * (everything but config, tickets, requests and the seldom changed ROW_PARTS),
+ * one hall_parts row per ROW_PART, a hall_configs row, the `tickets` rows marked
+ * live (live_ord) and one hall_requests row per remembered request. A committed
+ * batch writes, per hall, the state_json, the parts whose JSON changed, the
+ * config only if the config OBJECT differs from the one before the batch, only the tickets
+ * whose objects differ or are gone, and only the request entries whose objects
+ * are new (insert) or gone (delete). A ticket's row is also its projection (the
+ * version its latest event carried), so each ticket the batch changed or an
+ * event carried is written once (writeTicket). That relies on what
  * was already required of `fn`: it never mutates the state it is given; an
  * unchanged part may be shared (and then is not written) or copied (and then is
  * written again, needlessly but correctly).
@@ -89,8 +103,10 @@ type NewHallRows = [
   name: string,
   stateJson: string,
   configJson: string,
+  partRows: StoredPartRow[],
   seq: number,
   ticketRows: StoredTicketRow[],
+  ticketColumns: Array<Pick<Ticket, 'day' | 'number' | 'status'>>,
   requestRows: Array<{ id: string; json: string }>,
   events: readonly HallEvent[],
 ];
@@ -115,21 +131,33 @@ export class SqliteHallStore implements HallStore {
   private readonly updateHallState: Sqlite.Statement<[string, number, number, string]>;
   private readonly updateHallName: Sqlite.Statement<[string, string]>;
   private readonly updateConfig: Sqlite.Statement<[string, string]>;
-  private readonly upsertLiveTicket: Sqlite.Statement<[string, string, number, string]>;
-  private readonly deleteLiveTicket: Sqlite.Statement<[string, string]>;
-  /** Last `live_tickets.ord` handed out; only this process writes the file. */
+  // The writes of one ticket, by what a batch did to it (see writeTicket).
+  private readonly insertLiveTicket: Sqlite.Statement<[string, string, string, string, string, string, number, string | null]>;
+  private readonly insertLiveOnly: Sqlite.Statement<[string, string, string, string, string, string, number]>;
+  private readonly updateLiveTicket: Sqlite.Statement<[string, string, string | null, string]>;
+  private readonly updateLiveCopy: Sqlite.Statement<[string, string]>;
+  private readonly endTicket: Sqlite.Statement<[string, string, string]>;
+  private readonly dropLiveCopy: Sqlite.Statement<[string]>;
+  private readonly deleteUnprojected: Sqlite.Statement<[string]>;
+  private readonly upsertProjection: Sqlite.Statement<[string, string, string, string, string, string]>;
+  /** Last `tickets.live_ord` handed out; only this process writes the file. */
   private lastOrd: number;
-  private readonly insertRequest: Sqlite.Statement<[string, string, number, string]>;
+  private readonly insertRequest: Sqlite.Statement<[string, number, number, string, string]>;
+  private readonly reuseRequest: Sqlite.Statement<[number, string, string, string, number]>;
   private readonly deleteRequest: Sqlite.Statement<[string, number]>;
   /**
-   * For each `HallState.requests` array committed (or loaded), the `hall_requests.ord`
+   * For each `HallState.requests` array committed (or loaded), the `hall_requests.slot`
    * of each of its entries, in the same order: the rows that hold them.
    */
-  private readonly requestOrds = new WeakMap<readonly RequestEntry[], number[]>();
-  /** Last `hall_requests.ord` handed out. */
+  private readonly requestSlots = new WeakMap<readonly RequestEntry[], number[]>();
+  /** Last `hall_requests.ord` handed out (a new row's slot too: above every slot). */
   private lastRequestOrd: number;
   private readonly insertEvent: Sqlite.Statement<[string, number, string, number, string]>;
-  private readonly upsertTicket: Sqlite.Statement<[string, string, string, string, string, string]>;
+  private readonly selectParts: Sqlite.Statement<[string], StoredPartRow>;
+  private readonly upsertPart: Sqlite.Statement<[string, string, string]>;
+  private readonly deletePart: Sqlite.Statement<[string, string]>;
+  /** For each committed (or loaded) state, the stored JSON of its ROW_PARTS: what writeParts compares with. */
+  private readonly partTexts = new WeakMap<HallState, Map<string, string>>();
   private readonly selectEvents: Sqlite.Statement<[string, number, number], string>;
   private readonly selectTicket: Sqlite.Statement<[string], TicketRow>;
   private readonly createTransaction: (...hall: NewHallRows) => number[];
@@ -139,13 +167,21 @@ export class SqliteHallStore implements HallStore {
     touched: Set<string>,
   ) => Map<string, HallState>;
 
-  constructor(private readonly db: Sqlite.Database) {
+  /** Rows the batch being written has written so far: the checkpointer's estimate of its pages. */
+  private rowsWritten = 0;
+
+  constructor(
+    private readonly db: Sqlite.Database,
+    private readonly checkpointer?: Checkpointer,
+  ) {
     this.selectHall = db.prepare(
       `SELECT h.state_json, c.json AS config_json, h.seq
          FROM halls h LEFT JOIN hall_configs c ON c.hall_id = h.id WHERE h.id = ?`,
     );
-    this.selectLiveTickets = db.prepare('SELECT id, json FROM live_tickets WHERE hall_id = ? ORDER BY ord');
-    this.selectRequests = db.prepare('SELECT ord, json FROM hall_requests WHERE hall_id = ? ORDER BY ord');
+    this.selectLiveTickets = db.prepare(
+      'SELECT id, coalesce(live_json, json) AS json FROM tickets WHERE hall_id = ? AND live_ord IS NOT NULL ORDER BY live_ord',
+    );
+    this.selectRequests = db.prepare('SELECT slot, json FROM hall_requests WHERE hall_id = ? ORDER BY ord');
     this.selectSummaries = db.prepare(
       `SELECT h.id, h.name,
               json_extract(c.json, '$.nameAlt') AS nameAlt,
@@ -162,15 +198,33 @@ export class SqliteHallStore implements HallStore {
     );
     this.updateHallName = db.prepare('UPDATE halls SET name = ? WHERE id = ?');
     this.updateConfig = db.prepare('UPDATE hall_configs SET json = ? WHERE hall_id = ?');
-    // ON CONFLICT DO UPDATE keeps the row's ord: a changed ticket keeps its place.
-    this.upsertLiveTicket = db.prepare(
-      `INSERT INTO live_tickets (hall_id, id, ord, json) VALUES (?, ?, ?, ?)
-       ON CONFLICT (hall_id, id) DO UPDATE SET json = excluded.json`,
+    // A ticket that stays live is updated without naming live_ord, so the live index is not rewritten:
+    // it keeps its place. The ON CONFLICT branches serve a finished ticket that comes back.
+    this.insertLiveTicket = db.prepare(
+      `INSERT INTO tickets (id, hall_id, day, number, status, json, live_ord, live_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json,
+         live_ord = excluded.live_ord, live_json = excluded.live_json`,
     );
-    this.deleteLiveTicket = db.prepare('DELETE FROM live_tickets WHERE hall_id = ? AND id = ?');
-    this.lastOrd = db.prepare<[], number>('SELECT coalesce(max(ord), 0) FROM live_tickets').pluck().get() ?? 0;
-    this.insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, id, ord, json) VALUES (?, ?, ?, ?)');
-    this.deleteRequest = db.prepare('DELETE FROM hall_requests WHERE hall_id = ? AND ord = ?');
+    this.insertLiveOnly = db.prepare(
+      `INSERT INTO tickets (id, hall_id, day, number, status, live_json, live_ord) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET live_ord = excluded.live_ord, live_json = excluded.live_json`,
+    );
+    this.updateLiveTicket = db.prepare('UPDATE tickets SET status = ?, json = ?, live_json = ? WHERE id = ?');
+    this.updateLiveCopy = db.prepare('UPDATE tickets SET live_json = ? WHERE id = ?');
+    this.endTicket = db.prepare('UPDATE tickets SET status = ?, json = ?, live_ord = NULL, live_json = NULL WHERE id = ?');
+    // Gone from the hall without an event saying how it ended: the live copy goes (with any raw
+    // 无声叫号 number), and the row with it where no event ever carried the ticket.
+    this.dropLiveCopy = db.prepare('UPDATE tickets SET live_ord = NULL, live_json = NULL WHERE id = ?');
+    this.deleteUnprojected = db.prepare('DELETE FROM tickets WHERE id = ? AND json IS NULL');
+    this.upsertProjection = db.prepare(
+      `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, json = excluded.json`,
+    );
+    this.lastOrd =
+      db.prepare<[], number>('SELECT coalesce(max(live_ord), 0) FROM tickets WHERE live_ord IS NOT NULL').pluck().get() ?? 0;
+    this.insertRequest = db.prepare('INSERT INTO hall_requests (hall_id, slot, ord, id, json) VALUES (?, ?, ?, ?, ?)');
+    this.reuseRequest = db.prepare('UPDATE hall_requests SET ord = ?, id = ?, json = ? WHERE hall_id = ? AND slot = ?');
+    this.deleteRequest = db.prepare('DELETE FROM hall_requests WHERE hall_id = ? AND slot = ?');
     // Per hall through the primary key, rather than a scan of every stored answer.
     this.lastRequestOrd =
       db
@@ -180,27 +234,31 @@ export class SqliteHallStore implements HallStore {
         .pluck()
         .get() ?? 0;
     this.insertEvent = db.prepare('INSERT INTO events (hall_id, seq, type, at, json) VALUES (?, ?, ?, ?, ?)');
-    this.upsertTicket = db.prepare(
-      `INSERT INTO tickets (id, hall_id, day, number, status, json) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET hall_id = excluded.hall_id, day = excluded.day,
-         number = excluded.number, status = excluded.status, json = excluded.json`,
+    this.selectParts = db.prepare('SELECT name, json FROM hall_parts WHERE hall_id = ?');
+    this.upsertPart = db.prepare(
+      'INSERT INTO hall_parts (hall_id, name, json) VALUES (?, ?, ?) ON CONFLICT (hall_id, name) DO UPDATE SET json = excluded.json',
     );
+    this.deletePart = db.prepare('DELETE FROM hall_parts WHERE hall_id = ? AND name = ?');
     this.selectEvents = db
       .prepare<[string, number, number], string>(
         'SELECT json FROM events WHERE hall_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       )
       .pluck();
-    this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ?');
+    this.selectTicket = db.prepare('SELECT hall_id, json FROM tickets WHERE id = ? AND json IS NOT NULL');
     this.runBatch = db.transaction(this.applyBatch.bind(this)).immediate;
     this.createTransaction = db.transaction(
-      (...[hallId, name, stateJson, configJson, seq, ticketRows, requestRows, events]: NewHallRows): number[] => {
+      (...[hallId, name, stateJson, configJson, partRows, seq, ticketRows, ticketColumns, requestRows, events]: NewHallRows): number[] => {
         this.insertHall.run(hallId, name, stateJson, seq, Date.now());
         this.insertConfig.run(hallId, configJson);
+        for (const part of partRows) this.upsertPart.run(hallId, part.name, part.json);
         for (const event of events) this.insertEvent.run(hallId, event.seq, event.type, event.at, JSON.stringify(event));
-        for (const row of ticketRows) this.upsertLiveTicket.run(hallId, row.id, ++this.lastOrd, row.json);
+        ticketRows.forEach((row, k) => {
+          const { day, number, status } = ticketColumns[k]!;
+          this.insertLiveOnly.run(row.id, hallId, day, number, status, row.json, ++this.lastOrd);
+        });
         return requestRows.map((row) => {
           const ord = ++this.lastRequestOrd;
-          this.insertRequest.run(hallId, row.id, ord, row.json);
+          this.insertRequest.run(hallId, ord, ord, row.id, row.json);
           return ord;
         });
       },
@@ -228,15 +286,21 @@ export class SqliteHallStore implements HallStore {
     this.assertOpen();
     const hallId = state.config.id;
     const { rest, config, tickets, requests } = splitHall(state);
-    const stateJson = JSON.stringify(rest);
+    const { head, parts } = splitRest(rest);
+    const stateJson = JSON.stringify(head);
+    const partRows = Object.entries(parts).map(([name, value]) => ({ name, json: JSON.stringify(value) }));
     const configJson = JSON.stringify(config);
     const ticketRows: StoredTicketRow[] = [];
-    for (const [id, ticket] of tickets.entries()) ticketRows.push({ id, json: JSON.stringify(ticket) });
+    const ticketColumns: Array<Pick<Ticket, 'day' | 'number' | 'status'>> = [];
+    for (const [id, ticket] of tickets.entries()) {
+      ticketRows.push({ id, json: JSON.stringify(ticket) });
+      ticketColumns.push(ticket);
+    }
     const requestRows = requests.map(requestColumns);
     const ords = this.guard(`createHall(${hallId})`, () => {
       if (this.cache.has(hallId)) throw new StoreError('DUPLICATE', `hall ${hallId} already exists`);
       checkCreationEvents(hallId, state.seq, events);
-      return this.createTransaction(hallId, config.name, stateJson, configJson, state.seq, ticketRows, requestRows, events);
+      return this.createTransaction(hallId, config.name, stateJson, configJson, partRows, state.seq, ticketRows, ticketColumns, requestRows, events);
     });
     // Cache exactly what is on disk, not the caller's (mutable) object.
     const stored = assembleHall(
@@ -244,9 +308,11 @@ export class SqliteHallStore implements HallStore {
       stateJson,
       configJson,
       ticketRows,
-      requestRows.map((row, k) => ({ ord: ords[k]!, json: row.json })),
+      requestRows.map((row, k) => ({ slot: ords[k]!, json: row.json })),
+      partRows,
     );
-    this.requestOrds.set(stored.requests, ords);
+    this.partTexts.set(stored, new Map(partRows.map((row) => [row.name, row.json])));
+    this.requestSlots.set(stored.requests, ords);
     this.cache.set(hallId, stored);
   }
 
@@ -287,7 +353,7 @@ export class SqliteHallStore implements HallStore {
     return this.guard(`unratedServed(${hallId})`, () =>
       this.db
         .prepare<[string, string, string, number], { id: string; json: string }>(
-          "SELECT id, json FROM tickets WHERE hall_id = ? AND status = 'served' AND day >= ? AND day <= ? AND json_extract(json, '$.rating') IS NULL LIMIT ?",
+          "SELECT id, json FROM tickets WHERE hall_id = ? AND status = 'served' AND day >= ? AND day <= ? AND json IS NOT NULL AND json_extract(json, '$.rating') IS NULL LIMIT ?",
         )
         .all(hallId, fromDay, toDay, Math.max(0, Math.floor(limit)))
         .map((row) => parseStored<Ticket>(row.json, `ticket ${row.id}`)),
@@ -299,12 +365,18 @@ export class SqliteHallStore implements HallStore {
     // Queued updates first: their events may be older than the cutoff and must not survive it.
     this.flush();
     return this.guard(`pruneHistory(${hallId})`, () =>
-      this.db.transaction(() => ({
-        events: this.db.prepare('DELETE FROM events WHERE hall_id = ? AND at < ?').run(hallId, before).changes,
-        tickets: this.db
-          .prepare("DELETE FROM tickets WHERE hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired')")
-          .run(hallId, beforeDay).changes,
-      }))(),
+      this.db.transaction(() => {
+        const old = "hall_id = ? AND day < ? AND status IN ('served', 'cancelled', 'expired') AND json IS NOT NULL";
+        return {
+          events: this.db.prepare('DELETE FROM events WHERE hall_id = ? AND at < ?').run(hallId, before).changes,
+          tickets:
+            this.db.prepare(`DELETE FROM tickets WHERE ${old} AND live_ord IS NULL`).run(hallId, beforeDay).changes +
+            // A ticket still live keeps its row for the live copy; only the projection goes.
+            this.db
+              .prepare(`UPDATE tickets SET live_json = coalesce(live_json, json), json = NULL WHERE ${old} AND live_ord IS NOT NULL`)
+              .run(hallId, beforeDay).changes,
+        };
+      })(),
     );
   }
 
@@ -334,6 +406,7 @@ export class SqliteHallStore implements HallStore {
       return;
     }
     for (const [hallId, state] of committed) this.cache.set(hallId, state);
+    this.checkpointer?.committed(this.rowsWritten);
     this.stats.commits++;
     this.stats.updates += batch.length;
     for (let i = 0; i < batch.length; i++) {
@@ -348,6 +421,7 @@ export class SqliteHallStore implements HallStore {
   shutdown(): void {
     if (this.closed) return;
     this.flush();
+    this.checkpointer?.stop(); // closing the connection checkpoints
     this.closed = true;
     this.cache.clear();
   }
@@ -410,79 +484,175 @@ export class SqliteHallStore implements HallStore {
     }
 
     const now = Date.now();
-    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now, named.get(hallId) ?? null);
+    this.rowsWritten = events.length + staged.size;
+    const live = new Map<string, LiveChange>();
+    for (const [hallId, next] of staged) this.writeHall(hallId, base.get(hallId)!, next, now, named.get(hallId) ?? null, live);
     for (let k = 0; k < events.length; k++) {
       const event = events[k]!;
       this.insertEvent.run(event.hallId, event.seq, event.type, event.at, eventJson[k]!);
     }
+    // Each ticket once: its live change and the latest version an event carried, in one row.
+    for (const [id, change] of live) {
+      const carried = tickets.get(id);
+      if (carried) tickets.delete(id);
+      this.writeTicket(id, change.hallId, carried?.ticket, change.live, change.wasLive);
+    }
     for (const [id, { hallId, ticket }] of tickets) {
-      this.upsertTicket.run(id, hallId, ticket.day, ticket.number, ticket.status, JSON.stringify(ticket));
+      // Not put or removed by the batch: live (unchanged) or not, as before it.
+      const current = (staged.get(hallId) ?? base.get(hallId) ?? this.cache.get(hallId))?.tickets.get(id);
+      this.writeTicket(id, hallId, ticket, current, current !== undefined);
     }
     return staged; // flush() caches these once COMMIT has succeeded
   }
 
   /**
    * Writes what differs between `prev` (on disk) and `next`: the state row
-   * always, the config if its object changed, the tickets whose objects changed,
-   * the request entries that came or went.
+   * always, the parts whose JSON changed, the config if its object changed, the
+   * request entries that came or went; the tickets whose objects changed are
+   * collected in `live`, to be written with the events' tickets (writeTicket).
    */
-  private writeHall(hallId: string, prev: HallState, next: HallState, now: number, named: ReadonlySet<string> | null): void {
+  private writeHall(
+    hallId: string,
+    prev: HallState,
+    next: HallState,
+    now: number,
+    named: ReadonlySet<string> | null,
+    live: Map<string, LiveChange>,
+  ): void {
     const { rest, config, tickets, requests } = splitHall(next);
-    this.updateHallState.run(JSON.stringify(rest), next.seq, now, hallId);
+    const { head, parts } = splitRest(rest);
+    this.updateHallState.run(JSON.stringify(head), next.seq, now, hallId);
+    this.writeParts(hallId, prev, next, parts);
     this.writeRequests(hallId, prev.requests ?? NO_REQUESTS, requests);
     if (config !== prev.config) {
       this.updateConfig.run(JSON.stringify(config), hallId);
       if (config.name !== prev.config.name) this.updateHallName.run(config.name, hallId);
     }
+    const before = prev.tickets ?? NO_TICKETS;
     forEachTicketChange(
-      prev.tickets ?? NO_TICKETS,
+      before,
       tickets,
-      (id, ticket) => this.upsertLiveTicket.run(hallId, id, ++this.lastOrd, JSON.stringify(ticket)),
-      (id) => this.deleteLiveTicket.run(hallId, id),
+      (id, ticket) => live.set(id, { hallId, live: ticket, wasLive: before.has(id) }),
+      (id) => live.set(id, { hallId, live: undefined, wasLive: true }),
       named,
     );
+  }
+
+  /**
+   * Writes one ticket's row, once per commit: `event` is the latest version an event of the batch
+   * carried (what getTicket answers), `live` the hall's live copy after the batch (undefined: not
+   * live), `wasLive` whether it was live before. The live copy is stored apart only where it differs
+   * from the event's version.
+   */
+  private writeTicket(id: string, hallId: string, event: Ticket | undefined, live: Ticket | undefined, wasLive: boolean): void {
+    this.rowsWritten++;
+    if (event === undefined) {
+      // A live change no event of the batch carried (functions other than the engine's).
+      if (live === undefined) {
+        if (this.deleteUnprojected.run(id).changes === 0) this.dropLiveCopy.run(id);
+      } else if (wasLive) this.updateLiveCopy.run(JSON.stringify(live), id);
+      else this.insertLiveOnly.run(id, hallId, live.day, live.number, live.status, JSON.stringify(live), ++this.lastOrd);
+      return;
+    }
+    const json = JSON.stringify(event);
+    if (live === undefined) {
+      if (wasLive) this.endTicket.run(event.status, json, id);
+      else this.upsertProjection.run(id, hallId, event.day, event.number, event.status, json);
+      return;
+    }
+    let copy: string | null = null;
+    if (live !== event) {
+      const text = JSON.stringify(live);
+      if (text !== json) copy = text;
+    }
+    if (wasLive) this.updateLiveTicket.run(event.status, json, copy, id);
+    else this.insertLiveTicket.run(id, hallId, event.day, event.number, event.status, json, ++this.lastOrd, copy);
+  }
+
+  /**
+   * Writes the ROW_PARTS of `next` whose JSON differs from what is stored for `prev` (the engine
+   * copies them with every command, so only the text tells), deletes those `next` lacks.
+   */
+  private writeParts(hallId: string, prev: HallState, next: HallState, parts: Partial<Record<string, unknown>>): void {
+    const before = this.partTexts.get(prev) ?? this.storedPartTexts(hallId);
+    const after = new Map<string, string>();
+    for (const name of ROW_PARTS) {
+      const value = parts[name];
+      const old = before.get(name);
+      if (value === undefined) {
+        if (old !== undefined) {
+          this.deletePart.run(hallId, name);
+          this.rowsWritten++;
+        }
+        continue;
+      }
+      const text = value === prev[name] && old !== undefined ? old : JSON.stringify(value);
+      if (text !== old) {
+        this.upsertPart.run(hallId, name, text);
+        this.rowsWritten++;
+      }
+      after.set(name, text);
+    }
+    this.partTexts.set(next, after);
+  }
+
+  private storedPartTexts(hallId: string): Map<string, string> {
+    return new Map(this.selectParts.all(hallId).map((row) => [row.name, row.json]));
   }
 
   /**
    * Brings hall_requests from `before` (on disk) to `after`. An entry of `after`
    * keeps its row if it is the very object `before` had, at a place after the
    * entries kept so far (rows are read back in ord order); any other entry gets
-   * a new row, with an ord above all others; the rows of the entries of `before`
-   * not kept are deleted. So the engine's append-and-trim-the-oldest writes one
-   * row per new answer and deletes one per dropped answer, and any other change
-   * (reordered, repeated or copied entries) is still stored exactly.
+   * an ord above all others, in the row of an entry of `before` not kept if there
+   * is one (rewritten in place), else in a new row; the rows left over are
+   * deleted. So the engine's append-and-trim-the-oldest rewrites one row per new
+   * answer, and any other change (reordered, repeated or copied entries) is
+   * still stored exactly.
    */
   private writeRequests(hallId: string, before: readonly RequestEntry[], after: readonly RequestEntry[]): void {
     if (after === before) return;
-    const ords = this.requestOrds.get(before) ?? this.storedRequestOrds(hallId, before.length);
+    const slots = this.requestSlots.get(before) ?? this.storedRequestSlots(hallId, before.length);
     const kept: number[] = new Array<number>(after.length);
+    const freed: number[] = [];
+    const added: number[] = [];
     let j = 0; // entries of `before` from j on may still be kept
     for (let i = 0; i < after.length; i++) {
       const entry = after[i]!;
       let p = j;
       while (p < before.length && before[p] !== entry) p++;
-      // Not found: a new entry, and as its row goes last, no later entry can keep an older row.
-      for (; j < p; j++) this.deleteRequest.run(hallId, ords[j]!);
+      // Not found: a new entry, and as its ord goes last, no later entry can keep an older row.
+      for (; j < p; j++) freed.push(slots[j]!);
       if (p < before.length) {
-        kept[i] = ords[p]!;
+        kept[i] = slots[p]!;
         j = p + 1;
       } else {
-        const { id, json } = requestColumns(entry);
-        kept[i] = ++this.lastRequestOrd;
-        this.insertRequest.run(hallId, id, kept[i]!, json);
+        added.push(i);
       }
     }
-    for (; j < before.length; j++) this.deleteRequest.run(hallId, ords[j]!);
-    this.requestOrds.set(after, kept);
+    for (; j < before.length; j++) freed.push(slots[j]!);
+    freed.reverse(); // the oldest rows are taken over first
+    for (const i of added) {
+      const { id, json } = requestColumns(after[i]!);
+      const ord = ++this.lastRequestOrd;
+      const slot = freed.pop();
+      if (slot === undefined) this.insertRequest.run(hallId, ord, ord, id, json);
+      else this.reuseRequest.run(ord, id, json, hallId, slot);
+      kept[i] = slot ?? ord;
+      this.rowsWritten++;
+    }
+    for (const slot of freed) this.deleteRequest.run(hallId, slot);
+    this.rowsWritten += freed.length;
+    this.requestSlots.set(after, kept);
   }
 
-  /** The ords of a hall's stored requests (for a committed array whose ords are not remembered). */
-  private storedRequestOrds(hallId: string, expected: number): number[] {
-    const ords = this.selectRequests.all(hallId).map((row) => row.ord);
-    if (ords.length !== expected) {
-      throw new StoreError('CORRUPT', `hall ${hallId}: ${ords.length} stored requests, ${expected} in memory`);
+  /** The slots of a hall's stored requests (for a committed array whose slots are not remembered). */
+  private storedRequestSlots(hallId: string, expected: number): number[] {
+    const slots = this.selectRequests.all(hallId).map((row) => row.slot);
+    if (slots.length !== expected) {
+      throw new StoreError('CORRUPT', `hall ${hallId}: ${slots.length} stored requests, ${expected} in memory`);
     }
-    return ords;
+    return slots;
   }
 
   /** The committed state of a hall: from memory, or loaded once from disk. */
@@ -493,8 +663,10 @@ export class SqliteHallStore implements HallStore {
     if (!row) return null;
     const ticketRows = this.selectLiveTickets.all(hallId);
     const requestRows = this.selectRequests.all(hallId);
-    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows);
-    this.requestOrds.set(state.requests, requestRows.map((r) => r.ord));
+    const partRows = this.selectParts.all(hallId);
+    const state = assembleHall(hallId, row.state_json, row.config_json, ticketRows, requestRows, partRows);
+    this.partTexts.set(state, new Map(partRows.map((part) => [part.name, part.json])));
+    this.requestSlots.set(state.requests, requestRows.map((r) => r.slot));
     if (state.seq !== row.seq) {
       throw new StoreError('CORRUPT', `hall ${hallId}: state seq ${state.seq} differs from the stored seq ${row.seq}`);
     }

@@ -192,7 +192,135 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox_endpoints ADD COLUMN failing_since INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: 'live tickets in the tickets table',
+    sql: `
+      -- One row per ticket, live or finished, so that a command writes each ticket it changes once
+      -- instead of twice (live_tickets and the projection; per issue a table and an index page fewer).
+      -- json: the latest version an event carried, what GET /api/tickets/:id answers (NULL: none did,
+      --   e.g. a hall created with tickets, or retention removed it while the ticket is still live);
+      -- live_ord: the ticket is in the hall's live state, at this place (NULL: it is not);
+      -- live_json: the live copy where it differs from json (NULL: the same, nearly always; it
+      --   differs by the raw 无声叫号 number, which events carry masked, and goes with the ticket).
+      CREATE TABLE tickets_v9 (
+        id        TEXT PRIMARY KEY,
+        hall_id   TEXT NOT NULL REFERENCES halls(id),
+        day       TEXT NOT NULL,
+        number    TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        json      TEXT,
+        live_ord  INTEGER,
+        live_json TEXT
+      ) STRICT;
+      INSERT INTO tickets_v9 (id, hall_id, day, number, status, json)
+        SELECT id, hall_id, day, number, status, json FROM tickets ORDER BY rowid;
+      UPDATE tickets_v9 SET live_ord = l.ord, live_json = CASE WHEN l.json = tickets_v9.json THEN NULL ELSE l.json END
+        FROM live_tickets l WHERE l.id = tickets_v9.id AND l.hall_id = tickets_v9.hall_id;
+      INSERT INTO tickets_v9 (id, hall_id, day, number, status, live_ord, live_json)
+        SELECT l.id, l.hall_id, json_extract(l.json, '$.day'), json_extract(l.json, '$.number'),
+               json_extract(l.json, '$.status'), l.ord, l.json
+          FROM live_tickets l WHERE NOT EXISTS (SELECT 1 FROM tickets_v9 t WHERE t.id = l.id)
+         ORDER BY l.ord;
+      DROP TABLE tickets;
+      ALTER TABLE tickets_v9 RENAME TO tickets;
+      CREATE INDEX tickets_by_hall_day ON tickets(hall_id, day);
+      -- Partial: only live tickets have an entry, so it is written when a ticket comes and goes,
+      -- and a hall's live tickets load without reading its history.
+      CREATE INDEX tickets_live ON tickets(hall_id, live_ord) WHERE live_ord IS NOT NULL;
+    `,
+    convert: dropLiveTickets,
+  },
+  {
+    version: 10,
+    name: 'events appended',
+    sql: `
+      -- The log as a rowid table with an index on (hall_id, seq) instead of clustered by hall
+      -- (WITHOUT ROWID): a commit's events append to the table's last pages whatever their halls,
+      -- and an event up to ~4 KB (a call's is ~3 KB) stays in its page, where a WITHOUT ROWID row
+      -- over ~1 KB spills to an overflow page of its own. Measured (one call per commit): 3-4 pages
+      -- of the log written per call before, 1-2 (and the index page) after.
+      CREATE TABLE events_appended (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        seq     INTEGER NOT NULL,
+        type    TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        json    TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO events_appended (hall_id, seq, type, at, json) SELECT hall_id, seq, type, at, json FROM events;
+      DROP TABLE events;
+      ALTER TABLE events_appended RENAME TO events;
+      CREATE UNIQUE INDEX events_by_hall_seq ON events(hall_id, seq);
+    `,
+  },
+  {
+    version: 11,
+    name: 'seldom changed parts out of the hall state',
+    sql: `
+      -- Members of the state a command seldom changes (bookings, notices, 差评 cases, no-show
+      -- records), one row each, written only when their JSON changes, instead of being copied in
+      -- halls.state_json by every command. A rowid table: a hall's bookings may be tens of KB.
+      CREATE TABLE hall_parts (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        name    TEXT NOT NULL,
+        json    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, name)
+      ) STRICT;
+    `,
+    convert: movePartsOut,
+  },
+  {
+    version: 12,
+    name: 'remembered answers in reused rows',
+    sql: `
+      -- A hall's remembered answers are a queue: each command with a requestId appends one and
+      -- drops the oldest. Keyed by ord, that is an insert at the queue's last page and a delete at
+      -- its first; keyed by a slot that a new answer takes over from the one it drops, it is one
+      -- row rewritten in place, one page. ord still gives the order.
+      CREATE TABLE hall_requests_v12 (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        slot    INTEGER NOT NULL,
+        ord     INTEGER NOT NULL,
+        id      TEXT NOT NULL,
+        json    TEXT NOT NULL,
+        PRIMARY KEY (hall_id, slot)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO hall_requests_v12 (hall_id, slot, ord, id, json) SELECT hall_id, ord, ord, id, json FROM hall_requests;
+      DROP TABLE hall_requests;
+      ALTER TABLE hall_requests_v12 RENAME TO hall_requests;
+    `,
+  },
 ];
+
+/** v10 kept every member but config, tickets and requests in state_json; move v11's parts out. */
+function movePartsOut(db: Sqlite.Database): void {
+  // v11's list, whatever layout.ts says now.
+  const parts = ['appointments', 'announcements', 'ratingCases', 'bookingNoShows'];
+  const rows = db.prepare<[], { id: string; state_json: string }>('SELECT id, state_json FROM halls ORDER BY id').all();
+  const updateHall = db.prepare<[string, string]>('UPDATE halls SET state_json = ? WHERE id = ?');
+  const insertPart = db.prepare<[string, string, string]>('INSERT INTO hall_parts (hall_id, name, json) VALUES (?, ?, ?)');
+  for (const row of rows) {
+    const state = parseStored<Record<string, unknown>>(row.state_json, `state of hall ${row.id}`);
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new StoreError('CORRUPT', `hall ${row.id}: stored state is not an object`);
+    }
+    for (const name of parts) {
+      if (state[name] !== undefined) insertPart.run(row.id, name, JSON.stringify(state[name]));
+      delete state[name];
+    }
+    updateHall.run(JSON.stringify(state), row.id);
+  }
+}
+
+/** After v9's SQL: every live ticket has found its row (or the file is damaged), and live_tickets goes. */
+function dropLiveTickets(db: Sqlite.Database): void {
+  const live = db.prepare<[], number>('SELECT count(*) FROM live_tickets').pluck().get() ?? 0;
+  const moved = db.prepare<[], number>('SELECT count(*) FROM tickets WHERE live_ord IS NOT NULL').pluck().get() ?? 0;
+  if (live !== moved) {
+    throw new StoreError('CORRUPT', `${live - moved} live ticket(s) share their id with a ticket of another hall`);
+  }
+  db.exec('DROP TABLE live_tickets');
+}
 
 /** v1 kept the whole HallState in state_json; move config and tickets out of it. */
 function splitV1Halls(db: Sqlite.Database): void {

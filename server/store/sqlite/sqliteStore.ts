@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store } from '../port.js';
 import { SqliteAccountStore } from './accounts.js';
+import { BACKSTOP_PAGES, Checkpointer } from './checkpoint.js';
 import { toStoreError } from './errors.js';
 import { SqliteHallStore } from './halls.js';
 import { SqliteOutboxStore } from './outbox.js';
@@ -30,9 +31,12 @@ export interface SqliteDiagnostics {
   commits: number;
   /** update() calls those transactions settled (updates / commits = mean batch size). */
   updates: number;
+  /** WAL checkpoints the store ran after its commits (checkpoint.ts); SQLite's automatic one is a backstop. */
+  checkpoints: number;
+  walAutocheckpointPages: number;
 }
 
-const connections = new WeakMap<Store, { db: Database.Database; halls: SqliteHallStore }>();
+const connections = new WeakMap<Store, { db: Database.Database; halls: SqliteHallStore; checkpointer: Checkpointer | undefined }>();
 
 /**
  * Opens (creating and migrating if needed) the SQLite store. This process must
@@ -56,6 +60,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
+    // See checkpoint.ts: the hall store checkpoints after its commits, off their path.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     migrate(db);
     if (options.file !== ':memory:') for (const suffix of ['-wal', '-shm']) ownerOnly(options.file + suffix, false);
   } catch (error) {
@@ -63,7 +69,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw toStoreError(error, `opening ${options.file}`);
   }
 
-  const halls = new SqliteHallStore(db);
+  const checkpointer = options.file === ':memory:' ? undefined : new Checkpointer(db);
+  const halls = new SqliteHallStore(db, checkpointer);
   const accounts = new SqliteAccountStore(db);
   const outbox = new SqliteOutboxStore(db);
   // One writing server per file: its one-time values need not outlive it (memoryOneTime.ts).
@@ -82,7 +89,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.close();
     },
   };
-  connections.set(store, { db, halls });
+  connections.set(store, { db, halls, checkpointer });
   return store;
 }
 
@@ -110,8 +117,10 @@ function ownerOnly(file: string, create = true): void {
 export function sqliteDiagnostics(store: Store): SqliteDiagnostics {
   const entry = connections.get(store);
   if (!entry) throw new TypeError('not a store opened by openSqliteStore');
-  const { db, halls } = entry;
+  const { db, halls, checkpointer } = entry;
   return {
+    checkpoints: checkpointer?.runs ?? 0,
+    walAutocheckpointPages: Number(db.pragma('wal_autocheckpoint', { simple: true })),
     commits: halls.stats.commits,
     updates: halls.stats.updates,
     file: db.name,
