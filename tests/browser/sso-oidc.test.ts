@@ -87,7 +87,8 @@ describe.runIf(hasChromium())('single sign-on in the browser', () => {
     } finally {
       await plain.close();
     }
-  });
+    // Two pages, two accessibility checks and a second server: more than the default on a loaded CI machine.
+  }, 60_000);
 
   it('a clerk signs in through the provider and lands in the counter app of the mapped hall as a clerk', async () => {
     const page = await loginPage(t);
