@@ -62,7 +62,17 @@ export const hallConfigSchema = z.strictObject({
   timeZone: text(64),
   secondLanguage: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language code such as en or ii'),
   complaintPhone: optionalText(40),
+  callTemplate: text(200).refine((value) => value.includes('{ticket}'), 'must contain {ticket}').optional(),
   callTemplateAlt: optionalText(200),
+  voice: z
+    .strictObject({
+      sources: z
+        .array(z.enum(['pack', 'synthesis', 'browser']))
+        .min(1)
+        .max(3)
+        .refine((list) => new Set(list).size === list.length, 'each source at most once'),
+    })
+    .optional(),
   phoneTickets: z.boolean().optional(),
   deskPrinter: printerAddressSchema.optional(),
   printerAllowList: z.array(allowEntrySchema).max(50).optional(),

@@ -91,6 +91,9 @@ export const ErrorCode = {
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
   // webhooks (issue 19): an unknown webhook of the hall (404)
   WEBHOOK_NOT_FOUND: 'WEBHOOK_NOT_FOUND',
+  // Voice packs (issue 17): an upload refused, naming the file (400); no voice can say a call (503)
+  VOICE_PACK_INVALID: 'VOICE_PACK_INVALID',
+  VOICE_UNAVAILABLE: 'VOICE_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -134,6 +137,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   LOCAL_LOGIN_DISABLED: 403,
   ACCOUNT_DISABLED: 403,
   WEBHOOK_NOT_FOUND: 404,
+  VOICE_PACK_INVALID: 400,
+  VOICE_UNAVAILABLE: 503,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -80,6 +80,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     LOCAL_LOGIN_DISABLED: '本系统已关闭本地密码登录，请使用统一身份认证账号登录。',
     ACCOUNT_DISABLED: '该账号已在 HallQ 中停用，不能登录，请联系管理员。',
     WEBHOOK_NOT_FOUND: '找不到该接口推送地址：它可能已被删除，请刷新列表。',
+    VOICE_PACK_INVALID: '语音包未保存：有文件不符合要求（见提示中的文件名），原来的语音包仍在使用。',
+    VOICE_UNAVAILABLE: '无法生成叫号语音：该语言既没有录音也没有合成语音。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -155,6 +157,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     LOCAL_LOGIN_DISABLED: 'Local passwords are turned off here; sign in with your directory account.',
     ACCOUNT_DISABLED: 'This account is disabled in HallQ and cannot sign in; ask the administrator.',
     WEBHOOK_NOT_FOUND: 'No such webhook: it may have been deleted; refresh the list.',
+    VOICE_PACK_INVALID: 'The voice pack was not saved: a file is not acceptable (its name is given); the old pack is still in use.',
+    VOICE_UNAVAILABLE: 'No call voice for this language: there is neither a recording nor a synthesized voice.',
   },
 };
 

@@ -1,3 +1,4 @@
+import type { VoiceSource } from './voice.js';
 import type { TicketMap } from './ticketMap.js';
 /**
  * The data the queue engine works on. Everything here is plain JSON (times are
@@ -204,6 +205,10 @@ export interface HallConfig {
    * a template with {ticket} and {window}, e.g. "{ticket} ꉬ {window} ꀕ". English needs none.
    */
   callTemplateAlt?: string;
+  /** How boards speak a call in Chinese, with {ticket} and {window}; default 请{ticket}号到{window}号窗口办理 (protocol/voice.ts). */
+  callTemplate?: string;
+  /** Where boards take the call voice from, in order (default pack → synthesis → browser; docs/voice.md). */
+  voice?: { sources: VoiceSource[] };
   /** Printer of the guide desk (导办台), which prints notices for windows without their own. */
   deskPrinter?: string;
   /**

@@ -1,3 +1,5 @@
+import type { BoardAudioReport, VoiceSource } from './voice.js';
+
 /**
  * Which screens of a hall are connected, as staff apps see it for the
  * "board offline" or "window screen offline" alarms (`displays:changed`,
@@ -14,6 +16,8 @@ export interface ConnectedScreen {
   /** Panels only: whose panel it is. */
   userId?: string;
   connectedAt: number;
+  /** Boards only: what the board last said about its sound (`board:audio`). */
+  audio?: BoardAudioReport;
 }
 
 export interface ScreenSummary {
@@ -23,4 +27,8 @@ export interface ScreenSummary {
   userId?: string;
   connections: number;
   since: number;
+  /** Boards only: how many of these connections cannot play a call (no source, or 「开启声音」 not yet tapped). */
+  silent?: number;
+  /** Boards only: the sources the connections use, e.g. { pack: 1, synthesis: 2 }. */
+  audioSources?: Partial<Record<VoiceSource, number>>;
 }

@@ -9,6 +9,7 @@
  * hall's `seq`, and a client that sees a gap calls `hall:sync` with the last
  * seq it applied.
  */
+import type { BoardAudioReport } from './voice.js';
 import type { CommandInput, CommandResult, SocketCommandName, SocketEventOf } from './declarations.js';
 import type { HallEvent } from './events.js';
 import type { BoardView, StaffView } from './viewTypes.js';
@@ -67,6 +68,8 @@ export type ClientToServerEvents = CommandEvents & {
   'hall:sync': (payload: { sinceSeq: number }, ack: AckFn<SyncAnswer>) => void;
   /** From a print agent: its printer's status, sent on connect, on change and every few seconds. */
   'printer:status': (payload: { status: PrinterStatus }, ack: AckFn<null>) => void;
+  /** From a board: which voice it uses and whether sound is unlocked, on connect and on change (docs/voice.md). */
+  'board:audio': (payload: BoardAudioReport, ack: AckFn<null>) => void;
 };
 
 export function hallRoom(hallId: string, audience: 'public' | 'staff'): string {

@@ -1,3 +1,4 @@
+import type { VoiceSource } from './voice.js';
 import type { Clerk, HallConfig, HallState, PauseReason, Ticket, WindowStatus } from './model.js';
 import type { IssuingRefusal } from './rules/issuing.js';
 
@@ -46,7 +47,9 @@ export interface BoardWindow {
 }
 
 export interface BoardView {
-  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt'> & {
+  hall: Pick<HallConfig, 'id' | 'name' | 'nameAlt' | 'timeZone' | 'secondLanguage' | 'complaintPhone' | 'evaluationMinutes' | 'callTemplateAlt' | 'callTemplate'> & {
+    /** Where the board takes its call voice from, in the hall's order (protocol/voice.ts). */
+    voiceSources: VoiceSource[];
     /** Whether the phone take-a-number page may issue tickets. */
     phoneTickets: boolean;
     /** Set when the hall was retired: screens show 「本大厅已停止服务」 instead of queues. */

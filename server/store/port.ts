@@ -218,11 +218,41 @@ export interface OneTimeStore {
   take(kind: string, key: string): Promise<string | null>;
 }
 
+/** One clip of a hall's voice pack as stored: 16-bit mono PCM WAV at CLIP_SAMPLE_RATE (protocol/voice.ts), normalized on upload. */
+export interface VoiceClipRecord {
+  hallId: string;
+  /** 'zh', 'en', or the hall's second language. */
+  lang: string;
+  /** A name of voiceClipCatalog(lang, …). */
+  name: string;
+  wav: Buffer;
+  durationMs: number;
+  updatedAt: number;
+}
+
+/**
+ * Voice packs (issue 17, docs/voice.md), kept with the hall on both stores and apart from its
+ * state: a pack is a few MB of audio that no command reads, so it never rides on a commit.
+ */
+export interface VoiceStore {
+  /** The clips of a hall (of one language when given), without their audio. */
+  listClips(hallId: string, lang?: string): Promise<Array<Omit<VoiceClipRecord, 'wav'>>>;
+  getClip(hallId: string, lang: string, name: string): Promise<VoiceClipRecord | null>;
+  /**
+   * Saves clips in one step: all or none. With `replaceLanguage` the language's other clips are
+   * removed in the same step (a zip upload replaces the pack; a recorded clip replaces only itself).
+   */
+  putClips(hallId: string, lang: string, clips: ReadonlyArray<Omit<VoiceClipRecord, 'hallId' | 'lang'>>, replaceLanguage: boolean): Promise<void>;
+  /** Removes the named clips, or the language's whole pack when `names` is omitted. */
+  deleteClips(hallId: string, lang: string, names?: readonly string[]): Promise<void>;
+}
+
 export interface Store {
   halls: HallStore;
   accounts: AccountStore;
   outbox: OutboxStore;
   oneTime: OneTimeStore;
+  voice: VoiceStore;
   close(): Promise<void>;
 }
 

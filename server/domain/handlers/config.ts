@@ -16,6 +16,8 @@ const HALL_FIELDS = [
   'secondLanguage',
   'complaintPhone',
   'callTemplateAlt',
+  'callTemplate',
+  'voice',
   'phoneTickets',
   'deskPrinter',
   'printerAllowList',

@@ -1,3 +1,4 @@
+import { DEFAULT_VOICE_SOURCES } from '../voice.js';
 import type { HallState } from '../model.js';
 import { notifySettings, phoneAlertAt } from '../rules/notify.js';
 import { issuingRefusal } from '../rules/issuing.js';
@@ -30,6 +31,8 @@ export function boardView(state: HallState, now: number): BoardView {
       ...(config.nameAlt !== undefined ? { nameAlt: config.nameAlt } : {}),
       ...(config.complaintPhone !== undefined ? { complaintPhone: config.complaintPhone } : {}),
       ...(config.callTemplateAlt !== undefined ? { callTemplateAlt: config.callTemplateAlt } : {}),
+      ...(config.callTemplate !== undefined ? { callTemplate: config.callTemplate } : {}),
+      voiceSources: config.voice?.sources ?? [...DEFAULT_VOICE_SOURCES],
       ...(state.archivedAt !== undefined ? { archivedAt: state.archivedAt } : {}),
       ...(notifySettings(config) ? { notifySms: true as const } : {}),
       ...(phoneAlertAt(config) !== null ? { phoneAlertAt: phoneAlertAt(config)! } : {}),

@@ -1,3 +1,4 @@
+import { pendingVoiceStore } from '../voicePending.js';
 import { Redis, type RedisOptions } from 'ioredis';
 import { type Store, StoreError } from '../port.js';
 import { RedisAccountStore } from './accounts.js';
@@ -75,6 +76,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     accounts,
     outbox,
     oneTime,
+    voice: pendingVoiceStore(),
     close() {
       closing ??= (async () => {
         accounts.shutdown();

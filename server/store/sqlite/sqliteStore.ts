@@ -1,3 +1,4 @@
+import { pendingVoiceStore } from '../voicePending.js';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store } from '../port.js';
@@ -78,6 +79,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const store: Store = {
     halls,
     accounts,
+    voice: pendingVoiceStore(),
     outbox,
     oneTime,
     async close() {
