@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
@@ -79,9 +80,12 @@ export function createHttpApp(deps: HttpDeps): Express {
   ];
   for (const [mount, folder] of apps) {
     const dir = appDir(deps.rootDir, folder);
-    app.use(mount, express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    app.use(mount, express.static(dir, { index: 'index.html', setHeaders: cacheHeadersForAppFile }));
+    // A chunk that is not there (a page from before an upgrade asking for an old hash) is a 404, not the
+    // app's page with 200: a browser would run the HTML as a script and fail without saying why.
+    app.get(`${mount}/assets/{*rest}`, (_req, res) => res.status(404).type('text/plain').send('Not found'));
     // Client-side routes (/t/:ticketId, /counter/...) get the app's page.
-    app.get(`${mount}/{*rest}`, (_req, res) => res.sendFile(join(dir, 'index.html')));
+    app.get(`${mount}/{*rest}`, (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(dir, 'index.html')));
   }
   // The halls in service, read at each visit: a hall created meanwhile (admin page, command line) is listed at once.
   app.get('/', async (req, res) => {
@@ -110,4 +114,14 @@ export function createHttpApp(deps: HttpDeps): Express {
   };
   app.use(onError);
   return app;
+}
+
+/**
+ * Vite names every built asset by its content hash, so assets never change and may be kept for a year;
+ * the page itself must be revalidated, or a board would keep an old page (and its old chunks) for as
+ * long as the cache allowed after an upgrade.
+ */
+function cacheHeadersForAppFile(res: ServerResponse, path: string): void {
+  if (/[\\/]assets[\\/]/.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+  else res.setHeader('Cache-Control', 'no-cache');
 }

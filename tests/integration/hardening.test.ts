@@ -229,6 +229,25 @@ describe('item 9: security headers', () => {
     }
   });
 
+  it('an old chunk is a 404, built chunks are kept for good, the page is revalidated', async () => {
+    t = await startTestServer();
+    for (const path of ['/counter/assets/index-0000dead.js', '/display/assets/gone.css', '/kiosk/assets/x.js']) {
+      const response = await fetch(t.url + path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).not.toContain('html');
+    }
+    for (const path of ['/counter', '/display/', '/kiosk', '/t/abc']) {
+      const page = await fetch(t.url + path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('cache-control'), path).toBe('no-cache');
+      const chunk = (await page.text()).match(/src="([^"]+\/assets\/[^"]+\.js)"/)?.[1];
+      expect(chunk, `${path}: the page names its script`).toBeDefined();
+      const asset = await fetch(new URL(chunk!, t.url + path));
+      expect(asset.status, chunk).toBe(200);
+      expect(asset.headers.get('cache-control'), chunk).toContain('immutable');
+    }
+  });
+
   it('HALLQ_BOARD_FRAME_ANCESTORS lets the named origins frame the boards, and only the boards', async () => {
     t = await startTestServer({ boardFrameAncestors: ['https://portal.example.gov.cn'] });
     const board = await fetch(`${t.url}/display?hall=demo`);
