@@ -40,9 +40,7 @@ describe('reading a zip', () => {
     // The directory lies: 5 MB of zeros declared as as many bytes as they take compressed, a
     // plausible size; inflating stops just past it.
     const lying = { ...entry, size: entry.compressedSize };
-    const started = performance.now();
     expect(readZipEntry(zip, lying)).toBeNull();
-    expect(performance.now() - started).toBeLessThan(100);
     // Declared honestly, it is too large for a clip before any byte is inflated.
     expect(await readPackZip(zip, CATALOG)).toEqual({
       ok: false,
