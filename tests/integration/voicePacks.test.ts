@@ -233,13 +233,19 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
   });
 
   it.runIf(available)('the configuration file carries the packs: PUT ignores them, a new hall made from it has them byte for byte', async () => {
-    expect((await upload('zh', { 'qing.wav': fixture('qing.wav'), 'dao.ogg': fixture('dao.ogg') })).status).toBe(200);
+    // A long chime: the file is then larger than the 512 KB a configuration alone may be.
+    expect((await upload('zh', { 'qing.wav': fixture('qing.wav'), 'dao.ogg': fixture('dao.ogg'), 'chime.wav': wavOf(tone(9_000)) })).status).toBe(200);
     expect((await upload('en', { 'please.mp3': fixture('hao.mp3') })).status).toBe(200);
     const exported = await t.api('GET', `/api/halls/${DEMO}/config/export`, { token: admin });
     expect(exported.status).toBe(200);
+    expect(exported.text.length).toBeGreaterThan(512 * 1024);
+    // Only an administrator's body is read that far.
+    expect(errorCodeOf(await t.api('PUT', `/api/halls/${DEMO}/config`, { token: supervisor, raw: `{"config":${exported.text}}` }))).toBe('PAYLOAD_TOO_LARGE');
+    expect(errorCodeOf(await t.api('PUT', `/api/halls/${DEMO}/config`, { raw: `{"config":${exported.text}}` }))).toBe('PAYLOAD_TOO_LARGE');
+    expect(errorCodeOf(await t.api('POST', '/api/halls', { token: supervisor, raw: `{"id":"x","config":${exported.text}}` }))).toBe('PAYLOAD_TOO_LARGE');
     const file = JSON.parse(exported.text) as HallConfig & { voicePacks: Record<string, Record<string, string>> };
     expect(Object.keys(file.voicePacks).sort()).toEqual(['en', 'zh']);
-    expect(Object.keys(file.voicePacks.zh!).sort()).toEqual(['dao', 'qing']);
+    expect(Object.keys(file.voicePacks.zh!).sort()).toEqual(['chime', 'dao', 'qing']);
     const stored = (await send('GET', `${packs}/zh/clips/qing`, { token: admin })).bytes;
     expect(new Uint8Array(Buffer.from(file.voicePacks.zh!.qing!, 'base64'))).toEqual(stored);
 
@@ -252,7 +258,7 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
     const copied = await t.api('POST', '/api/halls', { token: admin, body: { id, config: { ...file, id, name: '复制的大厅' } } });
     expect(copied.status, copied.text).toBe(201);
     const copyPacks = (await send('GET', `/api/halls/${id}/voice-packs`, { token: admin })).body as VoicePacksView;
-    expect(copyPacks.languages.map((language) => language.clips.filter((clip) => clip.recorded).map((clip) => clip.name).sort())).toEqual([['dao', 'qing'], ['please']]);
+    expect(copyPacks.languages.map((language) => language.clips.filter((clip) => clip.recorded).map((clip) => clip.name).sort())).toEqual([['chime', 'dao', 'qing'], ['please']]);
     expect((await send('GET', `/api/halls/${id}/voice-packs/zh/clips/qing`, { token: admin })).bytes).toEqual(stored);
     const again = JSON.parse((await t.api('GET', `/api/halls/${id}/config/export`, { token: admin })).text);
     expect(again.voicePacks).toEqual(file.voicePacks);
