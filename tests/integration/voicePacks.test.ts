@@ -178,6 +178,8 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
       expect(refusal(res)).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
     expect(errorCodeOf(await send('GET', `${packs}/fr/clips/qing`, { token: admin }))).toBe('VALIDATION_FAILED');
+    // Past what a clip's body is read to at all: the body parser's refusal.
+    expect(errorCodeOf(await send('PUT', `${packs}/zh/clips/qing`, { token: admin, body: new Uint8Array(9_000_000), type: 'audio/wav' }))).toBe('PAYLOAD_TOO_LARGE');
     expect(errorCodeOf(await send('PUT', `/api/halls/no-such-hall/voice-packs/zh`, { token: admin, body: zipSync(good) }))).toBe('HALL_NOT_FOUND');
 
     expect((await send('GET', packs, { token: admin })).body).toEqual(listing.body);
