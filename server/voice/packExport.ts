@@ -3,7 +3,7 @@ import type { HallConfig } from '../protocol/model.js';
 import { CLIP_MAX_BYTES, CLIP_MAX_MS, CLIP_SAMPLE_RATE } from '../protocol/voice.js';
 import type { VoicePacksFile } from '../protocol/voicePacks.js';
 import type { VoiceStore } from '../store/port.js';
-import { decodeWavPcm16, durationMs, encodeWav, normalizeClip } from './audio.js';
+import { decodeWavPcm16, durationMs, encodeWav, normalizeClip, trimSilence } from './audio.js';
 import { type PackClip, packCatalog, packLanguages, packRefusal } from './packs.js';
 
 /**
@@ -48,6 +48,8 @@ async function importedClip(bytes: Buffer): Promise<{ ok: true; wav: Buffer; dur
     if (sampleRate === CLIP_SAMPLE_RATE && samples.length > 0) {
       const duration = durationMs(samples, sampleRate);
       if (duration > CLIP_MAX_MS) return { ok: false, reason: 'too-long' };
+      // Trimmed already (trimming again could shave a window off each end); only nothing audible is refused.
+      if (trimSilence(samples, sampleRate).length === 0) return { ok: false, reason: 'silent' };
       return { ok: true, wav: encodeWav(samples), durationMs: duration };
     }
   } catch {
