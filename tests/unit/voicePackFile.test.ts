@@ -3,7 +3,8 @@ import { demoHallConfig } from '../../server/demo/demoHall.js';
 import type { HallConfig } from '../../server/protocol/model.js';
 import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
 import { decodeWavPcm16, durationMs, encodeWav } from '../../server/voice/audio.js';
-import { checkImportedPacks, withoutVoicePacks } from '../../server/voice/packExport.js';
+import { openSqliteStore } from '../../server/store/sqlite/index.js';
+import { checkImportedPacks, exportVoicePacks, withoutVoicePacks } from '../../server/voice/packExport.js';
 
 const config: HallConfig = demoHallConfig();
 
@@ -53,6 +54,27 @@ describe('voice packs in a configuration file', () => {
     expect(await refusal({ zh: { qing: base64(encodeWav(new Int16Array(2_000))) } })).toMatchObject({ file: 'zh/qing', reason: 'silent' });
     for (const raw of [[], 'zh', null, { zh: [] }, { zh: 'qing' }, { fr: {} }, JSON.parse('{"__proto__": {}}')]) {
       expect(await refusal(raw), JSON.stringify(raw)).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+  });
+});
+
+describe('exporting voice packs', () => {
+  it('writes the clips the configuration can use, byte for byte, and leaves out what it no longer can', async () => {
+    const store = openSqliteStore({ file: ':memory:' });
+    try {
+      const wav = encodeWav(tone(300));
+      const clip = (name: string) => ({ name, wav, durationMs: 300, updatedAt: 1 });
+      expect(await exportVoicePacks(store.voice, config)).toBeUndefined();
+      // 受理: a word of a template the hall has since changed; ii: a second language it no longer has.
+      await store.voice.putClips(config.id, 'zh', [clip('qing'), clip('受理')], true);
+      await store.voice.putClips(config.id, 'ii', [clip('d1')], true);
+      expect(await exportVoicePacks(store.voice, config)).toEqual({ zh: { qing: base64(wav) } });
+      await store.voice.deleteClips(config.id, 'zh', ['qing']);
+      expect(await exportVoicePacks(store.voice, config)).toBeUndefined();
+      const withTemplate = { ...config, callTemplate: '请{ticket}号到{window}号窗口受理' };
+      expect(await exportVoicePacks(store.voice, withTemplate)).toEqual({ zh: { 受理: base64(wav) } });
+    } finally {
+      await store.close();
     }
   });
 });
