@@ -143,10 +143,6 @@ export async function removeBrowserSpeech(page: Page): Promise<void> {
   await page.addInitScript(() => {
     delete (window as { speechSynthesis?: unknown }).speechSynthesis;
     delete (window as { SpeechSynthesisUtterance?: unknown }).SpeechSynthesisUtterance;
-    // Deleting an own property is not enough where it lives on the prototype.
-    for (const name of ['speechSynthesis', 'SpeechSynthesisUtterance']) {
-      if (name in window) Object.defineProperty(window, name, { value: undefined, configurable: true });
-    }
   });
 }
 
