@@ -23,7 +23,7 @@ import {
 } from '../protocol/voice.js';
 import type { VoiceClipRecord, VoiceStore } from '../store/port.js';
 import { LruCache } from './lru.js';
-import { concatWithGaps, decodeWavPcm16, encodeWav } from './pcm.js';
+import { concatWithGaps, decodeWavPcm16, encodeWav } from './audio.js';
 import { VoiceNotAvailable, type WordSynthesizer } from './synth.js';
 import { builtInChime } from './chime.js';
 

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { CLIP_SAMPLE_RATE } from '../protocol/voice.js';
 import { LruCache } from './lru.js';
-import { trimSilence } from './pcm.js';
+import { trimSilence } from './audio.js';
 import type { SynthReply, SynthRequest, VoiceEntry } from './synthProtocol.js';
 
 /** A language the bundled synthesizer cannot speak (no eSpeak NG voice for it). */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HallConfig } from '../../server/protocol/model.js';
 import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
 import { WORD_GAP_MS } from '../../server/voice/announcer.js';
-import { decodeWavPcm16 } from '../../server/voice/pcm.js';
+import { decodeWavPcm16 } from '../../server/voice/audio.js';
 import { BundledSynthesizer } from '../../server/voice/synth.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 

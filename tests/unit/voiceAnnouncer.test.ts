@@ -4,7 +4,7 @@ import type { HallConfig } from '../../server/protocol/model.js';
 import { CLIP_SAMPLE_RATE, type VoiceSource } from '../../server/protocol/voice.js';
 import type { VoiceClipRecord, VoiceStore } from '../../server/store/port.js';
 import { Announcer, WORD_GAP_MS, type Announcement } from '../../server/voice/announcer.js';
-import { decodeWavPcm16, encodeWav } from '../../server/voice/pcm.js';
+import { decodeWavPcm16, encodeWav } from '../../server/voice/audio.js';
 import { BundledSynthesizer } from '../../server/voice/synth.js';
 
 /** The port's contract over a Map, counting reads so a test sees what the announcer's caches save. */
