@@ -324,7 +324,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
   mountBookingPageApi(api, { halls: store.halls });
   mountVoiceAudioApi(api, { halls: store.halls, announcer: deps.announcer });
-  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
+  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now, synthesisLanguages: () => deps.announcer.synthesisLanguages() });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

@@ -132,6 +132,11 @@ export class Announcer {
     return announcement;
   }
 
+  /** The languages the bundled synthesizer speaks, as the admin page's pack list shows them. */
+  synthesisLanguages(): readonly string[] {
+    return this.deps.synth.spokenLanguages?.() ?? [];
+  }
+
   /** The chime before a call: the zh pack's `chime` where the hall uses packs, else the built-in two-tone one. */
   async chime(hall: HallConfig): Promise<Chime> {
     const sources: readonly VoiceSource[] = hall.voice?.sources ?? DEFAULT_VOICE_SOURCES;

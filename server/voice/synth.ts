@@ -29,6 +29,8 @@ export interface WordSynthesizer {
   voiceFor(lang: string): Promise<string | null>;
   /** One word as 16-bit mono samples at CLIP_SAMPLE_RATE, silence trimmed; VoiceNotAvailable without a voice. */
   synthesizeWord(text: string, lang: string): Promise<Int16Array>;
+  /** The language codes it is known to speak now (for the admin page's pack list). */
+  spokenLanguages?(): readonly string[];
 }
 
 /** Chinese boards speak Mandarin: eSpeak calls it cmn, not zh (its zh is a language family). */
@@ -61,6 +63,7 @@ export interface SynthStats {
 
 export class BundledSynthesizer implements WordSynthesizer {
   private running: Running | undefined;
+  private voices: VoiceEntry[] | undefined;
   private nextId = 1;
   private closed = false;
   private readonly words = new LruCache<string, Promise<Int16Array>>(WORD_CACHE_ENTRIES);
@@ -72,6 +75,19 @@ export class BundledSynthesizer implements WordSynthesizer {
     const fixed = FIXED_VOICES[lang];
     if (fixed) return fixed;
     return pickVoice(await this.start().ready, lang);
+  }
+
+  /**
+   * zh and en, and once the thread has listed its voices every language they speak. Asked before
+   * that (the warm-up starts it at boot), it starts the thread and answers what it knows.
+   */
+  spokenLanguages(): readonly string[] {
+    if (!this.voices && !this.closed) this.start();
+    const languages = new Set(Object.keys(FIXED_VOICES));
+    for (const voice of this.voices ?? []) {
+      for (const language of voice.languages) languages.add(language.name).add(language.name.split('-')[0]!);
+    }
+    return [...languages];
   }
 
   synthesizeWord(text: string, lang: string): Promise<Int16Array> {
@@ -139,6 +155,7 @@ export class BundledSynthesizer implements WordSynthesizer {
         }
         this.stats.startMs = performance.now() - begun;
         this.log?.info({ startMs: Math.round(this.stats.startMs), voices: reply.voices.length }, 'voice synthesizer (eSpeak NG) ready');
+        this.voices = reply.voices;
         markReady(reply.voices);
         return;
       }
