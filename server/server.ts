@@ -170,7 +170,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
   // The synthesizer's thread starts on the first word (a request or the warm-up), never before listen.
   const synth = new BundledSynthesizer(log);
-  const announcer = new Announcer({ voice: store.voice, synth });
+  const announcer = new Announcer({ voice: store.voice, synth, log });
   const agents: AgentChannel = {
     probe: (deviceId, timeoutMs) => realtime?.agents.probe(deviceId, timeoutMs) ?? Promise.resolve([]),
     print: (deviceId, job, timeoutMs) => realtime?.agents.print(deviceId, job, timeoutMs) ?? Promise.resolve([]),

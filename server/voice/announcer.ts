@@ -10,6 +10,7 @@
  * cheap listing, no audio), which is what makes a new recording heard at once.
  */
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { HallConfig } from '../protocol/model.js';
 import {
   CLIP_SAMPLE_RATE,
@@ -79,7 +80,7 @@ export class Announcer {
   private defaultChime: Chime | undefined;
 
   constructor(
-    private readonly deps: { voice: VoiceStore; synth: WordSynthesizer },
+    private readonly deps: { voice: VoiceStore; synth: WordSynthesizer; log?: Logger },
     private readonly gapMs = WORD_GAP_MS,
   ) {}
 
@@ -179,8 +180,10 @@ export class Announcer {
       // A word the engine says as nothing (a symbol it cannot read) would be a silent hole in the call.
       return samples.length > 0 ? samples : null;
     } catch (error) {
-      if (error instanceof VoiceNotAvailable) return null;
-      throw error;
+      // A synthesizer that failed (its package missing, its thread crashed) cannot say the word either:
+      // the board is told VOICE_UNAVAILABLE and speaks with the browser voice where the hall allows it.
+      if (!(error instanceof VoiceNotAvailable)) this.deps.log?.warn({ err: error, word: word.name, lang }, 'the bundled synthesizer failed; the call is unavailable');
+      return null;
     }
   }
 }

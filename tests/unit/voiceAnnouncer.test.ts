@@ -148,6 +148,14 @@ describe('assembling a call', () => {
     expect(await announcer.announce(hallWith({ secondLanguage: 'ii' }), 'ii', { ticketNumber: 'A001', windowNumber: 3 })).toEqual({ unavailable: true, lang: 'ii', word: null });
   });
 
+  it('a synthesizer that fails makes the call unavailable (the board falls back), not a server error', async () => {
+    const failing = new Announcer({
+      voice: store,
+      synth: { voiceFor: async () => 'cmn', synthesizeWord: async () => Promise.reject(new Error('the voice synthesizer stopped (exit 1)')) },
+    });
+    expect(await failing.announce(hallWith(), 'zh', { ticketNumber: 'A001', windowNumber: 3 })).toEqual({ unavailable: true, lang: 'zh', word: 'qing' });
+  });
+
   it('caches the call, and uses a clip recorded again at once', async () => {
     await store.putClips('demo', 'zh', ZH_PACK.map((name, index) => recordedClip(name, index)), true);
     const first = await said(hallWith(), 'zh', 'A001', 3);

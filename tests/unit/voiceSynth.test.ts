@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Module from '@echogarden/espeak-ng-emscripten';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
@@ -65,6 +69,24 @@ describe('the bundled synthesizer (eSpeak NG in a worker thread)', () => {
     expect((await other.synthesizeWord('请', 'zh')).length).toBeGreaterThan(0);
     await other.close();
     await expect(other.synthesizeWord('到', 'zh')).rejects.toThrow(/stopped/);
+  });
+});
+
+describe('a synthesizer whose thread cannot start (the package missing or broken)', () => {
+  it('fails the word, and does not start a thread again for every request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-synth-'));
+    const file = join(dir, 'worker.mjs');
+    writeFileSync(file, "throw new Error('eSpeak NG is not installed');\n");
+    const broken = new BundledSynthesizer(undefined, pathToFileURL(file));
+    try {
+      await expect(broken.synthesizeWord('请', 'zh')).rejects.toThrow(/not installed/);
+      await expect(broken.synthesizeWord('到', 'zh')).rejects.toThrow(/failed to start a moment ago/);
+      // Still a synthesizer of zh and en as far as the admin page's list goes.
+      expect(broken.spokenLanguages()).toEqual(['zh', 'en']);
+    } finally {
+      await broken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
