@@ -1,6 +1,6 @@
 /**
  * The bundled synthesis's figures for docs/voice.md ("Bundled synthesis: the choice and its
- * figures"): `npx tsc -p tsconfig.build.json && npx tsx tests/bench/voice.ts`. Runs the compiled
+ * figures"): `npx tsc -p tsconfig.build.json && npx tsx tests/bench/voiceSynth.ts`. Runs the compiled
  * server (dist/), as production does, in this process on a temporary data directory.
  *
  * CPU is the process's (user + system) over a step in which only the synthesizer's thread works,
