@@ -99,19 +99,21 @@ export class Announcer {
     const cached = this.announcements.get(key);
     if (cached) return cached;
 
+    // Each distinct word once, all at once: a cold process reads its clips (a round trip each on Redis)
+    // and hands the synthesizer its words without waiting for one before asking for the next.
+    const audio = new Map<string, Promise<{ source: WordSource; samples: Int16Array } | null>>();
+    for (const word of words) {
+      if (audio.has(word.name)) continue;
+      const said = this.wordAudio(hall.id, lang, word, pack.get(word.name), mayAllSynthesize);
+      // A store failure is thrown where it is awaited below; the words not awaited then must not be unhandled.
+      said.catch(() => undefined);
+      audio.set(word.name, said);
+    }
     const parts: Array<{ word: VoiceWord; source: WordSource; samples: Int16Array }> = [];
     for (const word of words) {
-      const updatedAt = pack.get(word.name);
-      const recorded = updatedAt !== undefined ? await this.packClip(hall.id, lang, word.name, updatedAt) : null;
-      if (recorded) {
-        parts.push({ word, source: 'pack', samples: recorded });
-        continue;
-      }
-      // Not in the pack, or removed since it was listed: the synthesizer says it, if the hall allows.
-      if (!mayAllSynthesize) return { unavailable: true, lang, word: word.name };
-      const synthesized = await this.synthesize(word, lang);
-      if (!synthesized) return { unavailable: true, lang, word: word.name };
-      parts.push({ word, source: 'synthesis', samples: synthesized });
+      const said = await audio.get(word.name)!;
+      if (!said) return { unavailable: true, lang, word: word.name };
+      parts.push({ word, ...said });
     }
     const samples = concatWithGaps(
       parts.map((part) => part.samples),
@@ -154,6 +156,22 @@ export class Announcer {
       this.defaultChime = { wav, source: 'built-in', etag: etagOf(wav) };
     }
     return this.defaultChime;
+  }
+
+  /** A word from the pack if it is listed there, else synthesized if the hall allows; null when neither can say it. */
+  private async wordAudio(
+    hallId: string,
+    lang: string,
+    word: VoiceWord,
+    updatedAt: number | undefined,
+    maySynthesize: boolean,
+  ): Promise<{ source: WordSource; samples: Int16Array } | null> {
+    const recorded = updatedAt !== undefined ? await this.packClip(hallId, lang, word.name, updatedAt) : null;
+    if (recorded) return { source: 'pack', samples: recorded };
+    // Not in the pack, or removed since it was listed: the synthesizer says it, if the hall allows.
+    if (!maySynthesize) return null;
+    const synthesized = await this.synthesize(word, lang);
+    return synthesized ? { source: 'synthesis', samples: synthesized } : null;
   }
 
   /** The names the hall's pack holds for a language, with each clip's updatedAt. */
