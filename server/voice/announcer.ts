@@ -90,9 +90,9 @@ export class Announcer {
     const words = announcementWords(call, lang, template);
     const sources = hall.voice?.sources ?? DEFAULT_VOICE_SOURCES;
     const pack = sources.includes('pack') ? await this.packClips(hall.id, lang) : new Map<string, number>();
-    const mayAllSynthesize = sources.includes('synthesis');
+    const maySynthesize = sources.includes('synthesis');
     const missing = words.find((word) => !pack.has(word.name));
-    if (missing && !mayAllSynthesize) return { unavailable: true, lang, word: missing.name };
+    if (missing && !maySynthesize) return { unavailable: true, lang, word: missing.name };
 
     const fingerprint = words.map((word) => (pack.has(word.name) ? `${word.name}@${pack.get(word.name)}` : `${word.name}~`)).join(',');
     const key = `${hall.id}\n${lang}\n${announcementText(words, lang)}\n${fingerprint}\n${this.gapMs}`;
@@ -104,7 +104,7 @@ export class Announcer {
     const audio = new Map<string, Promise<{ source: WordSource; samples: Int16Array } | null>>();
     for (const word of words) {
       if (audio.has(word.name)) continue;
-      const said = this.wordAudio(hall.id, lang, word, pack.get(word.name), mayAllSynthesize);
+      const said = this.wordAudio(hall.id, lang, word, pack.get(word.name), maySynthesize);
       // A store failure is thrown where it is awaited below; the words not awaited then must not be unhandled.
       said.catch(() => undefined);
       audio.set(word.name, said);
