@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callTemplateOf, announcementWords } from '../../server/protocol/voice.js';
@@ -9,8 +10,9 @@ import { DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/test
 /**
  * The board's own voice (issue 17) in a real Chromium with no speechSynthesis at all, as on a
  * Linux PC with no Chinese voice: every call is played from the server's announcement through
- * Web Audio, one at a time, each to its end, with the words protocol/voice.ts gives. A hall that
- * allows only the browser's voice has a silent board there, and the supervisor is told.
+ * Web Audio, one at a time, each to its end, with the words protocol/voice.ts gives; a word the
+ * hall recorded is played from its pack. A hall that allows only the browser's voice has a silent
+ * board there, and the supervisor is told.
  *
  * What is asserted comes from the page's own record of what played (window.__hallqSpeech: the
  * server's X-HallQ-Voice-Clips header, the decoded length, start and end on the AudioContext's
@@ -172,4 +174,29 @@ describe.runIf(hasChromium())("the board's voice from the server, through Web Au
       await setVoiceSources(t.url, admin, null);
     }
   }, 40_000);
+
+  it("plays the hall's own recording where its pack has the word, and synthesis for the rest", async () => {
+    const recorded = await fetch(hall('/voice-packs/zh/clips/qing'), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'audio/wav' },
+      body: readFileSync(new URL('../fixtures/voice/qing.wav', import.meta.url)),
+    });
+    expect(recorded.status, await recorded.clone().text()).toBe(200);
+    try {
+      const page = await openBoard('&repeat=1&chime=0');
+      await expect.poll(boardSummary, { timeout: 10_000 }).toMatchObject({ silent: 0, audioSources: { pack: 1 } });
+      await postJson(hall('/windows/7/open'), admin);
+      await postJson(hall('/tickets'), admin, { serviceId: 'nongye-linmu-caifa' });
+      await postJson(hall('/windows/7/call-next'), admin);
+      await expect.poll(async () => (await speechLog(page)).filter((entry) => entry.endedAt !== undefined).length, { timeout: 30_000, interval: 250 }).toBe(2);
+      const [zh, en] = await speechLog(page);
+      expect(zh).toMatchObject({ lang: 'zh-CN', source: 'pack', outcome: 'spoken' });
+      expect(zh!.clips![0]).toBe('qing:pack');
+      expect(zh!.clips!.slice(1).every((clip) => clip.endsWith(':synthesis'))).toBe(true);
+      // English has no pack: all synthesized.
+      expect(en).toMatchObject({ lang: 'en-US', source: 'synthesis', outcome: 'spoken' });
+    } finally {
+      await fetch(hall('/voice-packs/zh/clips/qing'), { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    }
+  }, 60_000);
 });
