@@ -203,6 +203,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       const timer = setTimeout(() => {
         lockedTimers.delete(socket.id);
         if (socket.connected) announcePresence(hallId);
+        // Just past the grace, so the summary made then counts the board silent.
       }, BOARD_LOCKED_GRACE_MS - lockedFor + 50);
       timer.unref();
       lockedTimers.set(socket.id, timer);

@@ -47,6 +47,14 @@ export function parseClips(header: string | null): string[] {
     });
 }
 
+/** AbortSignal.timeout where the browser has it (Chromium 103+); the kiosk browsers of older 信创 PCs may not. */
+function timeoutSignal(ms: number): AbortSignal {
+  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+
 function voiceSourceOf(header: string | null): ServerVoiceSource {
   return header === 'pack' || header === 'mixed' ? header : 'synthesis';
 }
@@ -107,7 +115,7 @@ export class AudioPlayer {
   private async fetchAndDecode(url: string, cache: RequestCache = 'default'): Promise<ServerAudio> {
     const context = this.audioContext();
     if (!context) throw new Error('this browser has no Web Audio');
-    const response = await fetch(url, { cache, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    const response = await fetch(url, { cache, signal: timeoutSignal(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const bytes = await response.arrayBuffer();
     const buffer = await context.decodeAudioData(bytes);
