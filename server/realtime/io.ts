@@ -200,10 +200,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     clearLockedTimer(socket.id);
     const lockedFor = socket.data.audioLockedSince === undefined ? null : deps.now() - socket.data.audioLockedSince;
     if (report.source !== null && lockedFor !== null && lockedFor < BOARD_LOCKED_GRACE_MS) {
+      // Fires just past the grace, so the summary made then counts the board silent.
       const timer = setTimeout(() => {
         lockedTimers.delete(socket.id);
         if (socket.connected) announcePresence(hallId);
-        // Just past the grace, so the summary made then counts the board silent.
       }, BOARD_LOCKED_GRACE_MS - lockedFor + 50);
       timer.unref();
       lockedTimers.set(socket.id, timer);
