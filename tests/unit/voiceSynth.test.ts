@@ -47,6 +47,21 @@ describe('the bundled synthesizer (eSpeak NG in a worker thread)', () => {
     expect(rms(samples.subarray(samples.length - edge))).toBeLessThan(rms(samples));
   });
 
+  it("keeps a word's weak consonants: the final f of the letter F, the h of 号", async () => {
+    const engine = new (await Module()).eSpeakNGWorker();
+    engine.set_voice('cmn');
+    for (const text of ['F', '号', 'S']) {
+      const chunks: Int16Array[] = [];
+      engine.synthesize(text, (samples) => (chunks.push(samples), 0));
+      const raw = chunks.flatMap((chunk) => [...chunk]);
+      // The span of the engine's own sound: from its first to its last sample above digital silence.
+      const first = raw.findIndex((sample) => Math.abs(sample) > 8);
+      const last = raw.length - 1 - [...raw].reverse().findIndex((sample) => Math.abs(sample) > 8);
+      const sound = ((last - first + 1) * 1000) / CLIP_SAMPLE_RATE;
+      expect(ms(await synth.synthesizeWord(text, 'zh')), text).toBeGreaterThan(sound - 10);
+    }
+  });
+
   it('keeps a word once synthesized, per language', async () => {
     const first = await synth.synthesizeWord('办理', 'zh');
     const words = synth.stats.words;
