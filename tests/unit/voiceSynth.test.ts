@@ -38,6 +38,11 @@ describe('the bundled synthesizer (eSpeak NG in a worker thread)', () => {
     expect(synth.stats.startMs).toBeGreaterThan(0);
   });
 
+  it('says the letters of ticket prefixes, each audible and different from the others', async () => {
+    const letters = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
+    expectDistinctWords(await Promise.all(letters.map((letter) => synth.synthesizeWord(letter, 'zh'))), letters);
+  });
+
   it('trims the silence around a word', async () => {
     const samples = await synth.synthesizeWord('号窗口', 'zh');
     const edge = Math.round(CLIP_SAMPLE_RATE * 0.01);
@@ -117,6 +122,9 @@ describe("what eSpeak NG reads the digits as (its phonemes, the engine's own acc
     ]);
     // A letter in the Mandarin voice is said as English names it, as Chinese boards do.
     expect(ipa('A')).toBe('(en)_ˈeɪ5_(cmn)_');
+    // The letters of ticket prefixes (A–Z but I and O): each its own phonemes, so its own sound.
+    const letters = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
+    expect(new Set(letters.map(ipa)).size).toBe(letters.length);
     engine.set_voice('en');
     expect(EN_DIGITS.map(ipa)).toEqual(['z_ˈiə_ɹ_əʊ', 'w_ˈɒ_n', 't_ˈuː', 'θ_ɹ_ˈiː', 'f_ˈɔː', 'f_ˈaɪ_v', 's_ˈɪ_k_s', 's_ˈɛ_v_ə_n', 'ˈeɪ_t', 'n_ˈaɪ_n']);
   });
