@@ -38,6 +38,13 @@ const FIXED_VOICES: Record<string, string> = { zh: 'cmn', en: 'en' };
 
 /** The words of every hall's catalogs in three languages are a few hundred; this bounds a hall whose template keeps changing. */
 const WORD_CACHE_ENTRIES = 1024;
+/**
+ * What counts as silence around a synthesized word. eSpeak's silence is digital (|sample| ≤ 8), so
+ * the microphone threshold of a recording (RMS 328, −40 dBFS) would cut its weak consonants: 73 ms of
+ * the final f of the letter F (which then sounds like "eh"), 18 ms of the h of 号, 13 ms of the end
+ * of "two". At RMS 16 (−66 dBFS) at most 3 ms of fading tail goes.
+ */
+const SYNTHESIS_SILENCE_RMS = 16;
 /** After a thread failed to start, requests are refused at once (so boards use the browser voice) for this long. */
 const RESTART_BACKOFF_MS = 30_000;
 /** A word takes eSpeak tens of milliseconds; a thread that does not answer in this long is stuck and is replaced. */
@@ -142,7 +149,7 @@ export class BundledSynthesizer implements WordSynthesizer {
       running.pending.set(id, { resolve, reject, timer });
       running.worker.postMessage({ id, voice, text } satisfies SynthRequest);
     });
-    return trimSilence(samples, CLIP_SAMPLE_RATE);
+    return trimSilence(samples, CLIP_SAMPLE_RATE, SYNTHESIS_SILENCE_RMS);
   }
 
   private start(): Running {

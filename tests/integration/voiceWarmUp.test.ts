@@ -36,4 +36,10 @@ describe('the call voice warm-up', () => {
     }
     expect(t.server.voice.synthesizer.stats.words).toBe(synthesized);
   });
+
+  it("stops the synthesizer's thread when the server closes", async () => {
+    await t.close();
+    // A word not said before (请 would come from the cache).
+    await expect(t.server.voice.synthesizer.synthesizeWord('受理', 'zh')).rejects.toThrow(/stopped/);
+  });
 });

@@ -38,6 +38,11 @@ describe('the bundled synthesizer (eSpeak NG in a worker thread)', () => {
     expect(synth.stats.startMs).toBeGreaterThan(0);
   });
 
+  it('says the letters of ticket prefixes, each audible and different from the others', async () => {
+    const letters = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
+    expectDistinctWords(await Promise.all(letters.map((letter) => synth.synthesizeWord(letter, 'zh'))), letters);
+  });
+
   it('trims the silence around a word', async () => {
     const samples = await synth.synthesizeWord('号窗口', 'zh');
     const edge = Math.round(CLIP_SAMPLE_RATE * 0.01);
@@ -45,6 +50,21 @@ describe('the bundled synthesizer (eSpeak NG in a worker thread)', () => {
     expect(ms(samples)).toBeLessThan(1500);
     expect(rms(samples.subarray(0, edge))).toBeLessThan(rms(samples));
     expect(rms(samples.subarray(samples.length - edge))).toBeLessThan(rms(samples));
+  });
+
+  it("keeps a word's weak consonants: the final f of the letter F, the h of 号", async () => {
+    const engine = new (await Module()).eSpeakNGWorker();
+    engine.set_voice('cmn');
+    for (const text of ['F', '号', 'S']) {
+      const chunks: Int16Array[] = [];
+      engine.synthesize(text, (samples) => (chunks.push(samples), 0));
+      const raw = chunks.flatMap((chunk) => [...chunk]);
+      // The span of the engine's own sound: from its first to its last sample above digital silence.
+      const first = raw.findIndex((sample) => Math.abs(sample) > 8);
+      const last = raw.length - 1 - [...raw].reverse().findIndex((sample) => Math.abs(sample) > 8);
+      const sound = ((last - first + 1) * 1000) / CLIP_SAMPLE_RATE;
+      expect(ms(await synth.synthesizeWord(text, 'zh')), text).toBeGreaterThan(sound - 10);
+    }
   });
 
   it('keeps a word once synthesized, per language', async () => {
@@ -102,6 +122,9 @@ describe("what eSpeak NG reads the digits as (its phonemes, the engine's own acc
     ]);
     // A letter in the Mandarin voice is said as English names it, as Chinese boards do.
     expect(ipa('A')).toBe('(en)_ˈeɪ5_(cmn)_');
+    // The letters of ticket prefixes (A–Z but I and O): each its own phonemes, so its own sound.
+    const letters = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
+    expect(new Set(letters.map(ipa)).size).toBe(letters.length);
     engine.set_voice('en');
     expect(EN_DIGITS.map(ipa)).toEqual(['z_ˈiə_ɹ_əʊ', 'w_ˈɒ_n', 't_ˈuː', 'θ_ɹ_ˈiː', 'f_ˈɔː', 'f_ˈaɪ_v', 's_ˈɪ_k_s', 's_ˈɛ_v_ə_n', 'ˈeɪ_t', 'n_ˈaɪ_n']);
   });
