@@ -31,6 +31,8 @@ import type { SsoService } from '../auth/sso/service.js';
 import { mountSsoApi } from './ssoApi.js';
 import { mountWebhooksApi } from './webhooksApi.js';
 import { mountBookingPageApi } from './bookingPageApi.js';
+import { mountVoiceAudioApi } from './voiceAudioApi.js';
+import type { Announcer } from '../voice/announcer.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
 
 export interface ApiDeps {
@@ -55,6 +57,8 @@ export interface ApiDeps {
   sso: SsoService;
   /** The webhooks' outbox subscription (webhooksApi.ts), delivered by the same worker. */
   webhooks: OutboxSubscription;
+  /** The call voice as audio (voiceAudioApi.ts, docs/voice.md). */
+  announcer: Announcer;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -319,7 +323,8 @@ export function apiRouter(deps: ApiDeps): Router {
   mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
   mountBookingPageApi(api, { halls: store.halls });
-  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
+  mountVoiceAudioApi(api, { halls: store.halls, announcer: deps.announcer });
+  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now, synthesisLanguages: () => deps.announcer.synthesisLanguages() });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;
