@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import decodeAudio from 'audio-decode';
+import { zipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
+import { expectAccessible } from '../helpers/axe.js';
+import { TestPages, launchChromium } from '../helpers/browser.js';
+import { hasChromium } from '../helpers/requirements.js';
+import { ADMIN_PASSWORD, DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
+
+/**
+ * /admin → 叫号语音 in Chromium with a fake microphone (a ~1 s tone burst between silences, on a
+ * loop): the admin records the clips of a call with 录音 / auto-stop / 保存 / 录下一条, the server
+ * stores them, 试听整句 says them from the pack, a bad zip is refused naming the file and the old
+ * pack stays, a clip is deleted; then a call on the board plays the recorded clips.
+ */
+
+const POLL = { timeout: 15_000, interval: 100 };
+const SHOTS = '/tmp/shots-voice';
+const FAKE_MIC = fileURLToPath(new URL('../fixtures/voice/fake-mic.wav', import.meta.url));
+/** The words of A001 at window 1 the admin records; the letter is left to synthesis. */
+const RECORDED = ['qing', 'd0', 'd1', 'hao', 'dao', 'haochuangkou', 'banli'];
+
+describe.runIf(hasChromium())('recording a voice pack in the admin page', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let admin: string;
+  const pages = new TestPages();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestServer();
+    browser = await launchChromium({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${FAKE_MIC}`] });
+    admin = await t.login('admin');
+  });
+  afterEach(() => pages.closeAll());
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const hall = (path: string) => `/api/halls/${DEMO}${path}`;
+
+  async function voiceTab(): Promise<Page> {
+    const page = await pages.open(browser, { width: 1366, height: 768 });
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${t.url}/admin?hall=${DEMO}&tab=voice`);
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('voice-clips').waitFor();
+    return page;
+  }
+
+  async function recordAndSave(page: Page, name: string): Promise<void> {
+    const recorder = page.getByTestId('clip-recorder');
+    await recorder.getByTestId('recorder-record').click();
+    // Auto-stop after the tone and the silence after it; the take is decoded, resampled and ready to save.
+    await recorder.getByTestId('recorder-save').waitFor({ timeout: 12_000 });
+    await expect.poll(() => recorder.getByTestId('recorder-save').isEnabled(), POLL).toBe(true);
+    await recorder.getByTestId('recorder-save').click();
+    await expect.poll(() => page.getByTestId(`clip-${name}`).getAttribute('data-recorded'), POLL).toBe('true');
+  }
+
+  async function storedClips(): Promise<Map<string, { recorded: boolean; durationMs?: number }>> {
+    const answer = await t.api('GET', hall('/voice-packs'), { token: admin });
+    expect(answer.status).toBe(200);
+    const zh = (answer.body.languages as Array<{ lang: string; clips: Array<{ name: string; recorded: boolean; durationMs?: number }> }>).find((language) => language.lang === 'zh')!;
+    return new Map(zh.clips.map((clip) => [clip.name, clip]));
+  }
+
+  it('records the clips of a call with the fake microphone, saves them as 22,050 Hz mono WAV, previews, refuses a bad zip, deletes a clip', async () => {
+    const page = await voiceTab();
+    await expectAccessible(page, 'the voice tab, nothing recorded');
+
+    // The list opens on the first clip not recorded, its text in large type.
+    const recorder = page.getByTestId('clip-recorder');
+    expect(await recorder.getByTestId('recorder-text').textContent()).toBe('提示音 / chime');
+
+    // qing and its neighbours by the row's button …
+    await page.getByTestId('clip-qing').getByTestId('clip-pick').click();
+    expect(await recorder.getByTestId('recorder-text').textContent()).toBe('请');
+    await recordAndSave(page, 'qing');
+    await expect.poll(() => recorder.getByTestId('recorder-state').textContent(), POLL).toContain('已保存「请」');
+    await expectAccessible(page, 'the voice tab, a clip just saved');
+    await page.screenshot({ path: `${SHOTS}/voice-tab-1366x768.png` });
+
+    // … and 录下一条 goes on to the next clip not recorded after it in the list.
+    await recorder.getByTestId('recorder-next').click();
+    const after = await recorder.getByTestId('recorder-text').textContent();
+    expect(after).not.toBe('请');
+    for (const name of RECORDED.slice(1)) {
+      await page.getByTestId(`clip-${name}`).getByTestId('clip-pick').click();
+      await recordAndSave(page, name);
+    }
+
+    const stored = await storedClips();
+    for (const name of RECORDED) {
+      expect(stored.get(name)?.recorded, name).toBe(true);
+      expect(stored.get(name)!.durationMs!, name).toBeGreaterThan(300);
+      expect(stored.get(name)!.durationMs!, name).toBeLessThan(3000);
+    }
+    expect(stored.get('a')?.recorded).toBe(false);
+    // What the page sent is what the pack keeps: a WAV another decoder reads, mono at 22,050 Hz, with the tone in it.
+    const wav = await fetch(`${t.url}${hall('/voice-packs/zh/clips/qing')}`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(wav.status).toBe(200);
+    const decoded = await decodeAudio(new Uint8Array(await wav.arrayBuffer()));
+    expect(decoded.sampleRate).toBe(CLIP_SAMPLE_RATE);
+    expect(decoded.channelData).toHaveLength(1);
+    const peak = decoded.channelData[0]!.reduce((max, sample) => Math.max(max, Math.abs(sample)), 0);
+    expect(peak).toBeGreaterThan(0.1);
+
+    // 试听整句: the recorded words come from the pack, the letter from synthesis.
+    await page.getByTestId('preview-play').click();
+    const said = page.getByTestId('preview-clips').locator('li');
+    await expect.poll(() => said.count(), POLL).toBeGreaterThan(5);
+    const sources = await said.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-name')}:${item.getAttribute('data-source')}`));
+    for (const name of RECORDED) expect(sources, name).toContain(`${name}:pack`);
+    expect(sources.some((entry) => /^[a-z]:synthesis$/.test(entry))).toBe(true);
+
+    // A file that is not a zip, then a zip with a text file in it: refused, naming the file, in Chinese; the pack stays.
+    const upload = page.getByTestId('pack-upload');
+    await upload.setInputFiles({ name: '语音包.zip', mimeType: 'application/zip', buffer: Buffer.from('this is not a zip') });
+    await expect.poll(() => page.getByTestId('voice-failure').textContent(), POLL).toBe('文件「语音包.zip」不是 zip 压缩包。');
+    await upload.setInputFiles({ name: 'pack.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync({ 'readme.txt': new TextEncoder().encode('hello') })) });
+    await expect.poll(() => page.getByTestId('voice-failure').textContent(), POLL).toContain('文件「readme.txt」');
+    expect([...(await storedClips()).values()].filter((clip) => clip.recorded)).toHaveLength(RECORDED.length);
+    expect(await page.getByTestId('clip-qing').getAttribute('data-recorded')).toBe('true');
+    await expectAccessible(page, 'the voice tab, a zip refused');
+
+    // Deleting a clip asks first (accepted here) and leaves the word to synthesis.
+    await page.getByTestId('clip-banli').getByTestId('clip-delete').click();
+    await expect.poll(() => page.getByTestId('voice-notice').textContent(), POLL).toBe('已删除「办理」的录音。');
+    expect((await storedClips()).get('banli')?.recorded).toBe(false);
+    await page.getByTestId('clip-banli').getByTestId('clip-pick').click();
+    await recordAndSave(page, 'banli');
+  }, 120_000);
+});
