@@ -7,6 +7,7 @@ import type { AppConfig } from '../config.js';
 import type { Actor } from '../protocol/model.js';
 import { createHall } from '../halls/create.js';
 import { configFileText } from '../halls/export.js';
+import { exportVoicePacks } from '../voice/packExport.js';
 import type { Lang } from '../protocol/messages.js';
 import type { Store } from '../store/port.js';
 import { CliError, EXIT, type ParsedArgs } from './args.js';
@@ -58,7 +59,7 @@ export async function hallsList(ctx: CliContext, args: ParsedArgs): Promise<void
 }
 
 async function create(ctx: CliContext, body: Record<string, unknown>): Promise<void> {
-  const answer = await withStore(ctx, (store) => createHall(store.halls, body, cliActor(), ctx.now()));
+  const answer = await withStore(ctx, (store) => createHall(store.halls, body, cliActor(), ctx.now(), store.voice));
   if (!answer.ok) throw new CliError(EXIT.refused, refusalLine(answer.error, ctx.lang));
   ctx.out(ctx.text.created(answer.data.hall.id, answer.data.hall.name));
   ctx.out(ctx.text.pages(answer.data.hall.id));
@@ -77,9 +78,12 @@ export async function hallsCreate(ctx: CliContext, args: ParsedArgs): Promise<vo
 export async function hallsExport(ctx: CliContext, args: ParsedArgs): Promise<void> {
   const hallId = args.words[2];
   if (!hallId) throw new CliError(EXIT.usage, ctx.text.missingArgument(ctx.lang === 'zh' ? '大厅编号' : 'hall id'));
-  const hall = await withStore(ctx, (store) => store.halls.loadHall(hallId));
-  if (!hall) throw new CliError(EXIT.refused, ctx.text.hallNotFound(hallId));
-  ctx.write(configFileText(hall.config));
+  const file = await withStore(ctx, async (store) => {
+    const hall = await store.halls.loadHall(hallId);
+    return hall ? configFileText(hall.config, await exportVoicePacks(store.voice, hallId)) : null;
+  });
+  if (file === null) throw new CliError(EXIT.refused, ctx.text.hallNotFound(hallId));
+  ctx.write(file);
 }
 
 /** A configuration file as exported; `--id` and `--name` make it a copy (the next township's hall). */

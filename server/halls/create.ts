@@ -8,7 +8,8 @@ import type { Ack, ErrorBody, ErrorCode } from '../protocol/errors.js';
 import { fromConfigSchema, fromTemplateSchema, isHallId } from '../protocol/hallSchemas.js';
 import { messageFor } from '../protocol/messages.js';
 import { validationDetails } from '../protocol/schemas.js';
-import { type HallStore, type HallSummary, StoreError } from '../store/port.js';
+import { type HallStore, type HallSummary, StoreError, type VoiceStore } from '../store/port.js';
+import { checkImportedPacks, restoreVoicePacks, withoutVoicePacks } from '../voice/packExport.js';
 import { TEMPLATE_IDS, findTemplate } from './templates.js';
 
 export interface CreatedHall {
@@ -60,9 +61,11 @@ function requestedConfig(body: Record<string, unknown>): { ok: true; config: unk
  * Creates a hall for `POST /api/halls` and the `hallq halls create|import`
  * command line alike: checks the id, builds or checks the configuration, and
  * stores the new hall with its `hall:created` event in one step. The caller
- * has checked that `actor` may create halls.
+ * has checked that `actor` may create halls. A configuration file's voice packs
+ * (`voicePacks`, packExport.ts) are checked with the configuration, so a bad
+ * clip refuses the import before the hall exists, and stored once it does.
  */
-export async function createHall(halls: HallStore, body: unknown, actor: Actor, now: number): Promise<Ack<CreatedHall>> {
+export async function createHall(halls: HallStore, body: unknown, actor: Actor, now: number, voice: VoiceStore): Promise<Ack<CreatedHall>> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return refused('VALIDATION_FAILED', { issues: [{ path: '(body)', message: 'expected an object { id, config } or { id, template, name }' }] });
   }
@@ -70,8 +73,11 @@ export async function createHall(halls: HallStore, body: unknown, actor: Actor, 
   if (!isHallId(id)) return refused('HALL_ID_INVALID', { id: typeof id === 'string' ? id : null });
   const requested = requestedConfig(body as Record<string, unknown>);
   if (!requested.ok) return requested;
-  const checked = validateHallConfig(id, requested.config);
+  const { config: requestedConfigOnly, packs: requestedPacks } = withoutVoicePacks(requested.config);
+  const checked = validateHallConfig(id, requestedConfigOnly);
   if (!checked.ok) return checked;
+  const packs = await checkImportedPacks(requestedPacks, checked.config);
+  if (!packs.ok) return packs;
   const { state, events } = foundHall(checked.config, actor, now, requested.template);
   try {
     await halls.createHall(state, events);
@@ -79,6 +85,7 @@ export async function createHall(halls: HallStore, body: unknown, actor: Actor, 
     if (error instanceof StoreError && error.code === 'DUPLICATE') return refused('DUPLICATE', { hallId: id });
     throw error;
   }
+  await restoreVoicePacks(voice, id, packs.packs, now);
   const { config } = state;
   return {
     ok: true,

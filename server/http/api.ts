@@ -19,7 +19,7 @@ import { mountPrintingApi } from './printingApi.js';
 import { firstDisallowed } from '../printing/allowList.js';
 import { mountStatsApi } from './statsApi.js';
 import { mountRatingCasesApi } from './ratingCasesApi.js';
-import { configPrinterCheck, mountConfigApi } from './configApi.js';
+import { configPrinterCheck, mountConfigApi, mountConfigFileBody } from './configApi.js';
 import { mountHallsApi } from './hallsApi.js';
 import { mountUsersApi, publicUser } from './usersApi.js';
 import { SYNC_MAX_EVENTS } from '../app/syncBounds.js';
@@ -31,6 +31,7 @@ import type { SsoService } from '../auth/sso/service.js';
 import { mountSsoApi } from './ssoApi.js';
 import { mountWebhooksApi } from './webhooksApi.js';
 import { mountBookingPageApi } from './bookingPageApi.js';
+import { mountVoicePacksApi } from './voicePacksApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -90,6 +91,7 @@ export function apiRouter(deps: ApiDeps): Router {
       next();
     }),
   );
+  mountConfigFileBody(api);
 
   api.post(
     '/auth/login',
@@ -306,8 +308,8 @@ export function apiRouter(deps: ApiDeps): Router {
     }),
   );
 
-  mountHallsApi(api, { halls: store.halls, now: deps.now });
-  mountConfigApi(api, { halls: store.halls });
+  mountHallsApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
+  mountConfigApi(api, { halls: store.halls, voice: store.voice });
   mountSsoApi(api, { sso: deps.sso, tokens, limits, accounts: store.accounts });
   mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
@@ -317,6 +319,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
   mountBookingPageApi(api, { halls: store.halls });
+  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import { type ApiDeps, apiRouter } from './api.js';
-import { CONFIG_BODY_LIMIT } from './configApi.js';
+import { isConfigFileRoute } from './configApi.js';
 import { USERS_BODY_LIMIT } from './usersApi.js';
 import { securityHeaders } from './securityHeaders.js';
 import { HOME_STYLE, homePage } from './homePage.js';
@@ -63,10 +63,11 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
 
   // Parsed here first with its own limit; the general parser below then leaves the body alone.
-  app.put('/api/halls/:hallId/config', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
-  app.post('/api/halls', express.json({ limit: CONFIG_BODY_LIMIT, strict: true }));
   app.use('/api/users', express.json({ limit: USERS_BODY_LIMIT, strict: true }));
-  app.use('/api', express.json({ limit: deps.maxPayloadBytes, strict: true }), apiRouter(deps));
+  // A configuration file may carry voice packs: its body is read after authentication (configApi.ts).
+  // Audio bodies (voicePacksApi.ts) are not JSON, so this parser leaves them to their routes.
+  const json = express.json({ limit: deps.maxPayloadBytes, strict: true });
+  app.use('/api', (req, res, next) => (isConfigFileRoute(req.method, req.path) ? next() : json(req, res, next)), apiRouter(deps));
 
   const apps: Array<[string, string]> = [
     ['/display', 'display'],

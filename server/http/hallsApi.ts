@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { type Principal, actorOf } from '../auth/principal.js';
 import { createHall } from '../halls/create.js';
 import { templateSummaries } from '../halls/templates.js';
-import type { HallStore } from '../store/port.js';
+import type { HallStore, VoiceStore } from '../store/port.js';
 import { principalOf, route, sendAck, sendError } from './support.js';
 
 /** Creating halls is for the county's administrators, whose accounts cover every hall (hallIds ['*']). */
@@ -15,7 +15,7 @@ export function mayCreateHalls(principal: Principal): boolean {
  * configuration), export, retire. Creation is recorded as `hall:created`,
  * retirement as `hall:archived`, each in the hall's own event log.
  */
-export function mountHallsApi(api: Router, deps: { halls: HallStore; now: () => number }): void {
+export function mountHallsApi(api: Router, deps: { halls: HallStore; voice: VoiceStore; now: () => number }): void {
   // Pickers (home page, kiosk pairing, the admin switcher) show halls in service; `?archived=1` lets admins see the rest.
   api.get(
     '/halls',
@@ -36,7 +36,7 @@ export function mountHallsApi(api: Router, deps: { halls: HallStore; now: () => 
     route(async (req, res) => {
       const principal = principalOf(req);
       if (!mayCreateHalls(principal)) return sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-      sendAck(req, res, await createHall(deps.halls, req.body, actorOf(principal), deps.now()), 201);
+      sendAck(req, res, await createHall(deps.halls, req.body, actorOf(principal), deps.now(), deps.voice), 201);
     }),
   );
 }

@@ -838,6 +838,113 @@ export function describeHallStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('voice packs', () => {
+      /** A clip's audio: any bytes, including every byte value and NULs (the store never looks inside). */
+      const wavOf = (seed: number, length = 2_000) => Buffer.from(Array.from({ length }, (_, i) => (i * 31 + seed * 7) % 256));
+      const clip = (name: string, seed: number, at = T0) => ({ name, wav: wavOf(seed), durationMs: 100 + seed, updatedAt: at });
+      const names = async (hallId: string, lang?: string) => (await store.voice.listClips(hallId, lang)).map((c) => `${c.lang}/${c.name}`);
+
+      it('puts, lists without audio, gets back byte for byte', async () => {
+        expect(await store.voice.listClips('h1')).toEqual([]);
+        expect(await store.voice.getClip('h1', 'zh', 'qing')).toBeNull();
+        await store.voice.putClips('h1', 'zh', [clip('qing', 1), clip('d0', 2), clip('受理', 3)], true);
+        await store.voice.putClips('h1', 'en', [clip('please', 4)], true);
+        const listed = await store.voice.listClips('h1', 'zh');
+        expect(listed).toEqual([
+          { hallId: 'h1', lang: 'zh', name: 'd0', durationMs: 102, updatedAt: T0 },
+          { hallId: 'h1', lang: 'zh', name: 'qing', durationMs: 101, updatedAt: T0 },
+          { hallId: 'h1', lang: 'zh', name: '受理', durationMs: 103, updatedAt: T0 },
+        ]);
+        expect(listed.some((entry) => 'wav' in entry)).toBe(false);
+        expect(await names('h1')).toEqual(['en/please', 'zh/d0', 'zh/qing', 'zh/受理']);
+        const got = await store.voice.getClip('h1', 'zh', '受理');
+        expect(got).toEqual({ hallId: 'h1', lang: 'zh', name: '受理', wav: wavOf(3), durationMs: 103, updatedAt: T0 });
+        expect(Buffer.isBuffer(got?.wav)).toBe(true);
+        // A real clip's size, with every byte value: nothing is re-encoded on the way.
+        const big = { name: 'chime', wav: Buffer.concat([wavOf(9, 300_000), Buffer.from([0, 0, 255, 0])]), durationMs: 6_800, updatedAt: T0 + 1 };
+        await store.voice.putClips('h1', 'zh', [big], false);
+        expect((await store.voice.getClip('h1', 'zh', 'chime'))?.wav.equals(big.wav)).toBe(true);
+        expect(await store.voice.getClip('h1', 'en', 'qing')).toBeNull();
+      });
+
+      it('a put without replacing keeps the other clips and overwrites its own; with replacing, the language is the batch', async () => {
+        await store.voice.putClips('h1', 'zh', [clip('qing', 1), clip('hao', 2)], true);
+        await store.voice.putClips('h1', 'en', [clip('please', 3)], true);
+        await store.voice.putClips('h1', 'zh', [clip('hao', 5, T0 + 10)], false);
+        expect(await names('h1')).toEqual(['en/please', 'zh/hao', 'zh/qing']);
+        expect(await store.voice.getClip('h1', 'zh', 'hao')).toEqual({ hallId: 'h1', lang: 'zh', name: 'hao', wav: wavOf(5), durationMs: 105, updatedAt: T0 + 10 });
+        await store.voice.putClips('h1', 'zh', [clip('dao', 6), clip('banli', 7)], true);
+        expect(await names('h1')).toEqual(['en/please', 'zh/banli', 'zh/dao']);
+        expect(await store.voice.getClip('h1', 'zh', 'qing')).toBeNull();
+        // Replacing with nothing empties the language, and only it.
+        await store.voice.putClips('h1', 'zh', [], true);
+        expect(await names('h1')).toEqual(['en/please']);
+      });
+
+      it('deletes named clips or a whole language, and nothing of another language or hall', async () => {
+        await store.voice.putClips('h1', 'zh', [clip('qing', 1), clip('hao', 2), clip('dao', 3)], true);
+        await store.voice.putClips('h1', 'en', [clip('qing', 4)], true);
+        await store.voice.putClips('h2', 'zh', [clip('qing', 5)], true);
+        await store.voice.deleteClips('h1', 'zh', ['hao', 'nope']);
+        expect(await names('h1')).toEqual(['en/qing', 'zh/dao', 'zh/qing']);
+        await store.voice.deleteClips('h1', 'zh', []);
+        expect(await names('h1')).toEqual(['en/qing', 'zh/dao', 'zh/qing']);
+        await store.voice.deleteClips('h1', 'zh');
+        expect(await names('h1')).toEqual(['en/qing']);
+        expect(await store.voice.getClip('h1', 'zh', 'qing')).toBeNull();
+        expect((await store.voice.getClip('h2', 'zh', 'qing'))?.wav.equals(wavOf(5))).toBe(true);
+        await store.voice.deleteClips('h9', 'zh');
+      });
+
+      it('keeps halls and languages apart, also where one id starts another', async () => {
+        await store.voice.putClips('h1', 'zh', [clip('qing', 1)], true);
+        await store.voice.putClips('h10', 'zh', [clip('qing', 2)], true);
+        await store.voice.putClips('h1', 'zh-TW', [clip('qing', 3)], true);
+        await store.voice.putClips('h1', 'zh', [clip('hao', 4)], true);
+        expect(await names('h1')).toEqual(['zh/hao', 'zh-TW/qing']);
+        expect(await names('h10')).toEqual(['zh/qing']);
+        expect(await names('h1', 'zh-TW')).toEqual(['zh-TW/qing']);
+        expect((await store.voice.getClip('h10', 'zh', 'qing'))?.wav.equals(wavOf(2))).toBe(true);
+      });
+
+      it('a batch naming a clip twice is refused whole: the old pack stays', async () => {
+        await store.voice.putClips('h1', 'zh', [clip('qing', 1), clip('hao', 2)], true);
+        await expectStoreError(store.voice.putClips('h1', 'zh', [clip('dao', 3), clip('banli', 4), clip('dao', 5)], true), 'DUPLICATE');
+        await expectStoreError(store.voice.putClips('h1', 'zh', [clip('qing', 6), clip('qing', 7)], false), 'DUPLICATE');
+        expect(await names('h1')).toEqual(['zh/hao', 'zh/qing']);
+        expect((await store.voice.getClip('h1', 'zh', 'qing'))?.wav.equals(wavOf(1))).toBe(true);
+      });
+
+      it('a reader never sees a replaced pack half old, half new', async () => {
+        const pack = (prefix: string, seed: number) => Array.from({ length: 30 }, (_, i) => clip(`${prefix}${i}`, seed + i));
+        await store.voice.putClips('h1', 'zh', pack('old', 0), true);
+        const seen: string[] = [];
+        const replacing = store.voice.putClips('h1', 'zh', pack('new', 50), true);
+        // Reads spread over the write's time: a store that wrote step by step would show a mix.
+        const reads = Array.from({ length: 20 }, async (_, i) => {
+          for (let turn = 0; turn < i; turn++) await new Promise((resolve) => setImmediate(resolve));
+          const listed = await names('h1', 'zh');
+          seen.push([...new Set(listed.map((n) => n.replace(/\d+$/, '')))].join('+') + `:${listed.length}`);
+        });
+        await Promise.all([replacing, ...reads]);
+        for (const view of seen) expect(['zh/old:30', 'zh/new:30']).toContain(view);
+        expect(await names('h1', 'zh')).toHaveLength(30);
+        expect((await names('h1', 'zh')).every((n) => n.startsWith('zh/new'))).toBe(true);
+      });
+
+      it('keeps packs across a reopen, and refuses after close', async (ctx) => {
+        await store.voice.putClips('h1', 'zh', [clip('qing', 1)], true);
+        if (harness.reopen) {
+          const reopened = await reopen();
+          expect((await reopened.voice.getClip('h1', 'zh', 'qing'))?.wav.equals(wavOf(1))).toBe(true);
+        }
+        await store.close();
+        await expectStoreError(store.voice.listClips('h1'), 'UNAVAILABLE');
+        await expectStoreError(store.voice.putClips('h1', 'zh', [clip('hao', 2)], false), 'UNAVAILABLE');
+        if (!harness.reopen) ctx.skip();
+      });
+    });
+
     describe('accounts', () => {
       it('creates and finds users; usernames are unique and case-sensitive', async () => {
         const zhang = makeUser('u1', 'zhangsan', { role: 'supervisor', hallIds: ['h1', 'h2'] });

@@ -1,10 +1,10 @@
-import { pendingVoiceStore } from '../voicePending.js';
 import { Redis, type RedisOptions } from 'ioredis';
 import { type Store, StoreError } from '../port.js';
 import { RedisAccountStore } from './accounts.js';
 import { RedisHallStore } from './halls.js';
 import { RedisOutboxStore } from './outbox.js';
 import { RedisOneTimeStore } from './oneTime.js';
+import { RedisVoiceStore } from './voice.js';
 import { DEFAULT_PREFIX, RedisKeys } from './keys.js';
 import { defineScripts } from './scripts.js';
 
@@ -70,18 +70,20 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const accounts = new RedisAccountStore(scripted, keys);
   const outbox = new RedisOutboxStore(redis, keys);
   const oneTime = new RedisOneTimeStore(redis, keys);
+  const voice = new RedisVoiceStore(redis, keys);
   let closing: Promise<void> | undefined;
   return {
     halls,
     accounts,
     outbox,
     oneTime,
-    voice: pendingVoiceStore(),
+    voice,
     close() {
       closing ??= (async () => {
         accounts.shutdown();
         outbox.shutdown();
         oneTime.shutdown();
+        voice.shutdown();
         await halls.shutdown(); // settles every update already requested
         if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
         else redis.disconnect();

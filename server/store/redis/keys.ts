@@ -90,6 +90,16 @@ export class RedisKeys {
     return { meta: h, tickets: `${h}:tickets`, requests: `${h}:requests`, events: `${h}:events`, records: `${h}:records` };
   }
 
+  /**
+   * A hall's voice packs (issue 17): `clips` a hash `<lang>/<name>` → JSON { durationMs, updatedAt },
+   * `audio` a hash with the same fields → the clip's WAV bytes. Apart from the hall's meta hash, which
+   * every commit reads and writes; the two are always written together, by one script.
+   */
+  voice(hallId: string): { clips: string; audio: string } {
+    const h = `${this.prefix}hall:{${hallId}}:voice`;
+    return { clips: h, audio: `${h}:audio` };
+  }
+
   /** Hash: service id → tickets issued that day (per-day counters, kept for statistics). */
   issuedOn(hallId: string, day: string): string {
     return `${this.prefix}hall:{${hallId}}:issued:${day}`;

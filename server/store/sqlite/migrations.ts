@@ -290,6 +290,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE hall_requests_v12 RENAME TO hall_requests;
     `,
   },
+  {
+    version: 13,
+    name: 'voice packs',
+    sql: `
+      -- A hall's recorded call voice (issue 17): one row per clip, normalized 16-bit mono WAV.
+      -- Apart from the hall's state, which every commit writes: a pack is megabytes no command reads.
+      -- A rowid table, not WITHOUT ROWID: the rows are far larger than a page.
+      CREATE TABLE voice_clips (
+        hall_id     TEXT NOT NULL,
+        lang        TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        wav         BLOB NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, lang, name)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** v10 kept every member but config, tickets and requests in state_json; move v11's parts out. */

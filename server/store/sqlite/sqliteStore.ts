@@ -1,4 +1,3 @@
-import { pendingVoiceStore } from '../voicePending.js';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store } from '../port.js';
@@ -7,6 +6,7 @@ import { BACKSTOP_PAGES, Checkpointer } from './checkpoint.js';
 import { toStoreError } from './errors.js';
 import { SqliteHallStore } from './halls.js';
 import { SqliteOutboxStore } from './outbox.js';
+import { SqliteVoiceStore } from './voice.js';
 import { MemoryOneTimeStore } from '../memoryOneTime.js';
 import { migrate, schemaVersionOf } from './migrations.js';
 
@@ -74,12 +74,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const halls = new SqliteHallStore(db, checkpointer);
   const accounts = new SqliteAccountStore(db);
   const outbox = new SqliteOutboxStore(db);
+  const voice = new SqliteVoiceStore(db);
   // One writing server per file: its one-time values need not outlive it (memoryOneTime.ts).
   const oneTime = new MemoryOneTimeStore();
   const store: Store = {
     halls,
     accounts,
-    voice: pendingVoiceStore(),
+    voice,
     outbox,
     oneTime,
     async close() {
@@ -87,6 +88,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       halls.shutdown(); // commits whatever update() calls are still queued
       accounts.shutdown();
       outbox.shutdown();
+      voice.shutdown();
       oneTime.shutdown();
       db.close();
     },
