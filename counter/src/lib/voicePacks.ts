@@ -10,24 +10,7 @@ import type { AdminMessages } from '../locales/admin.zh.js';
  * (which clip comes next, the sample call, the file-name list), kept pure for unit tests.
  */
 
-// The answer types of the voice-pack routes; to be taken from server/protocol/voicePacks.ts (branch packs) once merged.
-export interface VoicePackClipView {
-  name: string;
-  text: string;
-  recorded: boolean;
-  durationMs?: number;
-  updatedAt?: number;
-}
-export interface VoicePackLanguageView {
-  lang: string;
-  template: string | null;
-  synthesis: boolean | null;
-  clips: VoicePackClipView[];
-}
-export interface VoicePacksView {
-  hallId: string;
-  languages: VoicePackLanguageView[];
-}
+export type { VoicePackClipView, VoicePackLanguageView, VoicePacksView } from '../../../server/protocol/voicePacks.js';
 
 export const voicePacksPath = (hallId: string, lang?: string, clip?: string): string =>
   `/api/halls/${encodeURIComponent(hallId)}/voice-packs${lang ? `/${encodeURIComponent(lang)}` : ''}${clip ? `/clips/${encodeURIComponent(clip)}` : ''}`;
