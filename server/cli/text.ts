@@ -93,7 +93,7 @@ export function refusalLine(error: ErrorBody, lang: Lang): string {
   if (Array.isArray(details.issues)) {
     for (const issue of details.issues as Array<{ path: string; message: string }>) specifics.push(`${issue.path}: ${issue.message}`);
   }
-  for (const key of ['id', 'hallId', 'template', 'serviceId', 'windowId', 'prefix', 'timeZone'] as const) {
+  for (const key of ['id', 'hallId', 'template', 'serviceId', 'windowId', 'prefix', 'timeZone', 'file'] as const) {
     if (typeof details[key] === 'string') specifics.push(`${key}=${details[key]}`);
   }
   const more = specifics.length > 0 ? (lang === 'zh' ? `（${specifics.join('；')}）` : ` (${specifics.join('; ')})`) : '';

@@ -3,8 +3,9 @@ import { Inflate } from 'fflate';
 /**
  * Reading an uploaded zip without trusting it. The central directory is read first (names and
  * sizes), so a pack is judged before any byte is inflated; then each entry is inflated through
- * fflate's streaming Inflate in small pieces and stopped as soon as it yields more than its
- * directory entry declared, so a zip bomb costs what its declared sizes allow, never more.
+ * fflate's streaming Inflate in 16 KB pieces and stopped as soon as it yields more than its
+ * directory entry declared, so a zip bomb costs what its declared sizes allow (plus one piece's
+ * output, at most some 16 MB), never more.
  * fflate's unzipSync would inflate into a buffer of the declared size but keep decoding whatever
  * the stream holds, and it reads names that lack the UTF-8 flag as Latin-1, while the zips of
  * Chinese Windows name files in GBK.
@@ -83,7 +84,7 @@ export function plausibleCompressedSize(size: number): number {
   return size + 5 * Math.ceil(size / 16_384) + 1024;
 }
 
-const INFLATE_PIECE = 1024;
+const INFLATE_PIECE = 16 * 1024;
 
 /**
  * The entry's bytes, or null when it is not what its directory entry says (another length, a

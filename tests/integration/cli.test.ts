@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HallConfig } from '../../server/protocol/model.js';
 import { ROOT_DIR } from '../../server/server.js';
@@ -147,6 +148,38 @@ describe.each(stores)('hallq command line on %s', { timeout: 90_000 }, (kind, av
     refused(runs[5]!, 1, /config\.maxWaitMinutes.*VALIDATION_FAILED/);
     refused(runs[6]!, 1, /不是大厅配置文件/);
     expect(await hallIds()).not.toContain('bad-hall');
+  });
+
+  it.runIf(available)('halls export carries the voice packs; halls import restores them byte for byte, or refuses a bad clip naming it', async () => {
+    const admin = await t.login('admin');
+    const clip = new Uint8Array(readFileSync(join(ROOT_DIR, 'tests', 'fixtures', 'voice', 'qing.wav')));
+    const uploaded = await fetch(`${t.url}/api/halls/baima-town/voice-packs/zh`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/zip' },
+      body: zipSync({ 'qing.wav': clip, 'd1.wav': clip }) as Uint8Array<ArrayBuffer>,
+    });
+    expect(uploaded.status).toBe(200);
+    const stored = Buffer.from(await (await fetch(`${t.url}/api/halls/baima-town/voice-packs/zh/clips/qing`, { headers: { authorization: `Bearer ${admin}` } })).arrayBuffer());
+
+    const exported = await hallq('halls', 'export', 'baima-town');
+    expect(exported.code, exported.stderr).toBe(0);
+    const file = JSON.parse(exported.stdout) as HallConfig & { voicePacks: Record<string, Record<string, string>> };
+    expect(Object.keys(file.voicePacks.zh!).sort()).toEqual(['d1', 'qing']);
+    expect(Buffer.from(file.voicePacks.zh!.qing!, 'base64').equals(stored)).toBe(true);
+    const path = join(work, `baima-voice-${kind}.json`);
+    writeFileSync(path, exported.stdout);
+    const bad = join(work, `bad-voice-${kind}.json`);
+    writeFileSync(bad, JSON.stringify({ ...file, voicePacks: { zh: { qing: file.voicePacks.zh!.qing, ding: file.voicePacks.zh!.qing } } }));
+
+    const [imported, refusedRun] = await Promise.all([
+      hallq('halls', 'import', path, '--id', 'shima-town', '--name', '石马镇便民服务中心'),
+      hallq('halls', 'import', bad, '--id', 'bad-voice', '--name', 'x'),
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const copied = await fetch(`${t.url}/api/halls/shima-town/voice-packs/zh/clips/qing`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(Buffer.from(await copied.arrayBuffer()).equals(stored)).toBe(true);
+    refused(refusedRun, 1, /unknown-name.*file=zh\/ding.*VOICE_PACK_INVALID/);
+    expect(await hallIds()).not.toContain('bad-voice');
   });
 
   it.runIf(available)('halls list leaves out retired halls unless --archived', async () => {
