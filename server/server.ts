@@ -34,6 +34,9 @@ import { webhookSubscription } from './outbox/webhooks.js';
 import { type Store, StoreError } from './store/port.js';
 import { startNotifier, type NotifyStartOptions } from './notify/start.js';
 import type { NotifyWorker } from './notify/worker.js';
+import { Announcer } from './voice/announcer.js';
+import { BundledSynthesizer } from './voice/synth.js';
+import { warmUpVoices } from './voice/warmUp.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
 
@@ -65,6 +68,11 @@ export interface StartOptions {
   outboxTiming?: Partial<OutboxTiming>;
   /** 无声叫号: the SMS gateway (default: from HALLQ_NOTIFY_*) and the notifier's timing; tests set both. */
   notify?: NotifyStartOptions;
+  /**
+   * Synthesize every hall's call words in the background at start (default true), so the first call
+   * is fast. Tests that do not listen to calls turn it off rather than spend a core on it.
+   */
+  voiceWarmUp?: boolean;
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
@@ -158,6 +166,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     },
   };
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
+  // The synthesizer's thread starts on the first word (a request or the warm-up), never before listen.
+  const synth = new BundledSynthesizer(log);
+  const announcer = new Announcer({ voice: store.voice, synth });
   const agents: AgentChannel = {
     probe: (deviceId, timeoutMs) => realtime?.agents.probe(deviceId, timeoutMs) ?? Promise.resolve([]),
     print: (deviceId, job, timeoutMs) => realtime?.agents.print(deviceId, job, timeoutMs) ?? Promise.resolve([]),
@@ -188,6 +199,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     ratingUpload: { worker: outbox, subscription: ratingUpload },
     sso: new SsoService(ssoSettings, store.accounts, clock, store.oneTime),
     webhooks,
+    announcer,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
@@ -236,6 +248,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       clearInterval(printerProbe);
       await outbox.close();
       await notifier?.close();
+      await synth.close();
       await new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await print.close();
@@ -272,6 +285,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   serving = true;
   outbox.start();
   notifier?.start();
+  if (options.voiceWarmUp !== false) {
+    void warmUpVoices({ halls: store.halls, voice: store.voice, synth, log }).catch((error: unknown) => {
+      // Closing stops the synthesizer under a warm-up that is still going: that is no failure.
+      if (!closing) log.warn({ err: error }, 'call voice warm-up failed; words are synthesized on first use instead');
+    });
+  }
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');

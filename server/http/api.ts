@@ -32,6 +32,8 @@ import { mountSsoApi } from './ssoApi.js';
 import { mountWebhooksApi } from './webhooksApi.js';
 import { mountBookingPageApi } from './bookingPageApi.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
+import { mountVoiceAudioApi } from './voiceAudioApi.js';
+import type { Announcer } from '../voice/announcer.js';
 
 export interface ApiDeps {
   store: Store;
@@ -55,6 +57,8 @@ export interface ApiDeps {
   sso: SsoService;
   /** The webhooks' outbox subscription (webhooksApi.ts), delivered by the same worker. */
   webhooks: OutboxSubscription;
+  /** The call voice as audio (voiceAudioApi.ts, docs/voice.md). */
+  announcer: Announcer;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -320,6 +324,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
   mountBookingPageApi(api, { halls: store.halls });
   mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
+  mountVoiceAudioApi(api, { halls: store.halls, announcer: deps.announcer });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

@@ -226,7 +226,8 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}, startO
     trustProxy: 1,
     ...overrides,
   };
-  const server = await startServer(config, { announce: () => undefined, ...startOptions });
+  // No call-voice warm-up (a core's worth of synthesis per server) unless a test asks for it.
+  const server = await startServer(config, { announce: () => undefined, voiceWarmUp: false, ...startOptions });
   const url = server.url;
   const tokens = new Map<string, Promise<string>>();
   const sockets = new Set<TestSocket>();

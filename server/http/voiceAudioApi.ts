@@ -1,0 +1,110 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { HallConfig } from '../protocol/model.js';
+import type { ErrorBody } from '../protocol/errors.js';
+import type { HallStore } from '../store/port.js';
+import type { Announcer } from '../voice/announcer.js';
+import { route, sendError } from './support.js';
+
+const hallIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+const QUERY_KEYS = new Set(['lang', 'ticket', 'window', 'recall']);
+/** A ticket number as halls issue them: a service's prefix (one or two letters) and at most five digits. */
+const TICKET = /^([A-Z]{1,2})(\d{1,5})$/;
+const WINDOW = /^[1-9]\d{0,2}$/;
+
+/**
+ * A board may keep an answer for a minute (a burst of calls, several boards of one hall), and then
+ * revalidates it by its ETag: a pack recorded or replaced meanwhile is heard within that minute.
+ */
+const CACHE_CONTROL = 'public, max-age=60';
+
+/**
+ * The call voice as audio (docs/voice.md): public, as the board that plays it is. What an anonymous
+ * request can make the server do is bounded by the hall itself: its languages, its services'
+ * prefixes, its window numbers and five digits, so every word asked for is one of the hall's catalog
+ * and the synthesizer never sees a stranger's text.
+ */
+export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announcer: Announcer }): void {
+  api.get(
+    '/halls/:hallId/voice/announcement.wav',
+    route(async (req, res) => {
+      const hall = await publicHall(req, res, deps.halls);
+      if (!hall) return;
+      const query = announcementQuery(req.query, hall);
+      if ('error' in query) return sendError(req, res, query.error);
+      const said = await deps.announcer.announce(hall, query.lang, { ticketNumber: query.ticket, windowNumber: query.window, recall: query.recall });
+      if ('unavailable' in said) {
+        return sendError(req, res, { code: 'VOICE_UNAVAILABLE', message: '', details: { lang: said.lang, ...(said.word !== null ? { word: said.word } : {}) } });
+      }
+      res.set({
+        'Content-Type': 'audio/wav',
+        'Cache-Control': CACHE_CONTROL,
+        ETag: said.etag,
+        // Names of a template's own words are its text (受理): encoded, as a header carries only ASCII.
+        'X-HallQ-Voice-Clips': said.words.map((word) => `${encodeURIComponent(word.name)}:${word.source}`).join(','),
+        'X-HallQ-Voice-Source': said.source,
+      });
+      res.send(said.wav);
+    }),
+  );
+
+  api.get(
+    '/halls/:hallId/voice/chime.wav',
+    route(async (req, res) => {
+      const hall = await publicHall(req, res, deps.halls);
+      if (!hall) return;
+      const unknown = Object.keys(req.query).filter((key) => key !== 'lang');
+      if (unknown.length > 0) return sendError(req, res, invalid(unknown[0]!, 'not a parameter of this route'));
+      const chime = await deps.announcer.chime(hall);
+      res.set({ 'Content-Type': 'audio/wav', 'Cache-Control': CACHE_CONTROL, ETag: chime.etag, 'X-HallQ-Voice-Source': chime.source });
+      res.send(chime.wav);
+    }),
+  );
+}
+
+async function publicHall(req: Request, res: Response, halls: HallStore): Promise<HallConfig | null> {
+  const hallId = hallIdSchema.safeParse(req.params.hallId);
+  const hall = hallId.success ? await halls.loadHall(hallId.data) : null;
+  if (!hall) {
+    sendError(req, res, 'HALL_NOT_FOUND');
+    return null;
+  }
+  return hall.config;
+}
+
+interface AnnouncementQuery {
+  lang: string;
+  ticket: string;
+  window: number;
+  recall: boolean;
+}
+
+function announcementQuery(query: Request['query'], hall: HallConfig): AnnouncementQuery | { error: ErrorBody } {
+  const unknown = Object.keys(query).find((key) => !QUERY_KEYS.has(key));
+  if (unknown !== undefined) return { error: invalid(unknown, 'not a parameter of this route') };
+  // One value each: ?lang=zh&lang=en or lang[]=zh arrives as an array or object and is refused.
+  const single = (key: string): string | undefined | null => {
+    const value = query[key];
+    if (value === undefined) return undefined;
+    return typeof value === 'string' ? value : null;
+  };
+  const lang = single('lang');
+  const languages = ['zh', 'en', hall.secondLanguage.toLowerCase()];
+  if (!lang || !languages.includes(lang)) return { error: invalid('lang', `one of ${[...new Set(languages)].join(', ')}`) };
+  const ticket = single('ticket');
+  const parsed = ticket ? TICKET.exec(ticket) : null;
+  if (!ticket || !parsed) return { error: invalid('ticket', 'a ticket number: a service prefix and 1 to 5 digits, e.g. A001') };
+  if (!hall.services.some((service) => service.prefix === parsed[1])) {
+    return { error: invalid('ticket', `${parsed[1]} is not the prefix of a service of this hall`) };
+  }
+  const window = single('window');
+  if (!window || !WINDOW.test(window)) return { error: invalid('window', 'a window number from 1 to 999') };
+  if (!hall.windows.some((entry) => entry.number === Number(window))) return { error: invalid('window', `window ${window} is not a window of this hall`) };
+  const recall = single('recall');
+  if (recall !== undefined && recall !== '1') return { error: invalid('recall', '1, or absent') };
+  return { lang, ticket, window: Number(window), recall: recall === '1' };
+}
+
+function invalid(path: string, message: string): ErrorBody {
+  return { code: 'VALIDATION_FAILED', message: '', details: { issues: [{ path, message }] } };
+}
