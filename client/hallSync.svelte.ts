@@ -3,6 +3,7 @@ import type { CommandInput, CommandResult, SocketCommandName } from '../server/p
 import type { BoardView } from '../server/protocol/viewTypes.js';
 import type { EventFrame, HallSnapshot } from '../server/protocol/socket.js';
 import type { Ack } from '../server/protocol/errors.js';
+import type { BoardAudioReport } from '../server/protocol/voice.js';
 import { type HallClientSocket, emitCommand } from './commands.js';
 import type { PublicEvent as PublicHallEvent } from '../server/protocol/redact.js';
 import { applyBoardEvent } from '../server/protocol/views/board.js';
@@ -32,6 +33,8 @@ export class HallSync {
   refusedCode = $state<string | null>(null);
   private readonly socket: HallClientSocket;
   private syncing = false;
+  /** The board's last sound report, sent again on every (re)connect: the server keeps it per connection. */
+  private audio: BoardAudioReport | null = null;
   private pending: PublicHallEvent[] = [];
 
   constructor(private readonly options: HallSyncOptions) {
@@ -52,6 +55,7 @@ export class HallSync {
     this.socket.on('connect', () => {
       this.online = true;
       this.refusedCode = null;
+      this.sendAudio();
     });
     this.socket.on('disconnect', (reason: string) => {
       this.online = false;
@@ -71,6 +75,18 @@ export class HallSync {
 
   close(): void {
     this.socket.close();
+  }
+
+  /** A board tells the server which voice it uses and whether sound is unlocked (the supervisor's silent-board alert). */
+  reportAudio(report: BoardAudioReport): void {
+    if (this.audio && this.audio.source === report.source && this.audio.unlocked === report.unlocked) return;
+    this.audio = { ...report };
+    this.sendAudio();
+  }
+
+  private sendAudio(): void {
+    // The answer is not awaited: a report lost with a dropped connection is sent again on the next connect.
+    if (this.audio && this.socket.connected) this.socket.emit('board:audio', this.audio, () => undefined);
   }
 
   /** Sends a command over the display's socket (the window screen's rating). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNELS } from './model.js';
 import { printerAddressSchema } from './printerAddress.js';
 import { MOBILE_PATTERN } from './rules/personalData.js';
+import type { VoiceSource } from './voice.js';
 
 const PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 'offline', 'error', 'unknown'] as const;
 
@@ -113,6 +114,8 @@ export const schemas = {
     })
     .refine((value) => value.kind !== 'missing-materials' || (value.items?.length ?? 0) > 0 || value.note !== undefined, 'tick at least one missing item or write a note'),
   printerReport: z.strictObject({ status: z.enum(PRINTER_STATUSES) }),
+  /** A board's `board:audio` report (protocol/voice.ts BoardAudioReport). */
+  boardAudio: z.strictObject({ source: z.enum(['pack', 'synthesis', 'browser'] as const satisfies readonly VoiceSource[]).nullable(), unlocked: z.boolean() }),
   /** 「打印测试页」 on /admin: the printer address being set up. */
   printerTest: z.strictObject({ printer: printerAddressSchema, requestId }),
   sync: z.strictObject({ sinceSeq: z.number().int().min(0) }),

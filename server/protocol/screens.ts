@@ -18,6 +18,8 @@ export interface ConnectedScreen {
   connectedAt: number;
   /** Boards only: what the board last said about its sound (`board:audio`). */
   audio?: BoardAudioReport;
+  /** Boards only: since when its reports say sound is locked (「开启声音」 not tapped), for the one-minute grace. */
+  audioLockedSince?: number;
 }
 
 export interface ScreenSummary {
@@ -27,7 +29,10 @@ export interface ScreenSummary {
   userId?: string;
   connections: number;
   since: number;
-  /** Boards only: how many of these connections cannot play a call (no source, or 「开启声音」 not yet tapped). */
+  /**
+   * Boards only, once one has reported: how many of these connections cannot play a call — no source
+   * works, or 「开启声音」 has not been tapped for BOARD_LOCKED_GRACE_MS (server/realtime/presence.ts).
+   */
   silent?: number;
   /** Boards only: the sources the connections use, e.g. { pack: 1, synthesis: 2 }. */
   audioSources?: Partial<Record<VoiceSource, number>>;

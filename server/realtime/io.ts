@@ -12,7 +12,8 @@ import type { Ack, ErrorCode } from '../protocol/errors.js';
 import { type Lang, messageFor } from '../protocol/messages.js';
 import type { Command } from '../protocol/commands.js';
 import { type AccountStore, StoreError } from '../store/port.js';
-import { Presence, presenceOf, summarizeScreens } from './presence.js';
+import { BOARD_LOCKED_GRACE_MS, Presence, presenceOf, summarizeScreens } from './presence.js';
+import type { BoardAudioReport } from '../protocol/voice.js';
 import type { ConnectedScreen, ScreenSummary } from '../protocol/screens.js';
 import { cookieOf } from '../http/support.js';
 import { type TrustFn, type TrustProxy, clientAddress, compileTrust } from '../http/clientAddress.js';
@@ -42,6 +43,9 @@ interface SocketData {
   connectedAt: number;
   /** This socket's request budget (budgets.ts), made on its first request. */
   budget?: BudgetState;
+  /** Boards: the last `board:audio` report, and since when it says sound is locked. */
+  audio?: BoardAudioReport;
+  audioLockedSince?: number;
 }
 
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -53,6 +57,8 @@ function presenceData(data: SocketData): Parameters<typeof presenceOf>[0] {
     ...(data.client !== undefined ? { client: data.client } : {}),
     ...(data.windowId !== undefined ? { windowId: data.windowId } : {}),
     ...(data.principal.kind === 'staff' ? { userId: data.principal.user.id } : {}),
+    ...(data.audio !== undefined ? { audio: data.audio } : {}),
+    ...(data.audioLockedSince !== undefined ? { audioLockedSince: data.audioLockedSince } : {}),
   };
 }
 type AnyAck = (answer: Ack<unknown>) => void;
@@ -154,7 +160,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const presence = new Presence();
   // With the adapter, the sockets of every process answer, each with the data its handshake stored.
   const screensOf = async (hallId: string): Promise<ScreenSummary[]> => {
-    if (!deps.adapter) return presence.summary(hallId);
+    if (!deps.adapter) return presence.summary(hallId, deps.now());
     const screens: ConnectedScreen[] = [];
     // Screens are in the public room, counter panels in the staff room.
     for (const audience of ['public', 'staff'] as const) {
@@ -163,7 +169,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
         if (screen) screens.push(screen);
       }
     }
-    return summarizeScreens(screens);
+    return summarizeScreens(screens, deps.now());
   };
   const announcePresence = (hallId: string) =>
     void screensOf(hallId)
@@ -173,6 +179,40 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     snapshotFor(deps.service, hallId, audience)
       .then((snapshot) => void (snapshot && target.emit('hall:snapshot', snapshot)))
       .catch((error: unknown) => deps.log.warn({ err: error, hallId }, 'could not send a snapshot; the client will ask again'));
+
+  // A board left locked turns silent when its grace runs out, with no report to say so: a timer tells staff.
+  const lockedTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const clearLockedTimer = (socketId: string) => {
+    clearTimeout(lockedTimers.get(socketId));
+    lockedTimers.delete(socketId);
+  };
+  const boardAudio: Handler = async (socket, deps, payload) => {
+    const { hallId } = socket.data;
+    if (socket.data.client !== 'board') return refusal('FORBIDDEN');
+    const parsed = schemas.boardAudio.safeParse(payload);
+    if (!parsed.success) return refusal('VALIDATION_FAILED', validationDetails(parsed.error));
+    const report: BoardAudioReport = parsed.data;
+    const before = JSON.stringify([socket.data.audio, socket.data.audioLockedSince]);
+    socket.data.audio = report;
+    if (report.unlocked) delete socket.data.audioLockedSince;
+    else socket.data.audioLockedSince ??= deps.now();
+    if (JSON.stringify([socket.data.audio, socket.data.audioLockedSince]) === before) return { ok: true, data: null };
+    clearLockedTimer(socket.id);
+    const lockedFor = socket.data.audioLockedSince === undefined ? null : deps.now() - socket.data.audioLockedSince;
+    if (report.source !== null && lockedFor !== null && lockedFor < BOARD_LOCKED_GRACE_MS) {
+      const timer = setTimeout(() => {
+        lockedTimers.delete(socket.id);
+        if (socket.connected) announcePresence(hallId);
+      }, BOARD_LOCKED_GRACE_MS - lockedFor + 50);
+      timer.unref();
+      lockedTimers.set(socket.id, timer);
+    }
+    const screen = presenceOf(presenceData(socket.data));
+    if (screen) presence.update(hallId, socket.id, screen);
+    announcePresence(hallId);
+    return { ok: true, data: null };
+  };
+  const handlers = new Map<string, Handler>([...HANDLERS, ['board:audio', boardAudio]]);
 
   io.on('connection', (socket: HallSocket) => {
     const { hallId, audience, principal } = socket.data;
@@ -185,6 +225,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       presence.add(hallId, socket.id, screen);
       announcePresence(hallId);
       socket.once('disconnect', () => {
+        clearLockedTimer(socket.id);
         if (presence.remove(hallId, socket.id)) announcePresence(hallId);
       });
     }
@@ -211,7 +252,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     }
     void sendSnapshot(socket, hallId, audience);
     // One listener per socket for every request (a board holds its connection for days): HANDLERS validates each.
-    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, event, args));
+    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, handlers, event, args));
   });
 
   const broadcaster: Broadcaster = {
@@ -398,7 +439,7 @@ const HANDLERS = new Map<string, Handler>([
  * revoked devices and expired or disabled logins stop at once; an unknown
  * event is answered, not left to time out.
  */
-async function dispatch(socket: HallSocket, deps: RealtimeDeps, event: string, args: unknown[]): Promise<void> {
+async function dispatch(socket: HallSocket, deps: RealtimeDeps, handlers: ReadonlyMap<string, Handler>, event: string, args: unknown[]): Promise<void> {
   const last = args[args.length - 1];
   const reply: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
   const answer = (ack: Ack<unknown>) => reply(localized(ack, socket.data.lang));
@@ -411,7 +452,7 @@ async function dispatch(socket: HallSocket, deps: RealtimeDeps, event: string, a
     return answer(refusal('RATE_LIMITED', { retryAfterSeconds: spent.retryAfterSeconds, event: String(event).slice(0, 64) }));
   }
   try {
-    const handler = HANDLERS.get(event);
+    const handler = handlers.get(event);
     if (!handler) return answer(refusal('NOT_FOUND', { event: String(event).slice(0, 64) }));
     const payloads = typeof last === 'function' ? args.slice(0, -1) : args;
     if (payloads.length > 1) return answer(refusal('VALIDATION_FAILED', { reason: 'one payload object expected' }));

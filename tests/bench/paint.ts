@@ -64,7 +64,7 @@ export interface PaintResult {
 export const PAINT_DEFAULTS: PaintOptions = { warmupCalls: 8, measuredCalls: 120, intervalMs: 100, jitterMs: 17 };
 
 /** Demo window → a service that window calls first and no other window takes before it. */
-const WINDOW_QUEUES: ReadonlyArray<[windowId: string, serviceId: string]> = [
+export const WINDOW_QUEUES: ReadonlyArray<[windowId: string, serviceId: string]> = [
   ['1', 'zonghe-zixun'],
   ['2', 'minzheng-dibao'],
   ['3', 'jisheng-shengyu-dengji'],
@@ -86,7 +86,7 @@ function newestMtime(path: string): number {
 }
 
 /** display/dist is what the server serves at /display; build it when missing or stale. */
-function ensureDisplayBuilt(log: (message: string) => void): void {
+export function ensureDisplayBuilt(log: (message: string) => void): void {
   const built = join(REPO_ROOT, 'display/dist/index.html');
   const sources = Math.max(
     newestMtime(join(REPO_ROOT, 'display/src')),
@@ -99,7 +99,7 @@ function ensureDisplayBuilt(log: (message: string) => void): void {
   if (result.status !== 0) throw new Error('npm run build:apps failed');
 }
 
-async function post(url: string, token: string, body: unknown = {}): Promise<{ status: number; json: any }> {
+export async function post(url: string, token: string, body: unknown = {}): Promise<{ status: number; json: any }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

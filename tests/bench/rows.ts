@@ -9,9 +9,10 @@ import type { MemoryResult } from './memory.js';
 import type { PaintResult } from './paint.js';
 import type { RestartResult } from './restart.js';
 import type { StoreResult } from './store.js';
+import type { VoiceResult } from './voice.js';
 
 /** Every part, in the order --only lists them. */
-export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint'] as const;
+export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Row {
@@ -133,6 +134,27 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
       measured: `${paint.measured} / ${paint.notPainted} / ${Object.values(paint.refused).reduce((n, v) => n + v, 0)}`,
       budget: 'all painted',
       pass: paint.notPainted === 0 && Object.keys(paint.refused).length === 0 && p.count === paint.measured,
+    });
+  }
+  const voice = results.voice as VoiceResult | undefined;
+  if (voice && !('error' in voice)) {
+    const c = voice.eventToChime;
+    const w = voice.eventToWords;
+    out.push({
+      part: 'voice',
+      metric: "call's event at the Chromium board → its chime starts (Web Audio), p50 / p99 / max",
+      measured: `${c.p50} / ${c.p99} / ${c.max} ms`,
+      budget: `goal p99 ≤ ${voice.goalMs} ms`,
+      pass: null,
+      goal: c.count > 0 && c.p99 <= voice.goalMs,
+    });
+    out.push({ part: 'voice', metric: '— → the call\'s words start (after the chime), p50 / p99', measured: `${w.p50} / ${w.p99} ms`, budget: '—', pass: null });
+    out.push({
+      part: 'voice',
+      metric: 'calls measured / not played from the server',
+      measured: `${voice.measured} / ${voice.notPlayed}`,
+      budget: 'all played',
+      pass: voice.notPlayed === 0 && c.count === voice.measured,
     });
   }
   const floor = results.floor as FloorResult | undefined;

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestPages, launchChromium } from '../helpers/browser.js';
-import { installFakeSpeech, postJson, readFakeSpeech, ticketOf } from '../helpers/displayPage.js';
+import { installFakeSpeech, postJson, readFakeSpeech, setVoiceSources, ticketOf } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -25,6 +25,8 @@ describe.runIf(hasChromium())('board: the latest-call panel follows the voice', 
     t = await startTestServer();
     browser = await launchChromium();
     admin = await t.login('admin');
+    // The browser's voice, as a hall that allows only it has (the server's voice: boardAudio.test.ts).
+    await setVoiceSources(t.url, admin, ['browser']);
   });
   afterEach(() => pages.closeAll());
   afterAll(async () => {

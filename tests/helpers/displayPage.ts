@@ -1,7 +1,7 @@
 /**
  * Helpers for driving the display app (/display) in Chromium: a fake
- * `speechSynthesis` that records what the board says, and small REST
- * helpers for the staff side of a test.
+ * `speechSynthesis` that records what the board says (or none at all), and
+ * small REST helpers for the staff side of a test.
  */
 import type { Page } from 'playwright-core';
 
@@ -121,14 +121,42 @@ export function readPaints(page: Page): Promise<PaintEntry[]> {
 
 const ZH_DIGITS = '零一二三四五六七八九';
 const ZH_WINDOW = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+const EN_DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
 /**
  * What the board should say for a call, written out here independently of
- * display/src/lib/announce.ts: 「请 A零零一号 到 三号窗口 办理」 (windows 1–10 only).
+ * server/protocol/voice.ts: 「请A零零一号到三号窗口办理」 (windows 1–10 only); a recall starts with 再次呼叫.
  */
-export function expectedZhCall(ticketNumber: string, windowNumber: number): string {
+export function expectedZhCall(ticketNumber: string, windowNumber: number, recall = false): string {
   const digits = [...ticketNumber].map((char) => (/[0-9]/.test(char) ? ZH_DIGITS[Number(char)] : char)).join('');
-  return `请 ${digits}号 到 ${ZH_WINDOW[windowNumber]}号窗口 办理`;
+  return `${recall ? '再次呼叫' : ''}请${digits}号到${ZH_WINDOW[windowNumber]}号窗口办理`;
+}
+
+/** The same in English: "Number A zero zero one please go to window three" (windows 1–10 only). */
+export function expectedEnCall(ticketNumber: string, windowNumber: number): string {
+  const spelled = [...ticketNumber].map((char) => (/[0-9]/.test(char) ? EN_DIGITS[Number(char)] : char)).join(' ');
+  return `Number ${spelled} please go to window ${EN_DIGITS[windowNumber]}`;
+}
+
+/** Takes the browser's voice out of the page before the app loads, as on a Linux PC with none. */
+export async function removeBrowserSpeech(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    delete (window as { speechSynthesis?: unknown }).speechSynthesis;
+    delete (window as { SpeechSynthesisUtterance?: unknown }).SpeechSynthesisUtterance;
+  });
+}
+
+/** Sets a hall's voice order (PUT …/config, as the admin page does); boards follow it with the next snapshot. */
+export async function setVoiceSources(baseUrl: string, adminToken: string, sources: string[] | null, hallId = 'demo'): Promise<void> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
+  const current = await fetch(`${baseUrl}/api/halls/${hallId}/config`, { headers });
+  if (!current.ok) throw new Error(`GET config: HTTP ${current.status}`);
+  const body = (await current.json()) as { config?: Record<string, unknown> } & Record<string, unknown>;
+  const config = { ...(body.config ?? body) };
+  if (sources) config.voice = { sources };
+  else delete config.voice;
+  const answer = await fetch(`${baseUrl}/api/halls/${hallId}/config`, { method: 'PUT', headers, body: JSON.stringify({ config }) });
+  if (!answer.ok) throw new Error(`PUT config: HTTP ${answer.status} ${await answer.text()}`);
 }
 
 /** Every event of a hall as staff see them (GET /api/halls/:id/events, paged). */

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SpeechQueue } from '../../display/src/lib/speech.js';
+import type { VoiceSource } from '../../server/protocol/voice.js';
+
+const BROWSER: VoiceSource[] = ['browser'];
 
 /**
  * The voice queue tells the board which call it is saying (the big panel follows it): each
@@ -40,11 +43,11 @@ describe('SpeechQueue tags', () => {
   });
 
   it('reports each announcement as it begins, in order, and null when the queue is empty', async () => {
-    const queue = new SpeechQueue<string>(synth);
+    const queue = new SpeechQueue<string>({ synth });
     queue.onSpeaking = (tag) => log.push(`tag ${tag}`);
-    queue.announce([{ text: 'B001 zh', lang: 'zh-CN' }, { text: 'B001 en', lang: 'en-US' }], { chime: false, repeat: 1 }, 'B001');
-    queue.announce([{ text: 'L005 zh', lang: 'zh-CN' }], { chime: false, repeat: 2 }, 'L005');
-    queue.announce([{ text: 'untagged', lang: 'zh-CN' }], { chime: false, repeat: 1 });
+    queue.announce([{ text: 'B001 zh', lang: 'zh-CN' }, { text: 'B001 en', lang: 'en-US' }], { chime: false, repeat: 1, sources: BROWSER }, 'B001');
+    queue.announce([{ text: 'L005 zh', lang: 'zh-CN' }], { chime: false, repeat: 2, sources: BROWSER }, 'L005');
+    queue.announce([{ text: 'untagged', lang: 'zh-CN' }], { chime: false, repeat: 1, sources: BROWSER });
     await vi.runAllTimersAsync();
     expect(log).toEqual([
       'tag B001', 'start B001 zh', 'end B001 zh', 'start B001 en', 'end B001 en',
@@ -56,11 +59,11 @@ describe('SpeechQueue tags', () => {
   });
 
   it('reports a call queued while another is said only when its turn comes', async () => {
-    const queue = new SpeechQueue<string>(synth);
+    const queue = new SpeechQueue<string>({ synth });
     queue.onSpeaking = (tag) => log.push(`tag ${tag}`);
-    queue.announce([{ text: 'S007', lang: 'zh-CN' }], { chime: false, repeat: 1 }, 'S007');
+    queue.announce([{ text: 'S007', lang: 'zh-CN' }], { chime: false, repeat: 1, sources: BROWSER }, 'S007');
     await vi.advanceTimersByTimeAsync(100);
-    queue.announce([{ text: 'Q001', lang: 'zh-CN' }], { chime: false, repeat: 1 }, 'Q001');
+    queue.announce([{ text: 'Q001', lang: 'zh-CN' }], { chime: false, repeat: 1, sources: BROWSER }, 'Q001');
     expect(log).toEqual(['tag S007', 'start S007']);
     await vi.runAllTimersAsync();
     expect(log).toEqual(['tag S007', 'start S007', 'end S007', 'tag Q001', 'start Q001', 'end Q001', 'tag null']);

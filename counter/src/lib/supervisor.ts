@@ -101,6 +101,8 @@ export type Alert =
   | { kind: 'long-wait'; ticketId: string; number: string; serviceId: string; minutes: number }
   | { kind: 'paused-long'; windowId: string; windowNumber: number; minutes: number; reason: PauseReason | null }
   | { kind: 'board-offline' }
+  /** Connected boards that cannot play a call: no voice works, or sound was not unlocked within a minute (server/realtime/presence.ts). */
+  | { kind: 'board-silent'; count: number }
   | { kind: 'window-screen-offline'; windowId: string; windowNumber: number }
   | { kind: 'unserved'; serviceId: string; waiting: number }
   | { kind: 'panel-offline'; windowId: string; windowNumber: number; clerkName: string }
@@ -128,6 +130,11 @@ export function badRatings(events: readonly HallEvent[], dismissed: ReadonlySet<
     found.push({ seq: event.seq, ticketId: event.ticket.id, number: event.ticket.number, windowId: event.windowId ?? null, level: event.level, at: event.at });
   }
   return found.reverse();
+}
+
+/** How many connected boards say they cannot play a call. */
+export function silentBoardCount(screens: readonly ScreenSummary[] | null): number {
+  return (screens ?? []).reduce((sum, screen) => sum + (screen.kind === 'board' ? (screen.silent ?? 0) : 0), 0);
 }
 
 /**
@@ -161,6 +168,9 @@ export function alerts(
   // A kiosk printer out of paper turns every citizen to e-tickets: as urgent as a dark board.
   const list: Alert[] = printerAlarms(printers, null).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'alarm' ? -1 : 1));
   if (screens && !screens.some((screen) => screen.kind === 'board' && screen.connections > 0)) list.push({ kind: 'board-offline' });
+  const silentBoards = silentBoardCount(screens);
+  // As urgent as a dark board for those who cannot read it: they miss their call.
+  if (silentBoards > 0) list.push({ kind: 'board-silent', count: silentBoards });
   for (const unserved of unservedServices(view)) list.push({ kind: 'unserved', ...unserved });
   if (screens) {
     const rows = windowRows(view, screens);

@@ -240,9 +240,10 @@ export const en: Messages = {
     totalWaiting: (count: number) => `${count} waiting in all`,
     alertsTitle: 'Alerts',
     alertRules: (maxWait: number, pause: number) =>
-      `Raised for waits over ${maxWait} min, pauses over ${pause} min, people waiting with no open window, a board or a staffed window's screen or panel not connected, and bad ratings`,
+      `Raised for waits over ${maxWait} min, pauses over ${pause} min, people waiting with no open window, a board or a staffed window's screen or panel not connected, a board that cannot play sound, and bad ratings`,
     noAlerts: 'All is well',
     alertBoardOffline: 'Hall board not connected (citizens can neither see nor hear calls)',
+    alertBoardSilent: (count: number) => `A hall board cannot play sound: ${count} ${count === 1 ? 'board' : 'boards'} silent (no voice works, or “Enable sound” not tapped for over a minute)`,
     alertWindowScreenOffline: (window: string) => `${window}: window screen not connected`,
     alertPausedLong: (window: string, minutes: number, reason: string) => `${window} paused for ${minutes} min (${reason})`,
     alertLongWait: (number: string, service: string, minutes: number) => `${number} (${service}) waiting for ${minutes} min`,

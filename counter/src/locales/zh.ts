@@ -257,9 +257,10 @@ export const zh = {
     totalWaiting: (count: number) => `共 ${count} 人等候`,
     alertsTitle: '告警',
     alertRules: (maxWait: number, pause: number) =>
-      `等候超过 ${maxWait} 分钟、暂停超过 ${pause} 分钟、有人等候却没有开放窗口办理、综合屏或在岗窗口的评价屏或呼叫器未连接、收到差评时告警`,
+      `等候超过 ${maxWait} 分钟、暂停超过 ${pause} 分钟、有人等候却没有开放窗口办理、综合屏或在岗窗口的评价屏或呼叫器未连接、综合屏无法播放声音、收到差评时告警`,
     noAlerts: '一切正常',
     alertBoardOffline: '大厅综合屏未连接（群众看不到、听不到叫号）',
+    alertBoardSilent: (count: number) => `大厅屏无法播放声音：${count} 块屏听不到叫号（没有可用的语音，或超过 1 分钟未点「开启声音」）`,
     alertWindowScreenOffline: (window: string) => `${window}评价屏未连接`,
     alertPausedLong: (window: string, minutes: number, reason: string) => `${window}已暂停 ${minutes} 分钟（${reason}）`,
     alertLongWait: (number: string, service: string, minutes: number) => `${number}（${service}）已等候 ${minutes} 分钟`,
