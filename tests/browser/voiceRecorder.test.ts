@@ -4,9 +4,10 @@ import decodeAudio from 'audio-decode';
 import { zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
+import { CLIP_SAMPLE_RATE, announcementWords, callTemplateOf } from '../../server/protocol/voice.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
+import { postJson, removeBrowserSpeech, ticketOf } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -143,15 +144,46 @@ describe.runIf(hasChromium())('recording a voice pack in the admin page', () => 
     await page.getByTestId('clip-banli').getByTestId('clip-pick').click();
     await recordAndSave(page, 'banli');
 
-/*PREVIEW*/
     // 试听整句: the recorded words come from the pack, the letter from synthesis.
-
-
-
-
-
-
-
+    await page.getByTestId('preview-play').click();
+    const said = page.getByTestId('preview-clips').locator('li');
+    await expect.poll(() => said.count(), POLL).toBeGreaterThan(5);
+    const sources = await said.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-name')}:${item.getAttribute('data-source')}`));
+    for (const name of RECORDED) expect(sources, name).toContain(`${name}:pack`);
+    expect(sources.some((entry) => /^[a-z]:synthesis$/.test(entry))).toBe(true);
 
   }, 120_000);
+  it('then a call on the board plays the recorded clips from the pack, the rest synthesized, with no browser voice at all', async () => {
+    // The pack recorded above is the demo hall's now.
+    const recorded = [...(await storedClips()).entries()].filter(([, clip]) => clip.recorded).map(([name]) => name);
+    expect(recorded).toEqual(expect.arrayContaining(RECORDED));
+    const board = await pages.open(browser, { width: 1920, height: 1080 });
+    await removeBrowserSpeech(board);
+    await board.goto(`${t.url}/display?hall=${DEMO}&repeat=1`);
+    await board.locator('main.board').waitFor({ timeout: 5000 });
+    await board.getByRole('status').waitFor({ state: 'detached', timeout: 5000 });
+
+    await postJson(`${t.url}${hall('/windows/1/open')}`, admin);
+    await postJson(`${t.url}${hall('/tickets')}`, admin, { serviceId: 'zonghe-zixun' });
+    const called = await postJson(`${t.url}${hall('/windows/1/call-next')}`, admin);
+    const number = ticketOf(called).number;
+    const config = (await t.hallState()).config;
+    const windowNumber = config.windows.find((window) => window.id === '1')!.number;
+    const words = announcementWords({ ticketNumber: number, windowNumber }, 'zh', callTemplateOf('zh', config)!).map((word) => word.name);
+
+    // The board's own record of what it played: the server's clip list, and that it played to the end.
+    type Entry = { call?: string; lang: string; source?: string; clips?: string[]; outcome?: string; endedAt?: number };
+    const zhEntry = async () => (await board.evaluate(() => structuredClone((window as unknown as { __hallqSpeech: Entry[] }).__hallqSpeech))).find((entry) => entry.call === number && entry.lang === 'zh-CN');
+    await expect.poll(async () => (await zhEntry())?.endedAt !== undefined, { timeout: 20_000, interval: 200 }).toBe(true);
+    const entry = (await zhEntry())!;
+    expect(entry.outcome).toBe('spoken');
+    expect(entry.clips).toEqual(words.map((name) => `${name}:${recorded.includes(name) ? 'pack' : 'synthesis'}`));
+    expect(entry.clips!.filter((clip) => clip.endsWith(':pack')).length).toBeGreaterThanOrEqual(RECORDED.length);
+    // A call with recorded words is the pack's, as the board reports it ('mixed' counts as 'pack', display/src/lib/speech.ts).
+    expect(entry.source).toBe('pack');
+    await expect.poll(async () => ((await t.api('GET', hall('/displays'), { token: admin })).body.screens as Array<Record<string, unknown>>).find((screen) => screen.kind === 'board'), POLL).toMatchObject({
+      silent: 0,
+      audioSources: { pack: 1 },
+    });
+  }, 40_000);
 });
