@@ -9,7 +9,7 @@ import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { postJson, removeBrowserSpeech, ticketOf } from '../helpers/displayPage.js';
 import { hasChromium } from '../helpers/requirements.js';
-import { ADMIN_PASSWORD, DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * /admin → 叫号语音 in Chromium with a fake microphone (a ~1 s tone burst between silences, on a
@@ -46,12 +46,12 @@ describe.runIf(hasChromium())('recording a voice pack in the admin page', () => 
   /** How the page's confirm() is answered. */
   let answerDialogs: 'accept' | 'dismiss' = 'accept';
 
-  async function voiceTab(): Promise<Page> {
+  async function voiceTab(username = 'admin', password = ADMIN_PASSWORD): Promise<Page> {
     const page = await pages.open(browser, { width: 1366, height: 768 });
     page.on('dialog', (dialog) => void (answerDialogs === 'accept' ? dialog.accept() : dialog.dismiss()));
     await page.goto(`${t.url}/admin?hall=${DEMO}&tab=voice`);
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId('voice-clips').waitFor();
     return page;
@@ -151,6 +151,9 @@ describe.runIf(hasChromium())('recording a voice pack in the admin page', () => 
     const sources = await said.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-name')}:${item.getAttribute('data-source')}`));
     for (const name of RECORDED) expect(sources, name).toContain(`${name}:pack`);
     expect(sources.some((entry) => /^[a-z]:synthesis$/.test(entry))).toBe(true);
+    await expectAccessible(page, 'the voice tab, a call previewed');
+    await page.getByTestId('call-preview').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/voice-preview-1366x768.png` });
 
   }, 120_000);
   it('then a call on the board plays the recorded clips from the pack, the rest synthesized, with no browser voice at all', async () => {
@@ -186,4 +189,40 @@ describe.runIf(hasChromium())('recording a voice pack in the admin page', () => 
       audioSources: { pack: 1 },
     });
   }, 40_000);
+  it('edits the voice settings through the configuration save: the source order, a wording with a word of its own; a wording without {ticket} is refused by name', async () => {
+    const page = await voiceTab();
+    const settings = page.getByTestId('voice-settings');
+    await settings.getByRole('button', { name: '上移：浏览器自带语音' }).click();
+    await settings.getByRole('button', { name: '上移：浏览器自带语音' }).click();
+    await settings.getByRole('checkbox', { name: '内置语音合成' }).uncheck();
+    const wording = settings.getByLabel(/^中文叫号用语/);
+    await wording.fill('请{window}号窗口');
+    await page.getByRole('button', { name: '保存配置' }).click();
+    // Refused by the schema, named in the tab's words; nothing saved.
+    await expect.poll(() => page.getByTestId('admin-error').textContent(), POLL).toContain('叫号语音：中文叫号用语');
+    expect((await t.hallState()).config.callTemplate).toBeUndefined();
+
+    await wording.fill('请{ticket}号到{window}号窗口受理');
+    await expect.poll(() => page.getByTestId('voice-wording-unsaved').count(), POLL).toBe(1);
+    await page.getByRole('button', { name: '保存配置' }).click();
+    await expect.poll(() => page.getByTestId('admin-notice').textContent(), POLL).toContain('已保存');
+    const config = (await t.hallState()).config;
+    expect(config.callTemplate).toBe('请{ticket}号到{window}号窗口受理');
+    expect(config.voice).toEqual({ sources: ['browser', 'pack'] });
+    // The list follows the saved wording: 受理 is a clip of its own now, and its file name is its text.
+    await page.getByTestId('clip-受理').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('clip-受理').locator('code').textContent()).toBe('受理');
+    await expectAccessible(page, 'the voice tab after a save');
+  }, 40_000);
+
+  it('a supervisor sees the packs and may listen, but has no recorder, upload or delete', async () => {
+    const page = await voiceTab('zhuren', DEMO_PASSWORD);
+    await page.getByTestId('voice-read-only').waitFor();
+    expect(await page.getByTestId('clip-recorder').count()).toBe(0);
+    expect(await page.getByTestId('pack-upload').count()).toBe(0);
+    expect(await page.getByTestId('clip-delete').count()).toBe(0);
+    expect(await page.getByTestId('clip-qing').getByTestId('clip-listen').count()).toBe(1);
+    expect(await page.getByTestId('voice-settings').getByRole('checkbox', { name: '本大厅录音（语音包）' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'the voice tab, read only');
+  }, 30_000);
 });
