@@ -18,7 +18,7 @@ export interface SpeechEndRule {
   maxMs: number;
 }
 
-export const SPEECH_END: SpeechEndRule = { speechLevel: 0.03, silenceMs: 700, speechMaxMs: 3000, maxMs: CLIP_MAX_MS };
+export const SPEECH_END: SpeechEndRule = { speechLevel: 0.02, silenceMs: 700, speechMaxMs: 3000, maxMs: CLIP_MAX_MS };
 
 export type SpeechState = 'waiting' | 'speaking' | 'done';
 

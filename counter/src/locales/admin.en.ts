@@ -325,7 +325,7 @@ export const adminEn: AdminMessages = {
     level: 'Microphone level',
     converting: 'Preparing the recording…',
     ready: (ms) => `Recorded ${(ms / 1000).toFixed(1)} s: listen, then save it or record again.`,
-    noSpeech: 'Nothing was heard: check that the microphone is plugged in and not muted, then record again.',
+    noSpeech: (ms) => `Recorded ${(ms / 1000).toFixed(1)} s but hardly anything was heard: check that the microphone is plugged in and not muted, then record again; if it sounds clear when you listen, you may save it.`,
     clipSaved: (text) => `“${text}” saved.`,
     allRecorded: 'Every word of this language is recorded.',
     busy: 'Saving…',

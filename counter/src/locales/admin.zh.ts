@@ -334,7 +334,7 @@ export const adminZh = {
     level: '麦克风音量',
     converting: '正在处理录音…',
     ready: (ms: number) => `已录 ${(ms / 1000).toFixed(1)} 秒：请试听，满意就保存，不满意就重录。`,
-    noSpeech: '没有听到声音：请检查麦克风是否插好、是否静音，然后重录。',
+    noSpeech: (ms: number) => `录了 ${(ms / 1000).toFixed(1)} 秒，但几乎没有听到声音：请检查麦克风是否插好、是否静音，然后重录；如果试听听得清楚，也可以保存。`,
     clipSaved: (text: string) => `已保存「${text}」。`,
     allRecorded: '这种语言的词已经全部录完。',
     busy: '正在保存…',
