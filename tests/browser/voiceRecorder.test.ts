@@ -20,6 +20,11 @@ import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, startTestServer }
 
 const POLL = { timeout: 15_000, interval: 100 };
 const SHOTS = '/tmp/shots-voice';
+/**
+ * 0.4 s silence, a 0.8 s gliding tone with tremolo (speech-like: it rises well above the recorder's
+ * speech level and then falls silent), 1.2 s silence; Chromium loops it. Made with
+ * `sox -n -r 16000 -b 16 -c 1 fake-mic.wav synth 0.8 sine 180:320 tremolo 5 50 vol 0.6 pad 0.4 1.2`.
+ */
 const FAKE_MIC = fileURLToPath(new URL('../fixtures/voice/fake-mic.wav', import.meta.url));
 /** The words of A001 at window 1 the admin records; the letter is left to synthesis. */
 const RECORDED = ['qing', 'd0', 'd1', 'hao', 'dao', 'haochuangkou', 'banli'];
