@@ -80,7 +80,7 @@ export async function hallsExport(ctx: CliContext, args: ParsedArgs): Promise<vo
   if (!hallId) throw new CliError(EXIT.usage, ctx.text.missingArgument(ctx.lang === 'zh' ? '大厅编号' : 'hall id'));
   const file = await withStore(ctx, async (store) => {
     const hall = await store.halls.loadHall(hallId);
-    return hall ? configFileText(hall.config, await exportVoicePacks(store.voice, hallId)) : null;
+    return hall ? configFileText(hall.config, await exportVoicePacks(store.voice, hall.config)) : null;
   });
   if (file === null) throw new CliError(EXIT.refused, ctx.text.hallNotFound(hallId));
   ctx.write(file);

@@ -81,7 +81,7 @@ export function mountConfigApi(api: Router, deps: { halls: HallStore; voice: Voi
       const hall = await readable(req, res);
       if (!hall) return;
       res.set('Content-Disposition', `attachment; filename="${configFileName(hall.config.id)}"`);
-      res.type('application/json').send(configFileText(hall.config, await exportVoicePacks(deps.voice, hall.config.id)));
+      res.type('application/json').send(configFileText(hall.config, await exportVoicePacks(deps.voice, hall.config)));
     }),
   );
 }

@@ -26,14 +26,13 @@ export interface VoicePacksApiDeps {
 
 type Access = 'read' | 'write';
 
-/** Any content type: the bytes decide what the file is (the json parser on /api has left these alone). */
-const rawBody = (limit: string) => express.raw({ type: () => true, limit });
-
-/** The extension a clip's content type implies, so normalizeClip knows it was sent as audio. */
-function clipFileName(req: Request): string {
-  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const extension = { 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/mp3': 'mp3', 'audio/webm': 'webm' }[type];
-  return extension ? `clip.${extension}` : 'clip';
+/**
+ * A body reader for the bytes of any content type (the bytes decide what the file is; the json
+ * parser on /api has left these alone), run inside a route once the caller has been let in.
+ */
+function rawBody(limit: string): (req: Request, res: Response) => Promise<unknown> {
+  const parse = express.raw({ type: () => true, limit });
+  return (req, res) => new Promise((resolve, reject) => parse(req, res, (error?: unknown) => (error ? reject(error) : resolve(req.body))));
 }
 
 /**
@@ -103,8 +102,7 @@ export function mountVoicePacksApi(api: Router, deps: VoicePacksApiDeps): void {
       const found = await target(req, res, 'write');
       if (!found) return;
       // Read only now: a 64 MB body is taken from an admin of the hall, from nobody else.
-      await new Promise<void>((resolve, reject) => readPack(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
-      const body: unknown = req.body;
+      const body = await readPack(req, res);
       if (!Buffer.isBuffer(body) || body.length === 0) return sendError(req, res, packRefusal('', 'not-zip', 'the request has no zip body'));
       const pack = await readPackZip(body, found.catalog);
       if (!pack.ok) return sendError(req, res, pack.error);
@@ -132,10 +130,10 @@ export function mountVoicePacksApi(api: Router, deps: VoicePacksApiDeps): void {
       if (!found) return;
       const name = String(req.params.name);
       if (!found.catalog.some((clip) => clip.name === name)) return sendError(req, res, packRefusal(name, 'unknown-name'));
-      await new Promise<void>((resolve, reject) => readClip(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
-      const body: unknown = req.body;
+      const body = await readClip(req, res);
       if (!Buffer.isBuffer(body) || body.length === 0) return sendError(req, res, packRefusal(name, 'not-audio', 'the request has no audio body'));
-      const clip = await normalizeClip(body, clipFileName(req));
+      // Whatever its content type says (a recorder's audio/webm, a file's audio/mpeg): the bytes decide.
+      const clip = await normalizeClip(body, 'clip');
       if (!clip.ok) return sendError(req, res, packRefusal(name, clip.reason));
       await voice.putClips(found.hall.config.id, found.lang, [{ name, wav: clip.wav, durationMs: clip.durationMs, updatedAt: deps.now() }], false);
       res.json(await languageView(found.hall, found.lang));

@@ -3,7 +3,7 @@ import type { HallConfig } from '../protocol/model.js';
 import { CLIP_MAX_BYTES, CLIP_MAX_MS, CLIP_SAMPLE_RATE } from '../protocol/voice.js';
 import type { VoicePacksFile } from '../protocol/voicePacks.js';
 import type { VoiceStore } from '../store/port.js';
-import { decodeWavPcm16, durationMs, encodeWav, normalizeClip } from './audio.js';
+import { decodeWavPcm16, durationMs, encodeWav, normalizeClip, trimSilence } from './audio.js';
 import { type PackClip, packCatalog, packLanguages, packRefusal } from './packs.js';
 
 /**
@@ -15,16 +15,22 @@ import { type PackClip, packCatalog, packLanguages, packRefusal } from './packs.
 /** The key a configuration file keeps its packs under. */
 export const VOICE_PACKS_KEY = 'voicePacks';
 
-/** Every clip of the hall, for its configuration file; undefined when it has none. */
-export async function exportVoicePacks(voice: VoiceStore, hallId: string): Promise<VoicePacksFile | undefined> {
-  const clips = await voice.listClips(hallId);
-  if (clips.length === 0) return undefined;
+/**
+ * The hall's clips for its configuration file; undefined when it has none. Only what the
+ * configuration can use: a clip of a template word since changed, or of a second language since
+ * dropped, stays stored but would make the file refused on import.
+ */
+export async function exportVoicePacks(voice: VoiceStore, config: HallConfig): Promise<VoicePacksFile | undefined> {
   const file: VoicePacksFile = {};
-  for (const { lang, name } of clips) {
-    const clip = await voice.getClip(hallId, lang, name);
-    if (clip) (file[lang] ??= {})[name] = clip.wav.toString('base64');
+  let count = 0;
+  for (const { lang, name } of await voice.listClips(config.id)) {
+    if (!packCatalog(config, lang)?.some((clip) => clip.name === name)) continue;
+    const clip = await voice.getClip(config.id, lang, name);
+    if (!clip) continue;
+    (file[lang] ??= {})[name] = clip.wav.toString('base64');
+    count++;
   }
-  return file;
+  return count > 0 ? file : undefined;
 }
 
 /** A configuration as sent without its packs (PUT …/config ignores them; creation restores them apart). */
@@ -48,6 +54,8 @@ async function importedClip(bytes: Buffer): Promise<{ ok: true; wav: Buffer; dur
     if (sampleRate === CLIP_SAMPLE_RATE && samples.length > 0) {
       const duration = durationMs(samples, sampleRate);
       if (duration > CLIP_MAX_MS) return { ok: false, reason: 'too-long' };
+      // Trimmed already (trimming again could shave a window off each end); only nothing audible is refused.
+      if (trimSilence(samples, sampleRate).length === 0) return { ok: false, reason: 'silent' };
       return { ok: true, wav: encodeWav(samples), durationMs: duration };
     }
   } catch {

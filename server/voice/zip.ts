@@ -1,4 +1,5 @@
 import { Inflate } from 'fflate';
+import iconv from 'iconv-lite';
 
 /**
  * Reading an uploaded zip without trusting it. The central directory is read first (names and
@@ -71,11 +72,8 @@ function decodeName(bytes: Uint8Array, utf8Flag: boolean): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    try {
-      return new TextDecoder('gbk').decode(bytes);
-    } catch {
-      return Buffer.from(bytes).toString('latin1');
-    }
+    // iconv-lite rather than TextDecoder('gbk'), which a Node built with small ICU lacks.
+    return iconv.decode(Buffer.from(bytes), 'gbk');
   }
 }
 

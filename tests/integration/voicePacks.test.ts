@@ -123,8 +123,12 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
     expect(hao.durationMs).toBeLessThanOrEqual(780);
     expect(durationMs(decodeWavPcm16((await send('GET', `${packs}/zh/clips/hao`, { token: admin })).bytes).samples, CLIP_SAMPLE_RATE)).toBe(hao.durationMs);
     expect((await send('GET', `${packs}/zh/clips/qing`, { token: admin })).bytes).toEqual(before.bytes);
-    // A clip the pack did not have yet, in a word of the template.
-    expect((await send('PUT', `${packs}/zh/clips/${encodeURIComponent('banli')}`, { token: admin, body: recording, type: 'audio/wav' })).status).toBe(200);
+    // A clip the pack did not have yet, as Chromium's MediaRecorder makes it (WebM/Opus).
+    const webm = await send('PUT', `${packs}/zh/clips/banli`, { token: admin, body: fixture('banli.webm'), type: 'audio/webm;codecs=opus' });
+    expect(webm.status, webm.text).toBe(200);
+    const banli = (webm.body as VoicePackLanguageView).clips.find((clip) => clip.name === 'banli')!;
+    expect(banli.durationMs).toBeGreaterThan(300);
+    expect(banli.durationMs).toBeLessThan(460);
     expect((await recorded()).sort()).toEqual(['banli', 'dao', 'hao', 'qing']);
 
     expect((await send('DELETE', `${packs}/zh/clips/dao`, { token: admin })).status).toBe(204);
@@ -174,6 +178,8 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
       expect(refusal(res)).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
     expect(errorCodeOf(await send('GET', `${packs}/fr/clips/qing`, { token: admin }))).toBe('VALIDATION_FAILED');
+    // Past what a clip's body is read to at all: the body parser's refusal.
+    expect(errorCodeOf(await send('PUT', `${packs}/zh/clips/qing`, { token: admin, body: new Uint8Array(9_000_000), type: 'audio/wav' }))).toBe('PAYLOAD_TOO_LARGE');
     expect(errorCodeOf(await send('PUT', `/api/halls/no-such-hall/voice-packs/zh`, { token: admin, body: zipSync(good) }))).toBe('HALL_NOT_FOUND');
 
     expect((await send('GET', packs, { token: admin })).body).toEqual(listing.body);
@@ -199,14 +205,49 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
     await send('DELETE', `${packs}/zh`, { token: admin });
   });
 
+  it.runIf(available)("a hall's own template words and its second language have packs of their own", async () => {
+    const base = JSON.parse((await t.api('GET', `/api/halls/${DEMO}/config/export`, { token: admin })).text) as HallConfig;
+    const id = `voice-yi-${kind}`;
+    const config = { ...base, id, name: '彝汉双语大厅', callTemplate: '请{ticket}号到{window}号窗口受理', secondLanguage: 'ii', callTemplateAlt: '{ticket} ꉬ {window} ꀕ' };
+    const created = await t.api('POST', '/api/halls', { token: admin, body: { id, config } });
+    expect(created.status, created.text).toBe(201);
+    const hall = `/api/halls/${id}/voice-packs`;
+
+    const saved = await send('PUT', `${hall}/zh/clips/${encodeURIComponent('受理')}`, { token: admin, body: fixture('qing.wav'), type: 'audio/wav' });
+    expect(saved.status, saved.text).toBe(200);
+    expect((saved.body as VoicePackLanguageView).clips.find((clip) => clip.name === '受理')).toMatchObject({ text: '受理', recorded: true });
+    // A word of the Chinese template is no word of the English pack.
+    expect(refusal(await send('PUT', `${hall}/en/clips/${encodeURIComponent('受理')}`, { token: admin, body: fixture('qing.wav'), type: 'audio/wav' }))).toMatchObject({
+      code: 'VOICE_PACK_INVALID',
+      reason: 'unknown-name',
+      file: '受理',
+    });
+    expect((await send('PUT', `${hall}/ii`, { token: admin, body: zipSync({ 'ꉬ.wav': fixture('qing.wav'), 'd7.mp3': fixture('hao.mp3') }) })).status).toBe(200);
+
+    const listing = (await send('GET', hall, { token: admin })).body as VoicePacksView;
+    expect(listing.languages.map((language) => [language.lang, language.template])).toEqual([
+      ['zh', '请{ticket}号到{window}号窗口受理'],
+      ['en', 'Number {ticket}, please go to window {window}.'],
+      ['ii', '{ticket} ꉬ {window} ꀕ'],
+    ]);
+    expect(listing.languages[2]!.clips.filter((clip) => clip.recorded).map((clip) => clip.name).sort()).toEqual(['d7', 'ꉬ']);
+    expect(listing.languages[2]!.clips.map((clip) => clip.name)).toContain('ꀕ');
+  });
+
   it.runIf(available)('the configuration file carries the packs: PUT ignores them, a new hall made from it has them byte for byte', async () => {
-    expect((await upload('zh', { 'qing.wav': fixture('qing.wav'), 'dao.ogg': fixture('dao.ogg') })).status).toBe(200);
+    // A long chime: the file is then larger than the 512 KB a configuration alone may be.
+    expect((await upload('zh', { 'qing.wav': fixture('qing.wav'), 'dao.ogg': fixture('dao.ogg'), 'chime.wav': wavOf(tone(9_000)) })).status).toBe(200);
     expect((await upload('en', { 'please.mp3': fixture('hao.mp3') })).status).toBe(200);
     const exported = await t.api('GET', `/api/halls/${DEMO}/config/export`, { token: admin });
     expect(exported.status).toBe(200);
+    expect(exported.text.length).toBeGreaterThan(512 * 1024);
+    // Only an administrator's body is read that far.
+    expect(errorCodeOf(await t.api('PUT', `/api/halls/${DEMO}/config`, { token: supervisor, raw: `{"config":${exported.text}}` }))).toBe('PAYLOAD_TOO_LARGE');
+    expect(errorCodeOf(await t.api('PUT', `/api/halls/${DEMO}/config`, { raw: `{"config":${exported.text}}` }))).toBe('PAYLOAD_TOO_LARGE');
+    expect(errorCodeOf(await t.api('POST', '/api/halls', { token: supervisor, raw: `{"id":"x","config":${exported.text}}` }))).toBe('PAYLOAD_TOO_LARGE');
     const file = JSON.parse(exported.text) as HallConfig & { voicePacks: Record<string, Record<string, string>> };
     expect(Object.keys(file.voicePacks).sort()).toEqual(['en', 'zh']);
-    expect(Object.keys(file.voicePacks.zh!).sort()).toEqual(['dao', 'qing']);
+    expect(Object.keys(file.voicePacks.zh!).sort()).toEqual(['chime', 'dao', 'qing']);
     const stored = (await send('GET', `${packs}/zh/clips/qing`, { token: admin })).bytes;
     expect(new Uint8Array(Buffer.from(file.voicePacks.zh!.qing!, 'base64'))).toEqual(stored);
 
@@ -219,7 +260,7 @@ describe.each(stores)('voice packs on %s', (kind, available) => {
     const copied = await t.api('POST', '/api/halls', { token: admin, body: { id, config: { ...file, id, name: '复制的大厅' } } });
     expect(copied.status, copied.text).toBe(201);
     const copyPacks = (await send('GET', `/api/halls/${id}/voice-packs`, { token: admin })).body as VoicePacksView;
-    expect(copyPacks.languages.map((language) => language.clips.filter((clip) => clip.recorded).map((clip) => clip.name).sort())).toEqual([['dao', 'qing'], ['please']]);
+    expect(copyPacks.languages.map((language) => language.clips.filter((clip) => clip.recorded).map((clip) => clip.name).sort())).toEqual([['chime', 'dao', 'qing'], ['please']]);
     expect((await send('GET', `/api/halls/${id}/voice-packs/zh/clips/qing`, { token: admin })).bytes).toEqual(stored);
     const again = JSON.parse((await t.api('GET', `/api/halls/${id}/config/export`, { token: admin })).text);
     expect(again.voicePacks).toEqual(file.voicePacks);
