@@ -36,7 +36,7 @@ import { startNotifier, type NotifyStartOptions } from './notify/start.js';
 import type { NotifyWorker } from './notify/worker.js';
 import { Announcer } from './voice/announcer.js';
 import { BundledSynthesizer } from './voice/synth.js';
-import { warmUpVoices } from './voice/warmUp.js';
+import { type WarmUpResult, warmUpVoices } from './voice/warmUp.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
 
@@ -48,6 +48,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** 无声叫号's worker (absent on Redis), for tests that wait until it has looked at a hall. */
   notifier?: NotifyWorker;
+  /** The call voice: the bundled synthesizer, and the start's warm-up (null when off or it failed). */
+  voice: { synthesizer: BundledSynthesizer; warmUp: Promise<WarmUpResult | null> };
 }
 
 export interface StartOptions {
@@ -168,7 +170,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const service = new HallService(store.halls, clock, options.ids ?? cryptoIds, broadcaster, limits, log);
   // The synthesizer's thread starts on the first word (a request or the warm-up), never before listen.
   const synth = new BundledSynthesizer(log);
-  const announcer = new Announcer({ voice: store.voice, synth });
+  const announcer = new Announcer({ voice: store.voice, synth, log });
   const agents: AgentChannel = {
     probe: (deviceId, timeoutMs) => realtime?.agents.probe(deviceId, timeoutMs) ?? Promise.resolve([]),
     print: (deviceId, job, timeoutMs) => realtime?.agents.print(deviceId, job, timeoutMs) ?? Promise.resolve([]),
@@ -285,17 +287,19 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   serving = true;
   outbox.start();
   notifier?.start();
-  if (options.voiceWarmUp !== false) {
-    void warmUpVoices({ halls: store.halls, voice: store.voice, synth, log }).catch((error: unknown) => {
-      // Closing stops the synthesizer under a warm-up that is still going: that is no failure.
-      if (!closing) log.warn({ err: error }, 'call voice warm-up failed; words are synthesized on first use instead');
-    });
-  }
+  const warmUp =
+    options.voiceWarmUp === false
+      ? Promise.resolve(null)
+      : warmUpVoices({ halls: store.halls, voice: store.voice, synth, log }).catch((error: unknown) => {
+          // Closing stops the synthesizer under a warm-up that is still going: that is no failure.
+          if (!closing) log.warn({ err: error }, 'call voice warm-up failed; words are synthesized on first use instead');
+          return null;
+        });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
-  return { url, port, store, log, close, ...(notifier ? { notifier } : {}) };
+  return { url, port, store, log, close, ...(notifier ? { notifier } : {}), voice: { synthesizer: synth, warmUp } };
 }
 
 /** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */

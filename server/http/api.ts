@@ -31,9 +31,9 @@ import type { SsoService } from '../auth/sso/service.js';
 import { mountSsoApi } from './ssoApi.js';
 import { mountWebhooksApi } from './webhooksApi.js';
 import { mountBookingPageApi } from './bookingPageApi.js';
-import { mountVoicePacksApi } from './voicePacksApi.js';
 import { mountVoiceAudioApi } from './voiceAudioApi.js';
 import type { Announcer } from '../voice/announcer.js';
+import { mountVoicePacksApi } from './voicePacksApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -323,8 +323,8 @@ export function apiRouter(deps: ApiDeps): Router {
   mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
   mountBookingPageApi(api, { halls: store.halls });
-  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
   mountVoiceAudioApi(api, { halls: store.halls, announcer: deps.announcer });
+  mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now, synthesisLanguages: () => deps.announcer.synthesisLanguages() });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));
   return api;

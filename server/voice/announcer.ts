@@ -10,6 +10,7 @@
  * cheap listing, no audio), which is what makes a new recording heard at once.
  */
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { HallConfig } from '../protocol/model.js';
 import {
   CLIP_SAMPLE_RATE,
@@ -23,7 +24,7 @@ import {
 } from '../protocol/voice.js';
 import type { VoiceClipRecord, VoiceStore } from '../store/port.js';
 import { LruCache } from './lru.js';
-import { concatWithGaps, decodeWavPcm16, encodeWav } from './pcm.js';
+import { concatWithGaps, decodeWavPcm16, encodeWav } from './audio.js';
 import { VoiceNotAvailable, type WordSynthesizer } from './synth.js';
 import { builtInChime } from './chime.js';
 
@@ -79,7 +80,7 @@ export class Announcer {
   private defaultChime: Chime | undefined;
 
   constructor(
-    private readonly deps: { voice: VoiceStore; synth: WordSynthesizer },
+    private readonly deps: { voice: VoiceStore; synth: WordSynthesizer; log?: Logger },
     private readonly gapMs = WORD_GAP_MS,
   ) {}
 
@@ -89,28 +90,30 @@ export class Announcer {
     const words = announcementWords(call, lang, template);
     const sources = hall.voice?.sources ?? DEFAULT_VOICE_SOURCES;
     const pack = sources.includes('pack') ? await this.packClips(hall.id, lang) : new Map<string, number>();
-    const mayAllSynthesize = sources.includes('synthesis');
+    const maySynthesize = sources.includes('synthesis');
     const missing = words.find((word) => !pack.has(word.name));
-    if (missing && !mayAllSynthesize) return { unavailable: true, lang, word: missing.name };
+    if (missing && !maySynthesize) return { unavailable: true, lang, word: missing.name };
 
     const fingerprint = words.map((word) => (pack.has(word.name) ? `${word.name}@${pack.get(word.name)}` : `${word.name}~`)).join(',');
     const key = `${hall.id}\n${lang}\n${announcementText(words, lang)}\n${fingerprint}\n${this.gapMs}`;
     const cached = this.announcements.get(key);
     if (cached) return cached;
 
+    // Each distinct word once, all at once: a cold process reads its clips (a round trip each on Redis)
+    // and hands the synthesizer its words without waiting for one before asking for the next.
+    const audio = new Map<string, Promise<{ source: WordSource; samples: Int16Array } | null>>();
+    for (const word of words) {
+      if (audio.has(word.name)) continue;
+      const said = this.wordAudio(hall.id, lang, word, pack.get(word.name), maySynthesize);
+      // A store failure is thrown where it is awaited below; the words not awaited then must not be unhandled.
+      said.catch(() => undefined);
+      audio.set(word.name, said);
+    }
     const parts: Array<{ word: VoiceWord; source: WordSource; samples: Int16Array }> = [];
     for (const word of words) {
-      const updatedAt = pack.get(word.name);
-      const recorded = updatedAt !== undefined ? await this.packClip(hall.id, lang, word.name, updatedAt) : null;
-      if (recorded) {
-        parts.push({ word, source: 'pack', samples: recorded });
-        continue;
-      }
-      // Not in the pack, or removed since it was listed: the synthesizer says it, if the hall allows.
-      if (!mayAllSynthesize) return { unavailable: true, lang, word: word.name };
-      const synthesized = await this.synthesize(word, lang);
-      if (!synthesized) return { unavailable: true, lang, word: word.name };
-      parts.push({ word, source: 'synthesis', samples: synthesized });
+      const said = await audio.get(word.name)!;
+      if (!said) return { unavailable: true, lang, word: word.name };
+      parts.push({ word, ...said });
     }
     const samples = concatWithGaps(
       parts.map((part) => part.samples),
@@ -132,6 +135,11 @@ export class Announcer {
     return announcement;
   }
 
+  /** The languages the bundled synthesizer speaks, as the admin page's pack list shows them. */
+  synthesisLanguages(): readonly string[] {
+    return this.deps.synth.spokenLanguages?.() ?? [];
+  }
+
   /** The chime before a call: the zh pack's `chime` where the hall uses packs, else the built-in two-tone one. */
   async chime(hall: HallConfig): Promise<Chime> {
     const sources: readonly VoiceSource[] = hall.voice?.sources ?? DEFAULT_VOICE_SOURCES;
@@ -148,6 +156,22 @@ export class Announcer {
       this.defaultChime = { wav, source: 'built-in', etag: etagOf(wav) };
     }
     return this.defaultChime;
+  }
+
+  /** A word from the pack if it is listed there, else synthesized if the hall allows; null when neither can say it. */
+  private async wordAudio(
+    hallId: string,
+    lang: string,
+    word: VoiceWord,
+    updatedAt: number | undefined,
+    maySynthesize: boolean,
+  ): Promise<{ source: WordSource; samples: Int16Array } | null> {
+    const recorded = updatedAt !== undefined ? await this.packClip(hallId, lang, word.name, updatedAt) : null;
+    if (recorded) return { source: 'pack', samples: recorded };
+    // Not in the pack, or removed since it was listed: the synthesizer says it, if the hall allows.
+    if (!maySynthesize) return null;
+    const synthesized = await this.synthesize(word, lang);
+    return synthesized ? { source: 'synthesis', samples: synthesized } : null;
   }
 
   /** The names the hall's pack holds for a language, with each clip's updatedAt. */
@@ -174,8 +198,10 @@ export class Announcer {
       // A word the engine says as nothing (a symbol it cannot read) would be a silent hole in the call.
       return samples.length > 0 ? samples : null;
     } catch (error) {
-      if (error instanceof VoiceNotAvailable) return null;
-      throw error;
+      // A synthesizer that failed (its package missing, its thread crashed) cannot say the word either:
+      // the board is told VOICE_UNAVAILABLE and speaks with the browser voice where the hall allows it.
+      if (!(error instanceof VoiceNotAvailable)) this.deps.log?.warn({ err: error, word: word.name, lang }, 'the bundled synthesizer failed; the call is unavailable');
+      return null;
     }
   }
 }

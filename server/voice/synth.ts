@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { CLIP_SAMPLE_RATE } from '../protocol/voice.js';
 import { LruCache } from './lru.js';
-import { trimSilence } from './pcm.js';
+import { trimSilence } from './audio.js';
 import type { SynthReply, SynthRequest, VoiceEntry } from './synthProtocol.js';
 
 /** A language the bundled synthesizer cannot speak (no eSpeak NG voice for it). */
@@ -29,6 +29,8 @@ export interface WordSynthesizer {
   voiceFor(lang: string): Promise<string | null>;
   /** One word as 16-bit mono samples at CLIP_SAMPLE_RATE, silence trimmed; VoiceNotAvailable without a voice. */
   synthesizeWord(text: string, lang: string): Promise<Int16Array>;
+  /** The language codes it is known to speak now (for the admin page's pack list). */
+  spokenLanguages?(): readonly string[];
 }
 
 /** Chinese boards speak Mandarin: eSpeak calls it cmn, not zh (its zh is a language family). */
@@ -36,6 +38,8 @@ const FIXED_VOICES: Record<string, string> = { zh: 'cmn', en: 'en' };
 
 /** The words of every hall's catalogs in three languages are a few hundred; this bounds a hall whose template keeps changing. */
 const WORD_CACHE_ENTRIES = 1024;
+/** After a thread failed to start, requests are refused at once (so boards use the browser voice) for this long. */
+const RESTART_BACKOFF_MS = 30_000;
 /** A word takes eSpeak tens of milliseconds; a thread that does not answer in this long is stuck and is replaced. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -61,17 +65,44 @@ export interface SynthStats {
 
 export class BundledSynthesizer implements WordSynthesizer {
   private running: Running | undefined;
+  private voices: VoiceEntry[] | undefined;
   private nextId = 1;
   private closed = false;
   private readonly words = new LruCache<string, Promise<Int16Array>>(WORD_CACHE_ENTRIES);
   readonly stats: SynthStats = { words: 0, synthMs: 0 };
 
-  constructor(private readonly log?: Logger) {}
+  /** When the thread last failed before it was ready (the package missing or broken): no new one for a while. */
+  private failedStartAt: number | undefined;
+
+  /** `workerFile` replaces the thread's file (tests of a synthesizer that cannot start). */
+  constructor(
+    private readonly log?: Logger,
+    private readonly workerFile?: URL,
+  ) {}
 
   async voiceFor(lang: string): Promise<string | null> {
     const fixed = FIXED_VOICES[lang];
     if (fixed) return fixed;
     return pickVoice(await this.start().ready, lang);
+  }
+
+  /**
+   * zh and en, and once the thread has listed its voices every language they speak. Asked before
+   * that (the warm-up starts it at boot), it starts the thread and answers what it knows.
+   */
+  spokenLanguages(): readonly string[] {
+    if (!this.voices && !this.closed) {
+      try {
+        this.start();
+      } catch {
+        // Failed lately: zh and en are still what it would speak.
+      }
+    }
+    const languages = new Set(Object.keys(FIXED_VOICES));
+    for (const voice of this.voices ?? []) {
+      for (const language of voice.languages) languages.add(language.name).add(language.name.split('-')[0]!);
+    }
+    return [...languages];
   }
 
   synthesizeWord(text: string, lang: string): Promise<Int16Array> {
@@ -117,28 +148,44 @@ export class BundledSynthesizer implements WordSynthesizer {
   private start(): Running {
     if (this.closed) throw new Error('the synthesizer was stopped');
     if (this.running) return this.running;
+    // A thread that cannot start would otherwise be started again by every request of every board.
+    if (this.failedStartAt !== undefined && performance.now() - this.failedStartAt < RESTART_BACKOFF_MS) {
+      throw new Error('the voice synthesizer failed to start a moment ago; it is tried again shortly');
+    }
     const begun = performance.now();
-    const worker = workerThread();
+    const worker = this.workerFile ? new Worker(this.workerFile, { execArgv: [] }) : workerThread();
     // The server's close stops it; until then it must not keep a process alive that has nothing else to do.
     worker.unref();
     const pending = new Map<number, Pending>();
     let markReady: (voices: VoiceEntry[]) => void = () => undefined;
-    let markFailed: (error: Error) => void = () => undefined;
+    let started = false;
+    let rejectReady: (error: Error) => void = () => undefined;
     const ready = new Promise<VoiceEntry[]>((resolve, reject) => {
-      markReady = resolve;
-      markFailed = reject;
+      markReady = (voices) => {
+        started = true;
+        resolve(voices);
+      };
+      rejectReady = reject;
     });
+    const markFailed = (error: Error) => {
+      if (started) return;
+      this.failedStartAt = performance.now();
+      rejectReady(error);
+    };
     // Waited for by every word; a start that fails must not also be an unhandled rejection.
     ready.catch(() => undefined);
     const running: Running = { worker, ready, pending };
     worker.on('message', (reply: SynthReply) => {
       if (reply.kind === 'ready') {
         if (reply.sampleRate !== CLIP_SAMPLE_RATE) {
-          markFailed(new Error(`eSpeak NG speaks at ${reply.sampleRate} Hz, not ${CLIP_SAMPLE_RATE}`));
+          const error = new Error(`eSpeak NG speaks at ${reply.sampleRate} Hz, not ${CLIP_SAMPLE_RATE}`);
+          markFailed(error);
+          this.restart(running, error);
           return;
         }
         this.stats.startMs = performance.now() - begun;
         this.log?.info({ startMs: Math.round(this.stats.startMs), voices: reply.voices.length }, 'voice synthesizer (eSpeak NG) ready');
+        this.voices = reply.voices;
         markReady(reply.voices);
         return;
       }

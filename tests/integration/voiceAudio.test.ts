@@ -2,13 +2,16 @@
  * The call voice over HTTP (docs/voice.md): GET …/voice/announcement.wav and …/voice/chime.wav on a
  * real server with the demo hall, which has no voice pack, so every word is synthesized.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HallConfig } from '../../server/protocol/model.js';
 import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
 import { WORD_GAP_MS } from '../../server/voice/announcer.js';
-import { decodeWavPcm16 } from '../../server/voice/pcm.js';
+import { decodeWavPcm16 } from '../../server/voice/audio.js';
 import { BundledSynthesizer } from '../../server/voice/synth.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
+import { ROOT_DIR } from '../../server/server.js';
 
 let t: TestServer;
 const reference = new BundledSynthesizer();
@@ -100,6 +103,44 @@ describe('GET /api/halls/:hallId/voice/chime.wav', () => {
     const { samples } = decodeWavPcm16(body);
     expect(Math.abs(samples.length / CLIP_SAMPLE_RATE - 0.7)).toBeLessThan(0.05);
     expect((await t.api('GET', '/api/halls/demo/voice/chime.wav?x=1')).status).toBe(400);
+  });
+});
+
+describe('with clips recorded in the admin page', () => {
+  const fixture = (name: string) => readFileSync(join(ROOT_DIR, 'tests/fixtures/voice', name));
+  async function record(name: string, file: string, type: string) {
+    const admin = await t.login('admin');
+    const response = await fetch(`${t.url}/api/halls/demo/voice-packs/zh/clips/${name}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': type },
+      body: fixture(file),
+    });
+    expect(response.status, await response.text()).toBe(200);
+  }
+  const clipsOf = async (query: string) => (await wav(`/api/halls/demo/voice/announcement.wav?${query}`)).response.headers.get('x-hallq-voice-clips');
+
+  it('says the recorded words from the pack and the others synthesized; a clip recorded again is heard at once', async () => {
+    const query = 'lang=zh&ticket=C007&window=5';
+    const before = await wav(`/api/halls/demo/voice/announcement.wav?${query}`);
+    expect(before.response.headers.get('x-hallq-voice-source')).toBe('synthesis');
+    await record('qing', 'qing.wav', 'audio/wav');
+    await record('dao', 'dao.ogg', 'audio/ogg');
+    const mixed = await wav(`/api/halls/demo/voice/announcement.wav?${query}`);
+    expect(mixed.response.headers.get('x-hallq-voice-source')).toBe('mixed');
+    expect(mixed.response.headers.get('x-hallq-voice-clips')).toBe(
+      'qing:pack,c:synthesis,d0:synthesis,d0:synthesis,d7:synthesis,hao:synthesis,dao:pack,d5:synthesis,haochuangkou:synthesis,banli:synthesis',
+    );
+    expect(mixed.response.headers.get('etag')).not.toBe(before.response.headers.get('etag'));
+
+    // 请 recorded again (another take: the MP3): the next call has it, not the first take.
+    await record('qing', 'hao.mp3', 'audio/mpeg');
+    const retaken = await wav(`/api/halls/demo/voice/announcement.wav?${query}`);
+    expect(retaken.response.headers.get('etag')).not.toBe(mixed.response.headers.get('etag'));
+    expect(await clipsOf(query)).toBe(mixed.response.headers.get('x-hallq-voice-clips'));
+
+    // The recorded chime replaces the built-in one.
+    await record('chime', 'dao.ogg', 'audio/ogg');
+    expect((await wav('/api/halls/demo/voice/chime.wav')).response.headers.get('x-hallq-voice-source')).toBe('pack');
   });
 });
 

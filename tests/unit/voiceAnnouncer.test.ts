@@ -4,7 +4,7 @@ import type { HallConfig } from '../../server/protocol/model.js';
 import { CLIP_SAMPLE_RATE, type VoiceSource } from '../../server/protocol/voice.js';
 import type { VoiceClipRecord, VoiceStore } from '../../server/store/port.js';
 import { Announcer, WORD_GAP_MS, type Announcement } from '../../server/voice/announcer.js';
-import { decodeWavPcm16, encodeWav } from '../../server/voice/pcm.js';
+import { decodeWavPcm16, encodeWav } from '../../server/voice/audio.js';
 import { BundledSynthesizer } from '../../server/voice/synth.js';
 
 /** The port's contract over a Map, counting reads so a test sees what the announcer's caches save. */
@@ -146,6 +146,14 @@ describe('assembling a call', () => {
     expect(await announcer.announce(hallWith({}, ['browser']), 'zh', { ticketNumber: 'A001', windowNumber: 3 })).toMatchObject({ unavailable: true });
     // A language with no template (a second language without callTemplateAlt) has nothing to say.
     expect(await announcer.announce(hallWith({ secondLanguage: 'ii' }), 'ii', { ticketNumber: 'A001', windowNumber: 3 })).toEqual({ unavailable: true, lang: 'ii', word: null });
+  });
+
+  it('a synthesizer that fails makes the call unavailable (the board falls back), not a server error', async () => {
+    const failing = new Announcer({
+      voice: store,
+      synth: { voiceFor: async () => 'cmn', synthesizeWord: async () => Promise.reject(new Error('the voice synthesizer stopped (exit 1)')) },
+    });
+    expect(await failing.announce(hallWith(), 'zh', { ticketNumber: 'A001', windowNumber: 3 })).toEqual({ unavailable: true, lang: 'zh', word: 'qing' });
   });
 
   it('caches the call, and uses a clip recorded again at once', async () => {

@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Module from '@echogarden/espeak-ng-emscripten';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIP_SAMPLE_RATE } from '../../server/protocol/voice.js';
 import { BundledSynthesizer, VoiceNotAvailable, pickVoice } from '../../server/voice/synth.js';
@@ -64,6 +69,41 @@ describe('the bundled synthesizer (eSpeak NG in a worker thread)', () => {
     expect((await other.synthesizeWord('请', 'zh')).length).toBeGreaterThan(0);
     await other.close();
     await expect(other.synthesizeWord('到', 'zh')).rejects.toThrow(/stopped/);
+  });
+});
+
+describe('a synthesizer whose thread cannot start (the package missing or broken)', () => {
+  it('fails the word, and does not start a thread again for every request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-synth-'));
+    const file = join(dir, 'worker.mjs');
+    writeFileSync(file, "throw new Error('eSpeak NG is not installed');\n");
+    const broken = new BundledSynthesizer(undefined, pathToFileURL(file));
+    try {
+      await expect(broken.synthesizeWord('请', 'zh')).rejects.toThrow(/not installed/);
+      await expect(broken.synthesizeWord('到', 'zh')).rejects.toThrow(/failed to start a moment ago/);
+      // Still a synthesizer of zh and en as far as the admin page's list goes.
+      expect(broken.spokenLanguages()).toEqual(['zh', 'en']);
+    } finally {
+      await broken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("what eSpeak NG reads the digits as (its phonemes, the engine's own account of what it says)", () => {
+  it('reads 零…九, 十 and 百 as their own syllables, and the English numbers as theirs', async () => {
+    const engine = new (await Module()).eSpeakNGWorker();
+    const ipa = (text: string) => engine.synthesize_ipa(text).ipa.trim();
+    engine.set_voice('cmn');
+    // líng yī èr sān sì wǔ liù qī bā jiǔ shí bǎi: 四 (apical s) and 十 (retroflex s.) apart, as 七 (tɕh) and 一 (j).
+    // The tone digit is eSpeak's first pitch of the contour only (5 for both tone 1 and tone 4), so tones are not checked here.
+    expect([...ZH_DIGITS, '十', '百'].map(ipa)).toEqual([
+      'l_ˈiɜ_ŋ_', 'j_ˈi5_', 'ˈər5_', 's_ˈa5_n_', 's_ˈi̪5_', 'w_ˈu2_', 'l_ˈiou5_', 'tɕh_ˈi5_', 'p_ˈɑ5_', 'tɕ_ˈiou2_', 's._ˈi.ɜ_', 'p_ˈai2_',
+    ]);
+    // A letter in the Mandarin voice is said as English names it, as Chinese boards do.
+    expect(ipa('A')).toBe('(en)_ˈeɪ5_(cmn)_');
+    engine.set_voice('en');
+    expect(EN_DIGITS.map(ipa)).toEqual(['z_ˈiə_ɹ_əʊ', 'w_ˈɒ_n', 't_ˈuː', 'θ_ɹ_ˈiː', 'f_ˈɔː', 'f_ˈaɪ_v', 's_ˈɪ_k_s', 's_ˈɛ_v_ə_n', 'ˈeɪ_t', 'n_ˈaɪ_n']);
   });
 });
 
