@@ -1,4 +1,8 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Cluster, loginAdmin, request, startCluster, waitUntil } from '../helpers/cluster.js';
+import { type TestRedis, startTestRedis } from '../helpers/redisServer.js';
+import { hasRedis } from '../helpers/requirements.js';
 import { SOCKET_BUDGETS } from '../../server/realtime/budgets.js';
 import { BOARD_LOCKED_GRACE_MS } from '../../server/realtime/presence.js';
 import { DEMO, type TestServer, type TestSocket, startTestServer } from '../helpers/testServer.js';
@@ -128,6 +132,38 @@ describe('board:audio, the board reporting its sound', () => {
       for (let i = 0; i < SOCKET_BUDGETS.public.other + 5; i++) answers.push(await board.send('board:audio', { source: i % 2 ? 'pack' : null, unlocked: true }));
       expect(answers.filter((answer) => answer.ok).length).toBeLessThanOrEqual(SOCKET_BUDGETS.public.other + 1);
       expect(answers.at(-1)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    } finally {
+      board.close();
+    }
+  });
+});
+
+describe.skipIf(!hasRedis())('board:audio with several processes on one Redis', () => {
+  let redis: TestRedis;
+  let cluster: Cluster;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    cluster = await startCluster(redis, 2);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.close();
+    await redis?.destroy();
+  });
+
+  it('a silent board connected to one process is counted by the other', async () => {
+    const [a, b] = cluster.servers.map((server) => server.url);
+    const token = await loginAdmin(a!);
+    const board = io(b!, { auth: { hallId: 'demo', client: 'board' }, transports: ['websocket'] });
+    try {
+      await waitUntil('the board is connected', () => board.connected);
+      const answer = await board.timeout(3000).emitWithAck('board:audio', { source: null, unlocked: true });
+      expect(answer).toEqual({ ok: true, data: null });
+      const boardsOn = async (url: string) => {
+        const listed = await request(url, 'GET', '/api/halls/demo/displays', token);
+        return listed?.status === 200 ? listed.json.screens.find((screen: { kind: string }) => screen.kind === 'board') : null;
+      };
+      await waitUntil('the other process counts it silent', async () => (await boardsOn(a!))?.silent === 1);
+      expect(await boardsOn(a!)).toMatchObject({ connections: 1, silent: 1, audioSources: {} });
     } finally {
       board.close();
     }

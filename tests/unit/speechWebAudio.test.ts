@@ -147,8 +147,13 @@ describe('the board queue with server audio', () => {
     expect(reports).toEqual([{ source: 'pack', unlocked: true }]);
     failing.add(url('C001'));
     queue.announce([phrase('C001')], { chime: false, repeat: 1, sources: DEFAULT_ORDER }, 'C001');
-    await vi.runAllTimersAsync();
+    await vi.advanceTimersByTimeAsync(5000);
     expect(reports.at(-1)).toEqual({ source: 'browser', unlocked: true });
+    // It tries the server again by itself (not from its cache): back to the server's voice once it answers.
+    const before = fetched.length;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(fetched.slice(before)).toEqual([url('A001')]);
+    expect(reports.at(-1)).toEqual({ source: 'pack', unlocked: true });
 
     const mute: BoardAudioReport[] = [];
     const noVoice = new SpeechQueue<string>({ synth: undefined });

@@ -56,6 +56,8 @@ export interface SpeechOptions {
 const LOG_KEPT = 200;
 const PAUSE_BETWEEN_MS = 250;
 const CHIME_GAP_MS = 120;
+/** After the server's audio failed, how soon the board tries it again (else a quiet hall would report a passing fault for hours). */
+const PROBE_RETRY_MS = 30_000;
 
 function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,6 +115,8 @@ export class SpeechQueue<Tag = unknown> {
   private order: readonly VoiceSource[] = [];
   private readonly health: VoiceHealth = { server: { state: 'unknown', source: 'synthesis' }, browser: false };
   private reported: BoardAudioReport | null = null;
+  private probeUrl: string | null = null;
+  private probeRetry: ReturnType<typeof setTimeout> | null = null;
   onBlockedChange?: (blocked: boolean) => void;
   onSpeaking?: (tag: Tag | null) => void;
   /** The board's sound as the supervisor should see it, each time it changes (board:audio). */
@@ -137,17 +141,22 @@ export class SpeechQueue<Tag = unknown> {
   configure(order: readonly VoiceSource[], probeUrl: string | null): void {
     const changed = order.join() !== this.order.join();
     this.order = [...order];
+    this.probeUrl = probeUrl;
     if (changed && voiceChain(order).includes('server')) {
       if (this.chimeUrl) void this.player.chime(this.chimeUrl).catch(() => undefined);
-      if (probeUrl) {
-        this.health.server.state = 'unknown';
-        this.player.load(probeUrl).then(
-          (audio) => this.serverAnswered(audio),
-          () => this.serverAnswered(null),
-        );
-      } else this.serverAnswered(null);
+      this.health.server.state = 'unknown';
+      this.probe(false);
     }
     this.report();
+  }
+
+  /** Tries the server's audio with the sample call; `fresh` asks the server again rather than the cache. */
+  private probe(fresh: boolean): void {
+    if (!this.probeUrl) return this.serverAnswered(null);
+    this.player.load(this.probeUrl, fresh).then(
+      (audio) => this.serverAnswered(audio),
+      () => this.serverAnswered(null),
+    );
   }
 
   /** One call: an optional chime, then each phrase `repeat` times. */
@@ -205,6 +214,12 @@ export class SpeechQueue<Tag = unknown> {
 
   private serverAnswered(audio: ServerAudio | null): void {
     this.health.server = audio ? { state: 'ok', source: audio.source === 'synthesis' ? 'synthesis' : 'pack' } : { state: 'failed', source: this.health.server.source };
+    if (!audio && this.probeUrl && !this.probeRetry && voiceChain(this.order).includes('server')) {
+      this.probeRetry = setTimeout(() => {
+        this.probeRetry = null;
+        this.probe(true);
+      }, PROBE_RETRY_MS);
+    }
     this.report();
   }
 

@@ -70,16 +70,20 @@ export class AudioPlayer {
     return this.context;
   }
 
-  /** Fetches and decodes `url` once; a failure is forgotten, so the next call tries the server again. */
-  load(url: string): Promise<ServerAudio> {
-    const cached = this.cache.get(url);
+  /**
+   * Fetches and decodes `url` once; a failure is forgotten, so the next call tries the server again.
+   * `fresh`: ask the server again (revalidating the browser's copy) instead of taking what was kept.
+   */
+  load(url: string, fresh = false): Promise<ServerAudio> {
+    const cached = fresh ? undefined : this.cache.get(url);
     if (cached) {
       // Least recently used goes first: refresh this one's place.
       this.cache.delete(url);
       this.cache.set(url, cached);
       return cached;
     }
-    const loading = this.fetchAndDecode(url);
+    const loading = this.fetchAndDecode(url, fresh ? 'no-cache' : 'default');
+    this.cache.delete(url);
     this.cache.set(url, loading);
     loading.catch(() => {
       if (this.cache.get(url) === loading) this.cache.delete(url);
@@ -100,10 +104,10 @@ export class AudioPlayer {
     return this.chimeLoading;
   }
 
-  private async fetchAndDecode(url: string): Promise<ServerAudio> {
+  private async fetchAndDecode(url: string, cache: RequestCache = 'default'): Promise<ServerAudio> {
     const context = this.audioContext();
     if (!context) throw new Error('this browser has no Web Audio');
-    const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    const response = await fetch(url, { cache, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const bytes = await response.arrayBuffer();
     const buffer = await context.decodeAudioData(bytes);
