@@ -84,6 +84,9 @@ describe.runIf(hasChromium())('recording a voice pack in the admin page', () => 
     await expectAccessible(page, 'the voice tab, nothing recorded');
     await page.screenshot({ path: `${SHOTS}/voice-tab-top-1366x768.png` });
 
+    // The bundled synthesizer speaks Chinese: the words not recorded are never silent.
+    expect(await page.getByTestId('voice-summary').textContent()).toContain('已录 0 / ');
+    expect(await page.getByTestId('voice-summary').textContent()).toContain('没有录音的词由内置语音合成播报。');
     // The list opens on the first clip not recorded, its text in large type.
     const recorder = page.getByTestId('clip-recorder');
     expect(await recorder.getByTestId('recorder-text').textContent()).toBe('提示音 / chime');
