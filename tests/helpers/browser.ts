@@ -9,6 +9,8 @@ export interface LaunchOptions {
    * AudioContext suspended until the user taps the page.
    */
   autoplay?: 'allowed' | 'default';
+  /** More Chromium switches, e.g. the fake microphone's (`--use-file-for-fake-audio-capture=…`). */
+  args?: readonly string[];
 }
 
 /** Debian's Chromium, headless, with the flags this sandbox needs (no network beyond loopback). */
@@ -25,6 +27,7 @@ export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       ...((options.autoplay ?? 'allowed') === 'allowed' ? ['--autoplay-policy=no-user-gesture-required'] : []),
+      ...(options.args ?? []),
     ],
   });
 }

@@ -40,6 +40,9 @@ export function issuePlace(issue: Issue, config: HallConfig, a: AdminMessages): 
   }
   if (head === 'services') return a.issueServices;
   if (head === 'booking') return a.issueAt(bookingMessages().rulesTitle, bookingField(parts[1]));
+  // The call voice's settings are edited on the 叫号语音 tab, and named there.
+  const voiceFields: Record<string, string> = { callTemplate: a.voice.callTemplate, callTemplateAlt: a.voice.callTemplateAlt, voice: a.voice.sourcesLegend };
+  if (head !== undefined && voiceFields[head]) return a.issueAt(a.tabs.voice!, voiceFields[head]);
   return a.issueAt(a.tabs.hall!, field(a, 'hall', head));
 }
 
