@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { HallConfig } from '../protocol/model.js';
+import type { HallState } from '../protocol/model.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { HallStore } from '../store/port.js';
 import type { Announcer } from '../voice/announcer.js';
@@ -28,9 +28,10 @@ export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announ
   api.get(
     '/halls/:hallId/voice/announcement.wav',
     route(async (req, res) => {
-      const hall = await publicHall(req, res, deps.halls);
-      if (!hall) return;
-      const query = announcementQuery(req.query, hall);
+      const state = await publicHall(req, res, deps.halls);
+      if (!state) return;
+      const hall = state.config;
+      const query = announcementQuery(req.query, state);
       if ('error' in query) return sendError(req, res, query.error);
       const said = await deps.announcer.announce(hall, query.lang, { ticketNumber: query.ticket, windowNumber: query.window, recall: query.recall });
       if ('unavailable' in said) {
@@ -51,8 +52,9 @@ export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announ
   api.get(
     '/halls/:hallId/voice/chime.wav',
     route(async (req, res) => {
-      const hall = await publicHall(req, res, deps.halls);
-      if (!hall) return;
+      const state = await publicHall(req, res, deps.halls);
+      if (!state) return;
+      const hall = state.config;
       const unknown = Object.keys(req.query).filter((key) => key !== 'lang');
       if (unknown.length > 0) return sendError(req, res, invalid(unknown[0]!, 'not a parameter of this route'));
       const chime = await deps.announcer.chime(hall);
@@ -62,14 +64,11 @@ export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announ
   );
 }
 
-async function publicHall(req: Request, res: Response, halls: HallStore): Promise<HallConfig | null> {
+async function publicHall(req: Request, res: Response, halls: HallStore): Promise<HallState | null> {
   const hallId = hallIdSchema.safeParse(req.params.hallId);
   const hall = hallId.success ? await halls.loadHall(hallId.data) : null;
-  if (!hall) {
-    sendError(req, res, 'HALL_NOT_FOUND');
-    return null;
-  }
-  return hall.config;
+  if (!hall) sendError(req, res, 'HALL_NOT_FOUND');
+  return hall;
 }
 
 interface AnnouncementQuery {
@@ -79,7 +78,8 @@ interface AnnouncementQuery {
   recall: boolean;
 }
 
-function announcementQuery(query: Request['query'], hall: HallConfig): AnnouncementQuery | { error: ErrorBody } {
+function announcementQuery(query: Request['query'], state: HallState): AnnouncementQuery | { error: ErrorBody } {
+  const hall = state.config;
   const unknown = Object.keys(query).find((key) => !QUERY_KEYS.has(key));
   if (unknown !== undefined) return { error: invalid(unknown, 'not a parameter of this route') };
   // One value each: ?lang=zh&lang=en or lang[]=zh arrives as an array or object and is refused.
@@ -94,9 +94,9 @@ function announcementQuery(query: Request['query'], hall: HallConfig): Announcem
   const ticket = single('ticket');
   const parsed = ticket ? TICKET.exec(ticket) : null;
   if (!ticket || !parsed) return { error: invalid('ticket', 'a ticket number: a service prefix and 1 to 5 digits, e.g. A001') };
-  if (!hall.services.some((service) => service.prefix === parsed[1])) {
-    return { error: invalid('ticket', `${parsed[1]} is not the prefix of a service of this hall`) };
-  }
+  // A ticket issued before its service's prefix was changed keeps its number, and is still called by it.
+  const known = hall.services.some((service) => service.prefix === parsed[1]) || [...state.tickets].some((live) => live.number === ticket);
+  if (!known) return { error: invalid('ticket', `${parsed[1]} is not the prefix of a service of this hall`) };
   const window = single('window');
   if (!window || !WINDOW.test(window)) return { error: invalid('window', 'a window number from 1 to 999') };
   if (!hall.windows.some((entry) => entry.number === Number(window))) return { error: invalid('window', `window ${window} is not a window of this hall`) };

@@ -77,6 +77,7 @@ export interface Chime {
 export class Announcer {
   private readonly clips = new LruCache<string, Int16Array>(CLIP_CACHE_ENTRIES);
   private readonly announcements = new LruCache<string, Announcement>(ANNOUNCEMENT_CACHE_ENTRIES);
+  private readonly assembling = new Map<string, Promise<Announcement | Unavailable>>();
   private defaultChime: Chime | undefined;
 
   constructor(
@@ -98,13 +99,33 @@ export class Announcer {
     const key = `${hall.id}\n${lang}\n${announcementText(words, lang)}\n${fingerprint}\n${this.gapMs}`;
     const cached = this.announcements.get(key);
     if (cached) return cached;
+    // Every board of the hall asks for a new call the moment its event arrives: one assembly for all.
+    const inFlight = this.assembling.get(key);
+    if (inFlight) return inFlight;
+    const assembled = this.assemble(hall.id, lang, words, pack, maySynthesize, key);
+    this.assembling.set(key, assembled);
+    try {
+      return await assembled;
+    } finally {
+      this.assembling.delete(key);
+    }
+  }
+
+  private async assemble(
+    hallId: string,
+    lang: string,
+    words: readonly VoiceWord[],
+    pack: ReadonlyMap<string, number>,
+    maySynthesize: boolean,
+    key: string,
+  ): Promise<Announcement | Unavailable> {
 
     // Each distinct word once, all at once: a cold process reads its clips (a round trip each on Redis)
     // and hands the synthesizer its words without waiting for one before asking for the next.
     const audio = new Map<string, Promise<{ source: WordSource; samples: Int16Array } | null>>();
     for (const word of words) {
       if (audio.has(word.name)) continue;
-      const said = this.wordAudio(hall.id, lang, word, pack.get(word.name), maySynthesize);
+      const said = this.wordAudio(hallId, lang, word, pack.get(word.name), maySynthesize);
       // A store failure is thrown where it is awaited below; the words not awaited then must not be unhandled.
       said.catch(() => undefined);
       audio.set(word.name, said);

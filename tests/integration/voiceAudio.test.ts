@@ -144,6 +144,27 @@ describe('with clips recorded in the admin page', () => {
   });
 });
 
+describe('a ticket issued before its service took another prefix', () => {
+  it('is still said by its number; a made-up number of the old prefix is refused', async () => {
+    const clerk = await t.login('clerk1');
+    const issued = await t.api('POST', '/api/halls/demo/tickets', { token: clerk, body: { serviceId: 'zonghe-zixun' } });
+    expect(issued.status, issued.text).toBe(201);
+    const number: string = issued.body.number;
+    expect(number).toMatch(/^A\d{3}$/);
+    const admin = await t.login('admin');
+    const current = await t.api('GET', '/api/halls/demo/config', { token: admin });
+    const config: HallConfig = current.body.config;
+    config.services.find((service) => service.id === 'zonghe-zixun')!.prefix = 'T';
+    const saved = await t.api('PUT', '/api/halls/demo/config', { token: admin, body: { config } });
+    expect(saved.status, saved.text).toBe(200);
+
+    expect((await wav(`/api/halls/demo/voice/announcement.wav?lang=zh&ticket=${number}&window=3`)).response.status).toBe(200);
+    const madeUp = await t.api('GET', '/api/halls/demo/voice/announcement.wav?lang=zh&ticket=A998&window=3');
+    expect(madeUp.status).toBe(400);
+    expect((await wav('/api/halls/demo/voice/announcement.wav?lang=zh&ticket=T001&window=3')).response.status).toBe(200);
+  });
+});
+
 describe("a hall whose voice is the browser's only", () => {
   it('answers 503 VOICE_UNAVAILABLE, so the board speaks with the browser voice', async () => {
     const admin = await t.login('admin');

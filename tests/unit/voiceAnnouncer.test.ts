@@ -166,6 +166,10 @@ describe('assembling a call', () => {
     await said(hallWith(), 'zh', 'A010', 3);
     expect(store.getClipCalls).toBe(reads);
 
+    // Boards asking for a new call at the same moment share one assembly.
+    const [one, other] = await Promise.all([said(hallWith(), 'zh', 'A011', 3), said(hallWith(), 'zh', 'A011', 3)]);
+    expect(one).toBe(other);
+
     await store.putClips('demo', 'zh', [recordedClip('d1', 40, 2)], false);
     const again = await said(hallWith(), 'zh', 'A001', 3);
     expect(again).not.toBe(first);
