@@ -1,5 +1,6 @@
 import decode from 'audio-decode';
 import { CLIP_MAX_BYTES, CLIP_MAX_MS, CLIP_SAMPLE_RATE } from '../protocol/voice.js';
+import { wavPcm16 } from '../protocol/wav.js';
 
 /**
  * PCM and WAV helpers of the call voice (docs/voice.md). Every clip HallQ stores or assembles is
@@ -7,27 +8,11 @@ import { CLIP_MAX_BYTES, CLIP_MAX_MS, CLIP_SAMPLE_RATE } from '../protocol/voice
  * 44-byte header in front of them: no codec runs on the path of a call.
  */
 
-const WAV_HEADER_BYTES = 44;
 
-/** A 16-bit mono PCM WAV of `samples`. */
+/** A 16-bit mono PCM WAV of `samples` (the layout of protocol/wav.ts, which the admin page's recorder writes too). */
 export function encodeWav(samples: Int16Array, sampleRate = CLIP_SAMPLE_RATE): Buffer {
-  const dataBytes = samples.length * 2;
-  const wav = Buffer.alloc(WAV_HEADER_BYTES + dataBytes);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + dataBytes, 4);
-  wav.write('WAVE', 8, 'ascii');
-  wav.write('fmt ', 12, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(sampleRate, 24);
-  wav.writeUInt32LE(sampleRate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(dataBytes, 40);
-  for (let i = 0; i < samples.length; i++) wav.writeInt16LE(samples[i]!, WAV_HEADER_BYTES + i * 2);
-  return wav;
+  const wav = wavPcm16(samples, sampleRate);
+  return Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength);
 }
 
 /**

@@ -5,6 +5,8 @@
  * Audio, so they are unit-tested in Node (tests/unit/wavEncode.test.ts).
  */
 
+import { wavPcm16 } from '../../../server/protocol/wav.js';
+
 /** Mono as the average of the channels: a stereo microphone's two sides are the same voice, so neither is lost and neither doubles. */
 export function downmix(channels: readonly Float32Array<ArrayBuffer>[]): Float32Array<ArrayBuffer> {
   if (channels.length === 0) return new Float32Array(0);
@@ -23,30 +25,9 @@ function toPcm16(sample: number): number {
   return clipped < 0 ? Math.round(clipped * 0x8000) : Math.round(clipped * 0x7fff);
 }
 
-const HEADER_BYTES = 44;
-
-/** A canonical RIFF/WAVE file: one `fmt ` chunk (PCM, mono, 16-bit) and one `data` chunk. */
+/** −1…1 samples as the 16-bit mono PCM WAV the pack stores (the one layout, protocol/wav.ts). */
 export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Uint8Array<ArrayBuffer> {
-  if (!Number.isInteger(sampleRate) || sampleRate < 1) throw new RangeError(`sample rate ${sampleRate} is not a positive integer`);
-  const dataBytes = samples.length * 2;
-  const bytes = new Uint8Array(HEADER_BYTES + dataBytes);
-  const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) => [...text].forEach((char, i) => view.setUint8(offset + i, char.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  view.setUint32(4, 36 + dataBytes, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true); // PCM
-  view.setUint16(22, 1, true); // mono
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true); // bytes per second
-  view.setUint16(32, 2, true); // bytes per frame
-  view.setUint16(34, 16, true); // bits per sample
-  ascii(36, 'data');
-  view.setUint32(40, dataBytes, true);
-  for (let i = 0; i < samples.length; i++) view.setInt16(HEADER_BYTES + i * 2, toPcm16(samples[i]!), true);
-  return bytes;
+  return wavPcm16(Int16Array.from(samples, toPcm16), sampleRate);
 }
 
 /** How long `frames` samples last at `sampleRate`, in whole milliseconds. */
