@@ -99,6 +99,28 @@ export function ensureDisplayBuilt(log: (message: string) => void): void {
   if (result.status !== 0) throw new Error('npm run build:apps failed');
 }
 
+/** A server with the demo hall only, for the benches that drive a Chromium board (Chromium and the display build checked first). */
+export async function startDemoServer(ctx: BenchContext, label: string): Promise<ServerProcess> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk, or set HALLQ_CHROMIUM)`);
+  ensureDisplayBuilt(ctx.log);
+  return ServerProcess.start({ dataDir: ctx.newDataDir(label), tree: ctx.tree, synchronous: ctx.synchronous, halls: 0, windows: 0, label, env: { HALLQ_DEMO: '1' } });
+}
+
+/** Opens the demo hall's queue windows (WINDOW_QUEUES) and puts `perWindow` tickets in each one's queue. */
+export async function stockDemoHall(serverUrl: string, perWindow: number): Promise<{ base: string; token: string }> {
+  const base = `${serverUrl}/api/halls/demo`;
+  const token = await loginAdmin(serverUrl);
+  for (const [windowId, serviceId] of WINDOW_QUEUES) {
+    const opened = await post(`${base}/windows/${windowId}/open`, token);
+    if (opened.status !== 200) throw new Error(`open window ${windowId}: HTTP ${opened.status} ${JSON.stringify(opened.json)}`);
+    for (let i = 0; i < perWindow; i++) {
+      const issued = await post(`${base}/tickets`, token, { serviceId });
+      if (issued.status !== 201) throw new Error(`issue ${serviceId}: HTTP ${issued.status} ${JSON.stringify(issued.json)}`);
+    }
+  }
+  return { base, token };
+}
+
 export async function post(url: string, token: string, body: unknown = {}): Promise<{ status: number; json: any }> {
   const response = await fetch(url, {
     method: 'POST',
@@ -122,32 +144,12 @@ interface CallRecord {
 export async function runPaint(ctx: BenchContext, overrides: Partial<PaintOptions> = {}): Promise<PaintResult> {
   const options: PaintOptions = { ...PAINT_DEFAULTS, ...(ctx.quick ? { measuredCalls: 40 } : {}), ...overrides };
   const totalCalls = options.warmupCalls + options.measuredCalls;
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk, or set HALLQ_CHROMIUM)`);
-  ensureDisplayBuilt(ctx.log);
-
-  const server = await ServerProcess.start({
-    dataDir: ctx.newDataDir('paint'),
-    tree: ctx.tree,
-    synchronous: ctx.synchronous,
-    halls: 0,
-    windows: 0,
-    label: 'paint',
-    env: { HALLQ_DEMO: '1' },
-  });
+  const server = await startDemoServer(ctx, 'paint');
   let browser: Browser | undefined;
   let socketBoard: Board | undefined;
   try {
-    const base = `${server.url}/api/halls/demo`;
-    const token = await loginAdmin(server.url);
     const perWindow = Math.ceil(totalCalls / WINDOW_QUEUES.length) + 2;
-    for (const [windowId, serviceId] of WINDOW_QUEUES) {
-      const opened = await post(`${base}/windows/${windowId}/open`, token);
-      if (opened.status !== 200) throw new Error(`open window ${windowId}: HTTP ${opened.status} ${JSON.stringify(opened.json)}`);
-      for (let i = 0; i < perWindow; i++) {
-        const issued = await post(`${base}/tickets`, token, { serviceId });
-        if (issued.status !== 201) throw new Error(`issue ${serviceId}: HTTP ${issued.status} ${JSON.stringify(issued.json)}`);
-      }
-    }
+    const { base, token } = await stockDemoHall(server.url, perWindow);
 
     // The comparison board: a Node socket, recording when each call arrives (wall clock, like the page).
     const socketSeen = new Map<string, number>();

@@ -22,11 +22,9 @@ import { launchChromium } from '../helpers/browser.js';
 import { removeBrowserSpeech } from '../helpers/displayPage.js';
 import { CHROMIUM_PATH } from '../helpers/requirements.js';
 import type { BenchContext } from './context.js';
-import { ackedTicket, loginAdmin } from './lib/clients.js';
-import { ServerProcess } from './lib/server.js';
+import { ackedTicket } from './lib/clients.js';
 import { type Summary, prng, roundSummary, sleep, summarize } from './lib/stats.js';
-import { WINDOW_QUEUES, ensureDisplayBuilt, post } from './paint.js';
-import { existsSync } from 'node:fs';
+import { WINDOW_QUEUES, post, startDemoServer, stockDemoHall } from './paint.js';
 
 export interface VoiceOptions {
   warmupCalls: number;
@@ -72,31 +70,10 @@ interface Entry {
 export async function runVoice(ctx: BenchContext, overrides: Partial<VoiceOptions> = {}): Promise<VoiceResult> {
   const options: VoiceOptions = { ...VOICE_DEFAULTS, ...(ctx.quick ? { measuredCalls: 6 } : {}), ...overrides };
   const totalCalls = options.warmupCalls + options.measuredCalls;
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk, or set HALLQ_CHROMIUM)`);
-  ensureDisplayBuilt(ctx.log);
-
-  const server = await ServerProcess.start({
-    dataDir: ctx.newDataDir('voice'),
-    tree: ctx.tree,
-    synchronous: ctx.synchronous,
-    halls: 0,
-    windows: 0,
-    label: 'voice',
-    env: { HALLQ_DEMO: '1' },
-  });
+  const server = await startDemoServer(ctx, 'voice');
   let browser: Browser | undefined;
   try {
-    const base = `${server.url}/api/halls/demo`;
-    const token = await loginAdmin(server.url);
-    const perWindow = Math.ceil(totalCalls / WINDOW_QUEUES.length) + 1;
-    for (const [windowId, serviceId] of WINDOW_QUEUES) {
-      const opened = await post(`${base}/windows/${windowId}/open`, token);
-      if (opened.status !== 200) throw new Error(`open window ${windowId}: HTTP ${opened.status} ${JSON.stringify(opened.json)}`);
-      for (let i = 0; i < perWindow; i++) {
-        const issued = await post(`${base}/tickets`, token, { serviceId });
-        if (issued.status !== 201) throw new Error(`issue ${serviceId}: HTTP ${issued.status} ${JSON.stringify(issued.json)}`);
-      }
-    }
+    const { base, token } = await stockDemoHall(server.url, Math.ceil(totalCalls / WINDOW_QUEUES.length) + 1);
 
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
