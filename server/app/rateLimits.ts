@@ -44,6 +44,14 @@ export const LOCKOUT_MAX_SECONDS = 3600;
 /** PIN tries one kiosk may make per minute, right or wrong, for any account. */
 export const DESK_PIN_TRIES_PER_DEVICE_PER_MINUTE = 10;
 
+/**
+ * Call announcements one client address may have assembled anew per minute (the public
+ * announcement.wav): a board needs two per call (its two languages) and every other board of the hall
+ * gets the same call from the cache, so this is far above a busy hall's calls; a flood of made-up
+ * calls costs the server at most this many assemblies (about 4 ms of CPU each) per address and minute.
+ */
+export const FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE = 120;
+
 /** Public 网上预约 changes (book, cancel, move) one client address may make per 10 minutes. */
 export const PUBLIC_BOOKINGS_PER_ADDRESS = 30;
 

@@ -1,5 +1,7 @@
 import type { Request, Response, Router } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE } from '../app/rateLimits.js';
 import type { HallState } from '../protocol/model.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { HallStore } from '../store/port.js';
@@ -24,7 +26,9 @@ const CACHE_CONTROL = 'public, max-age=60';
  * prefixes, its window numbers and five digits, so every word asked for is one of the hall's catalog
  * and the synthesizer never sees a stranger's text.
  */
-export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announcer: Announcer }): void {
+export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announcer: Announcer; freshPerMinute?: number }): void {
+  // In this process's memory, like the socket budgets: with several processes an address gets this much from each.
+  const fresh = new RateLimiterMemory({ keyPrefix: 'announcement', points: deps.freshPerMinute ?? FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE, duration: 60 });
   api.get(
     '/halls/:hallId/voice/announcement.wav',
     route(async (req, res) => {
@@ -33,7 +37,22 @@ export function mountVoiceAudioApi(api: Router, deps: { halls: HallStore; announ
       const hall = state.config;
       const query = announcementQuery(req.query, state);
       if ('error' in query) return sendError(req, res, query.error);
-      const said = await deps.announcer.announce(hall, query.lang, { ticketNumber: query.ticket, windowNumber: query.window, recall: query.recall });
+      let retryAfterSeconds = 0;
+      const admit = async () => {
+        try {
+          await fresh.consume(req.ip ?? 'unknown');
+          return true;
+        } catch (refusal) {
+          if (!(refusal instanceof RateLimiterRes)) throw refusal;
+          retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+          return false;
+        }
+      };
+      const said = await deps.announcer.announce(hall, query.lang, { ticketNumber: query.ticket, windowNumber: query.window, recall: query.recall }, admit);
+      if ('refused' in said) {
+        res.set('Retry-After', String(retryAfterSeconds));
+        return sendError(req, res, { code: 'RATE_LIMITED', message: '', details: { retryAfterSeconds } });
+      }
       if ('unavailable' in said) {
         return sendError(req, res, { code: 'VOICE_UNAVAILABLE', message: '', details: { lang: said.lang, ...(said.word !== null ? { word: said.word } : {}) } });
       }

@@ -61,6 +61,11 @@ export interface Announcement {
   etag: string;
 }
 
+/** A call that would have to be assembled anew, refused by the caller's budget (`announce`'s `admit`). */
+export interface Refused {
+  refused: true;
+}
+
 /** Why a call cannot be said: the word none of the hall's allowed sources can say (null: the language has no template). */
 export interface Unavailable {
   unavailable: true;
@@ -85,7 +90,12 @@ export class Announcer {
     private readonly gapMs = WORD_GAP_MS,
   ) {}
 
-  async announce(hall: HallConfig, lang: string, call: CallToSay): Promise<Announcement | Unavailable> {
+  /**
+   * `admit` is asked only when the call must be assembled anew (not cached, not under way): an
+   * anonymous caller's budget is spent on the work it causes, so thirty boards of one hall asking for
+   * the same call spend one assembly, not thirty.
+   */
+  async announce(hall: HallConfig, lang: string, call: CallToSay, admit?: () => Promise<boolean>): Promise<Announcement | Unavailable | Refused> {
     const template = callTemplateOf(lang, hall);
     if (template === null) return { unavailable: true, lang, word: null };
     const words = announcementWords(call, lang, template);
@@ -102,6 +112,7 @@ export class Announcer {
     // Every board of the hall asks for a new call the moment its event arrives: one assembly for all.
     const inFlight = this.assembling.get(key);
     if (inFlight) return inFlight;
+    if (admit && !(await admit())) return { refused: true };
     const assembled = this.assemble(hall.id, lang, words, pack, maySynthesize, key);
     this.assembling.set(key, assembled);
     try {

@@ -12,6 +12,7 @@ import { decodeWavPcm16 } from '../../server/voice/audio.js';
 import { BundledSynthesizer } from '../../server/voice/synth.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 import { ROOT_DIR } from '../../server/server.js';
+import { FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE } from '../../server/app/rateLimits.js';
 
 let t: TestServer;
 const reference = new BundledSynthesizer();
@@ -176,4 +177,31 @@ describe("a hall whose voice is the browser's only", () => {
     expect(res.body.error.code).toBe('VOICE_UNAVAILABLE');
     expect(res.body.error.details).toEqual({ lang: 'zh', word: 'qing' });
   });
+});
+
+describe('what an anonymous caller can make the server assemble', () => {
+  it(`at most ${FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE} new calls a minute per address; calls already made stay free`, async () => {
+    const own = await startTestServer();
+    try {
+      const ask = (ticket: string) => fetch(`${own.url}/api/halls/demo/voice/announcement.wav?lang=zh&ticket=${ticket}&window=1`);
+      const first = await ask('A001');
+      expect(first.status).toBe(200);
+      await first.arrayBuffer();
+      const statuses: number[] = [];
+      for (let n = 2; n <= FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE + 5; n++) {
+        const response = await ask(`A${String(n).padStart(3, '0')}`);
+        statuses.push(response.status);
+        if (response.status === 429) {
+          expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+          expect((await response.json()).error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } });
+        } else await response.arrayBuffer();
+      }
+      expect(statuses.filter((status) => status === 200)).toHaveLength(FRESH_ANNOUNCEMENTS_PER_ADDRESS_PER_MINUTE - 1);
+      expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
+      // A call the server already has is answered from its cache, budget or not: every board of a hall gets it.
+      expect((await ask('A001')).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });

@@ -54,6 +54,7 @@ function hallWith(changes: Partial<HallConfig> = {}, sources?: VoiceSource[]): H
 async function said(hall: HallConfig, lang: string, ticketNumber: string, windowNumber: number, recall = false): Promise<Announcement> {
   const result = await announcer.announce(hall, lang, { ticketNumber, windowNumber, recall });
   if ('unavailable' in result) throw new Error(`unavailable: ${result.word}`);
+  if ('refused' in result) throw new Error('refused');
   return result;
 }
 
@@ -175,6 +176,20 @@ describe('assembling a call', () => {
     expect(again).not.toBe(first);
     expect(again.samples).toBe(first.samples + 40 * 37 - ZH_PACK.indexOf('d1') * 37);
     await expectAssembled(again, 'zh');
+  });
+
+  it('asks the budget only for a call it must assemble anew, and assembles nothing it refuses', async () => {
+    let asked = 0;
+    const admitting = async () => (asked++, true);
+    await announcer.announce(hallWith(), 'zh', { ticketNumber: 'B007', windowNumber: 2 }, admitting);
+    expect(asked).toBe(1);
+    // The same call again, and boards asking for it together: from the cache, free.
+    await Promise.all([1, 2, 3].map(() => announcer.announce(hallWith(), 'zh', { ticketNumber: 'B007', windowNumber: 2 }, admitting)));
+    expect(asked).toBe(1);
+    expect(await announcer.announce(hallWith(), 'zh', { ticketNumber: 'B008', windowNumber: 2 }, async () => false)).toEqual({ refused: true });
+    // Nothing was assembled or kept for it: with budget again, it is assembled then.
+    expect(await announcer.announce(hallWith(), 'zh', { ticketNumber: 'B008', windowNumber: 2 }, admitting)).toMatchObject({ source: 'synthesis' });
+    expect(asked).toBe(2);
   });
 });
 
