@@ -36,6 +36,16 @@ async function laterSlot(index = 0): Promise<number> {
   return open[index]!.start;
 }
 
+/** The demo hall's local day (Asia/Shanghai, UTC+8 all year) of an instant. */
+const shanghaiDay = (at: number) => Math.floor((at + 8 * 3600_000) / 86_400_000);
+
+/** Two open slots of one local day, a few hours ahead: two slots in a row are on two days late in the evening. */
+async function sameDaySlots(): Promise<[number, number]> {
+  const open = (await slots()).slots.filter((slot) => slot.start > now() + 3 * 3600_000 && slot.remaining > 0);
+  const first = open.findIndex((slot, index) => open[index + 1] !== undefined && shanghaiDay(open[index + 1]!.start) === shanghaiDay(slot.start));
+  return [open[first]!.start, open[first + 1]!.start];
+}
+
 async function book(body: Record<string, unknown>, options: { token?: string; ip?: string } = {}) {
   return t.api<BookingCreated & { error: { code: string; details: Record<string, unknown> } }>('POST', `/api/halls/${DEMO}/bookings`, { body, ip: options.ip ?? freshIp(), ...(options.token ? { token: options.token } : {}) });
 }
@@ -204,9 +214,9 @@ describe('bad input is refused with a code and nothing stored', () => {
 describe('rules over REST', () => {
   it('one booking per phone per service per day, and at most three open', async () => {
     const phone = freshPhone();
-    const day0 = await laterSlot(0);
+    const [day0, laterThatDay] = await sameDaySlots();
     expect((await book({ serviceId: SERVICE, slotStart: day0, name: NAME, phone })).status).toBe(201);
-    const sameDay = await book({ serviceId: SERVICE, slotStart: await laterSlot(1), name: NAME, phone });
+    const sameDay = await book({ serviceId: SERVICE, slotStart: laterThatDay, name: NAME, phone });
     expect(errorCodeOf(sameDay)).toBe('BOOKING_LIMIT');
     expect(sameDay.body.error.details.rule).toBe('per-day');
     const tomorrow = (slot: number) => slot + 86_400_000;
