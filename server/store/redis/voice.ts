@@ -9,6 +9,17 @@ import type { RedisKeys } from './keys.js';
  * the hall's hash tag, both written by one script, so that a replaced pack is never seen half old,
  * half new by another process, and a refused or failed write leaves the old pack whole.
  */
+
+/** Lua: removes every clip of the language whose field prefix is ARGV[1] from both hashes (a pack replaced or deleted whole). */
+const DELETE_LANGUAGE = `  local prefix = ARGV[1]
+  for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if string.sub(field, 1, #prefix) == prefix then
+      redis.call('HDEL', KEYS[1], field)
+      redis.call('HDEL', KEYS[2], field)
+    end
+  end
+`;
+
 const SCRIPTS = {
   /*
    * hallqVoicePut — save clips, with the language's other clips removed first when replacing.
@@ -19,14 +30,7 @@ const SCRIPTS = {
     numberOfKeys: 2,
     lua: `
 if ARGV[2] == '1' then
-  local prefix = ARGV[1]
-  for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-    if string.sub(field, 1, #prefix) == prefix then
-      redis.call('HDEL', KEYS[1], field)
-      redis.call('HDEL', KEYS[2], field)
-    end
-  end
-end
+${DELETE_LANGUAGE}end
 for i = 3, #ARGV, 3 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
@@ -42,14 +46,7 @@ return 1
     numberOfKeys: 2,
     lua: `
 if #ARGV == 1 then
-  local prefix = ARGV[1]
-  for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-    if string.sub(field, 1, #prefix) == prefix then
-      redis.call('HDEL', KEYS[1], field)
-      redis.call('HDEL', KEYS[2], field)
-    end
-  end
-  return 1
+${DELETE_LANGUAGE}  return 1
 end
 for i = 2, #ARGV do
   redis.call('HDEL', KEYS[1], ARGV[i])
