@@ -113,6 +113,26 @@ export const hallConfigSchema = z.strictObject({
       phoneAlert: z.boolean().optional(),
     })
     .optional(),
+  group: z.array(text(40)).max(4).optional(),
+  marketDays: z
+    .strictObject({
+      lastDigits: z.array(z.number().int().min(0).max(9)).max(10).optional(),
+      dates: z.array(day).max(400).optional(),
+    })
+    .optional(),
+  integrity: z
+    .strictObject({
+      idleMinutes: z.number().int().min(1).max(240).optional(),
+      quickNoShowSeconds: z.number().int().min(1).max(600).optional(),
+      shortServiceShare: z.number().min(0.01).max(1).optional(),
+      shortServiceCount: z.number().int().min(1).max(100).optional(),
+      ratingBurstCount: z.number().int().min(2).max(100).optional(),
+      ratingBurstSeconds: z.number().int().min(5).max(3600).optional(),
+      allTopShare: z.number().min(0.5).max(1).optional(),
+      allTopMinRatings: z.number().int().min(1).max(1000).optional(),
+      pauseMinutesPerDay: z.number().int().min(1).max(600).optional(),
+    })
+    .optional(),
   policy: z.strictObject({
     priorityStreakCap: z.number().int().min(1).max(20),
     boostAfterMinutes: z.number().int().min(1).max(600).nullable(),

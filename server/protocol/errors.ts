@@ -94,6 +94,9 @@ export const ErrorCode = {
   // Voice packs (issue 17): an upload refused, naming the file (400); no voice can say a call (503)
   VOICE_PACK_INVALID: 'VOICE_PACK_INVALID',
   VOICE_UNAVAILABLE: 'VOICE_UNAVAILABLE',
+  // 排班模拟 (issue 20): a day with no tickets to replay (404); the replay workers are all busy (503, retry)
+  SIMULATION_NO_DATA: 'SIMULATION_NO_DATA',
+  SIMULATION_BUSY: 'SIMULATION_BUSY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -139,6 +142,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   WEBHOOK_NOT_FOUND: 404,
   VOICE_PACK_INVALID: 400,
   VOICE_UNAVAILABLE: 503,
+  SIMULATION_NO_DATA: 404,
+  SIMULATION_BUSY: 503,
 };
 
 /** HTTP status for a code; every state conflict is 409. */

@@ -82,6 +82,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     WEBHOOK_NOT_FOUND: '找不到该接口推送地址：它可能已被删除，请刷新列表。',
     VOICE_PACK_INVALID: '语音包未保存：有文件不符合要求（见提示中的文件名），原来的语音包仍在使用。',
     VOICE_UNAVAILABLE: '无法生成叫号语音：该语言既没有录音也没有合成语音。',
+    SIMULATION_NO_DATA: '所选日期没有可回放的取号记录，请换一个有人办事的日期。',
+    SIMULATION_BUSY: '排班模拟正在计算其他请求，请稍等几秒再试。',
   },
   en: {
     VALIDATION_FAILED: 'The request is incomplete or malformed; check it and try again.',
@@ -159,6 +161,8 @@ export const errorMessages: Record<Lang, Record<ErrorCode, string>> = {
     WEBHOOK_NOT_FOUND: 'No such webhook: it may have been deleted; refresh the list.',
     VOICE_PACK_INVALID: 'The voice pack was not saved: a file is not acceptable (its name is given); the old pack is still in use.',
     VOICE_UNAVAILABLE: 'No call voice for this language: there is neither a recording nor a synthesized voice.',
+    SIMULATION_NO_DATA: 'That day has no tickets to replay; pick a day when people were served.',
+    SIMULATION_BUSY: 'The staffing simulation is busy with other requests; try again in a few seconds.',
   },
 };
 

@@ -1,3 +1,4 @@
+import type { IntegritySettings } from './integrity.js';
 import type { VoiceSource } from './voice.js';
 import type { TicketMap } from './ticketMap.js';
 /**
@@ -238,6 +239,15 @@ export interface HallConfig {
   booking?: BookingRules;
   /** 无声叫号: text messages to citizens who left a mobile number (server/notify); absent = off. */
   notify?: NotifySettings;
+  /**
+   * Where the hall sits in the county, outermost first (e.g. ['城关县', '城关镇']): the overview groups by it and
+   * accounts may be scoped to a group with a `group:<name>` entry in their hallIds (docs/oversight.md).
+   */
+  group?: string[];
+  /** 逢场天: market days, by the last digit of the day of the month (逢二五八 = [2, 5, 8]) and/or by date. */
+  marketDays?: { lastDigits?: number[]; dates?: string[] };
+  /** Integrity signals' thresholds (defaults in server/protocol/rules/integrity.ts). */
+  integrity?: IntegritySettings;
   policy: CallingPolicy;
   services: ServiceConfig[];
   windows: WindowConfig[];
