@@ -4,11 +4,12 @@
  * search (OpenLDAP style), and a service-bound user search with memberOf (AD style).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Attribute, Change, Client } from 'ldapts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSlapd } from '../helpers/requirements.js';
-import { MANAGER_DN, MANAGER_PASSWORD, SUFFIX, type Slapd, freePort, groupDn, seed, startSlapd } from '../helpers/slapd.js';
+import { MANAGER_DN, MANAGER_PASSWORD, SUFFIX, type Slapd, freePort, groupDn, personDn, seed, startSlapd } from '../helpers/slapd.js';
 import { DEMO, DEMO_PASSWORD, type TestServer, errorCodeOf, freshIp, startTestServer } from '../helpers/testServer.js';
 
 const people = [
@@ -16,9 +17,11 @@ const people = [
   { uid: 'li.qiang', cn: '李强', password: 'li-pass-1' },
   { uid: 'zhao.min', cn: '赵敏', password: 'zhao-pass-1' },
   { uid: 'chen.jie', cn: '陈杰', password: 'chen-pass-1' },
+  // Moved between groups and renamed in the directory by one test.
+  { uid: 'sun.li', cn: '孙丽', password: 'sun-pass-1' },
 ];
 const groups = {
-  'hallq-clerks': ['wang.fang', 'chen.jie'],
+  'hallq-clerks': ['wang.fang', 'chen.jie', 'sun.li'],
   'hallq-supervisors': ['li.qiang'],
   // 赵敏 is in the directory but in no group HallQ maps.
   'finance-office': ['zhao.min'],
@@ -125,6 +128,61 @@ describe.runIf(run)('LDAP login against slapd', () => {
     expect(again.status).toBe(403);
     expect(again.body.error.code).toBe('ACCOUNT_DISABLED');
     expect((await t.server.store.accounts.findUserByUsername('chen.jie'))!.disabled).toBe(true);
+  });
+
+  it('the record follows the directory at every login: a new group and name change role, halls and name, and end the older sessions', async () => {
+    const first = await login(t, 'sun.li', 'sun-pass-1');
+    expect(first.status).toBe(200);
+    expect(first.body.user).toMatchObject({ displayName: '孙丽', role: 'clerk', hallIds: [DEMO] });
+    const id = first.body.user.id;
+    // The directory's administrator moves her to the supervisors and corrects her name.
+    const directory = new Client({ url: slapd.url });
+    try {
+      await directory.bind(MANAGER_DN, MANAGER_PASSWORD);
+      await directory.modify(groupDn('hallq-clerks'), new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [personDn('sun.li')] }) }));
+      await directory.modify(groupDn('hallq-supervisors'), new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [personDn('sun.li')] }) }));
+      await directory.modify(personDn('sun.li'), new Change({ operation: 'replace', modification: new Attribute({ type: 'cn', values: ['孙莉'] }) }));
+    } finally {
+      await directory.unbind();
+    }
+    const again = await login(t, 'sun.li', 'sun-pass-1');
+    expect(again.status).toBe(200);
+    // The same HallQ account, brought up to date.
+    expect(again.body.user).toMatchObject({ id, displayName: '孙莉', role: 'supervisor', hallIds: [DEMO, 'other-hall'] });
+    expect(await t.server.store.accounts.findUserByUsername('sun.li')).toMatchObject({ id, displayName: '孙莉', role: 'supervisor', hallIds: [DEMO, 'other-hall'], source: 'ldap' });
+    // The token issued as a clerk no longer works; the new one does.
+    expect(errorCodeOf(await t.api('GET', '/api/auth/me', { token: first.body.token }))).toBe('UNAUTHENTICATED');
+    expect((await t.api('GET', '/api/auth/me', { token: again.body.token })).body.user).toMatchObject({ id, role: 'supervisor' });
+  });
+
+  it('a service account the directory refuses is a set-up problem (SSO_FAILED), not the user\'s wrong password, and creates nobody', async () => {
+    const misconfigured = await startTestServer({
+      ssoConfigFile: settingsFile('bad-service', {
+        url: slapd.url,
+        baseDn: `ou=people,${SUFFIX}`,
+        userFilter: '(uid={username})',
+        bindDn: MANAGER_DN,
+        bindPassword: 'not-the-manager-password',
+      }),
+    });
+    try {
+      const answer = await login(misconfigured, 'wang.fang', 'wang-pass-1');
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toEqual({ code: 'SSO_FAILED', message: '统一身份认证登录没有成功，请重新点击“统一身份认证登录”；多次失败请联系信息中心。' });
+      expect(await misconfigured.server.store.accounts.findUserByUsername('wang.fang')).toBeNull();
+    } finally {
+      await misconfigured.close();
+    }
+  });
+
+  it('a server without OpenID Connect sends 「统一身份认证登录」 back to the app with SSO_NOT_CONFIGURED', async () => {
+    for (const path of [`/api/auth/oidc/start?hall=${DEMO}&lang=en`, '/api/auth/oidc/callback?code=x&state=y']) {
+      const answer = await fetch(`${t.url}${path}`, { redirect: 'manual' });
+      expect(answer.status).toBe(303);
+      expect(answer.headers.get('location')).toBe(path.includes('start') ? `/counter/?hall=${DEMO}&lang=en#sso-error=SSO_NOT_CONFIGURED` : '/counter/#sso-error=SSO_NOT_CONFIGURED');
+    }
+    const { messageFor } = await import('../../server/protocol/messages.js');
+    expect(messageFor('SSO_NOT_CONFIGURED')).toMatch(/没有配置统一身份认证登录/);
   });
 
   it('the AD-style set-up (service bind, user search, memberOf) maps the same people the same way', async () => {

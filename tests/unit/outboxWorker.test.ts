@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutboxWorker, type OutboxSubscription } from '../../server/outbox/worker.js';
+import { DEFAULT_OUTBOX_TIMING } from '../../server/outbox/backoff.js';
 import { verifySignature } from '../../server/outbox/signing.js';
 import type { HallEvent } from '../../server/protocol/events.js';
 import type { HallStore, Store } from '../../server/store/port.js';
@@ -151,6 +152,26 @@ describe('OutboxWorker', () => {
     await until(async () => (await store.outbox.getProgress('h', 'test-sub')).failures === 1);
     expect(await store.outbox.getProgress('h', 'test-sub')).toMatchObject({ deliveredSeq: 0, lastError: 'HTTP 302 (redirects are not followed)' });
     expect(env.sent).toHaveLength(1);
+  });
+
+  it('fails an endpoint that does not answer within the timeout (10 s for a hall) and tries the same event again later', async () => {
+    expect(DEFAULT_OUTBOX_TIMING.timeoutMs).toBe(10_000);
+    const env = setup(events(1));
+    env.setAnswer(() => new Promise<number>(() => undefined)); // accepts the connection, never answers
+    const { store, worker } = env.open();
+    await store.outbox.putEndpoint({ hallId: 'h', name: 'test-sub', url: 'https://in.example/x', secret: SECRET, enabled: true, updatedAt: 0, updatedBy: 'u' });
+    worker.wake('h', 'test-sub');
+    // The setup's timeout is 500 ms: the hung request is abandoned and counted as the endpoint's failure.
+    await until(async () => (await store.outbox.getProgress('h', 'test-sub')).failures === 1);
+    expect(await store.outbox.getProgress('h', 'test-sub')).toMatchObject({ deliveredSeq: 0, lastError: 'no answer within 1 s', failingSince: 1_000_000 });
+    expect(env.sent.map((s) => s.key)).toEqual(['h:1']);
+    // Once the back-off has passed, the same event goes again, and an answer now delivers it.
+    env.setAnswer(() => 200);
+    env.clock.now += 1000;
+    worker.wake('h', 'test-sub');
+    await until(async () => (await store.outbox.getProgress('h', 'test-sub')).deliveredSeq === 1);
+    expect(env.sent.map((s) => s.key)).toEqual(['h:1', 'h:1']);
+    expect(await store.outbox.getProgress('h', 'test-sub')).toMatchObject({ failures: 0 });
   });
 
   it('counts what is pending, and says when it stopped counting', async () => {
