@@ -54,7 +54,12 @@ export async function startProvider(port: number, redirectUri: string, accounts:
   });
   return {
     issuer,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Kept-alive connections (the browsers', HallQ's) are cut too, so a closed provider is down at once.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -12,6 +12,8 @@ const accounts = {
   'wang.fang': { name: '王芳', groups: ['/hallq/clerks'] },
   'li.qiang': { name: '李强', groups: ['/hallq/supervisors', '/hallq/clerks'] },
   'zhao.min': { name: '赵敏', groups: ['/finance'] },
+  // The provider has an "admin" too: it must not become HallQ's built-in admin.
+  admin: { name: '目录管理员', groups: ['/hallq/supervisors'] },
 };
 const mapping = [
   { group: '/hallq/clerks', role: 'clerk', halls: [DEMO] },
@@ -95,6 +97,15 @@ describe('OIDC login', () => {
     expect(await t.server.store.accounts.findUserByUsername('zhao.min')).toBeNull();
   });
 
+  it('the provider\'s "admin" is refused (SSO_FAILED): the built-in admin is HallQ\'s own and keeps its password', async () => {
+    const before = await t.server.store.accounts.findUserByUsername('admin');
+    const app = await signIn(new Browser(), 'admin');
+    expect(app.hash).toBe('#sso-error=SSO_FAILED');
+    expect(await t.server.store.accounts.findUserByUsername('admin')).toEqual(before);
+    expect(before!.source).toBeUndefined();
+    expect(await t.login('admin')).toEqual(expect.any(String));
+  });
+
   it('cancelling at the provider comes back as SSO_CANCELLED', async () => {
     const browser = new Browser();
     const loginPage = await browser.follow(`${t.url}/api/auth/oidc/start?hall=${DEMO}`, t.url);
@@ -149,6 +160,32 @@ describe('OIDC login', () => {
 });
 
 describe('OIDC provider down', () => {
+  it('a provider that goes down during a login: the callback sends the browser back with SSO_UNAVAILABLE and makes no account', async () => {
+    const [providerPort, hallqPort] = [await freePort(), await freePort()];
+    const hallqUrl = `http://127.0.0.1:${hallqPort}`;
+    const going = await startProvider(providerPort, `${hallqUrl}/api/auth/oidc/callback`, accounts);
+    const file = oidcSettingsFile(going.issuer, hallqUrl, mapping);
+    const server = await startTestServer({ port: hallqPort, ssoConfigFile: file.file });
+    let closed = false;
+    try {
+      const browser = new Browser();
+      const loginPage = await browser.follow(`${hallqUrl}/api/auth/oidc/start?hall=${DEMO}`, hallqUrl);
+      const consent = await browser.submit(loginPage.url, await loginPage.response.text(), { login: 'wang.fang', password: 'any' }, hallqUrl);
+      const callback = consent.url.startsWith(hallqUrl) ? consent.url : (await browser.submit(consent.url, await consent.response.text(), {}, hallqUrl)).url;
+      expect(callback).toContain('/api/auth/oidc/callback?');
+      // Back from the provider with a code, but the provider is gone before HallQ can trade it.
+      await going.close();
+      closed = true;
+      const app = await browser.follow(callback, `${hallqUrl}/counter`);
+      expect(new URL(app.url).hash).toBe('#sso-error=SSO_UNAVAILABLE');
+      expect(await server.server.store.accounts.findUserByUsername('wang.fang')).toBeNull();
+    } finally {
+      await server.close();
+      if (!closed) await going.close();
+      file.remove();
+    }
+  });
+
   it('the start sends the browser back with SSO_UNAVAILABLE and a Chinese message exists for it', async () => {
     const [closedPort, hallqPort] = [await freePort(), await freePort()];
     const file = oidcSettingsFile(`http://127.0.0.1:${closedPort}`, `http://127.0.0.1:${hallqPort}`, mapping);
