@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * How a receiver knows a delivery is HallQ's and has not been altered: the raw body's
  * HMAC-SHA256 under the endpoint's shared secret, hex, in `X-HallQ-Signature: sha256=<hex>`
  * (the form GitHub's webhooks use, so receivers' libraries fit). `X-HallQ-Delivery` carries the
- * idempotency key, also in the body as `deliveryId`.
+ * idempotency key (the 好差评 upload's envelope also carries it as `deliveryId`; a webhook's body is the event alone).
  */
 export const SIGNATURE_HEADER = 'x-hallq-signature';
 export const DELIVERY_HEADER = 'x-hallq-delivery';

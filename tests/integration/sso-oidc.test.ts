@@ -152,9 +152,15 @@ describe('OIDC login', () => {
 
   it('a HallQ-disabled account stays refused after a good provider login', async () => {
     const first = await exchange((await signIn(new Browser(), 'wang.fang')).hash.slice('#sso='.length));
+    // A login finished but its code not yet traded when the account is disabled.
+    const waiting = (await signIn(new Browser(), 'wang.fang')).hash.slice('#sso='.length);
     const admin = await t.login('admin');
     expect((await t.api('PATCH', `/api/users/${first.body.user.id}`, { token: admin, body: { disabled: true } })).status).toBe(200);
     expect((await signIn(new Browser(), 'wang.fang')).hash).toBe('#sso-error=ACCOUNT_DISABLED');
+    const late = await exchange(waiting);
+    expect(late.status).toBe(403);
+    expect(errorCodeOf(late)).toBe('ACCOUNT_DISABLED');
+    expect(late.body.token).toBeUndefined();
     await t.api('PATCH', `/api/users/${first.body.user.id}`, { token: admin, body: { disabled: false } });
   });
 });
