@@ -104,6 +104,28 @@ describe.runIf(hasChromium())('无声叫号 in Chromium', () => {
     expect(await plain.getByTestId('notify-phone').count()).toBe(0);
   });
 
+  it('at the guide desk (绿色通道) the clerk is offered the number step too, and the priority ticket keeps the number', { timeout: 60_000 }, async () => {
+    await configure({ enabled: true });
+    const clerkToken = await t.login('clerk1');
+    expect((await t.api('PUT', '/api/auth/pin', { token: clerkToken, body: { currentPassword: DEMO_PASSWORD, pin: '2580' } })).status).toBe(200);
+    const me = (await t.api('GET', '/api/auth/me', { token: clerkToken })).body.user as { displayName: string };
+    const page = await kiosk();
+    await page.getByRole('button', { name: '绿色通道' }).click();
+    const login = page.getByRole('dialog', { name: '导办员登录' });
+    await login.getByRole('button', { name: me.displayName, exact: true }).click();
+    for (const digit of '2580') await login.getByRole('button', { name: digit, exact: true }).click();
+    await login.getByRole('button', { name: '确定' }).click();
+    await page.getByText('绿色通道：请选择业务').waitFor();
+    await tile(page, BIRTH_NAME).click();
+    const dialog = page.getByRole('dialog', { name: '留手机号，快到时短信提醒' });
+    await dialog.waitFor();
+    for (const digit of PHONE) await dialog.getByRole('button', { name: digit, exact: true }).click();
+    await dialog.getByRole('button', { name: '确定取号' }).click();
+    await page.getByTestId('ticket-number').waitFor();
+    const number = (await page.getByTestId('ticket-number').textContent())!;
+    expect(await ticketByNumber(number)).toMatchObject({ priority: true, channel: 'desk', notifyPhone: PHONE });
+  });
+
   it('the phone take page takes an optional number, and refuses a wrong one without issuing', { timeout: 60_000 }, async () => {
     await configure({ enabled: true });
     const page = await pages.open(browser, { width: 390, height: 844 });

@@ -91,10 +91,13 @@ export class KioskFlow {
 
   /**
    * A service tile was tapped. When the hall sends 无声叫号 texts (`askPhone`), the citizen is first
-   * offered to leave a mobile number (skipping is the default); the green channel goes straight on.
+   * offered to leave a mobile number (skipping is the default). In the green channel the guide-desk
+   * clerk is offered the same step for the citizen beside them: the desk is one of the ways a
+   * number is left (issue 19), and the people the green channel serves are often the ones who
+   * cannot watch the board.
    */
   take(serviceId: string, askPhone = false): Promise<void> {
-    if (askPhone && this.deskToken === null && !this.busy) {
+    if (askPhone && !this.busy) {
       this.chosenService = serviceId;
       this.error = null;
       this.screen = 'notify-phone';
@@ -108,7 +111,7 @@ export class KioskFlow {
   takeWithPhone(notifyPhone: string | undefined): Promise<void> {
     const serviceId = this.chosenService;
     if (serviceId === null) return Promise.resolve();
-    return this.issue({ requestId: newRequestId(), serviceId, priority: false, ...(notifyPhone !== undefined ? { notifyPhone } : {}) }, 'paper');
+    return this.issue({ requestId: newRequestId(), serviceId, priority: this.deskToken !== null, ...(notifyPhone !== undefined ? { notifyPhone } : {}) }, 'paper');
   }
 
   checkIn(code: string): Promise<void> {
