@@ -111,6 +111,15 @@ describe.runIf(hasChromium())('the webhooks page in Chromium', () => {
     await expect.poll(() => refreshed(page, 'webhook-pending'), POLL).toBe('0');
     expect(await page.getByTestId('webhook-status').textContent()).toBe('正常推送');
     expect(await page.getByTestId('webhook-last-error').textContent()).toContain('无');
+    // "Delivered up to seq": at least the call's seq, as the server has it.
+    const calledSeq = receiver.accepted[2]!.body.seq as number;
+    await expect
+      .poll(async () => {
+        const shown = Number(await refreshed(page, 'webhook-delivered'));
+        const stored = (await t.api('GET', `/api/halls/${DEMO}/webhooks`, { token: await t.login('admin') })).body.webhooks[0].deliveredSeq as number;
+        return shown === stored && shown >= calledSeq;
+      }, POLL)
+      .toBe(true);
     await page.screenshot({ path: `${SHOTS}/webhook-ok-1366x768.png`, fullPage: true });
 
     // Send again from the issue's seq: the same two deliveries, under the same ids.
