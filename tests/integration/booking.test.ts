@@ -192,6 +192,20 @@ describe('bad input is refused with a code and nothing stored', () => {
     ['a slot in the past', (slot) => ({ serviceId: SERVICE, slotStart: slot - 7 * 86_400_000, name: NAME, phone: freshPhone() }), 'BOOKING_CLOSED'],
     ['a slot that does not exist', (slot) => ({ serviceId: SERVICE, slotStart: slot + 60_000, name: NAME, phone: freshPhone() }), 'BOOKING_CLOSED'],
     ['a slot beyond the window', (slot) => ({ serviceId: SERVICE, slotStart: slot + 30 * 86_400_000, name: NAME, phone: freshPhone() }), 'BOOKING_CLOSED'],
+    ['a phone of 12 digits', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: `${freshPhone()}0` }), 'VALIDATION_FAILED'],
+    ['a phone as a number', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: Number(freshPhone()) }), 'VALIDATION_FAILED'],
+    ['a missing phone', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME }), 'VALIDATION_FAILED'],
+    ['a name that is not text', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: ['张三'], phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a name of invisible characters', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: '\u200b\u3000', phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['an ID tail of 5', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), idTail: '12345' }), 'VALIDATION_FAILED'],
+    ['a slot of a fraction of a millisecond', (slot) => ({ serviceId: SERVICE, slotStart: slot + 0.5, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a negative slot', (slot) => ({ serviceId: SERVICE, slotStart: -slot, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a missing slot', () => ({ serviceId: SERVICE, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a malformed service id', (slot) => ({ serviceId: '../minzheng-dibao', slotStart: slot, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a service id of 65 characters', (slot) => ({ serviceId: 'a'.repeat(65), slotStart: slot, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a huge external reference', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), externalRef: 'r'.repeat(65) }), 'VALIDATION_FAILED'],
+    ['an external reference with spaces', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), externalRef: 'ref 1' }), 'VALIDATION_FAILED'],
+    ['a malformed request id', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), requestId: 'x' }), 'VALIDATION_FAILED'],
     ['a service without booking', (slot) => ({ serviceId: 'zonghe-zixun', slotStart: slot, name: NAME, phone: freshPhone() }), 'SERVICE_NOT_BOOKABLE'],
     ['an unknown service', (slot) => ({ serviceId: 'nope', slotStart: slot, name: NAME, phone: freshPhone() }), 'SERVICE_NOT_BOOKABLE'],
   ];
@@ -203,6 +217,24 @@ describe('bad input is refused with a code and nothing stored', () => {
       expect(await t.stateJson()).toBe(before);
     });
   }
+
+  it('the manage link refuses a bad or past slot to move to, and a wrong secret to cancel, changing nothing', async () => {
+    const created = await book({ serviceId: SERVICE, slotStart: await laterSlot(8), name: NAME, phone: freshPhone() });
+    expect(created.status).toBe(201);
+    const secret = new URL(created.body.manageUrl, t.url).searchParams.get('secret')!;
+    const before = await t.stateJson();
+    const move = (body: Record<string, unknown>) => t.api('POST', `/api/bookings/${created.body.id}/move`, { body, ip: freshIp() });
+    const target = await laterSlot(9);
+    expect(errorCodeOf(await move({ secret, slotStart: String(target) }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await move({ secret }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await move({ secret, slotStart: target, name: '李四' }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await move({ secret, slotStart: target - 7 * 86_400_000 }))).toBe('BOOKING_CLOSED');
+    expect(errorCodeOf(await move({ secret, slotStart: target + 60_000 }))).toBe('BOOKING_CLOSED');
+    expect(errorCodeOf(await move({ secret: `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`, slotStart: target }))).toBe('APPOINTMENT_NOT_FOUND');
+    expect(errorCodeOf(await t.api('POST', `/api/bookings/${created.body.id}/cancel`, { body: { secret, status: 'checked-in' }, ip: freshIp() }))).toBe('VALIDATION_FAILED');
+    expect(await t.stateJson()).toBe(before);
+    expect((await move({ secret, slotStart: target })).status).toBe(200);
+  });
 
   it('refuses a body that is not an object, and a secret of the wrong shape', async () => {
     expect(errorCodeOf(await t.api('POST', `/api/halls/${DEMO}/bookings`, { raw: '[1]', ip: freshIp() }))).toBe('VALIDATION_FAILED');
