@@ -64,6 +64,8 @@ describe('public lists', () => {
     const start = await laterSlot(3);
     const before = (await slots()).slots.find((slot) => slot.start === start)!;
     expect(before).toMatchObject({ capacity: 4, end: start + 30 * 60_000 });
+    // The fields the issue names for platforms, and no others.
+    expect(Object.keys(before).sort()).toEqual(['capacity', 'end', 'remaining', 'start']);
     expect((await book({ serviceId: SERVICE, slotStart: start, name: NAME, phone: freshPhone() })).status).toBe(201);
     const after = (await slots()).slots.find((slot) => slot.start === start)!;
     expect(after.remaining).toBe(before.remaining - 1);
@@ -89,6 +91,7 @@ describe('booking and the manage link', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ serviceId: SERVICE, slotStart: start, slotEnd: start + 30 * 60_000 });
     expect(created.body.code).toMatch(/^\d{6}$/);
+    expect(Object.keys(created.body).sort()).toEqual(['code', 'id', 'manageUrl', 'serviceId', 'slotEnd', 'slotStart']);
     const url = new URL(created.body.manageUrl, t.url);
     expect(url.pathname).toBe(`/book/manage/${created.body.id}`);
     const secret = url.searchParams.get('secret')!;
