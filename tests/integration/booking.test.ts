@@ -162,6 +162,28 @@ describe('booking and the manage link', () => {
   });
 });
 
+describe('personal data for staff of the hall only', () => {
+  it('the day list and a staff cancel refuse staff of another hall and a kiosk', async () => {
+    const start = await laterSlot(10);
+    const created = await book({ serviceId: SERVICE, slotStart: start, name: NAME, phone: freshPhone() });
+    expect(created.status).toBe(201);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(start));
+    const second = await t.createSecondHall();
+    const stranger = await t.login(second.clerkUsername, second.clerkPassword);
+    // Their own hall's list is theirs to read; the demo hall's is not.
+    expect((await t.api('GET', `/api/halls/${second.hallId}/bookings?date=${day}`, { token: stranger })).status).toBe(200);
+    const list = await t.api('GET', `/api/halls/${DEMO}/bookings?date=${day}`, { token: stranger });
+    expect(errorCodeOf(list)).toBe('FORBIDDEN');
+    expect(list.text).not.toContain(NAME.slice(0, 1));
+    const before = await t.stateJson();
+    expect(errorCodeOf(await t.api('POST', `/api/halls/${DEMO}/bookings/${created.body.id}/cancel`, { token: stranger, body: {} }))).toBe('FORBIDDEN');
+    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: supervisor, body: { kind: 'kiosk', name: '入口取号机', printer: 'preview' } });
+    expect(paired.status, paired.text).toBe(201);
+    expect(errorCodeOf(await t.api('GET', `/api/halls/${DEMO}/bookings?date=${day}`, { token: paired.body.token }))).toBe('FORBIDDEN');
+    expect(await t.stateJson()).toBe(before);
+  });
+});
+
 describe('platform token', () => {
   it('pairs a platform device whose externalRef makes a retry answer the first booking', async () => {
     const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: supervisor, body: { kind: 'platform', name: '一网通办' } });
