@@ -250,6 +250,10 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     const full = page.locator(`[data-testid=booking-slot][data-start="${slot.start}"]`);
     await expect.poll(() => full.textContent()).toContain('Full');
     expect(await full.isDisabled()).toBe(true);
+    // The slot before it on the same day (the window's last day, its slots all of the test's own) still has both places.
+    const neighbour = page.locator(`[data-testid=booking-slot][data-start="${open[open.length - 2]!.start}"]`);
+    expect(await neighbour.textContent()).toContain('2 left');
+    expect(await neighbour.isDisabled()).toBe(false);
     await full.scrollIntoViewIfNeeded();
     await expectAccessible(page, 'booking slots with a full slot, English');
     expect(await smallThings(page), 'the slots, English').toEqual({ texts: [], targets: [] });
