@@ -233,7 +233,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     expect(called[2]!.id).toBe(walkIns[0]);
   }, 90_000);
 
-  it('a slot taken meanwhile is said and shown as full; in English', async () => {
+  it('a slot taken meanwhile is said and shown as full, and the manage link reads, in English', async () => {
     const open = (await slots()).filter((slot) => slot.remaining === 2);
     const slot = open[open.length - 1]!;
     expect((await apiBook(slot.start, '13700000001')).status).toBe(201);
@@ -258,6 +258,20 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await expectAccessible(page, 'booking slots with a full slot, English');
     expect(await smallThings(page), 'the slots, English').toEqual({ texts: [], targets: [] });
     await page.screenshot({ path: '/tmp/bookpage-phone-full-en.png', fullPage: true });
+
+    // The manage link in English: the booking in the page's words, the service by its English name.
+    const mine = await apiBook(open[0]!.start, '13700000004');
+    expect(mine.status, mine.text).toBe(201);
+    const manage = await phone();
+    await manage.goto(`${t.url}${mine.body.manageUrl}&lang=en`);
+    await manage.getByRole('heading', { name: 'My appointment' }).waitFor();
+    expect(await manage.getByTestId('booking-status').textContent()).toBe('Booked');
+    expect(await manage.getByTestId('booking-code').textContent()).toBe(mine.body.code);
+    await manage.getByText('Childbirth service registration').first().waitFor();
+    await manage.getByText('Please bring').waitFor();
+    await manage.getByRole('button', { name: 'Cancel booking' }).waitFor();
+    expect(await smallThings(manage), 'the manage link, English').toEqual({ texts: [], targets: [] });
+    await expectAccessible(manage, 'manage link, English');
   }, 40_000);
 
   it('a number blocked after no-shows is told until when, and nothing is booked', async () => {
