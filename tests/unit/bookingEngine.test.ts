@@ -5,7 +5,7 @@ import type { Actor, HallConfig } from '../../server/protocol/model.js';
 import { phoneKey } from '../../server/domain/handlers/bookingKeys.js';
 import { holdsPlace } from '../../server/protocol/rules/booking.js';
 import { localTime } from '../../server/protocol/rules/time.js';
-import { slotsAnswer } from '../../server/protocol/bookingViews.js';
+import { bookingView, slotsAnswer } from '../../server/protocol/bookingViews.js';
 import { publicEvent, staffEvent } from '../../server/protocol/redact.js';
 import { type Harness, admin, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
@@ -183,8 +183,12 @@ describe('booking.cancel and booking.move', () => {
     expect(moved).toMatchObject({ slotStart: THU_9, movedFrom: { slotStart: TUE_9, slotEnd: TUE_930 } });
     // Moving within the same day is allowed: the booking does not count against itself.
     h.ok({ type: 'booking.move', bookingId: mine.id, slotStart: THU_9 + 30 * 60_000, secret }, publicActor);
+    expect(bookingView(h.state, h.state.appointments[mine.id]!, h.clock.now).changeable).toBe(true);
     h.clock.set(THU_9 + 30 * 60_000);
     expect(h.fail({ type: 'booking.cancel', bookingId: mine.id, secret }, publicActor).code).toBe('BOOKING_CLOSED');
+    expect(h.fail({ type: 'booking.move', bookingId: mine.id, slotStart: local('2026-03-06T09:00'), secret }, publicActor).code).toBe('BOOKING_CLOSED');
+    // The link still shows it, no longer changeable.
+    expect(bookingView(h.state, h.state.appointments[mine.id]!, h.clock.now)).toMatchObject({ status: 'booked', changeable: false, slotStart: THU_9 + 30 * 60_000 });
   });
 });
 
