@@ -20,6 +20,33 @@ const BIRTH = 'jisheng-shengyu-dengji'; // 生育服务登记, window 3
 const PHONE = { width: 390, height: 844 };
 const ADDRESS = '青山镇人民路 8 号便民服务中心一楼';
 
+/**
+ * Large type and big targets as on the kiosk, at phone scale: no visible text under 16 px (what phones
+ * need to read without zooming), no button, link or field under 44 px high (a thumb), the code at least 48 px.
+ */
+async function smallThings(page: Page): Promise<{ texts: Array<{ text: string; size: number }>; targets: Array<{ label: string; height: number }> }> {
+  return page.evaluate(() => {
+    const visible = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none' && !element.closest('.sr-only');
+    };
+    const texts: Array<{ text: string; size: number }> = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || !node.textContent?.trim() || !visible(parent)) continue;
+      const size = parseFloat(getComputedStyle(parent).fontSize);
+      if (size < 16) texts.push({ text: node.textContent.trim().slice(0, 30), size });
+    }
+    const targets = Array.from(document.querySelectorAll('button, a[href], input, select, [role=button]'))
+      .filter(visible)
+      .map((element) => ({ label: (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 30), height: element.getBoundingClientRect().height }))
+      .filter((target) => target.height < 44);
+    return { texts, targets };
+  });
+}
+
 describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
   let t: TestServer;
   let browser: Browser;
@@ -81,6 +108,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     const page = await phone();
     const start = await chooseAndFill(page, { name: '张三', phone: '1381234567' });
     await page.screenshot({ path: '/tmp/bookpage-phone-form.png', fullPage: true });
+    expect(await smallThings(page), 'the form').toEqual({ texts: [], targets: [] });
     // Ten digits: said at the field before anything is sent.
     await page.getByRole('button', { name: '提交预约' }).click();
     await page.getByText('请填写 11 位手机号码（以 1 开头）').waitFor();
@@ -104,6 +132,8 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     expect(await page.getByTestId('booking-materials').locator('li').allTextContents()).toEqual(['夫妻双方身份证原件及复印件', '户口簿', '结婚证原件及复印件', '生育服务登记表']);
     expect(await page.getByText('138****5678').count()).toBe(1);
     await expectAccessible(page, 'booking confirmation');
+    expect(await smallThings(page), 'the confirmation').toEqual({ texts: [], targets: [] });
+    expect(await page.getByTestId('booking-code').evaluate((node) => parseFloat(getComputedStyle(node).fontSize))).toBeGreaterThanOrEqual(48);
     await page.screenshot({ path: '/tmp/bookpage-phone-confirmation.png', fullPage: true });
     const first = Object.values((await t.hallState()).appointments).find((booking) => booking.code === code)!;
     expect(first.slotStart).toBe(start);
@@ -168,6 +198,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     await expectAccessible(eTicket, 'e-ticket with the booking link');
     await bookLink.click();
     await eTicket.getByRole('heading', { name: '第 1 步：选择业务' }).waitFor();
+    expect(await smallThings(eTicket), 'the services').toEqual({ texts: [], targets: [] });
     expect(new URL(eTicket.url()).search).toBe(`?hall=${DEMO}`);
 
     const kiosk = await pages.open(browser, { width: 1920, height: 1080 });
@@ -202,7 +233,7 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     expect(called[2]!.id).toBe(walkIns[0]);
   }, 90_000);
 
-  it('a slot taken meanwhile is said and shown as full; in English', async () => {
+  it('a slot taken meanwhile is said and shown as full, and the manage link reads, in English', async () => {
     const open = (await slots()).filter((slot) => slot.remaining === 2);
     const slot = open[open.length - 1]!;
     expect((await apiBook(slot.start, '13700000001')).status).toBe(201);
@@ -219,9 +250,28 @@ describe.runIf(hasChromium())('网上预约 on the phone and the kiosk', () => {
     const full = page.locator(`[data-testid=booking-slot][data-start="${slot.start}"]`);
     await expect.poll(() => full.textContent()).toContain('Full');
     expect(await full.isDisabled()).toBe(true);
+    // The slot before it on the same day (the window's last day, its slots all of the test's own) still has both places.
+    const neighbour = page.locator(`[data-testid=booking-slot][data-start="${open[open.length - 2]!.start}"]`);
+    expect(await neighbour.textContent()).toContain('2 left');
+    expect(await neighbour.isDisabled()).toBe(false);
     await full.scrollIntoViewIfNeeded();
     await expectAccessible(page, 'booking slots with a full slot, English');
+    expect(await smallThings(page), 'the slots, English').toEqual({ texts: [], targets: [] });
     await page.screenshot({ path: '/tmp/bookpage-phone-full-en.png', fullPage: true });
+
+    // The manage link in English: the booking in the page's words, the service by its English name.
+    const mine = await apiBook(open[0]!.start, '13700000004');
+    expect(mine.status, mine.text).toBe(201);
+    const manage = await phone();
+    await manage.goto(`${t.url}${mine.body.manageUrl}&lang=en`);
+    await manage.getByRole('heading', { name: 'My appointment' }).waitFor();
+    expect(await manage.getByTestId('booking-status').textContent()).toBe('Booked');
+    expect(await manage.getByTestId('booking-code').textContent()).toBe(mine.body.code);
+    await manage.getByText('Childbirth service registration').first().waitFor();
+    await manage.getByText('Please bring').waitFor();
+    await manage.getByRole('button', { name: 'Cancel booking' }).waitFor();
+    expect(await smallThings(manage), 'the manage link, English').toEqual({ texts: [], targets: [] });
+    await expectAccessible(manage, 'manage link, English');
   }, 40_000);
 
   it('a number blocked after no-shows is told until when, and nothing is booked', async () => {

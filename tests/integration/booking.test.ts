@@ -64,6 +64,8 @@ describe('public lists', () => {
     const start = await laterSlot(3);
     const before = (await slots()).slots.find((slot) => slot.start === start)!;
     expect(before).toMatchObject({ capacity: 4, end: start + 30 * 60_000 });
+    // The fields the issue names for platforms, and no others.
+    expect(Object.keys(before).sort()).toEqual(['capacity', 'end', 'remaining', 'start']);
     expect((await book({ serviceId: SERVICE, slotStart: start, name: NAME, phone: freshPhone() })).status).toBe(201);
     const after = (await slots()).slots.find((slot) => slot.start === start)!;
     expect(after.remaining).toBe(before.remaining - 1);
@@ -89,6 +91,7 @@ describe('booking and the manage link', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ serviceId: SERVICE, slotStart: start, slotEnd: start + 30 * 60_000 });
     expect(created.body.code).toMatch(/^\d{6}$/);
+    expect(Object.keys(created.body).sort()).toEqual(['code', 'id', 'manageUrl', 'serviceId', 'slotEnd', 'slotStart']);
     const url = new URL(created.body.manageUrl, t.url);
     expect(url.pathname).toBe(`/book/manage/${created.body.id}`);
     const secret = url.searchParams.get('secret')!;
@@ -159,6 +162,28 @@ describe('booking and the manage link', () => {
   });
 });
 
+describe('personal data for staff of the hall only', () => {
+  it('the day list and a staff cancel refuse staff of another hall and a kiosk', async () => {
+    const start = await laterSlot(10);
+    const created = await book({ serviceId: SERVICE, slotStart: start, name: NAME, phone: freshPhone() });
+    expect(created.status).toBe(201);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(start));
+    const second = await t.createSecondHall();
+    const stranger = await t.login(second.clerkUsername, second.clerkPassword);
+    // Their own hall's list is theirs to read; the demo hall's is not.
+    expect((await t.api('GET', `/api/halls/${second.hallId}/bookings?date=${day}`, { token: stranger })).status).toBe(200);
+    const list = await t.api('GET', `/api/halls/${DEMO}/bookings?date=${day}`, { token: stranger });
+    expect(errorCodeOf(list)).toBe('FORBIDDEN');
+    expect(list.text).not.toContain(NAME.slice(0, 1));
+    const before = await t.stateJson();
+    expect(errorCodeOf(await t.api('POST', `/api/halls/${DEMO}/bookings/${created.body.id}/cancel`, { token: stranger, body: {} }))).toBe('FORBIDDEN');
+    const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: supervisor, body: { kind: 'kiosk', name: '入口取号机', printer: 'preview' } });
+    expect(paired.status, paired.text).toBe(201);
+    expect(errorCodeOf(await t.api('GET', `/api/halls/${DEMO}/bookings?date=${day}`, { token: paired.body.token }))).toBe('FORBIDDEN');
+    expect(await t.stateJson()).toBe(before);
+  });
+});
+
 describe('platform token', () => {
   it('pairs a platform device whose externalRef makes a retry answer the first booking', async () => {
     const paired = await t.api('POST', `/api/halls/${DEMO}/devices`, { token: supervisor, body: { kind: 'platform', name: '一网通办' } });
@@ -192,6 +217,20 @@ describe('bad input is refused with a code and nothing stored', () => {
     ['a slot in the past', (slot) => ({ serviceId: SERVICE, slotStart: slot - 7 * 86_400_000, name: NAME, phone: freshPhone() }), 'BOOKING_CLOSED'],
     ['a slot that does not exist', (slot) => ({ serviceId: SERVICE, slotStart: slot + 60_000, name: NAME, phone: freshPhone() }), 'BOOKING_CLOSED'],
     ['a slot beyond the window', (slot) => ({ serviceId: SERVICE, slotStart: slot + 30 * 86_400_000, name: NAME, phone: freshPhone() }), 'BOOKING_CLOSED'],
+    ['a phone of 12 digits', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: `${freshPhone()}0` }), 'VALIDATION_FAILED'],
+    ['a phone as a number', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: Number(freshPhone()) }), 'VALIDATION_FAILED'],
+    ['a missing phone', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME }), 'VALIDATION_FAILED'],
+    ['a name that is not text', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: ['张三'], phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a name of invisible characters', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: '\u200b\u3000', phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['an ID tail of 5', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), idTail: '12345' }), 'VALIDATION_FAILED'],
+    ['a slot of a fraction of a millisecond', (slot) => ({ serviceId: SERVICE, slotStart: slot + 0.5, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a negative slot', (slot) => ({ serviceId: SERVICE, slotStart: -slot, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a missing slot', () => ({ serviceId: SERVICE, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a malformed service id', (slot) => ({ serviceId: '../minzheng-dibao', slotStart: slot, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a service id of 65 characters', (slot) => ({ serviceId: 'a'.repeat(65), slotStart: slot, name: NAME, phone: freshPhone() }), 'VALIDATION_FAILED'],
+    ['a huge external reference', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), externalRef: 'r'.repeat(65) }), 'VALIDATION_FAILED'],
+    ['an external reference with spaces', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), externalRef: 'ref 1' }), 'VALIDATION_FAILED'],
+    ['a malformed request id', (slot) => ({ serviceId: SERVICE, slotStart: slot, name: NAME, phone: freshPhone(), requestId: 'x' }), 'VALIDATION_FAILED'],
     ['a service without booking', (slot) => ({ serviceId: 'zonghe-zixun', slotStart: slot, name: NAME, phone: freshPhone() }), 'SERVICE_NOT_BOOKABLE'],
     ['an unknown service', (slot) => ({ serviceId: 'nope', slotStart: slot, name: NAME, phone: freshPhone() }), 'SERVICE_NOT_BOOKABLE'],
   ];
@@ -203,6 +242,24 @@ describe('bad input is refused with a code and nothing stored', () => {
       expect(await t.stateJson()).toBe(before);
     });
   }
+
+  it('the manage link refuses a bad or past slot to move to, and a wrong secret to cancel, changing nothing', async () => {
+    const created = await book({ serviceId: SERVICE, slotStart: await laterSlot(8), name: NAME, phone: freshPhone() });
+    expect(created.status).toBe(201);
+    const secret = new URL(created.body.manageUrl, t.url).searchParams.get('secret')!;
+    const before = await t.stateJson();
+    const move = (body: Record<string, unknown>) => t.api('POST', `/api/bookings/${created.body.id}/move`, { body, ip: freshIp() });
+    const target = await laterSlot(9);
+    expect(errorCodeOf(await move({ secret, slotStart: String(target) }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await move({ secret }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await move({ secret, slotStart: target, name: '李四' }))).toBe('VALIDATION_FAILED');
+    expect(errorCodeOf(await move({ secret, slotStart: target - 7 * 86_400_000 }))).toBe('BOOKING_CLOSED');
+    expect(errorCodeOf(await move({ secret, slotStart: target + 60_000 }))).toBe('BOOKING_CLOSED');
+    expect(errorCodeOf(await move({ secret: `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`, slotStart: target }))).toBe('APPOINTMENT_NOT_FOUND');
+    expect(errorCodeOf(await t.api('POST', `/api/bookings/${created.body.id}/cancel`, { body: { secret, status: 'checked-in' }, ip: freshIp() }))).toBe('VALIDATION_FAILED');
+    expect(await t.stateJson()).toBe(before);
+    expect((await move({ secret, slotStart: target })).status).toBe(200);
+  });
 
   it('refuses a body that is not an object, and a secret of the wrong shape', async () => {
     expect(errorCodeOf(await t.api('POST', `/api/halls/${DEMO}/bookings`, { raw: '[1]', ip: freshIp() }))).toBe('VALIDATION_FAILED');

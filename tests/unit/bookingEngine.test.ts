@@ -4,6 +4,8 @@ import type { Command } from '../../server/protocol/commands.js';
 import type { Actor, HallConfig } from '../../server/protocol/model.js';
 import { phoneKey } from '../../server/domain/handlers/bookingKeys.js';
 import { holdsPlace } from '../../server/protocol/rules/booking.js';
+import { localTime } from '../../server/protocol/rules/time.js';
+import { bookingView, slotsAnswer } from '../../server/protocol/bookingViews.js';
 import { publicEvent, staffEvent } from '../../server/protocol/redact.js';
 import { type Harness, admin, comparable, harness, kiosk, local, publicActor, supervisor, testHallConfig } from '../helpers/engineHarness.js';
 
@@ -101,6 +103,59 @@ describe('booking.create', () => {
   });
 });
 
+describe('working days over a holiday and a make-up day, and the cut-off', () => {
+  /** Wednesday 4 March a holiday, Saturday 7 March worked in its place (调休上班); the clock starts on Monday 2 March. */
+  function calendarHall(): HallConfig {
+    const config = bookingHall();
+    config.holidays = ['2026-03-04'];
+    config.makeUpWorkdays = ['2026-03-07'];
+    return config;
+  }
+  const daysOffered = (h: Harness) => [...new Set(slotsAnswer(h.state, 'svc-a', h.clock.now)!.slots.map((slot) => localTime(slot.start, 'Asia/Shanghai').day))];
+
+  it('offers and books five working days from tomorrow: the holiday skipped, the make-up Saturday taken', () => {
+    const h = harness({ config: calendarHall() });
+    expect(daysOffered(h)).toEqual(['2026-03-03', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-09']);
+    const holiday = local('2026-03-04T09:00');
+    expect(h.fail(create(holiday), publicActor)).toEqual({ code: 'BOOKING_CLOSED', details: { serviceId: 'svc-a', slotStart: holiday } });
+    expect(h.fail(create(local('2026-03-08T09:00')), publicActor).code).toBe('BOOKING_CLOSED'); // an ordinary Sunday
+    expect(h.fail(create(local('2026-03-10T09:00')), publicActor).code).toBe('BOOKING_CLOSED'); // the sixth working day
+    expect(Object.keys(h.state.appointments)).toHaveLength(0);
+    expect(book(h, local('2026-03-07T09:00')).slotStart).toBe(local('2026-03-07T09:00'));
+    // Without the calendar the Wednesday is an ordinary working day and the Saturday is closed.
+    const plain = harness({ config: bookingHall() });
+    expect(daysOffered(plain)).toEqual(['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-09']);
+    expect(book(plain, holiday).slotStart).toBe(holiday);
+    expect(plain.fail(create(local('2026-03-07T09:00'), '13900000001'), publicActor).code).toBe('BOOKING_CLOSED');
+  });
+
+  it('a move obeys the same calendar', () => {
+    const h = harness({ config: calendarHall() });
+    const mine = book(h, TUE_9);
+    expect(h.fail({ type: 'booking.move', bookingId: mine.id, slotStart: local('2026-03-04T10:00'), secret: secretOf(mine) }, publicActor).code).toBe('BOOKING_CLOSED');
+    expect(h.state.appointments[mine.id]!.slotStart).toBe(TUE_9);
+    h.ok({ type: 'booking.move', bookingId: mine.id, slotStart: local('2026-03-07T10:00'), secret: secretOf(mine) }, publicActor);
+    expect(h.state.appointments[mine.id]!.slotStart).toBe(local('2026-03-07T10:00'));
+  });
+
+  it('closes a day at its cut-off the day before; the later days stay open', () => {
+    const config = calendarHall();
+    config.services[0]!.booking = { ...config.services[0]!.booking!, cutoffDayBefore: '17:00' };
+    const h = harness({ config });
+    h.clock.set(local('2026-03-02T16:59'));
+    book(h, TUE_9);
+    h.clock.set(local('2026-03-02T17:00'));
+    expect(h.fail(create(TUE_930, '13900000001'), publicActor).code).toBe('BOOKING_CLOSED');
+    expect(daysOffered(h)[0]).toBe('2026-03-05');
+    // Thursday's cut-off is Wednesday 17:00, a holiday or not.
+    h.clock.set(local('2026-03-04T16:59'));
+    book(h, THU_9, '13900000001');
+    h.clock.set(local('2026-03-04T17:00'));
+    expect(h.fail(create(THU_9, '13900000002'), publicActor).code).toBe('BOOKING_CLOSED');
+    expect(book(h, local('2026-03-06T09:00'), '13900000002').slotStart).toBe(local('2026-03-06T09:00'));
+  });
+});
+
 describe('booking.cancel and booking.move', () => {
   it('need the secret from the public; wrong or missing is APPOINTMENT_NOT_FOUND, and changes nothing', () => {
     const h = harness({ config: bookingHall() });
@@ -128,8 +183,12 @@ describe('booking.cancel and booking.move', () => {
     expect(moved).toMatchObject({ slotStart: THU_9, movedFrom: { slotStart: TUE_9, slotEnd: TUE_930 } });
     // Moving within the same day is allowed: the booking does not count against itself.
     h.ok({ type: 'booking.move', bookingId: mine.id, slotStart: THU_9 + 30 * 60_000, secret }, publicActor);
+    expect(bookingView(h.state, h.state.appointments[mine.id]!, h.clock.now).changeable).toBe(true);
     h.clock.set(THU_9 + 30 * 60_000);
     expect(h.fail({ type: 'booking.cancel', bookingId: mine.id, secret }, publicActor).code).toBe('BOOKING_CLOSED');
+    expect(h.fail({ type: 'booking.move', bookingId: mine.id, slotStart: local('2026-03-06T09:00'), secret }, publicActor).code).toBe('BOOKING_CLOSED');
+    // The link still shows it, no longer changeable.
+    expect(bookingView(h.state, h.state.appointments[mine.id]!, h.clock.now)).toMatchObject({ status: 'booked', changeable: false, slotStart: THU_9 + 30 * 60_000 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoHallConfig, demoStaff } from '../../server/demo/demoHall.js';
+import { DEMO_BOOKABLE_SERVICES, demoHallConfig, demoStaff } from '../../server/demo/demoHall.js';
+import { bookingOf, bookingWindowDays, openSlots, slotsOfDay } from '../../server/protocol/rules/booking.js';
 
 describe('demo hall', () => {
   const hall = demoHallConfig();
@@ -124,5 +125,25 @@ describe('demo hall', () => {
     for (let n = 1; n <= 8; n++) expect(usernames).toContain(`clerk${n}`);
     expect(staff.find((s) => s.username === 'zhuren')?.role).toBe('supervisor');
     expect(staff.filter((s) => s.role === 'clerk')).toHaveLength(8);
+  });
+  it('takes 网上预约 for at least three services, several slots every day, one to book within half an hour at any hour', () => {
+    const bookable = hall.services.filter((service) => bookingOf(service) !== null);
+    expect(bookable.map((service) => service.id)).toEqual(DEMO_BOOKABLE_SERVICES);
+    expect(bookable.length).toBeGreaterThanOrEqual(3);
+    // The confirmation lists what to bring and where the hall is.
+    expect(hall.booking?.address).toBeTruthy();
+    // A Monday 00:10 to the Sunday after, every 50 minutes: every hour of every weekday is met.
+    const monday = Date.parse('2026-03-02T00:10:00+08:00');
+    for (const service of bookable) {
+      const settings = bookingOf(service)!;
+      expect(service.materials.length).toBeGreaterThan(0);
+      for (let now = monday; now < monday + 7 * 86_400_000; now += 50 * 60_000) {
+        const next = openSlots(settings, hall, now)[0]!;
+        expect(next.start - now, `${service.id} at ${new Date(now).toISOString()}`).toBeLessThanOrEqual(30 * 60_000);
+        expect(next.start).toBeGreaterThan(now);
+        expect(bookingWindowDays(settings, hall, now).length).toBeGreaterThanOrEqual(5);
+      }
+      for (let day = 2; day <= 8; day++) expect(slotsOfDay(settings, `2026-03-0${day}`, hall.timeZone).length).toBeGreaterThan(2);
+    }
   });
 });
