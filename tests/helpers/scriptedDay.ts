@@ -13,6 +13,8 @@ export interface ScriptTicket {
   at: number;
   serviceId: string;
   priority?: boolean;
+  /** A booking for the slot starting then, made and checked in at `at` (the engine prefers it once the slot has come). */
+  slotStart?: number;
   walkupMs: number;
   serviceMs: number;
 }
@@ -57,7 +59,13 @@ export async function actOutDay(send: Send, windowOrder: readonly string[], tick
   }
   for (const ticket of tickets) {
     add(ticket.at, 3, async () => {
-      const issued = (await send({ type: 'ticket.issue', serviceId: ticket.serviceId, channel: 'kiosk', priority: ticket.priority ?? false }, now)) as { ticket: { id: string } } | undefined;
+      let issued: { ticket: { id: string } } | undefined;
+      if (ticket.slotStart !== undefined) {
+        const booked = (await send({ type: 'appointment.create', serviceId: ticket.serviceId, slotStart: ticket.slotStart, slotEnd: ticket.slotStart + 30 * 60_000 }, now)) as { code: string } | undefined;
+        issued = booked && ((await send({ type: 'appointment.check-in', code: booked.code }, now)) as typeof issued);
+      } else {
+        issued = (await send({ type: 'ticket.issue', serviceId: ticket.serviceId, channel: 'kiosk', priority: ticket.priority ?? false }, now)) as typeof issued;
+      }
       if (issued) byTicketId.set(issued.ticket.id, ticket);
     });
   }

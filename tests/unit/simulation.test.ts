@@ -93,6 +93,22 @@ describe('排班模拟: the replay of a scripted day', () => {
     expect(result.hours.every((hour) => hour.simulated.meanWaitMinutes === hour.actual.meanWaitMinutes)).toBe(true);
   });
 
+  it('keeps the green channel and bookings: priority tickets and checked-in bookings replay exactly too; the wait boost is a policy', async () => {
+    const tickets = morning(MONDAY, 7).map((ticket, index) =>
+      index % 6 === 1 ? { ...ticket, priority: true } : index % 9 === 3 ? { ...ticket, slotStart: Math.floor((ticket.at + 5 * MINUTE) / (30 * MINUTE)) * 30 * MINUTE } : ticket,
+    );
+    const events = await recordDay(config, MONDAY, tickets, shifts(MONDAY));
+    const record = readDay(events, span(config, MONDAY));
+    expect(record.arrivals.filter((arrival) => arrival.priority)).toHaveLength(12);
+    expect(record.arrivals.filter((arrival) => arrival.slotStart !== undefined)).toHaveLength(8);
+    const replayed = simulate(job(config, MONDAY, events, { serviceTimes: 'recorded' }));
+    expect(replayed.simulated).toEqual(replayed.actual);
+    // The maximum wait boost after 1 minute instead of 30: tiers hardly count any more, so waits move.
+    const boosted = simulate(job(config, MONDAY, events, { serviceTimes: 'recorded', policy: { boostAfterMinutes: 1 } }));
+    expect(boosted.simulated).not.toEqual(boosted.actual);
+    expect(boosted.replayError!.meanErrorPercent).toBe(0);
+  });
+
   it('with drawn service times lands within the stated tolerance on 30 scripted mornings, the same for the same seed', async () => {
     let measured = 0;
     let replayed = 0;
