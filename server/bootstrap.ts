@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { generatePassword, hashPassword } from './auth/passwords.js';
+import { generatePassword, hashPassword, verifyPassword } from './auth/passwords.js';
 import { disableDemoPasswords } from './demo/demoAccounts.js';
-import { DEMO_HALL_ID, demoHallConfig, demoStaff } from './demo/demoHall.js';
+import { DEMO_HALL_ID, type DemoStaffAccount, demoHallConfig, demoStaff } from './demo/demoHall.js';
 import { newHallState } from './domain/lifecycle.js';
-import { type Store, StoreError } from './store/port.js';
+import { type Store, StoreError, type UserRecord } from './store/port.js';
 
 export interface BootstrapOptions {
   demo: boolean;
@@ -35,7 +35,11 @@ export async function bootstrap(store: Store, options: BootstrapOptions, log: Lo
     }
   }
   for (const account of demoStaff()) {
-    if (await store.accounts.findUserByUsername(account.username)) continue;
+    const existing = await store.accounts.findUserByUsername(account.username);
+    if (existing) {
+      await giveDemoPin(store, account, existing);
+      continue;
+    }
     await unlessTaken(store.accounts.createUser({
       id: randomUUID(),
       username: account.username,
@@ -45,10 +49,22 @@ export async function bootstrap(store: Store, options: BootstrapOptions, log: Lo
       staffNo: account.staffNo,
       post: account.post,
       passwordHash: await hashPassword(account.password),
+      ...(account.pin !== undefined ? { pinHash: await hashPassword(account.pin) } : {}),
       disabled: false,
       createdAt: options.now,
     }));
   }
+}
+
+/**
+ * A demo created before the guide desk had its PIN gets it too, but only while the account is still
+ * the demo's (enabled, its demo password, no PIN): a PIN someone set, or an account whose password
+ * was changed, is left alone.
+ */
+async function giveDemoPin(store: Store, account: DemoStaffAccount, user: UserRecord): Promise<void> {
+  if (account.pin === undefined || user.pinHash !== undefined || user.disabled) return;
+  if (!(await verifyPassword(account.password, user.passwordHash))) return;
+  await store.accounts.updateUser({ ...user, pinHash: await hashPassword(account.pin) });
 }
 
 /**

@@ -15,10 +15,24 @@ import { demoStaff } from './demoHall.js';
  */
 export async function disableDemoPasswords(accounts: AccountStore, log: Logger): Promise<string[]> {
   const disabled: string[] = [];
+  const unpinned: string[] = [];
   for (const demo of demoStaff()) {
-    const user = await accounts.findUserByUsername(demo.username);
-    if (!user || user.disabled || !(await verifyPassword(demo.password, user.passwordHash))) continue;
+    const found = await accounts.findUserByUsername(demo.username);
+    if (!found) continue;
+    let user = found;
+    // The demo PIN is in the README too: it goes even from an account whose password was changed.
+    if (demo.pin !== undefined && user.pinHash !== undefined && (await verifyPassword(demo.pin, user.pinHash))) {
+      const { pinHash: _published, ...rest } = user;
+      if (await accounts.updateUser(rest)) {
+        unpinned.push(user.username);
+        user = rest;
+      }
+    }
+    if (user.disabled || !(await verifyPassword(demo.password, user.passwordHash))) continue;
     if (await accounts.updateUser({ ...user, disabled: true })) disabled.push(user.username);
+  }
+  if (unpinned.length > 0) {
+    log.warn({ accounts: unpinned }, `demo is off: removed the demo 绿色通道 PIN from ${unpinned.join(', ')}; set a new PIN in /admin (人员)`);
   }
   if (disabled.length > 0) {
     log.warn({ accounts: disabled }, `demo is off: disabled the demo accounts that still had the demo password (${disabled.join(', ')}); set a new password in /admin to use one again`);

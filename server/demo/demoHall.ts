@@ -53,10 +53,19 @@ export interface DemoStaffAccount {
   password: string;
   staffNo: string;
   post: string;
+  /** The 绿色通道 PIN the kiosk asks of a guide-desk clerk (DEMO_DESK_PIN), on the demo's guide desk only. */
+  pin?: string;
 }
 
 /** Password of every demo account. Demo only: these accounts exist only in the demo hall. */
 export const DEMO_PASSWORD = 'demo1234';
+
+/**
+ * 绿色通道 PIN of the demo's guide-desk clerk (clerk1, 王芳), published in the README like the demo
+ * password, so the kiosk's 绿色通道 can be tried at once. Demo seed only: a hall in service has no
+ * PIN until an administrator (or the clerk) sets one, and a start with the demo off removes this one.
+ */
+export const DEMO_DESK_PIN = '2468';
 
 /**
  * Demo staff accounts: clerkN usually works window N (clerks are not bound to
@@ -72,7 +81,7 @@ export function demoStaff(): DemoStaffAccount[] {
     post,
   });
   return [
-    clerk(1, '王芳', '综合受理（导办）员'),
+    { ...clerk(1, '王芳', '综合受理（导办）员'), pin: DEMO_DESK_PIN },
     clerk(2, '李娜', '民政专干'),
     clerk(3, '陈静', '计生专干'),
     clerk(4, '张丽', '劳动保障专干'),

@@ -8,6 +8,7 @@ import type { Ack } from '../protocol/errors.js';
 import { mayPrint } from '../protocol/printDocument.js';
 import { parsePrinterAddress } from '../protocol/printerAddress.js';
 import { slipDocument } from './layouts/slip.js';
+import { windowsServing } from '../protocol/rules/queue.js';
 import type { PrintService } from './printService.js';
 
 export interface KioskTicketInput {
@@ -87,6 +88,7 @@ export async function issueAtKiosk(
     appointment: ticket.channel === 'appointment',
     ahead: ticket.ahead,
     estimatedWaitMinutes: ticket.estimatedWaitMinutes,
+    windowsServing: windowsServing(hall, service.id),
     issuedAt: ticket.issuedAt,
     eTicketUrl,
     paper: address.paper,

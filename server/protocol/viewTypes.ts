@@ -29,6 +29,8 @@ export interface BoardWindow {
   name: string;
   nameAlt?: string;
   department?: string;
+  /** The services the window handles, first tier first: its screen lists them while it waits (办理业务). */
+  serviceIds: string[];
   status: WindowStatus;
   currentTicket: string | null;
   currentServiceId: string | null;

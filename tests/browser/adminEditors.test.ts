@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
 import { type FakePrinter, startFakePrinter } from '../helpers/fakePrinter.js';
-import { cuts, printedText } from '../helpers/printing.js';
+import { cuts, openPairedKiosk, pairKiosk, printedText } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -201,6 +201,41 @@ describe.runIf(hasChromium())('the admin editors in Chromium', () => {
     printer.refuse();
     await desk.getByRole('button', { name: '打印测试页' }).click();
     await expect.poll(() => desk.getByTestId('test-page-result').textContent(), POLL).toBe('连不上打印机：请检查电源、网线和 IP 地址。');
+  });
+
+  it('a department\'s English name is edited once for all its services and is the English kiosk\'s tag', async () => {
+    const admin = await adminPage();
+    await tab(admin, '业务');
+    await admin.getByTestId('service-item-jisheng-shengyu-dengji').click();
+    const card = admin.getByTestId('service-jisheng-shengyu-dengji');
+    const alt = card.getByLabel('部门第二语言名称');
+    expect(await alt.inputValue()).toBe('Family planning');
+    expect(await card.getByText('「计生办」的 3 项业务一起修改').count()).toBe(1);
+    await alt.fill('Family Health Office');
+    await saveButton(admin).click();
+    await expect.poll(() => admin.getByTestId('admin-notice').textContent(), POLL).toContain('已保存 3 处修改');
+    const jisheng = (await t.hallState()).config.services.filter((service) => service.department === '计生办');
+    expect(jisheng.map((service) => service.departmentAlt)).toEqual(['Family Health Office', 'Family Health Office', 'Family Health Office']);
+
+    // The English kiosk tags the department's tiles with it.
+    const { token, deviceId } = await pairKiosk(t, 'demo', 'preview', `部门英文名-${Math.random().toString(36).slice(2, 6)}`);
+    const kiosk = await pages.open(browser, { width: 1920, height: 1080 });
+    await openPairedKiosk(kiosk, `${t.url}/kiosk/?hall=demo&lang=en`, { hallId: 'demo', deviceId, token });
+    const tile = kiosk.getByRole('button', { name: /^Childbirth service registration，/ });
+    await tile.waitFor({ timeout: 8000 });
+    expect(await tile.locator('.department').textContent()).toBe('Family Health Office');
+    expect(await tile.getAttribute('aria-label')).toContain('Family Health Office');
+
+    // Moving a service to another department takes that department's name along; without one there is none to give.
+    await card.getByLabel('部门', { exact: true }).fill('民政办');
+    expect(await alt.inputValue()).toBe('Civil affairs');
+    await card.getByLabel('部门', { exact: true }).fill('');
+    expect(await alt.isDisabled()).toBe(true);
+    expect(await alt.inputValue()).toBe('');
+    expect(await card.getByText('先填写部门，再填写它的第二语言名称。').count()).toBe(1);
+    await expectAccessible(admin, 'a service without a department');
+    await admin.getByRole('button', { name: '放弃修改' }).click();
+    expect(pageErrors).toEqual([]);
   });
 
   it('every admin tab passes axe, with its own page title and no missing file', async () => {

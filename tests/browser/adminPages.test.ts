@@ -117,4 +117,43 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
     await page.getByRole('button', { name: '保存配置' }).click();
     await expect.poll(() => notice.textContent(), POLL).toContain('已保存 1 处修改');
   });
+
+  it('a save still on its way when the reports are opened says nothing on the reports', async () => {
+    const { page } = await open('/admin?hall=demo');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    // The save's answer is held back until the reports are on the screen (a slow township line).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let answered!: () => void;
+    const landed = new Promise<void>((resolve) => (answered = resolve));
+    await page.route(`**/api/halls/${DEMO}/config`, async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      await held;
+      const response = await route.fetch();
+      await route.fulfill({ response });
+      answered();
+    });
+    await page.getByRole('button', { name: '业务', exact: true }).click();
+    await page.getByTestId('service-item-minzheng-canji').click();
+    await page.getByTestId('service-minzheng-canji').getByLabel('业务名称').fill('残疾人证申办（途中切换）');
+    await page.getByRole('button', { name: '保存配置' }).click();
+    await page.getByRole('button', { name: '统计报表', exact: true }).click();
+    await page.getByTestId('totals').waitFor({ timeout: 8000 });
+    // The page sets its notice when the save answers, before it loads the saved configuration again.
+    const reloaded = page.waitForResponse((response) => response.url().endsWith(`/api/halls/${DEMO}/config`) && response.request().method() === 'GET');
+    release();
+    await landed;
+    await reloaded;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+    expect((await t.hallState()).config.services.find((service) => service.id === 'minzheng-canji')?.name).toBe('残疾人证申办（途中切换）');
+    expect(await page.getByTestId('admin-notice').count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: '已保存' }).count()).toBe(0);
+    await page.unroute(`**/api/halls/${DEMO}/config`);
+    // Back on the services, the saved name is there and no old notice comes back with the tab.
+    await page.getByRole('button', { name: '业务', exact: true }).click();
+    expect(await page.getByTestId('admin-notice').count()).toBe(0);
+  });
 });

@@ -130,6 +130,29 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
     await expect.poll(() => panel.getByTestId('alarm-printer').filter({ hasText: '缺纸' }).count(), POLL).toBe(0);
   });
 
+  it('the e-ticket says 「暂无窗口办理，请咨询导办台」 while no window serves its service, and the wait once one opens, live', async () => {
+    const FARM = 'caizheng-huinong-butie'; // windows 6, 7 and 1
+    const board = (await t.api('GET', `/api/halls/${DEMO}/board`)).body as { services: Array<{ id: string; windowsServing: number; waiting: number }> };
+    expect(board.services.find((service) => service.id === FARM)).toMatchObject({ windowsServing: 0, waiting: 0 });
+    const kioskToken = (await pairKiosk(t, DEMO, 'preview', 'unserved e-ticket kiosk')).token;
+    const mine = await t.api('POST', `/api/halls/${DEMO}/kiosk/tickets`, { token: kioskToken, body: { serviceId: FARM, delivery: 'e-ticket' } });
+    expect(mine.status).toBe(201);
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(mine.body.eTicketUrl);
+    await expect.poll(() => phone.getByTestId('eticket-wait').textContent(), POLL).toBe('暂无窗口办理，请咨询导办台');
+    expect(await phone.getByTestId('eticket-ahead').textContent()).toBe('0');
+    expect(await phone.evaluate(() => document.body.innerText)).not.toContain('即将叫号');
+
+    const clerk6 = await t.login('clerk6');
+    await t.api('POST', `/api/halls/${DEMO}/windows/6/open`, { token: clerk6, body: {} });
+    try {
+      await expect.poll(() => phone.getByTestId('eticket-wait').textContent(), POLL).toBe('无需等候');
+    } finally {
+      await t.api('POST', `/api/halls/${DEMO}/tickets/${mine.body.ticket.id}/cancel`, { token: clerk6, body: {} });
+      await t.api('POST', `/api/halls/${DEMO}/windows/6/close`, { token: clerk6, body: {} });
+    }
+  });
+
   it('the e-ticket page follows its ticket live and signals the call; axe finds nothing serious waiting or called', async () => {
     const clerk = await t.login('clerk3');
     await t.api('POST', `/api/halls/${DEMO}/windows/3/open`, { token: clerk, body: {} });
@@ -153,6 +176,7 @@ describe.runIf(hasChromium())('kiosk and e-ticket in Chromium', () => {
     await expect.poll(() => phone.getByTestId('eticket-number').textContent(), POLL).toBe(mine.body.ticket.number);
     expect(await phone.getByTestId('eticket-status').textContent()).toBe('等候中');
     expect(await phone.getByTestId('eticket-ahead').textContent()).toBe('1');
+    expect(await phone.getByTestId('eticket-wait').textContent()).toMatch(/^约 \d+–\d+ 分钟$/);
     await expectAccessible(phone, 'phone e-ticket waiting (390×844)');
 
     await t.api('POST', `/api/halls/${DEMO}/windows/3/call-next`, { token: clerk, body: {} }); // calls the one ahead

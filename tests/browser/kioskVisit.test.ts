@@ -5,6 +5,7 @@ import { TestPages, launchChromium } from '../helpers/browser.js';
 import { openPairedKiosk, pairKiosk } from '../helpers/printing.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO, type TestServer, startTestServer } from '../helpers/testServer.js';
+import { DEMO_DESK_PIN } from '../../server/demo/demoHall.js';
 
 /**
  * One citizen's visit at the kiosk, as an elderly citizen and a guide-desk
@@ -150,6 +151,20 @@ describe.runIf(hasChromium())('a visit at the kiosk', () => {
     await expectAccessible(page, 'kiosk check-in refused');
     await dialog.getByRole('button', { name: '取消' }).click();
     expect(await page.getByTestId('check-in-error').count()).toBe(0);
+  });
+
+  it('the demo hall\'s 绿色通道 works at once: its guide-desk clerk 王芳 is listed and takes the demo PIN', async () => {
+    // Nothing set up by an administrator: the demo seed gave the guide desk its PIN.
+    const page = await kiosk();
+    await page.getByRole('button', { name: '绿色通道' }).click();
+    const dialog = page.getByRole('dialog', { name: '导办员登录' });
+    const clerks = dialog.getByRole('button', { name: '王芳', exact: true });
+    await clerks.waitFor();
+    expect(await dialog.getByText('还没有设置绿色通道 PIN').count()).toBe(0);
+    await clerks.click();
+    for (const digit of DEMO_DESK_PIN) await dialog.getByRole('button', { name: digit, exact: true }).click();
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await page.getByText('绿色通道：请选择业务').waitFor();
   });
 
   it('绿色通道 takes the guide-desk clerk\'s PIN, not a password: a wrong PIN is said in the dialog, the right one gives a priority ticket', async () => {

@@ -67,6 +67,22 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
     return [...problems, ...outside];
   }
 
+  /**
+   * What cannot be read from the queue, 3 m away, on a screen waiting for its next call: the shared
+   * window-screen sizes (base.css): the window's name, its state, the clerk and the services at least
+   * --window-min-text (7 % of the height), and nothing, not even a label, under --window-min-label (5 %).
+   */
+  async function unreadableFrom3m(page: Page): Promise<string[]> {
+    const viewport = page.viewportSize()!;
+    const short = Math.min(viewport.width, viewport.height);
+    const problems = (await textStyles(page, 'main.screen')).filter((style) => style.size < 0.05 * short - 0.5).map((style) => `"${style.text}" ${style.size.toFixed(1)}px < 5 %`);
+    const main = await page.$$eval('main.screen h1, [data-testid="screen-state"], .hint, .clerk-name, [data-testid="screen-services"] li', (elements) =>
+      elements.map((element) => ({ text: (element.textContent ?? '').trim().slice(0, 24), size: parseFloat(getComputedStyle(element).fontSize) })),
+    );
+    for (const item of main) if (item.size < 0.07 * short - 0.5) problems.push(`"${item.text}" ${item.size.toFixed(1)}px < 7 %`);
+    return problems;
+  }
+
   async function check(state: string, expectStatus: string, ready: (page: Page) => Promise<void> = async () => undefined): Promise<void> {
     for (const viewport of SIZES) {
       const page = await openScreen(viewport);
@@ -80,11 +96,19 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
   }
 
   it('closed, idle, paused, serving, asking for a rating and with the rating docked: every text at least the minimum size and 4.5:1', async () => {
-    await check('closed', 'closed', (page) => page.getByTestId('screen-state').waitFor());
+    await check('closed', 'closed', async (page) => {
+      await page.getByTestId('screen-state').waitFor();
+      expect(await unreadableFrom3m(page)).toEqual([]);
+    });
 
     await act('open');
     await check('idle', 'open', async (page) => {
-      await expect.poll(() => page.getByTestId('screen-state').textContent(), POLL).toContain('请在等候区等候');
+      await expect.poll(() => page.getByTestId('screen-state').textContent(), POLL).toBe('空闲');
+      expect(await page.locator('.hint').textContent()).toBe('请在等候区等候叫号');
+      // Window 3's three services, first tier first, all named: nobody has to ask which window is theirs.
+      expect(await page.getByTestId('screen-services').locator('li').allTextContents()).toEqual(['生育服务登记', '流动人口婚育证明', '农村计划生育家庭奖励扶助申报']);
+      expect(await page.locator('.clerk-name').textContent()).toBe('陈静');
+      expect(await unreadableFrom3m(page)).toEqual([]);
     });
 
     await act('pause', { reason: 'other', note: '去档案室调取材料，十分钟后回来' });
@@ -92,6 +116,7 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
       await expect.poll(() => page.getByTestId('screen-state').textContent(), POLL).toContain('十分钟后回来');
       // The reason and the note are set apart by a spaced dot, not run together.
       expect((await page.getByTestId('screen-state').textContent())?.trim()).toBe('暂停 · 去档案室调取材料，十分钟后回来');
+      expect(await unreadableFrom3m(page)).toEqual([]);
     });
     await act('resume');
 
@@ -125,6 +150,15 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
       await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('General Services & Guidance');
       // Labels take the page's language's colon: "Staff no.: QS001", not "Staff no.：QS001".
       expect(await page.locator('.clerk-line').allTextContents()).toContain('Staff no.: QS001');
+      // Window 1 serves every service: the ones that fit are named, the rest counted.
+      const services = await page.getByTestId('screen-services').locator('li').allTextContents();
+      expect(services[0]).toBe('Enquiries and guidance');
+      expect(services.at(-1)).toMatch(/^and \d+ more$/);
+      expect(services.length - 1 + Number(services.at(-1)!.match(/\d+/)![0])).toBe((await t.hallState()).config.services.length);
+      expect(await unreadableFrom3m(page)).toEqual([]);
+      // Saved before the checks, so that a failure can be looked at.
+      const dir = process.env.HALLQ_SHOTS;
+      if (dir) await page.screenshot({ path: `${dir}/window-screen-en-${viewport.width}x${viewport.height}.png` });
       expect(await unreadable(page)).toEqual([]);
       // No text wider or taller than its box (cut off or drawn over its neighbours).
       const spilling = await page.$$eval('main.screen *', (elements) =>
@@ -134,8 +168,6 @@ describe.runIf(hasChromium())('window screen text sizes and contrast', () => {
       );
       expect(spilling, `${viewport.width}×${viewport.height}`).toEqual([]);
       await expectAccessible(page, `window screen in English ${viewport.width}×${viewport.height}`);
-      const dir = process.env.HALLQ_SHOTS;
-      if (dir) await page.screenshot({ path: `${dir}/window-screen-en-${viewport.width}x${viewport.height}.png` });
     }
   });
 

@@ -65,6 +65,33 @@ describe('kiosk ticket with a working printer', () => {
     expect((await t.api('GET', `/api/tickets/${ticket.id}`)).body).toMatchObject({ number: ticket.number, status: 'waiting' });
   });
 
+  it('the slip says the wait as the kiosk does: 「暂无窗口办理，请咨询导办台」 while no window serves the service, a range once one does', async () => {
+    const slips = () => printer.decoded().filter((items) => items.some((item) => item.kind === 'cut'));
+    const waitOnSlip = async () => {
+      const before = slips().length;
+      const res = await issue({ serviceId: BIRTH, delivery: 'paper', requestId: requestId() });
+      expect(res.status).toBe(201);
+      await expect.poll(() => slips().length, { timeout: 5000, interval: 20 }).toBe(before + 1);
+      return printedText(slips().at(-1)!).join('\n');
+    };
+    // Windows 1 and 3 (the ones serving 生育服务登记) are closed: nobody would call the number.
+    const board = (await t.api('GET', `/api/halls/${DEMO}/board`)).body as { services: Array<{ id: string; windowsServing: number }> };
+    expect(board.services.find((service) => service.id === BIRTH)?.windowsServing).toBe(0);
+    const unserved = await waitOnSlip();
+    expect(unserved).toContain('暂无窗口办理，请咨询导办台');
+    expect(unserved).not.toContain('即将叫号');
+
+    const clerk3 = await t.login('clerk3');
+    expect((await t.api('POST', `/api/halls/${DEMO}/windows/3/open`, { token: clerk3, body: {} })).status).toBe(200);
+    try {
+      const served = await waitOnSlip();
+      expect(served).toMatch(/预计等候 Wait\s+约 \d+–\d+ 分钟/);
+      expect(served).not.toContain('暂无窗口办理');
+    } finally {
+      await t.api('POST', `/api/halls/${DEMO}/windows/3/close`, { token: clerk3, body: {} });
+    }
+  });
+
   it('a double tap (same request id) issues one ticket and prints one slip', async () => {
     const id = requestId();
     const [first, second] = await Promise.all([

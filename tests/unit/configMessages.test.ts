@@ -66,4 +66,37 @@ describe('configuration refusals in the administrator’s words', () => {
     expect(!outcome.ok && outcome.error.details?.reason).toBe('业务「医保业务」还有号票（2 人等候），现在不能删除：请先取消「开放取号」并保存，等号票办完后再删除');
     expect(h.state).toBe(before);
   });
+
+  it('a department has one English name, and an English name needs its department', () => {
+    const departments = (config: HallConfig) => {
+      const [a, b] = config.services;
+      a!.department = '社保所';
+      a!.departmentAlt = 'Social security';
+      b!.department = '社保所';
+      b!.departmentAlt = 'Social security';
+    };
+    expect(() => checkConfig(edited(departments))).not.toThrow();
+    const differing = edited((config) => {
+      departments(config);
+      config.services[1]!.departmentAlt = 'Social insurance';
+    });
+    expect(refusal(differing)).toEqual({
+      code: 'CONFIG_INVALID',
+      details: {
+        reason: '部门「社保所」在业务「社保业务」的英文名是「Social security」，在业务「医保业务」是「Social insurance」：同一部门请用同一个英文名',
+        serviceId: 'svc-b',
+        department: '社保所',
+      },
+    });
+    const missing = edited((config) => {
+      departments(config);
+      delete config.services[1]!.departmentAlt;
+    });
+    expect(refusal(missing).details.reason).toBe('部门「社保所」在业务「社保业务」的英文名是「Social security」，在业务「医保业务」是「（空）」：同一部门请用同一个英文名');
+    const alone = edited((config) => {
+      delete config.services[0]!.department;
+      config.services[0]!.departmentAlt = 'Social security';
+    });
+    expect(refusal(alone).details).toEqual({ reason: '业务「社保业务」有部门英文名「Social security」却没有部门，请先填写部门，或删去英文名', serviceId: 'svc-a' });
+  });
 });

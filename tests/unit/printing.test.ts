@@ -4,7 +4,8 @@ import { addWorkingDays } from '../../server/domain/time.js';
 import { parsePrinterAddress } from '../../server/protocol/printerAddress.js';
 import { AgentPrinter, type AgentChannel } from '../../server/printing/agentPrinter.js';
 import { missingMaterialsDocument, promisedDate } from '../../server/printing/layouts/notices.js';
-import { slipDocument } from '../../server/printing/layouts/slip.js';
+import { SLIP_WAIT_WORDS, slipDocument } from '../../server/printing/layouts/slip.js';
+import { zh } from '../../ticket-printer/src/locales/zh.js';
 import { waitRange } from '../../server/protocol/waitRange.js';
 import { decodeEscPos, textLines } from '../helpers/escposDecoder.js';
 import { encodeDocument } from '../../ticket-printer/agent/escpos/encode.js';
@@ -55,6 +56,7 @@ describe('layouts', () => {
       appointment: false,
       ahead: 4,
       estimatedWaitMinutes: 22,
+      windowsServing: 1,
       issuedAt: Date.UTC(2026, 10, 27, 1, 5),
       eTicketUrl: 'http://192.168.1.10:3000/t/abc',
       paper: 58,
@@ -64,9 +66,27 @@ describe('layouts', () => {
     // Nine characters do not fit 58 mm at double size: printed at normal size on one line, not broken.
     expect(textLines(items).find((line) => line.text === '农村宅基地用地申请')).toMatchObject({ size: 1, bold: true });
     expect(textLines(items).find((line) => line.text === 'M012')).toMatchObject({ size: 3 });
-    expect(lines.some((line) => /^预计等候 Wait\s+16–28 分钟$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^预计等候 Wait\s+约 16–28 分钟$/.test(line))).toBe(true);
     expect(lines.some((line) => /^取号时间 Issued\s+2026-11-27 09:05$/.test(line))).toBe(true);
     expect(items.filter((item) => item.kind === 'qr').map((item) => (item as { data: string }).data)).toEqual(['http://192.168.1.10:3000/t/abc']);
+  });
+
+  it('the slip says the wait as the kiosk does: no window serving it, nobody ahead, or a range; never 「即将叫号」', () => {
+    const waitLine = (ahead: number, estimatedWaitMinutes: number, windowsServing: number) => {
+      const document = slipDocument({ hall, service, number: 'M003', priority: false, appointment: false, ahead, estimatedWaitMinutes, windowsServing, issuedAt: Date.UTC(2026, 10, 27, 1, 5), eTicketUrl: 'http://h/t/x', paper: 80 });
+      const pair = document.blocks.find((block) => block.kind === 'pair' && block.left.startsWith('预计等候'));
+      expect(JSON.stringify(document)).not.toContain('即将叫号');
+      return pair?.kind === 'pair' ? pair.right : null;
+    };
+    // Nobody ahead but no window open for it: nobody will call the number.
+    expect(waitLine(0, 0, 0)).toBe(zh.noWindowServing);
+    expect(waitLine(3, 15, 0)).toBe(zh.noWindowServing);
+    expect(waitLine(0, 0, 1)).toBe(zh.noWait);
+    // With people ahead a fast average never rounds to "no wait".
+    expect(waitLine(1, 0, 1)).toBe(zh.aboutMinutes(0, 2));
+    expect(waitLine(4, 22, 2)).toBe(zh.aboutMinutes(16, 28));
+    // The slip's words are the kiosk's, word for word.
+    expect([SLIP_WAIT_WORDS.unserved, SLIP_WAIT_WORDS.none, SLIP_WAIT_WORDS.range(3, 7)]).toEqual([zh.noWindowServing, zh.noWait, zh.aboutMinutes(3, 7)]);
   });
 
   it('the promised date follows the service time limit; the notice lists exactly the ticked items', () => {
@@ -119,7 +139,7 @@ describe.runIf(hasCjkFont())('raster fallback', () => {
   const hall = demoHallConfig();
   const service = hall.services[0]!;
   const slip = (paper: 58 | 80) =>
-    slipDocument({ hall, service, number: 'A001', priority: true, appointment: false, ahead: 0, estimatedWaitMinutes: 0, issuedAt: Date.UTC(2026, 10, 27, 1, 0), eTicketUrl: 'http://h/t/x', paper });
+    slipDocument({ hall, service, number: 'A001', priority: true, appointment: false, ahead: 0, estimatedWaitMinutes: 0, windowsServing: 1, issuedAt: Date.UTC(2026, 10, 27, 1, 0), eTicketUrl: 'http://h/t/x', paper });
 
   it('draws the whole slip into one bitmap of the paper width and prints it with GS v 0, then cuts', () => {
     for (const paper of [58, 80] as const) {

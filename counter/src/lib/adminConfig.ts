@@ -79,6 +79,28 @@ export function optional<T extends object, K extends keyof T>(target: T, key: K,
   else (target as Record<K, unknown>)[key] = trimmed;
 }
 
+/**
+ * A service's department. Joining a department takes the department's second-language name along
+ * (one department has one, the engine refuses two); with no department, no second-language name.
+ */
+export function setDepartment(config: HallConfig, service: ServiceConfig, value: string): void {
+  optional(service, 'department', value);
+  if (service.department === undefined) {
+    delete service.departmentAlt;
+    return;
+  }
+  const other = config.services.find((candidate) => candidate !== service && candidate.department === service.department);
+  if (!other) return;
+  if (other.departmentAlt === undefined) delete service.departmentAlt;
+  else service.departmentAlt = other.departmentAlt;
+}
+
+/** The department's second-language name (the English kiosk's tag), for every service of the department at once. */
+export function setDepartmentAlt(config: HallConfig, service: ServiceConfig, value: string): void {
+  if (service.department === undefined) return;
+  for (const other of config.services) if (other.department === service.department) optional(other, 'departmentAlt', value);
+}
+
 /** The period a clerk adds first: the working week's morning, then its afternoon. */
 export function nextPeriod(periods: readonly IssuingPeriod[]): IssuingPeriod {
   const morning = periods.some((period) => period.from < '12:00');

@@ -14,7 +14,7 @@ type Issue = { path: string; message?: string };
 function field(a: AdminMessages, section: 'hall' | 'service' | 'window', key: string | undefined): string {
   const labels: Record<string, Record<string, string>> = {
     hall: { name: a.hallName, nameAlt: a.hallNameAlt, timeZone: a.timeZone, secondLanguage: a.secondLanguage, complaintPhone: a.complaintPhone, openingHoursText: a.openingHoursText, closeDayAt: a.closeDayAtTime, retentionDays: a.retentionDays, maxWaitMinutes: a.maxWaitMinutes, evaluationMinutes: a.evaluationMinutes, deskPrinter: a.deskPrinterTitle, printerAllowList: a.allowListAdvanced, holidays: a.calendarTitle, makeUpWorkdays: a.calendarTitle },
-    service: { id: a.serviceId, name: a.serviceName, nameAlt: a.serviceNameAlt, prefix: `${a.prefix}${a.prefixRule}`, department: a.department, dailyCap: a.dailyCap, issuingHours: a.issuingHours, timeLimit: a.timeLimit, fee: a.fee, materials: a.materials, initialServiceMinutes: a.initialServiceMinutes },
+    service: { id: a.serviceId, name: a.serviceName, nameAlt: a.serviceNameAlt, prefix: `${a.prefix}${a.prefixRule}`, department: a.department, departmentAlt: a.departmentAlt, dailyCap: a.dailyCap, issuingHours: a.issuingHours, timeLimit: a.timeLimit, fee: a.fee, materials: a.materials, initialServiceMinutes: a.initialServiceMinutes },
     window: { number: a.windowNumber, name: a.windowName, nameAlt: a.serviceNameAlt, department: a.department, printer: a.windowPrinterTitle, services: a.servesTier },
   };
   return (key && labels[section]![key]) || key || '';

@@ -28,6 +28,8 @@ export const zh = {
   windowClosed: '本窗口暂停服务',
   windowPaused: '工作人员暂时离开',
   pleaseWait: '请在等候区等候叫号',
+  servicesHere: '本窗口办理',
+  moreServices: (count: number) => `等 ${count} 项业务`,
   rateTitle: '请您对本次服务进行评价',
   rateHint: '轻触下方按钮',
   ratingLevels: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as Record<number, string>,

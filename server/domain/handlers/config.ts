@@ -58,6 +58,7 @@ export function checkConfig(config: HallConfig, previous?: HallConfig): void {
   if (!isValidTimeZone(config.timeZone)) invalid(configReasons.unknownTimeZone(config.timeZone), { timeZone: config.timeZone });
   const servicesById = new Map<string, ServiceConfig>();
   const byPrefix = new Map<string, ServiceConfig>();
+  const byDepartment = new Map<string, ServiceConfig>();
   for (const service of config.services) {
     const sameId = servicesById.get(service.id);
     if (sameId) invalid(configReasons.sameServiceId(service.id, sameId, service), { serviceId: service.id });
@@ -65,6 +66,7 @@ export function checkConfig(config: HallConfig, previous?: HallConfig): void {
     if (samePrefix) invalid(configReasons.samePrefix(service.prefix, samePrefix, service), { prefix: service.prefix, serviceId: service.id });
     servicesById.set(service.id, service);
     byPrefix.set(service.prefix, service);
+    checkDepartmentAlt(service, byDepartment);
     for (const period of service.issuingHours) {
       if (clockMinutes(period.from) >= clockMinutes(period.to)) invalid(configReasons.periodBackwards(service, period), { serviceId: service.id, period });
     }
@@ -91,6 +93,22 @@ export function checkConfig(config: HallConfig, previous?: HallConfig): void {
 }
 
 /** 网上预约 hours: each range forwards, none overlapping another (a slot offered twice would take twice its places). */
+/**
+ * A department's English name is the kiosk's tag for every service of the department: it needs the
+ * department itself, and one department has one English name (the admin page edits them together).
+ */
+function checkDepartmentAlt(service: ServiceConfig, byDepartment: Map<string, ServiceConfig>): void {
+  if (service.department === undefined) {
+    if (service.departmentAlt !== undefined) invalid(configReasons.departmentAltAlone(service), { serviceId: service.id });
+    return;
+  }
+  const first = byDepartment.get(service.department);
+  if (!first) byDepartment.set(service.department, service);
+  else if (first.departmentAlt !== service.departmentAlt) {
+    invalid(configReasons.departmentAltDiffers(service.department, first, service), { serviceId: service.id, department: service.department });
+  }
+}
+
 function checkBookingHours(service: ServiceConfig): void {
   const ranges = [...(service.booking?.hours ?? [])].sort((a, b) => clockMinutes(a.from) - clockMinutes(b.from));
   for (const range of ranges) {

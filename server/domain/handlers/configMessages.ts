@@ -56,6 +56,10 @@ export const configReasons = {
     `${windowLabel(window)}正在使用${clerk ? `（${clerk}）` : ''}，现在不能删除：请先在该窗口签退`,
   lastWindowRemoved: (service: string, waiting: number) =>
     `业务${service}还有 ${waiting} 人等候，改动后没有窗口办理它：请至少保留一个办理它的窗口，等候的群众办完后再移除`,
+  departmentAltAlone: (service: ServiceConfig) =>
+    `业务${serviceLabel(service, service.id)}有部门英文名「${service.departmentAlt ?? ''}」却没有部门，请先填写部门，或删去英文名`,
+  departmentAltDiffers: (department: string, first: ServiceConfig, second: ServiceConfig) =>
+    `部门「${department}」在业务${serviceLabel(first, first.id)}的英文名是「${first.departmentAlt ?? '（空）'}」，在业务${serviceLabel(second, second.id)}是「${second.departmentAlt ?? '（空）'}」：同一部门请用同一个英文名`,
   bookingHoursBackwards: (service: ServiceConfig, range: { from: string; to: string }) =>
     `业务${serviceLabel(service, service.id)}的预约时段 ${range.from}–${range.to} 结束时间不晚于开始时间，请修改`,
   bookingHoursOverlap: (service: ServiceConfig, first: { from: string; to: string }, second: { from: string; to: string }) =>

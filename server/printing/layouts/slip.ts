@@ -1,7 +1,7 @@
 import type { Block, PaperWidth, PrintDocument } from '../../protocol/printDocument.js';
 import type { HallConfig, ServiceConfig } from '../../protocol/model.js';
 import { localDateTime } from '../../domain/time.js';
-import { waitRange } from '../../protocol/waitRange.js';
+import { type WaitSummary, waitSummary } from '../../protocol/waitRange.js';
 import { displayWidth, paperColumns } from '../../../ticket-printer/agent/escpos/columns.js';
 import { footer, hallHeader } from './common.js';
 
@@ -13,6 +13,8 @@ export interface SlipInput {
   appointment: boolean;
   ahead: number;
   estimatedWaitMinutes: number;
+  /** Windows open (or briefly paused) that serve the service now: with none, the slip says so instead of a wait. */
+  windowsServing: number;
   issuedAt: number;
   /** The e-ticket link, printed as a QR code: ASCII only. */
   eTicketUrl: string;
@@ -27,8 +29,7 @@ export interface SlipInput {
 export function slipDocument(input: SlipInput): PrintDocument {
   const { hall, service } = input;
   const english = hall.secondLanguage === 'en';
-  const wait = waitRange(input.estimatedWaitMinutes);
-  const waitText = input.ahead === 0 ? '即将叫号' : `${wait.low}–${wait.high} 分钟`;
+  const waitText = slipWaitWords(waitSummary(input.ahead, input.estimatedWaitMinutes, input.windowsServing));
   const blocks: Block[] = [
     ...hallHeader(hall),
     // Double size only when the name fits one line: a name broken after eight characters reads worse than a smaller one.
@@ -51,4 +52,20 @@ export function slipDocument(input: SlipInput): PrintDocument {
     ...footer(hall),
   ];
   return { paper: input.paper, blocks, cut: true };
+}
+
+/**
+ * The kiosk's words for the same summary (ticket-printer/src/locales/zh.ts: noWindowServing, noWait,
+ * aboutMinutes), so the paper and the screen beside it never disagree; a unit test holds them equal.
+ */
+export const SLIP_WAIT_WORDS = {
+  unserved: '暂无窗口办理，请咨询导办台',
+  none: '无需等候',
+  range: (low: number, high: number) => `约 ${low}–${high} 分钟`,
+};
+
+function slipWaitWords(summary: WaitSummary): string {
+  if (summary.kind === 'unserved') return SLIP_WAIT_WORDS.unserved;
+  if (summary.kind === 'none') return SLIP_WAIT_WORDS.none;
+  return SLIP_WAIT_WORDS.range(summary.low, summary.high);
 }

@@ -65,6 +65,7 @@ export function boardView(state: HallState, now: number): BoardView {
         id: window.id,
         number: window.number,
         name: window.name,
+        serviceIds: [...window.services].sort((x, y) => x.tier - y.tier).map((link) => link.serviceId),
         status: runtime?.status ?? 'closed',
         currentTicket: current?.number ?? null,
         currentServiceId: current?.serviceId ?? null,

@@ -6,7 +6,6 @@ export const en: Messages = {
   chooseService: 'Choose what you came for',
   hallArchived: 'This hall is no longer in service',
   waitingPeople: (count) => `${count} waiting`,
-  waitRange: (low, high) => (high === 0 ? 'No wait' : `About ${low}–${high} min`),
   unavailable: { OUTSIDE_HOURS: 'Not issuing now', CAP_REACHED: 'Fully booked today', SERVICE_UNAVAILABLE: 'Not available', HALL_ARCHIVED: 'Out of service' },
   largeText: 'Large text',
   normalText: 'Normal text',

@@ -4,7 +4,6 @@ export const zh = {
   chooseService: '请选择您要办理的业务',
   hallArchived: '本大厅已停止服务',
   waitingPeople: (count: number) => `等候 ${count} 人`,
-  waitRange: (low: number, high: number) => (high === 0 ? '无需等候' : `约 ${low}–${high} 分钟`),
   unavailable: { OUTSIDE_HOURS: '不在取号时间', CAP_REACHED: '今日号已取完', SERVICE_UNAVAILABLE: '暂停办理', HALL_ARCHIVED: '已停止服务' } as Record<string, string>,
   largeText: '大字模式',
   normalText: '标准字号',
