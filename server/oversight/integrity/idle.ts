@@ -81,6 +81,8 @@ export function idleDetector(context: DetectorContext, start: number, initial: H
       for (let midnight = endOfDay(stretch.since, context.timeZone); midnight <= until; midnight = endOfDay(stretch.since, context.timeZone)) {
         end(stretch, midnight);
         stretch.since = midnight;
+        // The next day's part began at midnight, not at the event that began the stretch.
+        delete stretch.cause;
       }
     }
   };
