@@ -137,7 +137,7 @@ describe('thresholds, just over and just under', () => {
     expect(kinds(under)).not.toContain(kind);
   });
 
-  it('the share of 非常满意: all five counts at 100 %; the honest day's three of five at 60 % but not at 61 %', () => {
+  it('the share of 非常满意: all five count at 100 %, the honest day (three of five) at 60 % but not at 61 %', () => {
     expect(report(true, { allTopShare: 1 }).report.signals.some((signal) => signal.kind === 'rating-all-top')).toBe(true);
     expect(report(false, { allTopShare: 0.6 }).report.signals.map((signal) => signal.kind)).toEqual(['rating-all-top']);
     expect(report(false, { allTopShare: 0.61 }).report.signals).toEqual([]);
