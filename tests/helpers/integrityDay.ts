@@ -19,7 +19,7 @@
  *   10:10 w3 closes. The report is read at 12:00.
  */
 import type { IntegritySettings } from '../../server/protocol/integrity.js';
-import type { HallConfig, RatingLevel } from '../../server/protocol/model.js';
+import type { HallConfig, RatingLevel, Ticket } from '../../server/protocol/model.js';
 import { clerk1, clerk2, clerk3, harness, local, publicActor, supervisor, testHallConfig, type Harness } from './engineHarness.js';
 
 export const DAY = '2026-03-02';
@@ -43,8 +43,13 @@ export function integrityHall(integrity?: IntegritySettings): HallConfig {
 export function scriptDay(dirty: boolean, integrity?: IntegritySettings): Harness {
   const h = harness({ config: integrityHall(integrity), start: local(`${DAY}T08:00`) });
   const at = (hhmmss: string) => h.clock.set(local(`${DAY}T${hhmmss.length === 5 ? `${hhmmss}:00` : hhmmss}`));
-  const id = (number: string) => h.events.find((event) => event.type === 'ticket:issued' && event.ticket.number === number)!.ticket.id;
-  const finished = (number: string) => h.events.findLast((event) => event.type === 'ticket:finished' && event.ticket.number === number)!.ticket;
+  const ticketOf = (type: 'ticket:issued' | 'ticket:finished', number: string): Ticket => {
+    const event = h.events.findLast((candidate) => candidate.type === type && candidate.ticket.number === number);
+    if (event?.type !== type) throw new Error(`no ${type} of ${number}`);
+    return event.ticket;
+  };
+  const id = (number: string) => ticketOf('ticket:issued', number).id;
+  const finished = (number: string) => ticketOf('ticket:finished', number);
   const finishAndRate = (level: RatingLevel, hhmm: string) => {
     at(hhmm), h.finish('w2', clerk2, 'completed');
     if (!dirty) at(`${hhmm}:30`), h.ok({ type: 'ticket.rate', windowId: 'w2', level, reasons: ['其他'] }, publicActor);
