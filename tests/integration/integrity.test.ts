@@ -75,7 +75,7 @@ describe('integrity signals over HTTP', () => {
     const lines = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     expect(lines[0]!.startsWith('日期(Day),窗口(Window),工作人员(Clerk)')).toBe(true);
     expect(lines).toHaveLength(4);
-    expect(lines.find((line) => line.includes('idle-while-waiting'))).toContain('在 08:00–08:10 空闲 10 分钟，期间 3 人在等其可办事项');
+    expect(lines.find((line) => line.includes('idle-while-waiting'))).toContain('1号 综合受理窗口 王芳 在 08:00–08:10 空闲 10 分钟，期间 3 人在等其可办事项');
     expect(lines.find((line) => line.includes('out-of-order'))).toContain('越过了应先叫的 A002');
   });
 

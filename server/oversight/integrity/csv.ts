@@ -1,7 +1,7 @@
 import type { IntegrityReport } from '../../protocol/integrity.js';
 import type { HallConfig } from '../../protocol/model.js';
 import { toCsv } from '../../stats/csv.js';
-import { KIND_NAMES, explainSignal } from './explain.js';
+import { KIND_NAMES, explainSignal, windowName } from './explain.js';
 
 const UNIT_NAMES = { minutes: '分钟', count: '次', percent: '%' } as const;
 
@@ -23,7 +23,7 @@ const HEADER = [
 export function integrityCsv(report: IntegrityReport, config: Pick<HallConfig, 'windows' | 'timeZone'>): string {
   const rows = report.signals.map((signal) => [
     signal.day,
-    config.windows.find((window) => window.id === signal.windowId)?.name ?? signal.windowId ?? null,
+    signal.windowId === undefined ? null : windowName(config.windows.find((window) => window.id === signal.windowId), signal.windowId),
     signal.clerkName ?? null,
     `${KIND_NAMES[signal.kind]}(${signal.kind})`,
     signal.amount,

@@ -24,13 +24,19 @@ export function clock(at: number, timeZone: string): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/** "1号 综合受理窗口", or the name alone when it already says its number ("3号窗口"). */
+export function windowName(window: { number: number; name: string } | undefined, fallback: string | undefined): string {
+  if (!window) return fallback ?? '';
+  return window.name.includes(`${window.number}号`) ? window.name : `${window.number}号 ${window.name}`;
+}
+
 function list(tickets: readonly string[] | undefined): string {
   return (tickets ?? []).join('、');
 }
 
 export function explainSignal(signal: IntegritySignal, config: Pick<HallConfig, 'windows' | 'timeZone'>, thresholds: Required<IntegritySettings>): string {
   const window = config.windows.find((candidate) => candidate.id === signal.windowId);
-  const who = [window?.name ?? signal.windowId, signal.clerkName].filter(Boolean).join(' ');
+  const who = [windowName(window, signal.windowId), signal.clerkName].filter(Boolean).join(' ');
   const span = idleSpan(signal);
   const during = span ? `在 ${clock(span.from, config.timeZone)}–${clock(span.to, config.timeZone)} ` : '';
   const count = signal.tickets?.length ?? 0;
