@@ -91,6 +91,7 @@ describe.runIf(hasChromium())('履职提示 in Chromium', () => {
     // A supervisor reads the thresholds; only an administrator changes them.
     expect(await page.locator('input[data-field="idleMinutes"]').isDisabled()).toBe(true);
     await expectAccessible(page, 'the 履职提示 page');
+    if (process.env.HALLQ_SHOTS) await page.screenshot({ path: `${process.env.HALLQ_SHOTS}/integrity-1366x768.png`, fullPage: true });
   });
 
   it('an administrator raises the idle threshold: the ten idle minutes no longer count', async () => {

@@ -5,8 +5,9 @@ const list = (signal: IntegritySignal) => (signal.tickets ?? []).join(', ');
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
 export const integrityEn: IntegrityMessages = {
-  tabStats: 'Statistics',
+  tabStats: 'Figures',
   tabIntegrity: 'Integrity signals',
+  tabsLabel: 'Report views',
   title: 'Integrity signals',
   intro: 'Each signal comes from the event log with the events behind it, for checking — it is not a score.',
   from: 'From',

@@ -12,8 +12,9 @@ const list = (signal: IntegritySignal) => (signal.tickets ?? []).join('、');
 
 /** 履职提示页面的中文文字。 */
 export const integrityZh = {
-  tabStats: '统计报表',
+  tabStats: '数据统计',
   tabIntegrity: '履职提示',
+  tabsLabel: '报表内容',
   title: '履职提示',
   intro: '以下提示均由事件记录得出，每条都附有所依据的事件，供核实，不是评分。',
   from: '起始日期',
