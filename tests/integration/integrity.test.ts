@@ -111,4 +111,21 @@ describe('integrity signals over HTTP', () => {
     const admin = await t.login('admin');
     expect((await get(`/api/halls/${DEMO}/integrity?from=${DAY}&to=${DAY}`, admin)).status).toBe(200);
   });
+
+  it('takes its thresholds from the configuration: a bad one is refused and changes nothing, a good one is used', async () => {
+    const admin = await t.login('admin');
+    const { config } = (await get(`/api/halls/${DEMO}/config`, admin)).body;
+    const before = await t.stateJson();
+    const refused = await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: { ...config, integrity: { idleMinutes: 0 } } } });
+    expect(refused.status).toBe(400);
+    expect(errorCodeOf(refused)).toBe('VALIDATION_FAILED');
+    expect(await t.stateJson()).toBe(before);
+
+    const saved = await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: { ...config, integrity: { idleMinutes: 11, quickNoShowSeconds: 1 } } } });
+    expect(saved.status).toBe(200);
+    const report = (await get(`/api/halls/${DEMO}/integrity?from=${DAY}&to=${DAY}`, zhuren)).body as IntegrityReport;
+    expect(report.thresholds).toMatchObject({ idleMinutes: 11, quickNoShowSeconds: 1, pauseMinutesPerDay: 60 });
+    // Ten idle minutes are under 11; the no-show came 0 s after the call, still under 1 s.
+    expect(report.signals.map((signal) => signal.kind).sort()).toEqual(['out-of-order', 'quick-no-show']);
+  });
 });

@@ -1,6 +1,8 @@
 import { selectNext, windowCanServe } from '../../domain/queue.js';
 import type { EventType, HallEvent } from '../../protocol/events.js';
-import type { HallState, Ticket } from '../../protocol/model.js';
+import type { HallConfig, HallState, Ticket } from '../../protocol/model.js';
+import { waitingIndexOf, waitingOfService } from '../../protocol/rules/waitingIndex.js';
+import { windowOfEvent } from './hallReplay.js';
 import { dayOf, subjectAt, type SignalDraft, type Subject } from './collector.js';
 import type { Detector, DetectorContext } from './detector.js';
 import { endOfDay } from './spans.js';
@@ -41,10 +43,47 @@ function idleWithWaiting(state: HallState, windowId: string, at: number): boolea
   return selectNext(state, windowId, at) !== null;
 }
 
+/** The waiting tickets a window could call, from the hall's waiting index (a month's replay holds every served ticket too). */
 function callable(state: HallState, windowId: string): Ticket[] {
   const window = state.config.windows.find((candidate) => candidate.id === windowId);
   if (!window) return [];
-  return state.tickets.values().filter((ticket) => ticket.status === 'waiting' && windowCanServe(window, ticket));
+  const found = new Map<string, Ticket>();
+  const candidates = [...(waitingIndexOf(state.tickets)?.transferred ?? []), ...window.services.flatMap((link) => waitingOfService(state.tickets, link.serviceId))];
+  for (const ticket of candidates) if (ticket.status === 'waiting' && windowCanServe(window, ticket)) found.set(ticket.id, ticket);
+  return [...found.values()];
+}
+
+/** Events after which every window is looked at again: they change many tickets or the windows themselves. */
+const WHOLE_HALL: ReadonlySet<EventType> = new Set<EventType>(['hall:configured', 'hall:day-closed', 'hall:day-started', 'hall:archived', 'window:closed']);
+
+/** Windows by the services they serve, so an event is checked only at the windows it can concern. */
+function windowsByService(config: HallConfig): Map<string, string[]> {
+  const serving = new Map<string, string[]>();
+  for (const window of config.windows) {
+    for (const link of window.services) {
+      let ids = serving.get(link.serviceId);
+      if (!ids) serving.set(link.serviceId, (ids = []));
+      ids.push(window.id);
+    }
+  }
+  return serving;
+}
+
+/** The windows whose idleness an event may change: its own, those serving its ticket's service (before and after a transfer), a pinned target. */
+function concerned(event: HallEvent, config: HallConfig, serving: Map<string, string[]>): Iterable<string> {
+  if (WHOLE_HALL.has(event.type)) return config.windows.map((window) => window.id);
+  const ids = new Set<string>();
+  const own = windowOfEvent(event);
+  if (own !== undefined) ids.add(own);
+  if ('ticket' in event) {
+    for (const id of serving.get(event.ticket.serviceId) ?? []) ids.add(id);
+    const transfer = event.ticket.transfer ?? event.ticket.receivedTransfer;
+    if (transfer) {
+      for (const id of serving.get(transfer.fromServiceId) ?? []) ids.add(id);
+      if (transfer.toWindowId !== undefined) ids.add(transfer.toWindowId);
+    }
+  }
+  return ids;
 }
 
 /**
@@ -88,6 +127,7 @@ export function idleDetector(context: DetectorContext, start: number, initial: H
   };
 
   for (const window of initial.config.windows) if (idleWithWaiting(initial, window.id, start)) begin(initial, window.id, start);
+  let serving = windowsByService(initial.config);
 
   return {
     before(event: HallEvent) {
@@ -95,7 +135,10 @@ export function idleDetector(context: DetectorContext, start: number, initial: H
     },
     after(event: HallEvent, state: HallState) {
       if (IRRELEVANT.has(event.type)) return;
-      for (const window of state.config.windows) {
+      if (event.type === 'hall:configured') serving = windowsByService(state.config);
+      for (const windowId of concerned(event, state.config, serving)) {
+        const window = state.config.windows.find((candidate) => candidate.id === windowId);
+        if (!window) continue;
         const stretch = open.get(window.id);
         const idle = idleWithWaiting(state, window.id, event.at);
         const clerkChanged = stretch !== undefined && stretch.subject.clerk?.id !== state.windows[window.id]?.clerk?.id;
