@@ -144,6 +144,29 @@ describe('thresholds, just over and just under', () => {
   });
 });
 
+describe('over midnight', () => {
+  it('an idle stretch is cut at midnight: each day has its part, the second from 00:00 to the roll-over that ends it', () => {
+    const h = harness({ config: integrityHall(), start: local(`${DAY}T23:40`) });
+    h.open('w1', clerk1);
+    h.clock.set(local(`${DAY}T23:50`));
+    h.issue('svc-a');
+    // The first command of Tuesday rolls the day over: the ticket nobody called expires.
+    h.clock.set(local('2026-03-03T00:10'));
+    h.issue('svc-b');
+    const report = computeIntegrity(h.events, h.state.config, { from: DAY, to: '2026-03-03' }, { now: local('2026-03-03T01:00') });
+    const idle = report.signals.filter((signal) => signal.kind === 'idle-while-waiting');
+    expect(idle.map((signal) => [signal.day, signal.amount, signal.tickets])).toEqual([
+      [DAY, 10, ['A001']],
+      ['2026-03-03', 10, ['A001']],
+    ]);
+    expect(idle.map((signal) => idleSpan(signal))).toEqual([
+      { from: local(`${DAY}T23:50`), to: local('2026-03-03T00:00') },
+      { from: local('2026-03-03T00:00'), to: local('2026-03-03T00:10') },
+    ]);
+    expect(idle[1]!.evidence.map((evidence) => evidence.type)).toEqual(['ticket:expired']);
+  });
+});
+
 describe('who was next', () => {
   it('asks the engine: green channel first, then by number, with the priority cap', () => {
     const h = harness({ config: testHallConfig({ policy: { boostAfterMinutes: null, priorityStreakCap: 1 } }), start: local(`${DAY}T08:00`) });

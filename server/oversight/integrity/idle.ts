@@ -29,6 +29,8 @@ const IRRELEVANT: ReadonlySet<EventType> = new Set<EventType>([
 
 interface Stretch {
   since: number;
+  /** The midnight ending the day `since` is on (kept: working it out per event is the walk's largest cost). */
+  dayEnd: number;
   subject: Subject;
   /** The event that made the window idle with someone waiting (absent: so since the range began). */
   cause?: HallEvent;
@@ -99,7 +101,7 @@ export function idleDetector(context: DetectorContext, start: number, initial: H
 
   const begin = (state: HallState, windowId: string, since: number, cause?: HallEvent) => {
     const waited = new Map(callable(state, windowId).map((ticket) => [ticket.id, ticket]));
-    open.set(windowId, { since, subject: subjectAt(state, windowId), waited, ...(cause ? { cause } : {}) });
+    open.set(windowId, { since, dayEnd: endOfDay(since, context.timeZone), subject: subjectAt(state, windowId), waited, ...(cause ? { cause } : {}) });
   };
   const end = (stretch: Stretch, until: number, ending?: HallEvent) => {
     if (until - stretch.since < limitMs) return;
@@ -117,9 +119,10 @@ export function idleDetector(context: DetectorContext, start: number, initial: H
   /** Stretches running over midnight end there and go on as the next day's. */
   const cutAtMidnights = (until: number) => {
     for (const stretch of open.values()) {
-      for (let midnight = endOfDay(stretch.since, context.timeZone); midnight <= until; midnight = endOfDay(stretch.since, context.timeZone)) {
-        end(stretch, midnight);
-        stretch.since = midnight;
+      while (stretch.dayEnd <= until) {
+        end(stretch, stretch.dayEnd);
+        stretch.since = stretch.dayEnd;
+        stretch.dayEnd = endOfDay(stretch.since, context.timeZone);
         // The next day's part began at midnight, not at the event that began the stretch.
         delete stretch.cause;
       }
