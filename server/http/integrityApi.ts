@@ -66,7 +66,7 @@ async function reportOf(deps: IntegrityApiDeps, state: HallState, range: StatsRa
   // The norm of a service no longer configured is its month's median: read from the month's first day.
   const readFrom = `${range.from.slice(0, 7)}-01`;
   const span = rangeSpan({ from: readFrom, to: range.to }, config.timeZone);
-  const events = await readRangeEvents(deps.store.halls, config.id, state.seq, span, 0, NONE_SKIPPED);
+  const events = await readRangeEvents(deps.store.halls, config.id, state.seq, span, 0, NONE_SKIPPED, 0);
   const clerkNames: Record<string, string> = {};
   for (const user of await deps.store.accounts.listUsers()) clerkNames[user.id] = user.displayName;
   return computeIntegrity(events, config, range, { now: deps.now(), readFrom, liveWindows: state.windows, clerkNames });

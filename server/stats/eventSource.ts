@@ -77,9 +77,11 @@ export async function readRangeEvents(
   trailing: number = TRAILING_MS,
   /** Event types to skip; a reader that rebuilds the hall (oversight/integrity) needs every one. */
   unused: ReadonlySet<EventType> = UNUSED,
+  /** How long after the range 差评 case steps are read; a reader without cases passes 0 and stops at the range's end. */
+  caseHorizon: number = CASE_HORIZON_MS,
 ): Promise<HallEvent[]> {
   const ticketsUntil = span.end + trailing;
-  const stopAt = Math.max(ticketsUntil, span.end + CASE_HORIZON_MS);
+  const stopAt = Math.max(ticketsUntil, span.end + caseHorizon);
   const kept: HallEvent[] = [];
   let after = await firstSeqFrom(halls, hallId, lastSeq, span.start);
   for (;;) {
