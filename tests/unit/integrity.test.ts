@@ -11,6 +11,7 @@ import { computeIntegrity, INTEGRITY_KINDS } from '../../server/oversight/integr
 import { integrityCsv } from '../../server/oversight/integrity/csv.js';
 import { explainSignal } from '../../server/oversight/integrity/explain.js';
 import { passedOver } from '../../server/oversight/integrity/outOfOrder.js';
+import { EVIDENCE_KEPT, signalOf } from '../../server/oversight/integrity/collector.js';
 import { DAY, REPORT_AT, integrityHall, scriptDay } from '../helpers/integrityDay.js';
 import { clerk1, harness, local, testHallConfig } from '../helpers/engineHarness.js';
 
@@ -141,6 +142,20 @@ describe('thresholds, just over and just under', () => {
     expect(report(true, { allTopShare: 1 }).report.signals.some((signal) => signal.kind === 'rating-all-top')).toBe(true);
     expect(report(false, { allTopShare: 0.6 }).report.signals.map((signal) => signal.kind)).toEqual(['rating-all-top']);
     expect(report(false, { allTopShare: 0.61 }).report.signals).toEqual([]);
+  });
+});
+
+describe('evidence', () => {
+  it('keeps the first 50 events in seq order, each once, and counts them all', () => {
+    const h = harness({ config: integrityHall(), start: local(`${DAY}T08:00`) });
+    for (let index = 0; index < 60; index++) h.issue('svc-a');
+    const events = [...h.events].reverse();
+    const signal = signalOf({ kind: 'rating-all-top', day: DAY, subject: {}, amount: 100, unit: 'percent', threshold: 98, evidence: [...events, events[0]!] });
+    expect(EVIDENCE_KEPT).toBe(50);
+    expect(h.events.length).toBe(60);
+    expect(signal.evidenceTotal).toBe(h.events.length);
+    expect(signal.evidence.map((evidence) => evidence.seq)).toEqual(h.events.slice(0, 50).map((event) => event.seq));
+    expect(signal.evidence[1]).toEqual({ seq: h.events[1]!.seq, at: h.events[1]!.at, type: h.events[1]!.type, ...('ticket' in h.events[1]! ? { ticketNumber: h.events[1]!.ticket.number } : {}) });
   });
 });
 
