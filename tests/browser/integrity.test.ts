@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.js';
@@ -87,6 +88,14 @@ describe.runIf(hasChromium())('履职提示 in Chromium', () => {
     await link.click();
     const shown = JSON.parse((await idle.getByTestId('integrity-event').textContent())!);
     expect(shown).toMatchObject({ seq, type: 'ticket:called', windowId: '1', ticket: { number: 'A001' } });
+
+    // The month's CSV, as Excel gets it: a BOM, then a line per signal with its Chinese explanation.
+    await page.getByLabel('月份').fill(DAY.slice(0, 7));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载当月履职提示 CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain('1号 综合受理窗口 王芳 在 08:00–08:10 空闲 10 分钟，期间 3 人在等其可办事项');
+    expect(download.suggestedFilename()).toBe(`hallq-integrity-${DEMO}-${DAY.slice(0, 7)}.csv`);
 
     // A supervisor reads the thresholds; only an administrator changes them.
     expect(await page.locator('input[data-field="idleMinutes"]').isDisabled()).toBe(true);
