@@ -13,7 +13,7 @@ import { explainSignal } from '../../server/oversight/integrity/explain.js';
 import { passedOver } from '../../server/oversight/integrity/outOfOrder.js';
 import { EVIDENCE_KEPT, signalOf } from '../../server/oversight/integrity/collector.js';
 import { DAY, REPORT_AT, integrityHall, scriptDay } from '../helpers/integrityDay.js';
-import { clerk1, harness, local, testHallConfig } from '../helpers/engineHarness.js';
+import { clerk1, clerk3, harness, local, testHallConfig } from '../helpers/engineHarness.js';
 
 function report(dirty: boolean, integrity?: IntegritySettings) {
   const h = scriptDay(dirty, integrity);
@@ -156,6 +156,27 @@ describe('evidence', () => {
     expect(signal.evidenceTotal).toBe(h.events.length);
     expect(signal.evidence.map((evidence) => evidence.seq)).toEqual(h.events.slice(0, 50).map((event) => event.seq));
     expect(signal.evidence[1]).toEqual({ seq: h.events[1]!.seq, at: h.events[1]!.at, type: h.events[1]!.type, ...('ticket' in h.events[1]! ? { ticketNumber: h.events[1]!.ticket.number } : {}) });
+  });
+});
+
+describe('who a signal is about', () => {
+  it('a take-over ends the idle stretch of one clerk and begins that of the next', () => {
+    const h = harness({ config: integrityHall(), start: local(`${DAY}T08:00`) });
+    h.open('w1', clerk1);
+    h.issue('svc-a');
+    h.clock.set(local(`${DAY}T08:06`));
+    h.ok({ type: 'window.take-over', windowId: 'w1' }, clerk3);
+    h.clock.set(local(`${DAY}T08:13`));
+    h.callNext('w1', clerk3);
+    const report = computeIntegrity(h.events, h.state.config, { from: DAY, to: DAY }, { now: REPORT_AT });
+    expect(report.signals.map((signal) => [signal.kind, signal.clerkName, signal.amount])).toEqual([
+      ['idle-while-waiting', '张三', 6],
+      ['idle-while-waiting', '赵六', 7],
+    ]);
+    expect(report.totals).toEqual([
+      { day: DAY, windowId: 'w1', clerkId: 'clerk1', kind: 'idle-while-waiting', count: 1 },
+      { day: DAY, windowId: 'w1', clerkId: 'clerk3', kind: 'idle-while-waiting', count: 1 },
+    ]);
   });
 });
 
