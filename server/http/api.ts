@@ -18,6 +18,7 @@ import type { PrintService } from '../printing/printService.js';
 import { mountPrintingApi } from './printingApi.js';
 import { firstDisallowed } from '../printing/allowList.js';
 import { mountStatsApi } from './statsApi.js';
+import { mountIntegrityApi } from './integrityApi.js';
 import { mountRatingCasesApi } from './ratingCasesApi.js';
 import { configPrinterCheck, mountConfigApi, mountConfigFileBody } from './configApi.js';
 import { mountHallsApi } from './hallsApi.js';
@@ -323,6 +324,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
+  mountIntegrityApi(api, { store, now: deps.now });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
   mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });

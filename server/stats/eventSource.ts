@@ -36,7 +36,7 @@ export function trailingMs(config: Pick<HallConfig, 'ratings'>): number {
 export const CASE_HORIZON_MS = 92 * DAY_MS;
 
 /** Event types no figure reads: skipped while paging, so a long range holds less in memory. */
-const UNUSED: ReadonlySet<EventType> = new Set<EventType>([
+export const UNUSED: ReadonlySet<EventType> = new Set<EventType>([
   'ticket:recalled',
   'ticket:started',
   'appointment:created',
@@ -75,16 +75,20 @@ export async function readRangeEvents(
   lastSeq: number,
   span: { start: number; end: number },
   trailing: number = TRAILING_MS,
+  /** Event types to skip; a reader that rebuilds the hall (oversight/integrity) needs every one. */
+  unused: ReadonlySet<EventType> = UNUSED,
+  /** How long after the range 差评 case steps are read; a reader without cases passes 0 and stops at the range's end. */
+  caseHorizon: number = CASE_HORIZON_MS,
 ): Promise<HallEvent[]> {
   const ticketsUntil = span.end + trailing;
-  const stopAt = Math.max(ticketsUntil, span.end + CASE_HORIZON_MS);
+  const stopAt = Math.max(ticketsUntil, span.end + caseHorizon);
   const kept: HallEvent[] = [];
   let after = await firstSeqFrom(halls, hallId, lastSeq, span.start);
   for (;;) {
     const page = await halls.eventsSince(hallId, after, PAGE_SIZE);
     for (const event of page) {
       if (event.at >= stopAt) return kept;
-      if (UNUSED.has(event.type)) continue;
+      if (unused.has(event.type)) continue;
       if (event.at >= ticketsUntil && !event.type.startsWith('rating-case:')) continue;
       if ('waiting' in event) {
         const { waiting: _unused, ...slim } = event;
