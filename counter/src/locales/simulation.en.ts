@@ -1,8 +1,9 @@
+import { simulationTitle } from './simulationTitle.js';
 import type { SimulationMessages } from './simulation.zh.js';
 
 /** English text of the staffing simulation page. */
 export const simulationEn: SimulationMessages = {
-  title: 'Staffing simulation',
+  title: simulationTitle.en,
   intro: "Pick a past working day and replay its real tickets to see how waits change under other staffing or calling rules.",
   hall: 'Service hall',
   day: 'Day to replay',

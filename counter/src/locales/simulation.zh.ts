@@ -1,6 +1,7 @@
+import { simulationTitle } from './simulationTitle.js';
 /** 排班模拟页面的中文文字。 */
 export const simulationZh = {
-  title: '排班模拟',
+  title: simulationTitle.zh as string,
   intro: '选一天已经过去的办事日，用当天真实的取号重新“走一遍”，看换一种排班或叫号规则后等候会怎样。',
   hall: '服务大厅',
   day: '模拟日期',
