@@ -36,6 +36,7 @@ import { startNotifier, type NotifyStartOptions } from './notify/start.js';
 import type { NotifyWorker } from './notify/worker.js';
 import { Announcer } from './voice/announcer.js';
 import { BundledSynthesizer } from './voice/synth.js';
+import { SimulationPool } from './oversight/simulation/pool.js';
 import { type WarmUpResult, warmUpVoices } from './voice/warmUp.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -171,6 +172,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   // The synthesizer's thread starts on the first word (a request or the warm-up), never before listen.
   const synth = new BundledSynthesizer(log);
   const announcer = new Announcer({ voice: store.voice, synth, log });
+  // Threads start on the first replay; two at most, one job waiting each, so a burst is told to retry (503).
+  const simulations = new SimulationPool({ size: 2, queue: 2 });
   const agents: AgentChannel = {
     probe: (deviceId, timeoutMs) => realtime?.agents.probe(deviceId, timeoutMs) ?? Promise.resolve([]),
     print: (deviceId, job, timeoutMs) => realtime?.agents.print(deviceId, job, timeoutMs) ?? Promise.resolve([]),
@@ -202,6 +205,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     sso: new SsoService(ssoSettings, store.accounts, clock, store.oneTime),
     webhooks,
     announcer,
+    simulations,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
@@ -251,6 +255,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       await outbox.close();
       await notifier?.close();
       await synth.close();
+      await simulations.close();
       await new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await print.close();

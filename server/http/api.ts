@@ -34,6 +34,8 @@ import { mountBookingPageApi } from './bookingPageApi.js';
 import { mountVoiceAudioApi } from './voiceAudioApi.js';
 import type { Announcer } from '../voice/announcer.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
+import { mountSimulationApi } from '../oversight/simulation/routes.js';
+import type { SimulationPool } from '../oversight/simulation/pool.js';
 
 export interface ApiDeps {
   store: Store;
@@ -59,6 +61,8 @@ export interface ApiDeps {
   webhooks: OutboxSubscription;
   /** The call voice as audio (voiceAudioApi.ts, docs/voice.md). */
   announcer: Announcer;
+  /** 排班模拟's worker threads (server/oversight/simulation). */
+  simulations: SimulationPool;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -324,6 +328,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
   mountBookingPageApi(api, { halls: store.halls });
   mountVoiceAudioApi(api, { halls: store.halls, announcer: deps.announcer });
+  mountSimulationApi(api, { store, now: deps.now, pool: deps.simulations });
   mountVoicePacksApi(api, { halls: store.halls, voice: store.voice, now: deps.now, synthesisLanguages: () => deps.announcer.synthesisLanguages() });
 
   api.use((req, res) => sendError(req, res, 'NOT_FOUND'));

@@ -9,6 +9,7 @@ import { Tally, TallyMap } from './tally.js';
 import type { KnownClerk, StatsReport } from '../protocol/stats.js';
 import { windowTimes } from './windowTime.js';
 import { bookingFigures } from './bookings.js';
+import { FirstCalls } from './waits.js';
 
 export interface StatsRange {
   /** First hall-local day, YYYY-MM-DD. */
@@ -67,7 +68,7 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
   const months = new TallyMap();
   const arrivals: number[] = Array.from({ length: 24 }, () => 0);
   const allWaits: number[] = [];
-  const called = new Set<string>();
+  const firstCalls = new FirstCalls();
   /** Issued tickets with no end yet, and where their issue put them. */
   const open = new Map<string, { day: string; serviceId: string }>();
   /** The day of every ticket rated, for its 差评 case (case events name the ticket, not its day). */
@@ -105,10 +106,8 @@ export function computeStats(events: readonly HallEvent[], config: HallConfig, r
           tally.counts.calls += 1;
           if (event.outOfOrder) tally.counts.outOfOrder += 1;
         }
-        // Waiting is counted once per ticket: later calls (after a requeue or a transfer) are not a new arrival.
-        if (!called.has(ticket.id)) {
-          called.add(ticket.id);
-          const seconds = (event.at - ticket.issuedAt) / 1000;
+        const seconds = firstCalls.waitOf(event);
+        if (seconds !== undefined) {
           allWaits.push(seconds);
           for (const tally of groups) tally.waitSeconds.push(seconds);
         }

@@ -266,8 +266,8 @@ function workerThread(): Worker {
   return new Worker(`import(${JSON.stringify(tsxEsmApi())}).then((tsx) => tsx.tsImport(${JSON.stringify(worker)}, ${JSON.stringify(import.meta.url)}))`, { eval: true });
 }
 
-/** tsx's ESM API (its CommonJS build's tsImport looks for a file that is not there). */
-function tsxEsmApi(): string {
+/** tsx's ESM API (its CommonJS build's tsImport looks for a file that is not there); 排班模拟's worker starts the same way. */
+export function tsxEsmApi(): string {
   const require = createRequire(import.meta.url);
   const manifest = require.resolve('tsx/package.json');
   const exported = (require(manifest) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import.default;
