@@ -34,7 +34,7 @@ import { mountBookingPageApi } from './bookingPageApi.js';
 import { mountVoiceAudioApi } from './voiceAudioApi.js';
 import type { Announcer } from '../voice/announcer.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
-import { mountSimulationApi } from '../oversight/simulation/routes.js';
+import { mountSimulationApi } from './simulationApi.js';
 import type { SimulationPool } from '../oversight/simulation/pool.js';
 
 export interface ApiDeps {

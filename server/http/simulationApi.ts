@@ -1,18 +1,18 @@
 import type { Request, Response, Router } from 'express';
-import { isManager, mayActInHall } from '../../auth/principal.js';
-import { localTime } from '../../domain/time.js';
-import type { HallEvent } from '../../protocol/events.js';
-import type { HallConfig, HallState } from '../../protocol/model.js';
-import type { SimulationRequest } from '../../protocol/simulation.js';
-import { addDays, localMidnight } from '../../stats/days.js';
-import { readRangeEvents } from '../../stats/eventSource.js';
-import type { Store } from '../../store/port.js';
-import { principalOf, route, sendError, sendValidationError } from '../../http/support.js';
-import { type ServiceSample, readDay } from './dayRecord.js';
-import { historyDays, isMarketDay } from './history.js';
-import { SimulationBusy, type SimulationPool } from './pool.js';
-import { simulationRequest, suggestionRequest } from './schemas.js';
-import { DAY_SAMPLES_NEEDED } from './serviceTimes.js';
+import { isManager, mayActInHall } from '../auth/principal.js';
+import { localTime } from '../domain/time.js';
+import type { HallEvent } from '../protocol/events.js';
+import type { HallConfig, HallState } from '../protocol/model.js';
+import type { SimulationRequest } from '../protocol/simulation.js';
+import { addDays, localMidnight } from '../stats/days.js';
+import { readRangeEvents } from '../stats/eventSource.js';
+import type { Store } from '../store/port.js';
+import { principalOf, route, sendError, sendValidationError } from './support.js';
+import { type ServiceSample, readDay } from '../oversight/simulation/dayRecord.js';
+import { historyDays, isMarketDay } from '../oversight/simulation/history.js';
+import { SimulationBusy, type SimulationPool } from '../oversight/simulation/pool.js';
+import { simulationRequest, suggestionRequest } from '../oversight/simulation/schemas.js';
+import { DAY_SAMPLES_NEEDED } from '../oversight/simulation/serviceTimes.js';
 
 export interface SimulationApiDeps {
   store: Store;
