@@ -8,7 +8,7 @@ import { TestPages, launchChromium } from '../helpers/browser.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { actOutDay, citizens, random } from '../helpers/scriptedDay.js';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
-import { DEMO, DEMO_PASSWORD, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
+import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
 
 /**
  * The page 「排班模拟」 (/admin/simulation) in Chromium against the real server: yesterday morning is acted
@@ -87,7 +87,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     });
     await page.goto(`${t.url}/admin/simulation?hall=demo${options.lang ? `&lang=${options.lang}` : ''}`);
     await page.getByLabel(options.lang ? 'User name' : '用户名').fill(username);
-    await page.getByLabel(options.lang ? 'Password' : '密码').fill(DEMO_PASSWORD);
+    await page.getByLabel(options.lang ? 'Password' : '密码').fill(username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
     await page.getByRole('button', { name: options.lang ? 'Sign in' : '登录' }).click();
     return { page, requests };
   }
@@ -140,7 +140,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
 
     // The grid starts from the day's actual staffing, which the answer carries.
     expect(asStaffed.actualStaffing?.map((shift) => shift.windowId).sort()).toEqual(['1', '2', '4']);
-    expect(await page.getByTestId('staffing-state').textContent()).toBe('当前为实际排班');
+    expect(await page.getByTestId('staffing-state').textContent()).toBe(`当前为 ${DAY} 的实际排班`);
     expect(await cell(page, '1号 综合受理窗口', '10:00', '10:30').getAttribute('aria-pressed')).toBe('true');
     expect(await cell(page, '4号 劳动保障窗口', '10:00', '10:30').getAttribute('aria-pressed')).toBe('true');
     expect(await cell(page, '4号 劳动保障窗口', '11:00', '11:30').getAttribute('aria-pressed')).toBe('false');
@@ -185,6 +185,59 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     await cell(page, '3号 计生窗口', '10:30', '11:00').focus();
     await page.keyboard.press('Space');
     expect(await cell(page, '3号 计生窗口', '10:30', '11:00').getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('sends the rules and the service-time mode it was given, and with recorded times the as-staffed replay is its own check', async () => {
+    const { page, requests } = await simulationPage('zhuren');
+    const line = page.getByTestId('replay-line');
+    await line.waitFor({ timeout: 15000 });
+
+    await page.getByLabel('按每张号票的实际时长').check();
+    await page.getByRole('button', { name: '按实际排班回放' }).click();
+    await expect.poll(() => requests.length).toBe(2);
+    expect(requests[1]!.postDataJSON()).toEqual({ day: DAY, serviceTimes: 'recorded' });
+    const recorded = await apiAnswerTo(requests[1]!);
+    // The day as staffed with its own times is the replay itself: no replayError, the figures are the measured ones.
+    expect(recorded.replayError).toBeUndefined();
+    expect(recorded.simulated).toEqual(recorded.actual);
+    const mean = oneDecimal(recorded.actual.meanWaitMinutes);
+    await expect.poll(() => line.textContent()).toBe(`按实际排班回放：平均等候 ${mean} 分钟，实测 ${mean} 分钟（误差 0.0%）`);
+    expect(await shownFigures(page)).toEqual(expected(recorded));
+
+    // Window 4 no longer serves 老年人优待, a green-channel cap of 5, no wait boost.
+    const elderly = demoHallConfig().services.find((service) => service.id === 'minzheng-laonian-youdai')!.name;
+    const window4 = page.locator('details', { hasText: '4号 劳动保障窗口' });
+    await window4.locator('summary').click();
+    await window4.getByRole('checkbox', { name: elderly, exact: true }).uncheck();
+    await page.getByTestId('priority-cap').fill('5');
+    await page.getByLabel('等候超时优先').uncheck();
+    await page.getByTestId('simulation-run').click();
+    await expect.poll(() => requests.length).toBe(3);
+    const sent = requests[2]!.postDataJSON();
+    expect(sent.staffing).toBeUndefined(); // the grid was not touched: the day as staffed
+    expect(sent.policy.priorityStreakCap).toBe(5);
+    expect(sent.policy.boostAfterMinutes).toBeNull();
+    expect(sent.policy.windows).toHaveLength(1);
+    expect(sent.policy.windows[0].windowId).toBe('4');
+    expect(sent.policy.windows[0].services.map((link: { serviceId: string }) => link.serviceId).sort()).toEqual(['laobao-jumin-yanglao', 'laobao-shiye-dengji']);
+    const ruled = await apiAnswerTo(requests[2]!);
+    await expect.poll(async () => (await shownFigures(page)).simulated).toEqual(expected(ruled).simulated);
+    // Other rules, so the line tells the replay of the real day beside them: recorded times, exact.
+    expect(ruled.replayError).toMatchObject({ meanErrorPercent: 0 });
+    expect(await line.textContent()).toBe(`按实际排班回放：平均等候 ${mean} 分钟，实测 ${mean} 分钟（误差 0.0%）`);
+  });
+
+  it('lets an administrator of several halls pick the hall', async () => {
+    const other = await t.createSecondHall();
+    const { page } = await simulationPage('admin');
+    await page.getByTestId('replay-line').waitFor({ timeout: 15000 });
+    const picker = page.getByLabel('服务大厅');
+    expect(await picker.locator('option').allTextContents()).toEqual(expect.arrayContaining(['青山镇便民服务中心', other.config.name]));
+    await picker.selectOption(other.hallId);
+    await page.waitForURL(new RegExp(`/admin/simulation\\?hall=${other.hallId}$`));
+    // Nothing happened in that hall yesterday.
+    await expect.poll(() => page.getByTestId('simulation-error').textContent(), { timeout: 15000 }).toBe('所选日期没有可回放的取号记录，请换一个有人办事的日期。');
+    expect(await page.getByTestId('hall-name').textContent()).toBe(other.config.name);
   });
 
   it('shows a refused run in the shared words: today is not a past day, a day without tickets has nothing to replay', async () => {
