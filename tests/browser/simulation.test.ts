@@ -85,12 +85,21 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     page.on('request', (request) => {
       if (request.method() === 'POST' && /\/simulations$/.test(new URL(request.url()).pathname)) requests.push(request);
     });
+    // The apps' Content-Security-Policy allows no inline script or style: every violation is kept.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const w = window as unknown as { __csp?: string[] };
+        (w.__csp ??= []).push(`${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
     await page.goto(`${t.url}/admin/simulation?hall=demo${options.lang ? `&lang=${options.lang}` : ''}`);
     await page.getByLabel(options.lang ? 'User name' : '用户名').fill(username);
     await page.getByLabel(options.lang ? 'Password' : '密码').fill(username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
     await page.getByRole('button', { name: options.lang ? 'Sign in' : '登录' }).click();
     return { page, requests };
   }
+
+  const violations = (page: Page) => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
 
   /** The API's answer to the body the page sent with its latest run. */
   async function apiAnswerTo(request: Request): Promise<SimulationResult> {
@@ -185,6 +194,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     await cell(page, '3号 计生窗口', '10:30', '11:00').focus();
     await page.keyboard.press('Space');
     expect(await cell(page, '3号 计生窗口', '10:30', '11:00').getAttribute('aria-pressed')).toBe('false');
+    expect(await violations(page)).toEqual([]);
   });
 
   it('sends the rules and the service-time mode it was given, and with recorded times the as-staffed replay is its own check', async () => {
@@ -320,5 +330,6 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     await page.getByTestId('reports-to-simulation').click();
     await page.waitForURL(/\/admin\/simulation\?hall=demo$/);
     await page.getByTestId('replay-line').waitFor({ timeout: 15000 });
+    expect(await violations(page)).toEqual([]);
   });
 });
