@@ -1,4 +1,5 @@
 import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
 import { isManager, mayActInHall } from '../auth/principal.js';
 import { localTime } from '../domain/time.js';
 import type { HallEvent } from '../protocol/events.js';
@@ -33,7 +34,7 @@ function invalid(req: Request, res: Response, path: string, message: string): vo
 }
 
 /** Admins and supervisors of the hall (docs/oversight.md); checks in the order the other routes use: who, what, which hall. */
-async function load<T>(req: Request, res: Response, deps: SimulationApiDeps, schema: { safeParse(body: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }): Promise<{ state: HallState; body: T } | null> {
+async function load<T>(req: Request, res: Response, deps: SimulationApiDeps, schema: z.ZodType<T>): Promise<{ state: HallState; body: T } | null> {
   const principal = principalOf(req);
   const hallId = String(req.params.hallId);
   if (!isManager(principal) || !mayActInHall(principal, hallId)) {
@@ -72,7 +73,8 @@ function hallRefusal(config: HallConfig, request: SimulationRequest): { path: st
 const hasTickets = (events: readonly HallEvent[], span: Span): boolean =>
   events.some((event) => (event.type === 'ticket:issued' || event.type === 'appointment:checked-in') && event.ticket.issuedAt >= span.start && event.ticket.issuedAt < span.end);
 
-async function sendPoolFailure(req: Request, res: Response, error: unknown): Promise<void> {
+/** A full pool is the caller's to retry (503); anything else is the server's fault and goes to the error handler. */
+function sendPoolFailure(req: Request, res: Response, error: unknown): void {
   if (error instanceof SimulationBusy) return sendError(req, res, 'SIMULATION_BUSY');
   throw error;
 }
@@ -99,7 +101,7 @@ export function mountSimulationApi(api: Router, deps: SimulationApiDeps): void {
       try {
         res.json(await deps.pool.simulate({ config, day: body.day, span, events, monthSamples, request: body }));
       } catch (error) {
-        await sendPoolFailure(req, res, error);
+        sendPoolFailure(req, res, error);
       }
     }),
   );
@@ -126,7 +128,7 @@ export function mountSimulationApi(api: Router, deps: SimulationApiDeps): void {
       try {
         res.json(await deps.pool.suggest({ config, day, marketDay: isMarketDay(config, day), p90LimitMinutes: body.p90LimitMinutes ?? config.maxWaitMinutes, history }));
       } catch (error) {
-        await sendPoolFailure(req, res, error);
+        sendPoolFailure(req, res, error);
       }
     }),
   );

@@ -9,10 +9,11 @@ import type { MemoryResult } from './memory.js';
 import type { PaintResult } from './paint.js';
 import type { RestartResult } from './restart.js';
 import type { StoreResult } from './store.js';
+import type { ReplayResult } from './replay.js';
 import type { VoiceResult } from './voice.js';
 
 /** Every part, in the order --only lists them. */
-export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice'] as const;
+export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice', 'replay'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Row {
@@ -102,6 +103,13 @@ export function rows(results: Partial<Record<Part, unknown>>): Row[] {
       });
     }
     out.push({ part: 'fanout', metric: `CPU per call, N = ${fanout.runs.at(-1)!.panels} over N = ${fanout.runs[0]!.panels}`, measured: `${fanout.cpuRatio}×`, budget: '≤ 1.3×', pass: fanout.cpuRatio <= 1.3 });
+  }
+  const replay = results.replay as ReplayResult | undefined;
+  if (replay && !('error' in replay)) {
+    const day = `${replay.windows} windows, ${replay.tickets} tickets`;
+    for (const [name, mode] of [['recorded times', replay.recorded], ['drawn times', replay.drawn], ['54 windows, drawn (+ the day as staffed)', replay.fewerWindows]] as const) {
+      out.push({ part: 'replay', metric: `排班模拟 of a day (${day}), ${name}: worker p50 / max; through the pool p50`, measured: `${mode.workerMs.p50} / ${mode.workerMs.max} ms; ${mode.wallMs.p50} ms`, budget: '(seconds)', pass: null });
+    }
   }
   const store = results.store as StoreResult | undefined;
   if (store && !('error' in store)) {

@@ -15,6 +15,8 @@
  *                                         (needs /usr/bin/chromium or HALLQ_CHROMIUM; builds display/dist if stale)
  *          voice                          a call's event at that board → its chime and words start through Web Audio
  *                                         (no speechSynthesis in the page; goal: chime within 300 ms)
+ *          replay                         排班模拟: a recorded 60-window, 1,500-ticket day replayed in the simulation worker
+ *                                         (recorded and drawn service times; no budget)
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
  *                                         with `npm run build` if missing or older than server/) or server/*.ts via tsx
  *   --profile                             CPU-profile the latency, issue and mado servers over their measured
@@ -53,8 +55,9 @@ import { runVoice, voiceSummaryLine } from './voice.js';
 import { runRestart, type RestartResult } from './restart.js';
 import { PARTS, type Part, rows, table } from './rows.js';
 import { runStore } from './store.js';
+import { runReplay } from './replay.js';
 
-/** The budgeted parts and the floor, run by default; `store` (a diagnostic), `paint` and `voice` (no budget; need Chromium) run only with --only. */
+/** The budgeted parts and the floor, run by default; `store` (a diagnostic), `paint` and `voice` (no budget; need Chromium) and `replay` run only with --only. */
 const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado'];
 
 interface Args {
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
     });
   }
   // Bounded in time whatever happens (the fan-out part, four servers at 10 calls/s, adds its own few minutes).
-  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0) + (args.only.includes('mado') ? 3 : 0) + (args.only.includes('voice') ? 4 : 0);
+  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0) + (args.only.includes('mado') ? 3 : 0) + (args.only.includes('voice') ? 4 : 0) + (args.only.includes('replay') ? 5 : 0);
   const watchdog = setTimeout(() => {
     log(`watchdog: the bench ran over ${limitMinutes} minutes; giving up`);
     process.exit(3);
@@ -199,6 +202,7 @@ async function main(): Promise<void> {
     issue: () => runIssue(ctx),
     memory: () => runMemory(ctx),
     store: () => runStore(ctx),
+    replay: () => runReplay(ctx),
     paint: async () => {
       const result = await runPaint(ctx);
       ctx.log(paintSummaryLine(result));

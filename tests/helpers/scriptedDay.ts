@@ -13,8 +13,14 @@ export interface ScriptTicket {
   at: number;
   serviceId: string;
   priority?: boolean;
+  /** A booking for the slot starting then, made and checked in at `at` (the engine prefers it once the slot has come). */
+  slotStart?: number;
   walkupMs: number;
   serviceMs: number;
+  /** Gives up and is cancelled at the guide desk at this time, if not called by then. */
+  leavesAt?: number;
+  /** Does not come when called: the clerk marks a no-show after `walkupMs` (and does not requeue). */
+  noShow?: boolean;
 }
 
 export interface ScriptShift {
@@ -57,16 +63,31 @@ export async function actOutDay(send: Send, windowOrder: readonly string[], tick
   }
   for (const ticket of tickets) {
     add(ticket.at, 3, async () => {
-      const issued = (await send({ type: 'ticket.issue', serviceId: ticket.serviceId, channel: 'kiosk', priority: ticket.priority ?? false }, now)) as { ticket: { id: string } } | undefined;
-      if (issued) byTicketId.set(issued.ticket.id, ticket);
+      let issued: { ticket: { id: string } } | undefined;
+      if (ticket.slotStart !== undefined) {
+        const booked = (await send({ type: 'appointment.create', serviceId: ticket.serviceId, slotStart: ticket.slotStart, slotEnd: ticket.slotStart + 30 * 60_000 }, now)) as { code: string } | undefined;
+        issued = booked && ((await send({ type: 'appointment.check-in', code: booked.code }, now)) as typeof issued);
+      } else {
+        issued = (await send({ type: 'ticket.issue', serviceId: ticket.serviceId, channel: 'kiosk', priority: ticket.priority ?? false }, now)) as typeof issued;
+      }
+      if (!issued) return;
+      byTicketId.set(issued.ticket.id, ticket);
+      const ticketId = issued.ticket.id;
+      if (ticket.leavesAt !== undefined) {
+        add(ticket.leavesAt, 4, async () => {
+          if (!calledIds.has(ticketId)) await send({ type: 'ticket.cancel', ticketId }, now);
+        });
+      }
     });
   }
+  const calledIds = new Set<string>();
   const callFree = async () => {
     const free = [...windows.values()].filter((window) => window.open && window.wanted > 0 && !window.busy).sort((a, b) => a.freeSince - b.freeSince || a.index - b.index);
     for (const window of free) {
       const called = (await send({ type: 'window.call-next', windowId: window.id }, now)) as { ticket: { id: string } } | undefined;
       const script = called && byTicketId.get(called.ticket.id);
       if (!script) continue;
+      calledIds.add(called.ticket.id);
       window.busy = true;
       const finish = async () => {
         await send({ type: 'window.finish', windowId: window.id, outcome: 'completed' }, now);
@@ -78,7 +99,14 @@ export async function actOutDay(send: Send, windowOrder: readonly string[], tick
         await send({ type: 'window.start', windowId: window.id }, now);
         add(now + script.serviceMs, 0, finish);
       };
-      if (script.walkupMs > 0) add(now + script.walkupMs, 0, start);
+      const missed = async () => {
+        await send({ type: 'window.no-show', windowId: window.id }, now);
+        window.busy = false;
+        window.freeSince = now;
+        if (window.wanted === 0 && (await send({ type: 'window.close', windowId: window.id }, now)) !== undefined) window.open = false;
+      };
+      if (script.noShow) add(now + script.walkupMs, 0, missed);
+      else if (script.walkupMs > 0) add(now + script.walkupMs, 0, start);
       else await start();
     }
   };

@@ -93,6 +93,68 @@ describe('排班模拟: the replay of a scripted day', () => {
     expect(result.hours.every((hour) => hour.simulated.meanWaitMinutes === hour.actual.meanWaitMinutes)).toBe(true);
   });
 
+  it('keeps the green channel and bookings: priority tickets and checked-in bookings replay exactly too; the wait boost is a policy', async () => {
+    const tickets = morning(MONDAY, 7).map((ticket, index) =>
+      index % 6 === 1 ? { ...ticket, priority: true } : index % 9 === 3 ? { ...ticket, slotStart: Math.floor((ticket.at + 5 * MINUTE) / (30 * MINUTE)) * 30 * MINUTE } : ticket,
+    );
+    const events = await recordDay(config, MONDAY, tickets, shifts(MONDAY));
+    const record = readDay(events, span(config, MONDAY));
+    expect(record.arrivals.filter((arrival) => arrival.priority)).toHaveLength(12);
+    expect(record.arrivals.filter((arrival) => arrival.slotStart !== undefined)).toHaveLength(8);
+    const replayed = simulate(job(config, MONDAY, events, { serviceTimes: 'recorded' }));
+    expect(replayed.simulated).toEqual(replayed.actual);
+    // The maximum wait boost after 1 minute instead of 30: tiers hardly count any more, so waits move.
+    const boosted = simulate(job(config, MONDAY, events, { serviceTimes: 'recorded', policy: { boostAfterMinutes: 1 } }));
+    expect(boosted.simulated).not.toEqual(boosted.actual);
+    expect(boosted.replayError!.meanErrorPercent).toBe(0);
+  });
+
+  it('keeps those who gave up and those who did not come: cancelled and no-show tickets replay exactly too', async () => {
+    const tickets = morning(MONDAY, 13).map((ticket, index) =>
+      index % 5 === 2 ? { ...ticket, leavesAt: ticket.at + 4 * MINUTE } : index % 10 === 5 ? { ...ticket, noShow: true } : ticket,
+    );
+    const events = await recordDay(config, MONDAY, tickets, shifts(MONDAY));
+    const record = readDay(events, span(config, MONDAY));
+    const fates = (fate: string) => record.arrivals.filter((arrival) => arrival.fate === fate).length;
+    expect(fates('left')).toBeGreaterThan(2);
+    expect(fates('no-show')).toBe(7);
+    const replayed = simulate(job(config, MONDAY, events, { serviceTimes: 'recorded' }));
+    expect(replayed.simulated).toEqual(replayed.actual);
+    expect(replayed.actual.served).toBe(70 - fates('left') - 7);
+    // Those who left leave at their time if still waiting (who stayed is not known to have left later):
+    // with more windows some are served before they go; nobody is counted unserved for leaving.
+    const more = simulate(job(config, MONDAY, events, { serviceTimes: 'recorded', staffing: ['w1', 'w2', 'w4'].map((windowId) => ({ windowId, from: '09:00', to: '13:30' })) }));
+    expect(more.simulated.served).toBeGreaterThan(replayed.actual.served);
+    expect(more.simulated.unserved).toBe(0);
+    expect(more.simulated.meanWaitMinutes).toBeLessThan(replayed.actual.meanWaitMinutes);
+  });
+
+  it('reads a pause as the window being away, and a window open over midnight from the day\'s start', () => {
+    const day = MONDAY;
+    const founded = foundHall(config, ADMIN, at('2026-03-01', '22:00'));
+    let state: HallState = founded.state;
+    const events: HallEvent[] = [...founded.events];
+    const ids = new CountingIds();
+    const run = (hhmm: string, command: Parameters<typeof execute>[1], on = day) => {
+      const outcome = execute(state, command, ADMIN, { now: at(on, hhmm), ids });
+      if (!outcome.ok) throw new Error(`${command.type}: ${outcome.error.code}`);
+      state = outcome.state;
+      events.push(...outcome.events);
+    };
+    run('23:00', { type: 'window.open', windowId: 'w4' }, '2026-03-01');
+    run('09:00', { type: 'window.open', windowId: 'w1' });
+    run('10:00', { type: 'window.pause', windowId: 'w1', reason: 'lunch' });
+    run('10:30', { type: 'window.resume', windowId: 'w1' });
+    run('12:00', { type: 'window.close', windowId: 'w1' });
+    run('08:00', { type: 'window.close', windowId: 'w4' }, day);
+    const record = readDay(events, span(config, day));
+    expect(record.staffing).toEqual([
+      { windowId: 'w4', from: span(config, day).start, to: at(day, '08:00') },
+      { windowId: 'w1', from: at(day, '09:00'), to: at(day, '10:00') },
+      { windowId: 'w1', from: at(day, '10:30'), to: at(day, '12:00') },
+    ]);
+  });
+
   it('with drawn service times lands within the stated tolerance on 30 scripted mornings, the same for the same seed', async () => {
     let measured = 0;
     let replayed = 0;

@@ -54,7 +54,9 @@ export function hourFigures(
   const byHour = new Map<number, Arrival[]>();
   for (const arrival of arrivals) {
     const hour = Math.floor(localTime(arrival.issuedAt, timeZone).minutes / 60);
-    byHour.set(hour, [...(byHour.get(hour) ?? []), arrival]);
+    const list = byHour.get(hour);
+    if (list) list.push(arrival);
+    else byHour.set(hour, [arrival]);
   }
   const hours: HourFigures[] = [];
   for (let hour = 0; hour < 24; hour++) {

@@ -25,6 +25,8 @@ export interface ReplayInput {
   staffing: readonly OpenInterval[];
   /** How long the i-th arrival holds the window that calls it. */
   holdOf(arrival: Arrival, index: number): ServiceSample;
+  /** Stop once every arrival was called, left or refused (waits are all known; window times are then incomplete). */
+  stopWhenAllCalled?: boolean;
 }
 
 export interface ReplayOutcome {
@@ -73,18 +75,26 @@ export function replayDay(input: ReplayInput): ReplayOutcome {
   const ticketOf = new Map<string, string>();
   const outcome: ReplayOutcome = { waits: new Map(), served: new Set(), left: new Set(), busyMs: new Map(), commands: 0 };
 
+  /** Arrivals not yet called, left or refused. */
+  let pending = input.arrivals.length;
   const see = (events: readonly HallEvent[]) => {
     for (const event of events) {
       if (event.type === 'ticket:called') {
         const seconds = firstCalls.waitOf(event);
         const known = arrivalOf.get(event.ticket.id);
-        if (seconds !== undefined && known) outcome.waits.set(known.arrival.id, seconds);
+        if (seconds !== undefined && known) {
+          outcome.waits.set(known.arrival.id, seconds);
+          pending -= 1;
+        }
       } else if (event.type === 'ticket:finished') {
         const known = arrivalOf.get(event.ticket.id);
         if (known) outcome.served.add(known.arrival.id);
       } else if (event.type === 'ticket:cancelled') {
         const known = arrivalOf.get(event.ticket.id);
-        if (known) outcome.left.add(known.arrival.id);
+        if (known) {
+          outcome.left.add(known.arrival.id);
+          pending -= 1;
+        }
       }
     }
   };
@@ -138,7 +148,10 @@ export function replayDay(input: ReplayInput): ReplayOutcome {
       rank: RANK.arrives,
       run: () => {
         const issued = (issue(arrival, now, run) as { ticket?: { id: string } } | undefined)?.ticket;
-        if (!issued) return;
+        if (!issued) {
+          pending -= 1;
+          return;
+        }
         arrivalOf.set(issued.id, { arrival, index });
         ticketOf.set(arrival.id, issued.id);
         callRoundDue = true;
@@ -197,7 +210,7 @@ export function replayDay(input: ReplayInput): ReplayOutcome {
     now = Math.max(now, next.at);
     next.run();
     if (callRoundDue && agenda.peekAt() !== now) callRound();
-    else if (callRoundDue && agenda.size === 0) callRound();
+    if (input.stopWhenAllCalled && pending === 0) break;
   }
   outcome.commands = commands;
   return outcome;

@@ -10,7 +10,7 @@ export function shiftMinutes(hhmm: string): number {
   return hhmm === '24:00' ? 24 * 60 : clockMinutes(hhmm);
 }
 
-/** Shifts as epoch intervals of the day that starts at `dayStart` (hall-local midnight). */
+/** Shifts as epoch intervals of the day that starts at `dayStart` (hall-local midnight; on a day a zone changes its offset, off by that change). */
 export function intervalsOf(shifts: readonly StaffingShift[], dayStart: number): OpenInterval[] {
   return shifts
     .map((shift) => ({ windowId: shift.windowId, from: dayStart + shiftMinutes(shift.from) * MINUTE, to: dayStart + shiftMinutes(shift.to) * MINUTE }))

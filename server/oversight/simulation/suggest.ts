@@ -36,7 +36,7 @@ const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).pa
  * The smallest staffing per half hour that keeps the p90 wait of the tickets arriving in every half hour
  * under the limit on each past day (so the day's p90 is under it too: a union's nearest-rank p90 is at
  * most its parts' largest). Greedy in time order — each half hour gets the fewest windows that serve its
- * arrivals in time while every later half hour has all windows — then, replaying the whole days, one
+ * arrivals in time while every later half hour has all windows (searched from the half hour before's count) — then, replaying the whole days, one
  * window more wherever a half hour still misses (the later half hours got fewer than assumed).
  * Each past day is replayed with its own recorded service times, through the same loop as /simulations.
  */
@@ -90,7 +90,7 @@ export function suggest(job: SuggestionJob): SuggestionResult {
     shifts.map((shift) => ({ windowId: shift.windowId, from: dayStart + toMinutes(shift.from) * MINUTE, to: dayStart + toMinutes(shift.to) * MINUTE }));
   const replayPast = (past: Learnt, counts: readonly number[], until?: number) => {
     const arrivals = until === undefined ? past.record.arrivals : past.record.arrivals.filter((arrival) => minuteOf(arrival.issuedAt) < until);
-    return { arrivals, outcome: replayDay({ config, dayStart: past.dayStart, arrivals, staffing: intervalsFor(shiftsOf(counts), past.dayStart), holdOf: past.holdOf }) };
+    return { arrivals, outcome: replayDay({ config, dayStart: past.dayStart, arrivals, staffing: intervalsFor(shiftsOf(counts), past.dayStart), holdOf: past.holdOf, stopWhenAllCalled: true }) };
   };
   /** The worst p90 (seconds) per half hour over the past days; a ticket never called counts as waiting for ever. */
   const slotP90s = (counts: readonly number[], until?: number): number[] => {
@@ -113,16 +113,24 @@ export function suggest(job: SuggestionJob): SuggestionResult {
 
   const counts = slots.map(() => most);
   slots.forEach((slot, index) => {
-    let low = 0;
-    let high = most;
-    while (low < high) {
-      const middle = Math.floor((low + high) / 2);
-      const trial = [...counts];
-      trial[index] = middle;
-      if (slotP90s(trial, slot.to)[index]! <= limit) high = middle;
-      else low = middle + 1;
+    const known = new Map<number, boolean>();
+    const meets = (windows: number): boolean => {
+      if (!known.has(windows)) {
+        const trial = [...counts];
+        trial[index] = windows;
+        known.set(windows, slotP90s(trial, slot.to)[index]! <= limit);
+      }
+      return known.get(windows)!;
+    };
+    // From the half hour before (staffing moves by a window or two between half hours): a few replays, not a search over all.
+    let windows = index === 0 ? 0 : counts[index - 1]!;
+    if (meets(windows)) {
+      while (windows > 0 && meets(windows - 1)) windows -= 1;
+    } else {
+      do windows += 1;
+      while (windows < most && !meets(windows));
     }
-    counts[index] = low;
+    counts[index] = Math.min(most, windows);
   });
   for (let round = 0; round < MAX_REPAIRS; round++) {
     const missed = slotP90s(counts).findIndex((p90) => p90 > limit);
