@@ -19,6 +19,8 @@ import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, errorCodeOf, star
  */
 
 const SHOTS = process.env.HALLQ_SHOTS;
+/** A replay takes a worker thread a moment, longer on a loaded machine: waits are generous, never timed assertions. */
+const POLL = { timeout: 15000, interval: 50 };
 const ZONE = 'Asia/Shanghai';
 const DAY_MS = 86_400_000;
 const localDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(ms);
@@ -155,7 +157,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     expect(await cell(page, '4号 劳动保障窗口', '11:00', '11:30').getAttribute('aria-pressed')).toBe('false');
     expect(await cell(page, '3号 计生窗口', '10:00', '10:30').getAttribute('aria-pressed')).toBe('false');
     expect(await page.getByTestId('busy').getByRole('row', { name: /^3号 计生窗口/ }).textContent()).toBe('3号 计生窗口——');
-    await expect.poll(() => page.locator('.chart canvas').count()).toBe(1);
+    await expect.poll(() => page.locator('.chart canvas').count(), POLL).toBe(1);
     await expectAccessible(page, 'the staffing simulation page');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/simulation-1366x768.png`, fullPage: true });
 
@@ -164,13 +166,13 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     expect(await page.getByTestId('staffing-state').textContent()).toBe('已修改排班');
     expect(await cell(page, '4号 劳动保障窗口', '10:00', '10:30').getAttribute('aria-pressed')).toBe('false');
     await page.getByTestId('simulation-run').click();
-    await expect.poll(() => requests.length).toBe(2);
+    await expect.poll(() => requests.length, POLL).toBe(2);
     const sent = requests[1]!.postDataJSON();
     expect(sent.day).toBe(DAY);
     expect(sent.staffing.length).toBeGreaterThan(0);
     expect(sent.staffing.every((shift: { windowId: string }) => shift.windowId !== '4')).toBe(true);
     const fewer = await apiAnswerTo(requests[1]!);
-    await expect.poll(async () => (await shownFigures(page)).simulated, { timeout: 15000 }).toEqual(expected(fewer).simulated);
+    await expect.poll(async () => (await shownFigures(page)).simulated, POLL).toEqual(expected(fewer).simulated);
     expect(await shownFigures(page)).toEqual(expected(fewer));
     expect(fewer.simulated.meanWaitMinutes).toBeGreaterThan(asStaffed.simulated.meanWaitMinutes);
     // The replay-error line stays: the replay of the day as staffed, with the same drawn times.
@@ -204,14 +206,14 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
 
     await page.getByLabel('按每张号票的实际时长').check();
     await page.getByRole('button', { name: '按实际排班回放' }).click();
-    await expect.poll(() => requests.length).toBe(2);
+    await expect.poll(() => requests.length, POLL).toBe(2);
     expect(requests[1]!.postDataJSON()).toEqual({ day: DAY, serviceTimes: 'recorded' });
     const recorded = await apiAnswerTo(requests[1]!);
     // The day as staffed with its own times is the replay itself: no replayError, the figures are the measured ones.
     expect(recorded.replayError).toBeUndefined();
     expect(recorded.simulated).toEqual(recorded.actual);
     const mean = oneDecimal(recorded.actual.meanWaitMinutes);
-    await expect.poll(() => line.textContent()).toBe(`按实际排班回放：平均等候 ${mean} 分钟，实测 ${mean} 分钟（误差 0.0%）`);
+    await expect.poll(() => line.textContent(), POLL).toBe(`按实际排班回放：平均等候 ${mean} 分钟，实测 ${mean} 分钟（误差 0.0%）`);
     expect(await shownFigures(page)).toEqual(expected(recorded));
 
     // Window 4 no longer serves 老年人优待, a green-channel cap of 5, no wait boost.
@@ -222,7 +224,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     await page.getByTestId('priority-cap').fill('5');
     await page.getByLabel('等候超时优先').uncheck();
     await page.getByTestId('simulation-run').click();
-    await expect.poll(() => requests.length).toBe(3);
+    await expect.poll(() => requests.length, POLL).toBe(3);
     const sent = requests[2]!.postDataJSON();
     expect(sent.staffing).toBeUndefined(); // the grid was not touched: the day as staffed
     expect(sent.policy.priorityStreakCap).toBe(5);
@@ -231,7 +233,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     expect(sent.policy.windows[0].windowId).toBe('4');
     expect(sent.policy.windows[0].services.map((link: { serviceId: string }) => link.serviceId).sort()).toEqual(['laobao-jumin-yanglao', 'laobao-shiye-dengji']);
     const ruled = await apiAnswerTo(requests[2]!);
-    await expect.poll(async () => (await shownFigures(page)).simulated).toEqual(expected(ruled).simulated);
+    await expect.poll(async () => (await shownFigures(page)).simulated, POLL).toEqual(expected(ruled).simulated);
     // Other rules, so the line tells the replay of the real day beside them: recorded times, exact.
     expect(ruled.replayError).toMatchObject({ meanErrorPercent: 0 });
     expect(await line.textContent()).toBe(`按实际排班回放：平均等候 ${mean} 分钟，实测 ${mean} 分钟（误差 0.0%）`);
@@ -246,7 +248,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     await picker.selectOption(other.hallId);
     await page.waitForURL(new RegExp(`/admin/simulation\\?hall=${other.hallId}$`));
     // Nothing happened in that hall yesterday.
-    await expect.poll(() => page.getByTestId('simulation-error').textContent(), { timeout: 15000 }).toBe('所选日期没有可回放的取号记录，请换一个有人办事的日期。');
+    await expect.poll(() => page.getByTestId('simulation-error').textContent(), POLL).toBe('所选日期没有可回放的取号记录，请换一个有人办事的日期。');
     expect(await page.getByTestId('hall-name').textContent()).toBe(other.config.name);
   });
 
@@ -266,7 +268,7 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     const empty = new Date(Date.parse(`${DAY}T00:00:00Z`) - 14 * DAY_MS).toISOString().slice(0, 10);
     await page.getByTestId('simulation-day').fill(empty);
     await page.getByRole('button', { name: '按实际排班回放' }).click();
-    await expect.poll(() => error.textContent()).toBe('所选日期没有可回放的取号记录，请换一个有人办事的日期。');
+    await expect.poll(() => error.textContent(), POLL).toBe('所选日期没有可回放的取号记录，请换一个有人办事的日期。');
     // The last good result stays as it was, and the hall is untouched.
     expect(await page.getByTestId('figures').textContent()).toBe(before);
     expect(await t.stateJson()).toBe(state);
