@@ -192,10 +192,17 @@ describe.runIf(hasChromium())('排班模拟 in Chromium', () => {
     for (const [start, end] of [['09:30', '10:00'], ['10:00', '10:30'], ['10:30', '11:00']] as const) {
       expect(await cell(page, '3号 计生窗口', start, end).getAttribute('aria-pressed')).toBe('true');
     }
-    // From the keyboard a cell is a toggle button.
-    await cell(page, '3号 计生窗口', '10:30', '11:00').focus();
+    // From the keyboard: the grid is one tab stop, the arrows move among the cells, Space flips one.
+    expect(await page.locator('[data-cell][tabindex="0"]').count()).toBe(1);
+    await cell(page, '3号 计生窗口', '10:00', '10:30').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('3号 计生窗口 10:30–11:00');
     await page.keyboard.press('Space');
     expect(await cell(page, '3号 计生窗口', '10:30', '11:00').getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await cell(page, '4号 劳动保障窗口', '10:30', '11:00').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('[data-cell][tabindex="0"]').count()).toBe(1);
     expect(await violations(page)).toEqual([]);
   });
 

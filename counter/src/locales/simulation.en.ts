@@ -15,7 +15,7 @@ export const simulationEn: SimulationMessages = {
   notAllowed: 'Only administrators and supervisors may use the staffing simulation.',
   noHalls: 'Your account has no service hall to look at.',
   staffingTitle: 'Staffing (windows × half hours)',
-  staffingHint: 'Click or drag the cells to open or close a window. Left unchanged, the day is replayed as it was staffed.',
+  staffingHint: 'Click or drag the cells to open or close a window. Left unchanged, the day is replayed as it was staffed. Keyboard: arrows move, Space switches.',
   asActual: (day: string) => `The actual staffing of ${day}`,
   noActual: 'No actual staffing read yet',
   edited: 'Staffing changed',

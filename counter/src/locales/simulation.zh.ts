@@ -13,7 +13,7 @@ export const simulationZh = {
   notAllowed: '只有管理员和值班主任可以使用排班模拟。',
   noHalls: '您的账号没有可以查看的服务大厅。',
   staffingTitle: '排班（窗口 × 半小时）',
-  staffingHint: '点击或拖动格子切换在岗/不在岗。未改动时按当天实际排班回放。',
+  staffingHint: '点击或拖动格子切换在岗/不在岗。未改动时按当天实际排班回放。键盘：方向键移动，空格切换。',
   asActual: (day: string) => `当前为 ${day} 的实际排班`,
   noActual: '还没有读到实际排班',
   edited: '已修改排班',
