@@ -85,6 +85,11 @@ export interface SimulationResult {
   replayError?: ReplayError;
   hours: HourFigures[];
   windows: WindowBusy[];
+  /**
+   * The day as it was actually staffed (hall-local HH:MM shifts): the page 「排班模拟」 prefills its staffing
+   * grid with it. Optional: without it the page rebuilds the counts per hour from `hours`.
+   */
+  actualStaffing?: StaffingShift[];
   /** Where the drawn service times came from, per service: the day, the month, or the service's norm. */
   serviceTimeSources: Record<string, 'day' | 'month' | 'norm' | 'recorded'>;
   arrivals: number;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { adminZh } from '../../counter/src/locales/admin.zh.js';
 import { reportsZh } from '../../counter/src/locales/reports.zh.js';
 import { webhooksZh } from '../../counter/src/locales/webhooks.zh.js';
+import { simulationZh } from '../../counter/src/locales/simulation.zh.js';
 
 /**
  * Issue 16: the clerk's panel (/counter) downloads only the panel, not the admin pages, the
@@ -36,6 +37,7 @@ const FOREIGN: Record<string, string[]> = {
   qrcode: ['QR Code version'],
   'the admin pages': [adminZh.readOnly, adminZh.notAllowed, webhooksZh.hint],
   'the reports': [reportsZh.loading],
+  '排班模拟': [simulationZh.staffingHint, simulationZh.suggestionHint],
 };
 
 function readManifest(): Manifest {
@@ -64,13 +66,13 @@ describe('the counter bundle', () => {
 
   it('gives each page a chunk of its own', () => {
     expect(manifest['index.html']?.dynamicImports).toEqual(
-      expect.arrayContaining(['src/components/Workspace.svelte', 'src/components/Supervisor.svelte', 'src/components/admin/AdminHome.svelte']),
+      expect.arrayContaining(['src/components/Workspace.svelte', 'src/components/Supervisor.svelte', 'src/components/admin/AdminHome.svelte', 'src/components/simulation/SimulationPage.svelte']),
     );
     expect(manifest['src/components/admin/AdminHome.svelte']?.dynamicImports).toEqual(['src/components/reports/Reports.svelte']);
   });
 
   it('the clerk panel loads no admin, reports, Chart.js, QR code or zod code', () => {
-    expect(panel.filter((key) => /components\/(admin|reports)\//.test(key))).toEqual([]);
+    expect(panel.filter((key) => /components\/(admin|reports|simulation)\//.test(key))).toEqual([]);
     for (const [what, markers] of Object.entries(FOREIGN)) {
       for (const marker of markers) {
         const where = panel.filter((key) => code(manifest, key).includes(marker));
@@ -80,7 +82,7 @@ describe('the counter bundle', () => {
   });
 
   it('the markers are found where that code does go, so their absence above means something', () => {
-    const admin = loaded(manifest, ['src/components/admin/AdminHome.svelte', 'src/components/reports/Reports.svelte']);
+    const admin = loaded(manifest, ['src/components/admin/AdminHome.svelte', 'src/components/reports/Reports.svelte', 'src/components/simulation/SimulationPage.svelte']);
     const adminCode = admin.map((key) => code(manifest, key)).join('\n');
     for (const markers of Object.values(FOREIGN)) for (const marker of markers) expect(adminCode).toContain(marker);
   });

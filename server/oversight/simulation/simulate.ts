@@ -7,6 +7,7 @@ import { type DayOutcome, hourFigures, waitFigures, windowBusy } from './figures
 import { type ReplayOutcome, replayDay } from './replay.js';
 import { serviceTimes } from './serviceTimes.js';
 import { intervalsOf, replayConfig } from './staffing.js';
+import { shiftsOf } from './actualStaffing.js';
 
 /** Everything a replay needs, sent to the worker thread as plain data. */
 export interface SimulationJob {
@@ -72,6 +73,7 @@ export function simulate(job: SimulationJob): SimulationResult {
       { busyMs: record.busyMs, staffing: record.staffing },
       { busyMs: simulatedReplay.busyMs, staffing },
     ),
+    actualStaffing: shiftsOf(record.staffing, job.span.start),
     serviceTimeSources: times.sources,
     arrivals: record.arrivals.length,
     elapsedMs: Math.round(performance.now() - began),
