@@ -36,6 +36,8 @@ import { startNotifier, type NotifyStartOptions } from './notify/start.js';
 import type { NotifyWorker } from './notify/worker.js';
 import { Announcer } from './voice/announcer.js';
 import { BundledSynthesizer } from './voice/synth.js';
+import { HallGroups } from './auth/hallGroups.js';
+import { OverviewHub } from './oversight/overview/hub.js';
 import { type WarmUpResult, warmUpVoices } from './voice/warmUp.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -75,6 +77,8 @@ export interface StartOptions {
    * is fast. Tests that do not listen to calls turn it off rather than spend a core on it.
    */
   voiceWarmUp?: boolean;
+  /** How often every overview row is recomputed (the longest wait grows); tests and benchmarks shorten it. */
+  overviewTickMs?: number;
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
@@ -130,7 +134,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
   }
   const tokens = new StaffTokens(secret, config.tokenTtlHours);
-  const authenticator = new Authenticator(tokens, store.accounts, clock);
+  const groups = new HallGroups(store.halls);
+  const authenticator = new Authenticator(tokens, store.accounts, clock, groups);
   // Limits that must hold across processes (phones per address, logins, the account lockout) count in Redis.
   const limiterRedis = config.redisUrl !== undefined ? await connectLimiterRedis(config.redisUrl, log) : undefined;
   const limits = new RateLimits(config, limiterRedis ? redisBackend(limiterRedis, new RedisKeys(DEFAULT_PREFIX).rateLimits) : undefined);
@@ -159,9 +164,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await limiterRedis?.quit().catch(() => limiterRedis.disconnect());
     throw error;
   }
+  const overviewHub = new OverviewHub({ halls: store.halls, accounts: store.accounts, now: clock, log });
   const broadcaster: Broadcaster = {
     publish: (hallId, events) => {
       realtime?.broadcaster.publish(hallId, events);
+      overviewHub.committed(hallId, events);
+      if (events.some((event) => event.type === 'hall:configured')) {
+        // The hall may have moved between groups: accounts scoped to a group see it at their next request.
+        groups.invalidate();
+        void realtime?.overview?.rescope().catch((error: unknown) => log.warn({ err: error }, 'overview scopes not refreshed'));
+      }
       // After the commit, off the command's path: the outbox only gets a nudge.
       outbox.notify(hallId, events);
       notifier?.notify(hallId, events);
@@ -202,6 +214,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     sso: new SsoService(ssoSettings, store.accounts, clock, store.oneTime),
     webhooks,
     announcer,
+    groups,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
@@ -227,6 +240,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     print,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     ...(bus ? { adapter: bus.adapter } : {}),
+    overview: { hub: overviewHub, groups },
   });
   const { io } = realtime;
   const resync = realtime.resyncAll;
@@ -240,6 +254,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     options.printerProbeIntervalMs ?? 30_000,
   );
   printerProbe.unref();
+  // The overview's minute: longest waits grow, devices come and go, halls are created and move between groups.
+  const overviewTick = setInterval(() => {
+    void overviewHub.tick().catch((error: unknown) => log.warn({ err: error }, 'overview tick failed'));
+    void realtime?.overview?.rescope().catch((error: unknown) => log.warn({ err: error }, 'overview scopes not refreshed'));
+  }, options.overviewTickMs ?? 60_000);
+  overviewTick.unref();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -248,6 +268,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       stopRetention();
       stopDefaultRatings();
       clearInterval(printerProbe);
+      clearInterval(overviewTick);
       await outbox.close();
       await notifier?.close();
       await synth.close();

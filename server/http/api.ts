@@ -34,6 +34,8 @@ import { mountBookingPageApi } from './bookingPageApi.js';
 import { mountVoiceAudioApi } from './voiceAudioApi.js';
 import type { Announcer } from '../voice/announcer.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
+import type { HallGroups } from '../auth/hallGroups.js';
+import { mountOverviewApi } from '../oversight/overview/api.js';
 
 export interface ApiDeps {
   store: Store;
@@ -59,6 +61,8 @@ export interface ApiDeps {
   webhooks: OutboxSubscription;
   /** The call voice as audio (voiceAudioApi.ts, docs/voice.md). */
   announcer: Announcer;
+  /** Hall groups, for the county overview's routes (server/oversight/overview). */
+  groups: HallGroups;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -319,6 +323,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
+  mountOverviewApi(api, { store, now: deps.now, groups: deps.groups });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
   mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });
