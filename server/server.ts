@@ -205,6 +205,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     limits,
     now: clock,
     onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
+    onDevicesChanged: (hallId) => overviewHub.devicesChanged(hallId),
     onSessionsRevoked: (userId) => realtime?.disconnectUser(userId),
     screens: async (hallId) => (realtime ? realtime.screens(hallId) : []),
     print,

@@ -46,6 +46,8 @@ export interface ApiDeps {
   now: () => number;
   /** Closes the live connections of a revoked device. */
   onDeviceRevoked(deviceId: string): void;
+  /** A device of the hall was paired or revoked: the overview counts the devices that should be connected. */
+  onDevicesChanged?(hallId: string): void;
   /** Closes the live connections of an account whose sessions were revoked (role, halls, password, disabled). */
   onSessionsRevoked(userId: string): void;
   /** Screens connected to this process, for the "display offline" alarm. */
@@ -278,6 +280,7 @@ export function apiRouter(deps: ApiDeps): Router {
           ...(kind === 'window-screen' && windowId !== undefined ? { windowId } : {}),
         };
         await store.accounts.createDevice(device);
+        deps.onDevicesChanged?.(hallId);
         const { tokenHash: _hash, ...shown } = device;
         return { device: shown, token };
       };
@@ -311,6 +314,7 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!device || device.hallId !== hallId) return sendError(req, res, 'NOT_FOUND');
       await store.accounts.revokeDevice(device.id, deps.now());
       deps.onDeviceRevoked(device.id);
+      deps.onDevicesChanged?.(hallId);
       // Revoking twice keeps the first time; answer with what is stored.
       res.json({ id: device.id, revokedAt: (await store.accounts.getDevice(device.id))?.revokedAt ?? deps.now() });
     }),

@@ -33,6 +33,10 @@ const HALL_FIELDS = [
   'notify',
   // 网上预约 rules (issue 18): without it a change of only these was no change, and not saved.
   'booking',
+  // Issue 20 (docs/oversight.md): the hall's group, its market days and the integrity thresholds.
+  'group',
+  'marketDays',
+  'integrity',
 ] as const satisfies ReadonlyArray<keyof HallConfig>;
 
 /** Deep equality that ignores key order: a configuration parsed from a request lists keys in the schema's order. */

@@ -68,9 +68,12 @@ export class OverviewHub {
     for (const hall of halls) await this.schedule(hall.id, { kind: 'tick' });
   }
 
-  /** The rows of these halls, computed for the ones not seen yet (a snapshot). */
+  /**
+   * The rows of these halls as of now (a snapshot): recomputed, because a row's longest wait is as old as
+   * its last change; a row that changed meanwhile also goes to the sockets already watching.
+   */
   async rowsOf(hallIds: readonly string[]): Promise<HallOverview[]> {
-    const rows = await Promise.all(hallIds.map(async (hallId) => this.rows.get(hallId) ?? (await this.schedule(hallId, { kind: 'devices' }))));
+    const rows = await Promise.all(hallIds.map((hallId) => this.schedule(hallId, { kind: 'tick' })));
     return rows.filter((row): row is HallOverview => row !== null);
   }
 
