@@ -35,7 +35,7 @@ import { mountVoiceAudioApi } from './voiceAudioApi.js';
 import type { Announcer } from '../voice/announcer.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
 import type { HallGroups } from '../auth/hallGroups.js';
-import { mountOverviewApi } from '../oversight/overview/api.js';
+import { mountOverviewApi } from './overviewApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -84,6 +84,11 @@ function requireManager(req: Request, res: Response, hallId: string): boolean {
 }
 
 export function apiRouter(deps: ApiDeps): Router {
+  /**
+   * The account as its own session sees it: `group:<name>` entries come with the halls they stand for now,
+   * so the apps' hall pickers list them (the server expands them again at every request).
+   */
+  const sessionUser = async (user: Parameters<typeof publicUser>[0]) => ({ ...publicUser(user), hallIds: await deps.groups.expand(user.hallIds) });
   const { store, service, authenticator, tokens, limits } = deps;
   const api = Router();
 
@@ -121,7 +126,7 @@ export function apiRouter(deps: ApiDeps): Router {
         }
         await limits.accountLockout.succeeded(username);
         const { token, expiresAt } = await tokens.issue(login.user);
-        return void res.json({ token, expiresAt, user: publicUser(login.user) });
+        return void res.json({ token, expiresAt, user: await sessionUser(login.user) });
       }
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
       const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
@@ -136,7 +141,7 @@ export function apiRouter(deps: ApiDeps): Router {
       res.json({
         token,
         expiresAt,
-        user: publicUser(user),
+        user: await sessionUser(user),
       });
     }),
   );
@@ -166,7 +171,7 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!(await store.accounts.updateUser(next))) return sendError(req, res, 'UNAUTHENTICATED');
       deps.onSessionsRevoked(user.id);
       const { token, expiresAt } = await tokens.issue(next);
-      res.json({ token, expiresAt, user: publicUser(next) });
+      res.json({ token, expiresAt, user: await sessionUser(next) });
     }),
   );
 
@@ -182,7 +187,7 @@ export function apiRouter(deps: ApiDeps): Router {
       }
       const user = await store.accounts.getUser(principal.user.id);
       if (!user) return sendError(req, res, 'UNAUTHENTICATED');
-      res.json({ kind: 'staff', user: publicUser(user) });
+      res.json({ kind: 'staff', user: await sessionUser(user) });
     }),
   );
 

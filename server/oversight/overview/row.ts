@@ -2,6 +2,7 @@ import type { HallState } from '../../protocol/model.js';
 import type { HallOverview, OverviewAttention } from '../../protocol/overview.js';
 import { isCaseOverdue } from '../../protocol/rules/ratings.js';
 import type { TodayNumbers } from './today.js';
+import { ATTENTION_ORDER } from '../../protocol/rules/overview.js';
 
 const MINUTE_MS = 60_000;
 
@@ -67,21 +68,8 @@ export function overviewRow(state: HallState, now: number, today: TodayNumbers &
   };
 }
 
-/** Most urgent first (docs/oversight.md). */
-export const ATTENTION_ORDER: readonly OverviewAttention[] = ['unserved', 'over-wait-limit', 'no-window-open', 'devices-offline', 'overdue-cases'];
-
 /** Whether two rows show the same thing: `at` alone changing is no news. */
 export function sameRow(a: HallOverview | undefined, b: HallOverview): boolean {
   if (!a) return false;
   return JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...b, at: 0 });
-}
-
-/**
- * The overview's order: by the most urgent attention kind (none last), then the longest wait, then the
- * name; archived halls at the bottom. Pages sort with this too (counter/src imports it).
- */
-export function compareRows(a: HallOverview, b: HallOverview): number {
-  if ((a.archived ?? false) !== (b.archived ?? false)) return a.archived ? 1 : -1;
-  const rank = (row: HallOverview) => (row.attention.length === 0 ? ATTENTION_ORDER.length : Math.min(...row.attention.map((kind) => ATTENTION_ORDER.indexOf(kind))));
-  return rank(a) - rank(b) || b.longestWaitMinutes - a.longestWaitMinutes || a.name.localeCompare(b.name, 'zh-CN') || a.hallId.localeCompare(b.hallId);
 }

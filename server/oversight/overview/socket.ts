@@ -3,7 +3,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { HallGroups } from '../../auth/hallGroups.js';
 import type { HallOverview, OverviewServerEvents, OverviewSnapshot } from '../../protocol/overview.js';
 import type { ErrorCode } from '../../protocol/errors.js';
-import { compareRows } from './row.js';
+import { compareRows } from '../../protocol/rules/overview.js';
 import type { OverviewHub, OverviewOutlet } from './hub.js';
 
 /**

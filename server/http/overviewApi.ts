@@ -1,14 +1,14 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { HallGroups } from '../../auth/hallGroups.js';
-import { type Principal, isManager, mayActInHall } from '../../auth/principal.js';
-import { principalOf, route, sendError, sendValidationError } from '../../http/support.js';
-import type { OverviewFigureRow, OverviewFigures } from '../../protocol/overview.js';
-import { computeStats, rangeSpan } from '../../stats/compute.js';
-import { dayCount, isCalendarDay } from '../../stats/days.js';
-import { readRangeEvents, trailingMs } from '../../stats/eventSource.js';
-import type { Store } from '../../store/port.js';
-import { figureRows, figuresCsv } from './figures.js';
+import type { HallGroups } from '../auth/hallGroups.js';
+import { type Principal, isManager, mayActInHall } from '../auth/principal.js';
+import { principalOf, route, sendError, sendValidationError } from './support.js';
+import type { OverviewFigureRow, OverviewFigures } from '../protocol/overview.js';
+import { computeStats, rangeSpan } from '../stats/compute.js';
+import { dayCount, isCalendarDay } from '../stats/days.js';
+import { readRangeEvents, trailingMs } from '../stats/eventSource.js';
+import type { Store } from '../store/port.js';
+import { figureRows, figuresCsv } from '../oversight/overview/figures.js';
 
 export interface OverviewApiDeps {
   store: Store;
