@@ -52,6 +52,8 @@ export interface RunningServer {
   notifier?: NotifyWorker;
   /** The call voice: the bundled synthesizer, and the start's warm-up (null when off or it failed). */
   voice: { synthesizer: BundledSynthesizer; warmUp: Promise<WarmUpResult | null> };
+  /** The county overview's rows, for the benchmark that measures their recomputation. */
+  overview: OverviewHub;
 }
 
 export interface StartOptions {
@@ -321,7 +323,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
-  return { url, port, store, log, close, ...(notifier ? { notifier } : {}), voice: { synthesizer: synth, warmUp } };
+  return { url, port, store, log, close, ...(notifier ? { notifier } : {}), voice: { synthesizer: synth, warmUp }, overview: overviewHub };
 }
 
 /** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */
