@@ -12,7 +12,7 @@ import type { StoreResult } from './store.js';
 import type { VoiceResult } from './voice.js';
 
 /** Every part, in the order --only lists them. */
-export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice'] as const;
+export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice', 'overview'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Row {
