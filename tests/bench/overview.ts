@@ -7,7 +7,8 @@
  * ticket issued and a call of the next ticket (which finishes the one before). Measured: the overview's
  * recomputation time per command (OverviewHub.work: every row recomputed after a commit), the frames and
  * bytes the one socket received in that minute, the snapshot's size, and the minute tick over every hall
- * (a busy one, then a quiet one, which must push nothing).
+ * (a minute after the busy one, then at once again: a quiet tick, which must push nothing). Every hall
+ * starts with a few tickets waiting, so calls find someone.
  */
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
@@ -25,6 +26,8 @@ export interface OverviewOptions {
   openWindows: number;
   commandsPerSecond: number;
   seconds: number;
+  /** Tickets issued in every hall before the busy minute. */
+  stockPerHall: number;
 }
 
 export interface OverviewResult {
@@ -44,7 +47,7 @@ export interface OverviewResult {
   quietTick: { ms: number; frames: number };
 }
 
-export const OVERVIEW_DEFAULTS: OverviewOptions = { halls: 200, windows: 8, openWindows: 4, commandsPerSecond: 20, seconds: 60 };
+export const OVERVIEW_DEFAULTS: OverviewOptions = { halls: 200, windows: 8, openWindows: 4, commandsPerSecond: 20, seconds: 60, stockPerHall: 3 };
 
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 /** A Friday morning in the halls' zone, moving with real time, so issuing hours are open whatever the hour. */
@@ -80,6 +83,12 @@ export async function runOverview(ctx: BenchContext): Promise<OverviewResult> {
       for (let w = 0; w < options.openWindows; w++) await post(`/api/halls/${benchHallId(i)}/windows/${benchWindowId(w)}/open`, token);
     }
 
+    // A few people in every queue, so that calls in the busy minute find someone to call.
+    const services = demoHallConfig().services.map((service) => service.id);
+    for (let i = 0; i < options.halls; i++) {
+      for (let k = 0; k < options.stockPerHall; k++) await post(`/api/halls/${benchHallId(i)}/tickets`, token, { serviceId: services[(i + k) % services.length] });
+    }
+
     let frames = 0;
     let bytes = 0;
     const snapshotAt = performance.now();
@@ -104,7 +113,6 @@ export async function runOverview(ctx: BenchContext): Promise<OverviewResult> {
     const before = { ...server.overview.work };
     let commands = 0;
     let refused = 0;
-    const services = demoHallConfig().services.map((service) => service.id);
     const total = options.commandsPerSecond * options.seconds;
     const phaseStart = performance.now();
     const inFlight: Array<Promise<void>> = [];
@@ -137,8 +145,8 @@ export async function runOverview(ctx: BenchContext): Promise<OverviewResult> {
       bytesPerFrame: frames === 0 ? 0 : Math.round(bytes / frames),
     };
 
-    // The minute tick: longest waits have grown by a minute, so rows with people waiting change.
-    await sleep(Math.max(0, 61_000 - (Date.now() - started) % 60_000));
+    // The minute tick a minute later: longest waits have grown, so rows with people waiting change.
+    await sleep(61_000);
     const tickOf = async () => {
       const framesBefore = frames;
       const at = performance.now();
