@@ -102,4 +102,35 @@ describe.runIf(hasChromium())('county overview in Chromium', () => {
     expect(await sideways(page)).toBe(false);
     await expectAccessible(page, 'overview, figures');
   });
+
+  it('edits the hall’s group and market days in the hall settings, and gives an account a group', async () => {
+    const page = await pages.open(browser, { width: 1440, height: 900 });
+    await page.goto(`${t.url}/admin?hall=demo`);
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('admin').waitFor();
+    expect(await page.getByTestId('overview-link').getAttribute('href')).toBe('/admin/overview');
+    await page.getByTestId('hall-group').fill('城关县 / 城关镇');
+    await page.getByTestId('hall-group').dispatchEvent('change');
+    await page.getByTestId('market-digits').fill('二五八');
+    await page.getByTestId('market-digits').dispatchEvent('change');
+    await page.getByRole('button', { name: '保存配置' }).click();
+    await expect.poll(() => page.getByTestId('admin-notice').count(), POLL).toBe(1);
+    const admin = await t.login('admin');
+    const config = (await t.api('GET', '/api/halls/demo/config', { token: admin })).body.config;
+    expect(config.group).toEqual(['城关县', '城关镇']);
+    expect(config.marketDays).toEqual({ lastDigits: [2, 5, 8] });
+    await expectAccessible(page, 'admin hall settings with the group');
+
+    // The staff panel offers the groups the halls carry; clerk1 gets 白石乡 besides the demo hall.
+    await page.reload();
+    await page.getByTestId('admin').waitFor();
+    await page.getByRole('button', { name: '人员', exact: true }).click();
+    const scope = page.getByTestId('scope-clerk1');
+    await expect.poll(() => scope.locator('option').count(), POLL).toBeGreaterThan(2);
+    await scope.selectOption('白石乡');
+    await expect.poll(async () => (await t.api('GET', '/api/users', { token: admin })).body.find((user: any) => user.username === 'clerk1')?.hallIds, POLL).toEqual(['demo', 'group:白石乡']);
+    await expectAccessible(page, 'admin staff panel with group scopes');
+  });
 });
