@@ -91,7 +91,9 @@ export class OverviewHub {
     } else next.devices = true;
     if (cause.kind === 'devices') next.local = false;
     this.queued.set(hallId, next);
-    if (running) return running.then(() => this.running.get(hallId) ?? this.rows.get(hallId) ?? null);
+    // The running drain takes this cause on its next turn; one that finished just before it was queued
+    // (its promise not yet settled) leaves it queued, and it is drained here.
+    if (running) return running.then(() => this.running.get(hallId) ?? (this.queued.has(hallId) ? this.drain(hallId) : (this.rows.get(hallId) ?? null)));
     return this.drain(hallId);
   }
 
