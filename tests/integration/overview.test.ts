@@ -299,4 +299,18 @@ describe('the county overview', () => {
     });
     expect([bad.status, errorCodeOf(bad)]).toEqual([400, 'VALIDATION_FAILED']);
   });
+
+  it('keeps a retired hall at the bottom, greyed, with nothing to look at', async () => {
+    await t.server.store.halls.createHall(newHallState(hallConfig('retired', '旧城关大厅', ['城关县']), now));
+    const socket = await overviewSocket(admin);
+    expect(snapshotOf(socket).rows.find((row: any) => row.hallId === 'retired')).not.toHaveProperty('archived');
+    const mark = socket.mark();
+    const archived = await t.api('POST', '/api/halls/retired/archive', { token: admin, body: {} });
+    expect(archived.status, archived.text).toBe(200);
+    expect(await socket.waitForEvent('overview:hall', { from: mark, where: (row) => row.hallId === 'retired' })).toMatchObject({ archived: true, attention: [] });
+    const again = await overviewSocket(admin);
+    expect(snapshotOf(again).rows.at(-1)).toMatchObject({ hallId: 'retired', archived: true });
+    socket.close();
+    again.close();
+  });
 });
