@@ -231,8 +231,11 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   };
   const handlers = new Map<string, Handler>([...HANDLERS, ['board:audio', boardAudio]]);
 
+  /** Paired devices of the hall connected now (devices are in its public room), on every process with the adapter. */
   const connectedDevices = async (hallId: string): Promise<ReadonlySet<string>> => {
-    const sockets = deps.adapter ? await io.in(hallRoom(hallId, 'public')).fetchSockets() : [...(io.of('/').adapter.rooms.get(hallRoom(hallId, 'public')) ?? [])].map((id) => io.of('/').sockets.get(id)).filter((socket) => socket !== undefined);
+    const room = hallRoom(hallId, 'public');
+    const local = () => [...(io.of('/').adapter.rooms.get(room) ?? [])].map((id) => io.of('/').sockets.get(id)).filter((socket) => socket !== undefined);
+    const sockets = deps.adapter ? await io.in(room).fetchSockets() : local();
     return new Set(sockets.flatMap((socket) => (socket.data.principal?.kind === 'device' ? [socket.data.principal.device.id] : [])));
   };
   const overview = deps.overview
