@@ -37,6 +37,8 @@ import type { NotifyWorker } from './notify/worker.js';
 import { Announcer } from './voice/announcer.js';
 import { BundledSynthesizer } from './voice/synth.js';
 import { SimulationPool } from './oversight/simulation/pool.js';
+import { HallGroups } from './auth/hallGroups.js';
+import { OverviewHub } from './oversight/overview/hub.js';
 import { type WarmUpResult, warmUpVoices } from './voice/warmUp.js';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..').replace(/[/\\]dist$/, '');
@@ -51,6 +53,8 @@ export interface RunningServer {
   notifier?: NotifyWorker;
   /** The call voice: the bundled synthesizer, and the start's warm-up (null when off or it failed). */
   voice: { synthesizer: BundledSynthesizer; warmUp: Promise<WarmUpResult | null> };
+  /** The county overview's rows, for the benchmark that measures their recomputation. */
+  overview: OverviewHub;
 }
 
 export interface StartOptions {
@@ -76,6 +80,8 @@ export interface StartOptions {
    * is fast. Tests that do not listen to calls turn it off rather than spend a core on it.
    */
   voiceWarmUp?: boolean;
+  /** How often every overview row is recomputed (the longest wait grows); tests and benchmarks shorten it. */
+  overviewTickMs?: number;
 }
 
 /** The SQLite file in the data directory, or (HALLQ_REDIS_URL) Redis shared with other processes. */
@@ -131,7 +137,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error instanceof StoreError ? explainStoreFailure(error, config) : error;
   }
   const tokens = new StaffTokens(secret, config.tokenTtlHours);
-  const authenticator = new Authenticator(tokens, store.accounts, clock);
+  const groups = new HallGroups(store.halls);
+  const authenticator = new Authenticator(tokens, store.accounts, clock, groups);
   // Limits that must hold across processes (phones per address, logins, the account lockout) count in Redis.
   const limiterRedis = config.redisUrl !== undefined ? await connectLimiterRedis(config.redisUrl, log) : undefined;
   const limits = new RateLimits(config, limiterRedis ? redisBackend(limiterRedis, new RedisKeys(DEFAULT_PREFIX).rateLimits) : undefined);
@@ -160,9 +167,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await limiterRedis?.quit().catch(() => limiterRedis.disconnect());
     throw error;
   }
+  const overviewHub = new OverviewHub({ halls: store.halls, accounts: store.accounts, now: clock, log });
   const broadcaster: Broadcaster = {
     publish: (hallId, events) => {
       realtime?.broadcaster.publish(hallId, events);
+      overviewHub.committed(hallId, events);
+      if (events.some((event) => event.type === 'hall:configured')) {
+        // The hall may have moved between groups: accounts scoped to a group see it at their next request.
+        groups.invalidate();
+        void realtime?.overview?.rescope().catch((error: unknown) => log.warn({ err: error }, 'overview scopes not refreshed'));
+      }
       // After the commit, off the command's path: the outbox only gets a nudge.
       outbox.notify(hallId, events);
       notifier?.notify(hallId, events);
@@ -196,6 +210,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     limits,
     now: clock,
     onDeviceRevoked: (deviceId) => realtime?.disconnectDevice(deviceId),
+    onDevicesChanged: (hallId) => overviewHub.devicesChanged(hallId),
     onSessionsRevoked: (userId) => realtime?.disconnectUser(userId),
     screens: async (hallId) => (realtime ? realtime.screens(hallId) : []),
     print,
@@ -206,6 +221,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     webhooks,
     announcer,
     simulations,
+    groups,
     maxPayloadBytes: config.maxPayloadBytes,
     trustProxy: config.trustProxy,
     rootDir: ROOT_DIR,
@@ -231,6 +247,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     print,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     ...(bus ? { adapter: bus.adapter } : {}),
+    overview: { hub: overviewHub, groups },
   });
   const { io } = realtime;
   const resync = realtime.resyncAll;
@@ -244,6 +261,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     options.printerProbeIntervalMs ?? 30_000,
   );
   printerProbe.unref();
+  // The overview's minute: longest waits grow, devices come and go, halls are created and move between groups.
+  const overviewTick = setInterval(() => {
+    void overviewHub.tick().catch((error: unknown) => log.warn({ err: error }, 'overview tick failed'));
+    void realtime?.overview?.rescope().catch((error: unknown) => log.warn({ err: error }, 'overview scopes not refreshed'));
+  }, options.overviewTickMs ?? 60_000);
+  overviewTick.unref();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -252,6 +275,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       stopRetention();
       stopDefaultRatings();
       clearInterval(printerProbe);
+      clearInterval(overviewTick);
       await outbox.close();
       await notifier?.close();
       await synth.close();
@@ -304,7 +328,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, store: store.halls.kind, ...(config.redisUrl ? { redis: redactUrl(config.redisUrl) } : { dataDir: config.dataDir }) }, 'HallQ is serving');
 
-  return { url, port, store, log, close, ...(notifier ? { notifier } : {}), voice: { synthesizer: synth, warmUp } };
+  return { url, port, store, log, close, ...(notifier ? { notifier } : {}), voice: { synthesizer: synth, warmUp }, overview: overviewHub };
 }
 
 /** Like the store's connection: no offline queue, so a limit check during an outage is refused at once (STORE_UNAVAILABLE). */

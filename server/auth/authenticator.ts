@@ -2,6 +2,7 @@ import type { ErrorCode } from '../protocol/errors.js';
 import type { AccountStore, UserRecord } from '../store/port.js';
 import type { Principal } from './principal.js';
 import { type StaffTokens, hashDeviceToken, isDeviceToken } from './tokens.js';
+import { type HallGroups, isGroupEntry } from './hallGroups.js';
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; code: ErrorCode };
 
@@ -11,6 +12,8 @@ export class Authenticator {
     private readonly tokens: StaffTokens,
     private readonly accounts: AccountStore,
     private readonly now: () => number,
+    /** Expands `group:<name>` entries of hallIds; without it such an entry names no hall. */
+    private readonly groups?: HallGroups,
   ) {}
 
   /**
@@ -34,6 +37,10 @@ export class Authenticator {
     const user = await this.accounts.getUser(check.principal.user.id);
     if (!accountStillMatches(user, check.principal.tokenVersion)) return { ok: false, code: 'UNAUTHENTICATED' };
     if (user.mustChangePassword && !passwordChange) return { ok: false, code: 'PASSWORD_CHANGE_REQUIRED' };
+    // Expanded now, not when the token was signed, so a hall moved into a group is seen at the next request.
+    if (this.groups && check.principal.hallIds.some(isGroupEntry)) {
+      return { ok: true, principal: Object.freeze({ ...check.principal, hallIds: Object.freeze(await this.groups.expand(check.principal.hallIds)) as string[] }) };
+    }
     return check;
   }
 }

@@ -37,6 +37,8 @@ import type { Announcer } from '../voice/announcer.js';
 import { mountVoicePacksApi } from './voicePacksApi.js';
 import { mountSimulationApi } from './simulationApi.js';
 import type { SimulationPool } from '../oversight/simulation/pool.js';
+import type { HallGroups } from '../auth/hallGroups.js';
+import { mountOverviewApi } from './overviewApi.js';
 
 export interface ApiDeps {
   store: Store;
@@ -47,6 +49,8 @@ export interface ApiDeps {
   now: () => number;
   /** Closes the live connections of a revoked device. */
   onDeviceRevoked(deviceId: string): void;
+  /** A device of the hall was paired or revoked: the overview counts the devices that should be connected. */
+  onDevicesChanged?(hallId: string): void;
   /** Closes the live connections of an account whose sessions were revoked (role, halls, password, disabled). */
   onSessionsRevoked(userId: string): void;
   /** Screens connected to this process, for the "display offline" alarm. */
@@ -64,6 +68,8 @@ export interface ApiDeps {
   announcer: Announcer;
   /** 排班模拟's worker threads (server/oversight/simulation). */
   simulations: SimulationPool;
+  /** Hall groups, for the county overview's routes (server/oversight/overview). */
+  groups: HallGroups;
 }
 
 /** Staff read models (staff view, connected screens) are for staff of the hall; answers the refusal itself. */
@@ -83,6 +89,11 @@ function requireManager(req: Request, res: Response, hallId: string): boolean {
 }
 
 export function apiRouter(deps: ApiDeps): Router {
+  /**
+   * The account as its own session sees it: `group:<name>` entries come with the halls they stand for now,
+   * so the apps' hall pickers list them (the server expands them again at every request).
+   */
+  const sessionUser = async (user: Parameters<typeof publicUser>[0]) => ({ ...publicUser(user), hallIds: await deps.groups.expand(user.hallIds) });
   const { store, service, authenticator, tokens, limits } = deps;
   const api = Router();
 
@@ -120,7 +131,7 @@ export function apiRouter(deps: ApiDeps): Router {
         }
         await limits.accountLockout.succeeded(username);
         const { token, expiresAt } = await tokens.issue(login.user);
-        return void res.json({ token, expiresAt, user: publicUser(login.user) });
+        return void res.json({ token, expiresAt, user: await sessionUser(login.user) });
       }
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
       const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
@@ -135,7 +146,7 @@ export function apiRouter(deps: ApiDeps): Router {
       res.json({
         token,
         expiresAt,
-        user: publicUser(user),
+        user: await sessionUser(user),
       });
     }),
   );
@@ -165,7 +176,7 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!(await store.accounts.updateUser(next))) return sendError(req, res, 'UNAUTHENTICATED');
       deps.onSessionsRevoked(user.id);
       const { token, expiresAt } = await tokens.issue(next);
-      res.json({ token, expiresAt, user: publicUser(next) });
+      res.json({ token, expiresAt, user: await sessionUser(next) });
     }),
   );
 
@@ -181,7 +192,7 @@ export function apiRouter(deps: ApiDeps): Router {
       }
       const user = await store.accounts.getUser(principal.user.id);
       if (!user) return sendError(req, res, 'UNAUTHENTICATED');
-      res.json({ kind: 'staff', user: publicUser(user) });
+      res.json({ kind: 'staff', user: await sessionUser(user) });
     }),
   );
 
@@ -279,6 +290,7 @@ export function apiRouter(deps: ApiDeps): Router {
           ...(kind === 'window-screen' && windowId !== undefined ? { windowId } : {}),
         };
         await store.accounts.createDevice(device);
+        deps.onDevicesChanged?.(hallId);
         const { tokenHash: _hash, ...shown } = device;
         return { device: shown, token };
       };
@@ -312,6 +324,7 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!device || device.hallId !== hallId) return sendError(req, res, 'NOT_FOUND');
       await store.accounts.revokeDevice(device.id, deps.now());
       deps.onDeviceRevoked(device.id);
+      deps.onDevicesChanged?.(hallId);
       // Revoking twice keeps the first time; answer with what is stored.
       res.json({ id: device.id, revokedAt: (await store.accounts.getDevice(device.id))?.revokedAt ?? deps.now() });
     }),
@@ -325,6 +338,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });
   mountIntegrityApi(api, { store, now: deps.now });
+  mountOverviewApi(api, { store, now: deps.now, groups: deps.groups });
   mountRatingCasesApi(api, { halls: store.halls, now: deps.now });
   mountBookingApi(api, { halls: store.halls, service, limits, now: deps.now });
   mountWebhooksApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.webhooks });

@@ -34,7 +34,11 @@ export function publicUser(user: UserRecord) {
 export const PHOTO_LIMIT = 200_000;
 export const USERS_BODY_LIMIT = '300kb';
 
-const hallIds = z.array(z.string().min(1).max(64).regex(/^(\*|[A-Za-z0-9_.:-]+)$/)).min(1).max(100);
+/** A hall id, `*`, or `group:<name>` with a group name as the hall configuration allows it (docs/oversight.md). */
+const hallIds = z
+  .array(z.string().min(1).max(64).regex(/^(\*|group:[^\p{Cc}]{1,40}|(?!group:)[A-Za-z0-9_.:-]+)$/u))
+  .min(1)
+  .max(100);
 const password = z.string().min(8, 'at least 8 characters').max(256);
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
 const fields = {

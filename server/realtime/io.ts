@@ -32,6 +32,16 @@ import {
   type SyncAnswer,
   hallRoom,
 } from '../protocol/socket.js';
+import type { HallGroups } from '../auth/hallGroups.js';
+import type { OverviewHub } from '../oversight/overview/hub.js';
+import {
+  type OverviewData,
+  type OverviewHandshake,
+  type OverviewRealtime,
+  overviewHandshakeValid,
+  overviewRealtime,
+  overviewRefusal,
+} from '../oversight/overview/socket.js';
 
 interface SocketData {
   principal: Principal;
@@ -46,6 +56,8 @@ interface SocketData {
   /** Boards: the last `board:audio` report, and since when it says sound is locked. */
   audio?: BoardAudioReport;
   audioLockedSince?: number;
+  /** An overview socket (docs/oversight.md): no hall of its own, rows of every hall in scope. */
+  overview?: OverviewData;
 }
 
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -81,6 +93,8 @@ export interface RealtimeDeps {
    * broadcasts and `fetchSockets` reach the sockets of every process.
    */
   adapter?: ServerOptions['adapter'];
+  /** The county overview's rows and the hall groups that scope accounts (oversight/overview). */
+  overview?: { hub: OverviewHub; groups: HallGroups };
 }
 
 const CLIENT_KINDS = new Set(['board', 'window-screen', 'kiosk', 'counter', 'supervisor', 'phone', 'agent']);
@@ -125,6 +139,8 @@ export interface Realtime {
   agents: AgentChannel;
   /** Tells the hall's staff the printers' current status. */
   printersChanged(hallId: string): Promise<void>;
+  /** The overview's sockets, when the server keeps an overview. */
+  overview?: OverviewRealtime;
 }
 
 export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
@@ -215,7 +231,32 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   };
   const handlers = new Map<string, Handler>([...HANDLERS, ['board:audio', boardAudio]]);
 
+  /** Paired devices of the hall connected now (devices are in its public room), on every process with the adapter. */
+  const connectedDevices = async (hallId: string): Promise<ReadonlySet<string>> => {
+    const room = hallRoom(hallId, 'public');
+    const local = () => [...(io.of('/').adapter.rooms.get(room) ?? [])].map((id) => io.of('/').sockets.get(id)).filter((socket) => socket !== undefined);
+    const sockets = deps.adapter ? await io.in(room).fetchSockets() : local();
+    return new Set(sockets.flatMap((socket) => (socket.data.principal?.kind === 'device' ? [socket.data.principal.device.id] : [])));
+  };
+  const overview = deps.overview
+    ? overviewRealtime(
+        io as unknown as Server,
+        deps.overview.hub,
+        deps.overview.groups,
+        connectedDevices,
+        // Other processes learn each published row, so their minute tick does not send it again.
+        deps.adapter ? (row) => io.serverSideEmit('overview:row' as never, row as never) : undefined,
+      )
+    : undefined;
+  if (overview && deps.overview) {
+    const { hub } = deps.overview;
+    hub.attach(overview.outlet);
+    (io as unknown as Server).on('overview:row', (row: Parameters<OverviewHub['learn']>[0]) => hub.learn(row));
+  }
+  const noHandlers = new Map<string, Handler>();
+
   io.on('connection', (socket: HallSocket) => {
+    if (socket.data.overview) return void connectOverview(socket);
     const { hallId, audience, principal } = socket.data;
     // Rooms first: with the adapter, presence is read from room membership.
     void socket.join(hallRoom(hallId, audience));
@@ -229,6 +270,11 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
         clearLockedTimer(socket.id);
         if (presence.remove(hallId, socket.id)) announcePresence(hallId);
       });
+    }
+    if (principal.kind === 'device' && deps.overview) {
+      const { hub } = deps.overview;
+      hub.devicesChanged(hallId);
+      socket.once('disconnect', () => hub.devicesChanged(hallId));
     }
     if (principal.kind === 'device' && principal.device.kind === 'printer') {
       const deviceId = principal.device.id;
@@ -244,6 +290,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
           .catch((error: unknown) => deps.log.warn({ err: error, hallId, deviceId }, 'could not tell whether the print agent is still connected'));
       });
     }
+    disconnectAtExpiry(socket);
+    void sendSnapshot(socket, hallId, audience);
+    // One listener per socket for every request (a board holds its connection for days): HANDLERS validates each.
+    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, handlers, event, args));
+  });
+
+  function disconnectAtExpiry(socket: HallSocket): void {
+    const { principal } = socket.data;
     const expiresIn = principal.kind === 'staff' && principal.expiresAt !== undefined ? principal.expiresAt - deps.now() : undefined;
     if (expiresIn !== undefined && expiresIn <= MAX_TIMER_MS) {
       // An expired login must stop listening to staff events, not only stop sending commands.
@@ -251,10 +305,23 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       expiry.unref();
       socket.once('disconnect', () => clearTimeout(expiry));
     }
-    void sendSnapshot(socket, hallId, audience);
-    // One listener per socket for every request (a board holds its connection for days): HANDLERS validates each.
-    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, handlers, event, args));
-  });
+  }
+
+  /** An overview socket listens only: rooms of its halls and the snapshot; any request is answered NOT_FOUND. */
+  async function connectOverview(socket: HallSocket): Promise<void> {
+    const { principal } = socket.data;
+    if (!overview || principal.kind !== 'staff') return void socket.disconnect(true);
+    void socket.join(userRoom(principal.user.id));
+    disconnectAtExpiry(socket);
+    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, deps, noHandlers, event, args));
+    try {
+      await overview.connected(socket as unknown as Socket, principal);
+    } catch (error) {
+      // The store could not answer: the page reconnects and asks again.
+      deps.log.warn({ err: error }, 'could not send the overview snapshot');
+      socket.disconnect(true);
+    }
+  }
 
   const broadcaster: Broadcaster = {
     publish(hallId: string, events: HallEvent[]) {
@@ -288,6 +355,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       io.in(userRoom(userId)).disconnectSockets(true);
     },
     screens: screensOf,
+    ...(overview ? { overview } : {}),
     agents: {
       probe: (deviceId, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('printer:probe'),
       print: (deviceId, job, timeoutMs) => io.to(deviceRoom(deviceId)).timeout(timeoutMs).emitWithAck('print:job', job),
@@ -311,6 +379,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Error) => void): Promise<void> {
   const auth = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
   const lang: Lang = auth.lang === 'en' ? 'en' : 'zh';
+  if ((auth as OverviewHandshake).overview !== undefined) return admitOverview(socket, deps, auth as OverviewHandshake, lang, next);
   const hall = schemas.id.safeParse(auth.hallId);
   if (!hall.success) return next(handshakeError('VALIDATION_FAILED', lang));
   // A token that is present but not a string is refused, never downgraded to public (as over REST).
@@ -344,6 +413,26 @@ async function admit(socket: HallSocket, deps: RealtimeDeps, next: (error?: Erro
     socket.data.client = 'window-screen';
     if (principal.device.windowId !== undefined) socket.data.windowId = principal.device.windowId;
   }
+  socket.data.connectedAt = deps.now();
+  next();
+}
+
+/** The overview's handshake (docs/oversight.md): a supervisor's or admin's token, no hall. */
+async function admitOverview(socket: HallSocket, deps: RealtimeDeps, auth: OverviewHandshake, lang: Lang, next: (error?: Error) => void): Promise<void> {
+  if (!deps.overview) return next(handshakeError('NOT_FOUND', lang));
+  if (!overviewHandshakeValid(auth)) return next(handshakeError('VALIDATION_FAILED', lang));
+  const authentication = await deps.authenticator.authenticate(auth.token as string, clientIp(socket, trustOf(deps)));
+  if (!authentication.ok) return next(handshakeError(authentication.code, lang));
+  const { principal } = authentication;
+  const refused = overviewRefusal(principal);
+  if (refused || principal.kind !== 'staff') return next(handshakeError(refused ?? 'FORBIDDEN', lang));
+  const user = await deps.accounts.getUser(principal.user.id);
+  socket.data.principal = principal;
+  socket.data.overview = { entries: user?.hallIds ?? [...principal.hallIds] };
+  // Budgets and error messages as for any staff socket; there is no hall of its own.
+  socket.data.hallId = '';
+  socket.data.audience = 'staff';
+  socket.data.lang = lang;
   socket.data.connectedAt = deps.now();
   next();
 }

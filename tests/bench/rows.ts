@@ -13,7 +13,7 @@ import type { ReplayResult } from './replay.js';
 import type { VoiceResult } from './voice.js';
 
 /** Every part, in the order --only lists them. */
-export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice', 'replay'] as const;
+export const PARTS = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado', 'store', 'paint', 'voice', 'replay', 'overview'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Row {

@@ -17,6 +17,8 @@
  *                                         (no speechSynthesis in the page; goal: chime within 300 ms)
  *          replay                         排班模拟: a recorded 60-window, 1,500-ticket day replayed in the simulation worker
  *                                         (recorded and drawn service times; no budget)
+ *          overview                       county overview, 200 halls, one overview socket (in-process, source tree):
+ *                                         recomputation per command, frames and bytes in a busy minute, the minute tick
  *   --server dist|src                     server code under test: the compiled dist/ (default; rebuilt
  *                                         with `npm run build` if missing or older than server/) or server/*.ts via tsx
  *   --profile                             CPU-profile the latency, issue and mado servers over their measured
@@ -51,13 +53,17 @@ import { REPO_ROOT, killAllServers } from './lib/server.js';
 import { round, summarize } from './lib/stats.js';
 import { runMemory } from './memory.js';
 import { paintSummaryLine, runPaint } from './paint.js';
+import { overviewSummaryLine, runOverview } from './overview.js';
 import { runVoice, voiceSummaryLine } from './voice.js';
 import { runRestart, type RestartResult } from './restart.js';
 import { PARTS, type Part, rows, table } from './rows.js';
 import { runStore } from './store.js';
 import { runReplay } from './replay.js';
 
-/** The budgeted parts and the floor, run by default; `store` (a diagnostic), `paint` and `voice` (no budget; need Chromium) and `replay` run only with --only. */
+/**
+ * The budgeted parts and the floor, run by default; `store` (a diagnostic), `paint` and `voice` (no budget; need
+ * Chromium), `replay` and `overview` (issue 20, no budget) run only with --only.
+ */
 const DEFAULT_PARTS: Part[] = ['latency', 'issue', 'memory', 'restart', 'fanout', 'floor', 'busy', 'mado'];
 
 interface Args {
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
     });
   }
   // Bounded in time whatever happens (the fan-out part, four servers at 10 calls/s, adds its own few minutes).
-  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0) + (args.only.includes('mado') ? 3 : 0) + (args.only.includes('voice') ? 4 : 0) + (args.only.includes('replay') ? 5 : 0);
+  const limitMinutes = 5 + (args.only.includes('fanout') ? 4 : 0) + (args.only.includes('floor') ? (args.quick ? 4 : 12) : 0) + (args.only.includes('busy') ? 3 : 0) + (args.only.includes('mado') ? 3 : 0) + (args.only.includes('voice') ? 4 : 0) + (args.only.includes('replay') ? 5 : 0) + (args.only.includes('overview') ? 4 : 0);
   const watchdog = setTimeout(() => {
     log(`watchdog: the bench ran over ${limitMinutes} minutes; giving up`);
     process.exit(3);
@@ -206,6 +212,11 @@ async function main(): Promise<void> {
     paint: async () => {
       const result = await runPaint(ctx);
       ctx.log(paintSummaryLine(result));
+      return result;
+    },
+    overview: async () => {
+      const result = await runOverview(ctx);
+      ctx.log(overviewSummaryLine(result));
       return result;
     },
     voice: async () => {

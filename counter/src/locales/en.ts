@@ -27,7 +27,7 @@ export const en: Messages = {
   online: 'Connected',
   offline: 'Connection lost, reconnecting…',
   loading: 'Loading the hall…',
-  pages: { panel: 'Counter panel', supervisor: 'Supervisor view', admin: 'Hall administration', reports: 'Reports' },
+  pages: { panel: 'Counter panel', supervisor: 'Supervisor view', admin: 'Hall administration', reports: 'Reports', overview: 'County overview' },
   pageLoading: (page: string) => `Loading ${page}…`,
   pageLoadFailed: (page: string) => `${page} could not be loaded: the network may be down, or the system was just upgraded. Please reload the page.`,
   pageReload: 'Reload',

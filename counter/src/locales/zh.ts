@@ -31,7 +31,7 @@ export const zh = {
   offline: '连接中断，正在重连…',
   loading: '正在读取大厅状态…',
   // Each page's code comes as it is needed (lib/pageChunk.ts)
-  pages: { panel: '窗口呼叫器', supervisor: '大厅监控', admin: '大厅管理', reports: '统计报表' },
+  pages: { panel: '窗口呼叫器', supervisor: '大厅监控', admin: '大厅管理', reports: '统计报表', overview: '全县总览' },
   pageLoading: (page: string) => `正在加载${page}…`,
   pageLoadFailed: (page: string) => `${page}未能加载：网络可能中断了，或者系统刚刚升级。请重新加载页面。`,
   pageReload: '重新加载',
