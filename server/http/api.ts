@@ -333,7 +333,7 @@ export function apiRouter(deps: ApiDeps): Router {
   mountHallsApi(api, { halls: store.halls, voice: store.voice, now: deps.now });
   mountConfigApi(api, { halls: store.halls, voice: store.voice });
   mountSsoApi(api, { sso: deps.sso, tokens, limits, accounts: store.accounts });
-  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits });
+  mountUsersApi(api, { accounts: store.accounts, halls: store.halls, now: deps.now, onSessionsRevoked: deps.onSessionsRevoked, tokens, limits, groups: deps.groups });
   mountPrintingApi(api, { service, halls: store.halls, print: deps.print, authenticator, now: deps.now, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   mountRatingUploadApi(api, { store, now: deps.now, log: deps.log, outbox: deps.ratingUpload.worker, subscription: deps.ratingUpload.subscription });
   mountStatsApi(api, { store, now: deps.now });

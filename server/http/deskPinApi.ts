@@ -5,6 +5,7 @@ import { mayActInHall } from '../auth/principal.js';
 import type { StaffTokens } from '../auth/tokens.js';
 import type { RateLimits } from '../app/rateLimits.js';
 import type { AccountStore, UserRecord } from '../store/port.js';
+import type { HallGroups } from '../auth/hallGroups.js';
 import { principalOf, route, sendError, sendValidationError } from './support.js';
 
 /**
@@ -29,11 +30,15 @@ export interface DeskPinDeps {
   accounts: AccountStore;
   tokens: StaffTokens;
   limits: RateLimits;
+  /** An account scoped to a hall group (`group:<name>`) vouches in every hall of the group. */
+  groups?: HallGroups;
 }
 
-/** An account a guide-desk clerk of this hall can vouch with: enabled, of the hall, with a PIN. */
-function deskClerkOf(user: UserRecord | null, hallId: string): user is UserRecord & { pinHash: string } {
-  return user !== null && !user.disabled && user.pinHash !== undefined && (user.hallIds.includes('*') || user.hallIds.includes(hallId));
+/** An account a guide-desk clerk of this hall can vouch with: enabled, of the hall (directly or by its group), with a PIN. */
+async function deskClerkOf(user: UserRecord | null, hallId: string, groups: HallGroups | undefined): Promise<(UserRecord & { pinHash: string }) | null> {
+  if (user === null || user.disabled || user.pinHash === undefined) return null;
+  const halls = groups ? await groups.expand(user.hallIds) : user.hallIds;
+  return halls.includes('*') || halls.includes(hallId) ? (user as UserRecord & { pinHash: string }) : null;
 }
 
 /** The kiosk of this hall asking, or the refusal already answered. */
@@ -54,7 +59,8 @@ export function mountDeskPinApi(api: Router, deps: DeskPinDeps): void {
       const hallId = String(req.params.hallId);
       if (kioskOf(req, res, hallId) === null) return;
       const users = await deps.accounts.listUsers();
-      res.json(users.filter((user) => deskClerkOf(user, hallId)).map((user) => ({ id: user.id, displayName: user.displayName })));
+      const clerks = (await Promise.all(users.map((user) => deskClerkOf(user, hallId, deps.groups)))).filter((user) => user !== null);
+      res.json(clerks.map((user) => ({ id: user.id, displayName: user.displayName })));
     }),
   );
 
@@ -72,7 +78,7 @@ export function mountDeskPinApi(api: Router, deps: DeskPinDeps): void {
         return sendError(req, res, { code: rate.locked ? 'PIN_LOCKED' : 'RATE_LIMITED', message: '', details: { retryAfterSeconds: rate.retryAfterSeconds } });
       }
       const user = await deps.accounts.getUser(userId);
-      const clerk = deskClerkOf(user, hallId) ? user : null;
+      const clerk = await deskClerkOf(user, hallId, deps.groups);
       // An unknown account costs the same time as a known one.
       const valid = await verifyPassword(pin, clerk?.pinHash ?? (await (dummyHash ??= hashPassword('not a pin'))));
       if (!clerk || !valid) {

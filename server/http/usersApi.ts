@@ -8,6 +8,7 @@ import type { RateLimits } from '../app/rateLimits.js';
 import { StoreError, type AccountStore, type HallStore, type UserRecord } from '../store/port.js';
 import { principalOf, route, sendError, sendValidationError } from './support.js';
 import { PIN, mountDeskPinApi, withPin } from './deskPinApi.js';
+import type { HallGroups } from '../auth/hallGroups.js';
 
 /** The account as its owner and the apps see it: never the password hash. */
 export function publicUser(user: UserRecord) {
@@ -113,6 +114,7 @@ export interface UsersApiDeps {
   /** For the 绿色通道 PIN (deskPinApi.ts): its desk tokens and its lockout. */
   tokens: StaffTokens;
   limits: RateLimits;
+  groups?: HallGroups;
 }
 
 export function mountUsersApi(api: Router, deps: UsersApiDeps): void {

@@ -127,4 +127,25 @@ describe('the green channel with a guide-desk clerk\'s PIN', () => {
     const listed = (await t.api('GET', `/api/halls/${DEMO}/kiosk/desk-staff`, { token: kiosk })).body as Array<{ id: string }>;
     expect(listed.map((entry) => entry.id)).not.toContain(clerk4);
   });
+
+  it('a clerk scoped to a hall group (group:<name>) vouches in that group\'s halls, and not once the hall leaves the group', async () => {
+    const admin = await t.login('admin');
+    const created = await t.api('POST', '/api/users', {
+      token: admin,
+      body: { username: 'desk-group', password: DEMO_PASSWORD, displayName: '分组导办', role: 'clerk', hallIds: ['group:城关镇'] },
+    });
+    expect(created.status, created.text).toBe(201);
+    await setPin('desk-group', '8642');
+    const id = created.body.id as string;
+    const listed = async () => ((await t.api('GET', `/api/halls/${DEMO}/kiosk/desk-staff`, { token: kiosk })).body as Array<{ id: string }>).some((user) => user.id === id);
+    // The demo hall is in no group yet: the clerk is not of it.
+    expect(await listed()).toBe(false);
+    expect(errorCodeOf(await pinLogin({ userId: id, pin: '8642' }))).toBe('PIN_INVALID');
+    const config = (await t.api('GET', `/api/halls/${DEMO}/config`, { token: admin })).body.config;
+    expect((await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: { ...config, group: ['城关县', '城关镇'] } } })).status).toBe(200);
+    expect(await listed()).toBe(true);
+    expect((await pinLogin({ userId: id, pin: '8642' })).status).toBe(200);
+    expect((await t.api('PUT', `/api/halls/${DEMO}/config`, { token: admin, body: { config: { ...config, group: [] } } })).status).toBe(200);
+    expect(await listed()).toBe(false);
+  });
 });
