@@ -248,6 +248,19 @@ describe('排班模拟: the suggestion', () => {
     expect(replayed.simulated.p90WaitMinutes).toBe(result.check[0]!.p90WaitMinutes);
   });
 
+  it('never opens a window that serves nothing that has arrived, even where the limit cannot be met', async () => {
+    const mondays = ['2026-03-23', '2026-03-16'];
+    const past = await history(mondays, () => 70);
+    // A one-minute p90 cannot be met with 70 people a morning: every useful window is opened, and no more.
+    const result = suggest({ config, day: '2026-03-30', marketDay: false, p90LimitMinutes: 1, history: past });
+    const opened = new Set(result.slots.flatMap((slot) => slot.windowIds));
+    // w3 serves only svc-c, which nobody took.
+    expect(opened.has('w3')).toBe(false);
+    expect(opened).toEqual(new Set(['w1', 'w2', 'w4']));
+    expect(Math.max(...result.slots.map((slot) => slot.windows))).toBe(3);
+    expect(result.staffing.some((shift) => shift.windowId === 'w3')).toBe(false);
+  });
+
   it('learns a market day (逢场天) from past market days, with their crowd', async () => {
     const market = testHallConfig({ marketDays: { lastDigits: [2, 5, 8] } });
     expect(isMarketDay(market, '2026-03-12')).toBe(true);

@@ -56,8 +56,13 @@ export function suggest(job: SuggestionJob): SuggestionResult {
   for (let from = first; from < last; from += SLOT_MINUTES) slots.push({ from, to: from + SLOT_MINUTES });
   const slotOf = (minutes: number) => Math.min(slots.length - 1, Math.max(0, Math.floor((minutes - first) / SLOT_MINUTES)));
 
-  // Per half hour, windows in the order they are opened: those serving most of its arrivals first.
+  // Per half hour, windows in the order they are opened: those serving most of its arrivals first, then those
+  // serving what arrived earlier (a backlog). A window serving nothing that has arrived by then cannot shorten a
+  // wait: it is never opened (it would only pad a half hour whose limit cannot be met — a service few windows
+  // serve — up to every window in the hall).
   const serving = config.windows.filter((window) => window.services.length > 0);
+  const seen = new Set<string>();
+  const useful: number[] = [];
   const ranking = slots.map((_slot, index) => {
     const demand = new Map<string, number>();
     for (const past of learnt) {
@@ -65,10 +70,15 @@ export function suggest(job: SuggestionJob): SuggestionResult {
         if (slotOf(minuteOf(arrival.issuedAt)) === index) demand.set(arrival.serviceId, (demand.get(arrival.serviceId) ?? 0) + 1);
       }
     }
+    for (const serviceId of demand.keys()) seen.add(serviceId);
     const served = (windowIndex: number) => serving[windowIndex]!.services.reduce((sum, link) => sum + (demand.get(link.serviceId) ?? 0), 0);
-    return serving.map((_window, windowIndex) => windowIndex).sort((a, b) => served(b) - served(a) || a - b).map((windowIndex) => serving[windowIndex]!.id);
+    const backlog = (windowIndex: number) => (serving[windowIndex]!.services.some((link) => seen.has(link.serviceId)) ? 1 : 0);
+    useful.push(serving.filter((_window, windowIndex) => backlog(windowIndex) === 1).length);
+    return serving
+      .map((_window, windowIndex) => windowIndex)
+      .sort((a, b) => served(b) - served(a) || backlog(b) - backlog(a) || a - b)
+      .map((windowIndex) => serving[windowIndex]!.id);
   });
-  const most = serving.length;
 
   const shiftsOf = (counts: readonly number[]): StaffingShift[] => {
     const shifts: StaffingShift[] = [];
@@ -111,7 +121,7 @@ export function suggest(job: SuggestionJob): SuggestionResult {
   };
   const limit = job.p90LimitMinutes * 60;
 
-  const counts = slots.map(() => most);
+  const counts = slots.map((_slot, index) => useful[index]!);
   slots.forEach((slot, index) => {
     const known = new Map<number, boolean>();
     const meets = (windows: number): boolean => {
@@ -128,16 +138,16 @@ export function suggest(job: SuggestionJob): SuggestionResult {
       while (windows > 0 && meets(windows - 1)) windows -= 1;
     } else {
       do windows += 1;
-      while (windows < most && !meets(windows));
+      while (windows < useful[index]! && !meets(windows));
     }
-    counts[index] = Math.min(most, windows);
+    counts[index] = Math.min(useful[index]!, windows);
   });
   for (let round = 0; round < MAX_REPAIRS; round++) {
     const missed = slotP90s(counts).findIndex((p90) => p90 > limit);
     if (missed < 0) break;
     // The half hour itself, or when it is full the latest one before it that is not.
     let bump = missed;
-    while (bump >= 0 && counts[bump]! >= most) bump -= 1;
+    while (bump >= 0 && counts[bump]! >= useful[bump]!) bump -= 1;
     if (bump < 0) break;
     counts[bump]! += 1;
   }
