@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     await idle.getByTestId('current-none').waitFor();
     await snap(idle, 'counter-idle');
     await idle.close();
+    // Window 7 is open with nobody called: its screen's idle state, read from the waiting area at 800×480.
+    await shoot('window-screen-idle', await screenPath('7'), 800, 480);
 
     const serving = await counter('clerk2');
     await serving.getByTestId('current-number').waitFor();
@@ -231,6 +233,18 @@ async function main(): Promise<void> {
     await adminPage.getByRole('button', { name: '月度考核表（打印）' }).click();
     await adminPage.getByText('考核人').first().waitFor();
     await snap(adminPage, 'reports-assessment');
+    // Oversight (docs/oversight.md): the county overview, and the day's integrity signals (window 8's call out of order).
+    await adminPage.goto(`${server.url}/admin/overview`);
+    await adminPage.getByTestId('overview-rows').waitFor();
+    await snap(adminPage, 'overview');
+    await adminPage.goto(`${server.url}/admin/reports?hall=demo&view=integrity`);
+    await adminPage.getByRole('heading', { name: '履职提示' }).waitFor();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await adminPage.getByLabel('起始日期').fill(today);
+    await adminPage.getByLabel('截止日期').fill(today);
+    await adminPage.getByRole('button', { name: '查询', exact: true }).click();
+    await adminPage.getByTestId('integrity-signal').first().waitFor();
+    await snap(adminPage, 'reports-integrity');
     await adminPage.close();
   } finally {
     await browser.close();
