@@ -106,7 +106,7 @@ describe.runIf(hasChromium())('the admin editors in Chromium', () => {
     await detail.getByLabel('业务名称').fill('水电费代缴');
     await admin.getByText('高级', { exact: true }).click();
     expect(await admin.getByLabel('编号').inputValue()).toBe('service-t');
-    await admin.getByLabel('第二语言名称').fill('Utility bills');
+    await admin.getByLabel('第二语言名称', { exact: true }).fill('Utility bills');
     expect(await admin.getByLabel('编号').inputValue()).toBe('utility-bills');
     await admin.getByTestId('service-item-utility-bills').waitFor();
     // The list finds a service by letter, name or department.
