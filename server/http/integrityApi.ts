@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { isManager, mayActInHall } from '../auth/principal.js';
 import type { HallState } from '../protocol/model.js';
 import type { IntegrityReport } from '../protocol/integrity.js';
 import { rangeSpan, type StatsRange } from '../stats/compute.js';
@@ -9,7 +8,8 @@ import { readRangeEvents } from '../stats/eventSource.js';
 import { computeIntegrity } from '../oversight/integrity/report.js';
 import { integrityCsv } from '../oversight/integrity/csv.js';
 import type { Store } from '../store/port.js';
-import { principalOf, route, sendError, sendValidationError } from './support.js';
+import { hallRequest, queryFields } from './hallRequest.js';
+import { route } from './support.js';
 
 export interface IntegrityApiDeps {
   store: Store;
@@ -37,28 +37,8 @@ function lastDayOf(month: string): string {
 
 /** Integrity signals are evidence about clerks: their supervisors and admins see them, clerks never. */
 async function hallFor(req: Request, res: Response, deps: IntegrityApiDeps, query: z.ZodType<unknown>, fields: readonly string[]): Promise<{ state: HallState; query: unknown } | null> {
-  const hallId = String(req.params.hallId);
-  const principal = principalOf(req);
-  if (principal.kind !== 'staff') {
-    sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-    return null;
-  }
-  if (!isManager(principal) || !mayActInHall(principal, hallId)) {
-    sendError(req, res, 'FORBIDDEN');
-    return null;
-  }
-  // Only the fields the route reads: `lang` and cache-busters may ride along; a repeated field is an array and refused.
-  const parsed = query.safeParse(Object.fromEntries(fields.map((name) => [name, req.query[name]])));
-  if (!parsed.success) {
-    sendValidationError(req, res, parsed.error);
-    return null;
-  }
-  const state = await deps.store.halls.loadHall(hallId);
-  if (!state) {
-    sendError(req, res, 'HALL_NOT_FOUND');
-    return null;
-  }
-  return { state, query: parsed.data };
+  const found = await hallRequest(req, res, deps.store.halls, 'managers', query, queryFields(req, fields));
+  return found && { state: found.state, query: found.input };
 }
 
 async function reportOf(deps: IntegrityApiDeps, state: HallState, range: StatsRange): Promise<IntegrityReport> {

@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import { isManager, mayActInHall } from '../auth/principal.js';
 import { localTime } from '../domain/time.js';
 import type { HallEvent } from '../protocol/events.js';
 import type { HallConfig, HallState } from '../protocol/model.js';
@@ -8,7 +7,8 @@ import type { SimulationRequest } from '../protocol/simulation.js';
 import { addDays, localMidnight } from '../stats/days.js';
 import { readRangeEvents } from '../stats/eventSource.js';
 import type { Store } from '../store/port.js';
-import { principalOf, route, sendError, sendValidationError } from './support.js';
+import { hallRequest } from './hallRequest.js';
+import { route, sendError } from './support.js';
 import { type ServiceSample, readDay } from '../oversight/simulation/dayRecord.js';
 import { historyDays, isMarketDay } from '../oversight/simulation/history.js';
 import { SimulationBusy, type SimulationPool } from '../oversight/simulation/pool.js';
@@ -33,25 +33,10 @@ function invalid(req: Request, res: Response, path: string, message: string): vo
   sendError(req, res, { code: 'VALIDATION_FAILED', message: '', details: { issues: [{ path, message }] } });
 }
 
-/** Admins and supervisors of the hall (docs/oversight.md); checks in the order the other routes use: who, what, which hall. */
+/** Admins and supervisors of the hall (docs/oversight.md). */
 async function load<T>(req: Request, res: Response, deps: SimulationApiDeps, schema: z.ZodType<T>): Promise<{ state: HallState; body: T } | null> {
-  const principal = principalOf(req);
-  const hallId = String(req.params.hallId);
-  if (!isManager(principal) || !mayActInHall(principal, hallId)) {
-    sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-    return null;
-  }
-  const parsed = schema.safeParse(req.body ?? {});
-  if (!parsed.success) {
-    sendValidationError(req, res, parsed.error);
-    return null;
-  }
-  const state = await deps.store.halls.loadHall(hallId);
-  if (!state) {
-    sendError(req, res, 'HALL_NOT_FOUND');
-    return null;
-  }
-  return { state, body: parsed.data };
+  const found = await hallRequest(req, res, deps.store.halls, 'managers', schema, req.body ?? {});
+  return found && { state: found.state, body: found.input };
 }
 
 /** What of the request only the hall can check: windows and services that exist. Null when all is well. */

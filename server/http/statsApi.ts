@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { mayActInHall } from '../auth/principal.js';
 import type { HallState } from '../protocol/model.js';
 import { computeStats, rangeSpan, type StatsRange } from '../stats/compute.js';
 import { STATS_CSV_GROUPINGS, evaluationsCsv, statsCsv } from '../stats/csv.js';
@@ -10,7 +9,8 @@ import { readRangeEvents, trailingMs } from '../stats/eventSource.js';
 import type { HallEvent } from '../protocol/events.js';
 import type { KnownClerk } from '../protocol/stats.js';
 import type { Store } from '../store/port.js';
-import { principalOf, route, sendError, sendValidationError } from './support.js';
+import { hallRequest, queryFields } from './hallRequest.js';
+import { route } from './support.js';
 
 export interface StatsApiDeps {
   store: Store;
@@ -31,10 +31,6 @@ const statsQuery = rangeChecked(z.object({ from: day, to: day }));
 const csvQuery = rangeChecked(z.object({ from: day, to: day, by: z.enum(STATS_CSV_GROUPINGS) }));
 
 /** Only the query fields a route reads: `lang` and cache-busters may ride along; a repeated field is an array and refused. */
-function pick(req: Request, names: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(names.map((name) => [name, req.query[name]]));
-}
-
 interface Loaded<Query> {
   state: HallState;
   query: Query;
@@ -49,25 +45,13 @@ interface Loaded<Query> {
  * Checks in the order the other routes use: who, what was asked, which hall.
  */
 async function load<Query extends StatsRange>(req: Request, res: Response, deps: StatsApiDeps, schema: z.ZodType<Query>, fields: readonly string[]): Promise<Loaded<Query> | null> {
+  const found = await hallRequest(req, res, deps.store.halls, 'staff', schema, queryFields(req, fields));
+  if (!found) return null;
+  const { state, input: query } = found;
   const hallId = String(req.params.hallId);
-  const principal = principalOf(req);
-  if (principal.kind !== 'staff' || !mayActInHall(principal, hallId)) {
-    sendError(req, res, principal.kind === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-    return null;
-  }
-  const parsed = schema.safeParse(pick(req, fields));
-  if (!parsed.success) {
-    sendValidationError(req, res, parsed.error);
-    return null;
-  }
-  const state = await deps.store.halls.loadHall(hallId);
-  if (!state) {
-    sendError(req, res, 'HALL_NOT_FOUND');
-    return null;
-  }
-  const range = { from: parsed.data.from, to: parsed.data.to };
+  const range = { from: query.from, to: query.to };
   const events = await readRangeEvents(deps.store.halls, hallId, state.seq, rangeSpan(range, state.config.timeZone), trailingMs(state.config));
-  return { state, query: parsed.data, range, events, clerks: await knownClerks(deps.store) };
+  return { state, query, range, events, clerks: await knownClerks(deps.store) };
 }
 
 /** Accounts name clerks whose windows opened before the range (the events of the range then never say who they are). */

@@ -121,16 +121,7 @@ export async function actOutDay(send: Send, windowOrder: readonly string[], tick
 }
 
 /** A seeded generator (mulberry32), so a scripted day is the same on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seeded as random } from '../../server/oversight/simulation/serviceTimes.js';
 
 /**
  * `count` citizens between `from` and `to` (ms), for the given services in turn, with service times

@@ -1,14 +1,7 @@
-import type { IntegrityKind, IntegritySettings, IntegritySignal } from '../lib/integrity.js';
+import { type ExplainContext, explainZh, integrityKindsZh, thresholdZh, windowLabelZh } from '../../../server/protocol/rules/integrityWords.js';
+import type { IntegritySettings } from '../lib/integrity.js';
 
-/** What an explanation needs beside the signal: who, when (already formatted), the thresholds in force. */
-export interface ExplainContext {
-  who: string;
-  /** "10:05–10:17" for an idle stretch or a burst, when the evidence tells. */
-  span?: string;
-  thresholds: Required<IntegritySettings>;
-}
-
-const list = (signal: IntegritySignal) => (signal.tickets ?? []).join('、');
+export type { ExplainContext };
 
 /** 履职提示页面的中文文字。 */
 export const integrityZh = {
@@ -24,43 +17,12 @@ export const integrityZh = {
   badRange: (max: number) => `请选择有效的日期范围（截止日期不早于起始日期，最多 ${max} 天）。`,
   none: '所选期间没有履职提示。',
   count: (n: number) => `共 ${n} 条提示`,
-  windowLabel: (number: number, name: string) => (name.includes(`${number}号`) ? name : `${number}号 ${name}`),
+  windowLabel: windowLabelZh,
   unknownClerk: '（未记录人员）',
   day: '日期',
-  kinds: {
-    'idle-while-waiting': '有人等候时空闲',
-    'out-of-order': '未按顺序叫号',
-    'transfer-bounced': '转办被退回',
-    'quick-no-show': '叫号后速标过号',
-    'short-service': '办理时长过短',
-    'rating-burst': '评价集中录入',
-    'rating-all-top': '非常满意比例异常',
-    'pause-over-limit': '暂停超时',
-  } as Record<IntegrityKind, string>,
-  explain: (signal: IntegritySignal, c: ExplainContext): string => {
-    const during = c.span ? `在 ${c.span} ` : '';
-    const n = signal.tickets?.length ?? 0;
-    switch (signal.kind) {
-      case 'idle-while-waiting':
-        return `${c.who} ${during}空闲 ${signal.amount} 分钟，期间 ${n} 人在等其可办事项`;
-      case 'out-of-order':
-        return n > 0 ? `${c.who} 有 ${signal.amount} 次按号叫号未按规则顺序，越过了应先叫的 ${list(signal)}` : `${c.who} 有 ${signal.amount} 次按号叫号未按规则顺序`;
-      case 'transfer-bounced':
-        return `${c.who} 把转来的 ${list(signal)} 又转回了来处（${signal.amount} 次）`;
-      case 'quick-no-show':
-        return `${c.who} 有 ${signal.amount} 次在叫号后 ${c.thresholds.quickNoShowSeconds} 秒内标记过号：${list(signal)}`;
-      case 'short-service':
-        return `${c.who} 有 ${signal.amount} 笔办理时长不足该事项标准时长的 ${Math.round(c.thresholds.shortServiceShare * 100)}%：${list(signal)}`;
-      case 'rating-burst':
-        return `${c.who} ${during}集中录入 ${signal.amount} 条评价`;
-      case 'rating-all-top':
-        return `${c.who} 当天 ${signal.evidenceTotal} 条评价中 ${signal.amount}% 为非常满意`;
-      case 'pause-over-limit':
-        return `${c.who} 当天暂停 ${signal.amount} 分钟，超过 ${signal.threshold} 分钟`;
-    }
-  },
-  threshold: (signal: IntegritySignal): string =>
-    signal.unit === 'minutes' ? `阈值 ${signal.threshold} 分钟` : signal.unit === 'percent' ? `阈值 ${signal.threshold}%` : `阈值 ${signal.threshold} 次`,
+  kinds: integrityKindsZh,
+  explain: explainZh,
+  threshold: thresholdZh,
   evidence: (shown: number, total: number) => (shown < total ? `依据事件（显示 ${shown} / 共 ${total} 条）` : `依据事件（${total} 条）`),
   openEvent: (seq: number) => `查看事件 #${seq}`,
   eventFailed: '读取事件失败，请重试。',
