@@ -77,4 +77,18 @@ export class Groups<Extra = number> {
   *entries(): Iterable<{ day: string; subject: Subject; events: HallEvent[]; tickets: string[]; extra: Extra[] }> {
     yield* this.groups.values();
   }
+
+  /** Signals that count occurrences, any one of which is worth a look (threshold 1): one per group, `amount` how many. */
+  countSignals(kind: IntegrityKind): SignalDraft[] {
+    return [...this.groups.values()].map((group) => ({
+      kind,
+      day: group.day,
+      subject: group.subject,
+      amount: group.extra.length,
+      unit: 'count',
+      threshold: 1,
+      tickets: group.tickets,
+      evidence: group.events,
+    }));
+  }
 }

@@ -20,16 +20,7 @@ export function quickNoShowDetector(context: DetectorContext): Detector {
       groups.add(dayOf(event.at, context.timeZone), subjectAt(state, event.windowId), [call, event], [event.ticket.number], 1);
     },
     signals(): SignalDraft[] {
-      return [...groups.entries()].map((group) => ({
-        kind: 'quick-no-show',
-        day: group.day,
-        subject: group.subject,
-        amount: group.extra.length,
-        unit: 'count',
-        threshold: 1,
-        tickets: group.tickets,
-        evidence: group.events,
-      }));
+      return groups.countSignals('quick-no-show');
     },
   };
 }

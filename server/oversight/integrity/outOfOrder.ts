@@ -50,16 +50,7 @@ export function outOfOrderDetector(context: DetectorContext): Detector {
       groups.add(dayOf(event.at, context.timeZone), subjectAt(state, event.windowId), [event], skipped.map((ticket) => ticket.number), 1);
     },
     signals(): SignalDraft[] {
-      return [...groups.entries()].map((group) => ({
-        kind: 'out-of-order',
-        day: group.day,
-        subject: group.subject,
-        amount: group.extra.length,
-        unit: 'count',
-        threshold: 1,
-        tickets: group.tickets,
-        evidence: group.events,
-      }));
+      return groups.countSignals('out-of-order');
     },
   };
 }

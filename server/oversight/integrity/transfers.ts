@@ -26,16 +26,7 @@ export function transferBouncedDetector(context: DetectorContext): Detector {
       groups.add(dayOf(event.at, context.timeZone), subjectAt(state, event.fromWindowId), [previous, event], [event.ticket.number], 1);
     },
     signals(): SignalDraft[] {
-      return [...groups.entries()].map((group) => ({
-        kind: 'transfer-bounced',
-        day: group.day,
-        subject: group.subject,
-        amount: group.extra.length,
-        unit: 'count',
-        threshold: 1,
-        tickets: group.tickets,
-        evidence: group.events,
-      }));
+      return groups.countSignals('transfer-bounced');
     },
   };
 }
