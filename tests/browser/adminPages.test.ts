@@ -156,4 +156,40 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
     await page.getByRole('button', { name: '业务', exact: true }).click();
     expect(await page.getByTestId('admin-notice').count()).toBe(0);
   });
+
+  it('an edit typed while the saved configuration is on its way back is kept, not overwritten', async () => {
+    const { page } = await open('/admin?hall=demo');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    await page.getByRole('button', { name: '业务', exact: true }).click();
+    await page.getByTestId('service-item-minzheng-canji').click();
+    const name = page.getByTestId('service-minzheng-canji').getByLabel('业务名称');
+    await name.fill('残疾人证申办（先保存）');
+    // The reload after the save is held back (a slow township line) while the clerk types on.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const reloading = new Promise<void>((resolve) => (asked = resolve));
+    await page.route(`**/api/halls/${DEMO}/config`, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      asked();
+      await held;
+      await route.fulfill({ response: await route.fetch() });
+    });
+    await page.getByRole('button', { name: '保存配置' }).click();
+    await reloading;
+    await name.fill('残疾人证申办（再修改）');
+    const reloaded = page.waitForResponse((response) => response.url().endsWith(`/api/halls/${DEMO}/config`) && response.request().method() === 'GET');
+    release();
+    await reloaded;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+    await page.unroute(`**/api/halls/${DEMO}/config`);
+    expect((await t.hallState()).config.services.find((service) => service.id === 'minzheng-canji')?.name).toBe('残疾人证申办（先保存）');
+    expect(await name.inputValue()).toBe('残疾人证申办（再修改）');
+    expect(await page.getByRole('button', { name: '保存配置' }).isEnabled()).toBe(true);
+    await page.getByRole('button', { name: '放弃修改' }).click();
+    expect(await name.inputValue()).toBe('残疾人证申办（先保存）');
+  });
 });
