@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { demoHallConfig } from '../../server/demo/demoHall.js';
-import { execute, foundHall } from '../../server/domain/engine.js';
 import type { HallEvent } from '../../server/protocol/events.js';
-import type { Actor, HallState } from '../../server/protocol/model.js';
 import type { SimulationRequest, SimulationResult } from '../../server/protocol/simulation.js';
 import type { SimulationPool } from '../../server/oversight/simulation/pool.js';
 import type { SimulationJob } from '../../server/oversight/simulation/simulate.js';
 import { addDays, localMidnight } from '../../server/stats/days.js';
-import { CountingIds } from '../helpers/engineHarness.js';
-import { actOutDay, citizens, random } from '../helpers/scriptedDay.js';
+import { recordDay } from '../helpers/engineDay.js';
+import { citizens, random } from '../helpers/scriptedDay.js';
 import type { BenchContext } from './context.js';
 import { benchHallConfig } from './lib/halls.js';
 import { REPO_ROOT } from './lib/server.js';
@@ -27,7 +25,6 @@ const WINDOWS = 60;
 const TICKETS = 1_500;
 const DAY = '2026-11-27';
 const RUNS = 3;
-const ADMIN: Actor = { kind: 'staff', user: { id: 'bench', name: '压测', role: 'admin' } };
 
 export interface ReplayModeResult {
   /** The replay's own time in the worker (SimulationResult.elapsedMs: the replay asked for, and the day as staffed when that is another). */
@@ -59,27 +56,14 @@ export async function runReplay(ctx: BenchContext): Promise<ReplayResult> {
   const config = benchHallConfig(demoHallConfig, 0, WINDOWS);
   const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+08:00`);
   const span = { start: localMidnight(DAY, config.timeZone), end: localMidnight(addDays(DAY, 1), config.timeZone) };
-  const founded = foundHall(config, ADMIN, span.start);
-  let state: HallState = founded.state;
-  const events: HallEvent[] = [...founded.events];
-  const ids = new CountingIds();
   const services = config.services.map((service) => service.id);
   const tickets = citizens(random(20), TICKETS, at('08:30'), at('16:30'), services, 8, 27);
   const shifts = config.windows.map((window) => ({ windowId: window.id, from: at('08:30'), to: at('17:30') }));
   ctx.log(`replay: acting out a day of ${WINDOWS} windows and ${TICKETS} tickets through the engine…`);
   const recordStart = performance.now();
-  await actOutDay(
-    async (command, now) => {
-      const outcome = execute(state, command, ADMIN, { now, ids });
-      if (!outcome.ok) return undefined;
-      state = outcome.state;
-      // As the log keeps them for a report: without the waiting counts (stats/eventSource.ts).
-      for (const event of outcome.events) events.push('waiting' in event ? (({ waiting: _w, ...slim }) => slim as HallEvent)(event) : event);
-      return outcome.result;
-    },
-    config.windows.map((window) => window.id),
-    tickets,
-    shifts,
+  // As the log keeps them for a report: without the waiting counts (stats/eventSource.ts).
+  const events = await recordDay(config, span.start, tickets, shifts, (event) =>
+    'waiting' in event ? (({ waiting: _w, ...slim }) => slim as HallEvent)(event) : event,
   );
   const recordMs = performance.now() - recordStart;
   ctx.log(`replay: recorded ${events.length} events in ${(recordMs / 1000).toFixed(1)} s; replaying through the ${ctx.tree} worker…`);

@@ -32,6 +32,16 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
   });
 
   /** Opens a page and collects every file it could not load (API answers are data, not files). */
+  /** The demo hall's /admin, signed in as the administrator. */
+  async function openAdminSignedIn(): Promise<Page> {
+    const { page } = await open('/admin?hall=demo');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    return page;
+  }
+
   async function open(path: string): Promise<{ page: Page; missing: string[] }> {
     const page = await pages.open(browser, { width: 1366, height: 768 });
     const missing: string[] = [];
@@ -92,11 +102,7 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
   });
 
   it('the save notice is gone after switching to another tab, and a later save shows it again', async () => {
-    const { page } = await open('/admin?hall=demo');
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    const page = await openAdminSignedIn();
     await page.getByRole('button', { name: '业务', exact: true }).click();
     await page.getByTestId('service-item-minzheng-canji').click();
     await page.getByTestId('service-minzheng-canji').getByLabel('业务名称').fill('残疾人证申办（切换页签）');
@@ -119,11 +125,7 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
   });
 
   it('a save still on its way when the reports are opened says nothing on the reports', async () => {
-    const { page } = await open('/admin?hall=demo');
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    const page = await openAdminSignedIn();
     // The save's answer is held back until the reports are on the screen (a slow township line).
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -158,11 +160,7 @@ describe.runIf(hasChromium())('icons, titles and the print log in Chromium', () 
   });
 
   it('an edit typed while the saved configuration is on its way back is kept, not overwritten', async () => {
-    const { page } = await open('/admin?hall=demo');
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('admin').waitFor({ timeout: 8000 });
+    const page = await openAdminSignedIn();
     await page.getByRole('button', { name: '业务', exact: true }).click();
     await page.getByTestId('service-item-minzheng-canji').click();
     const name = page.getByTestId('service-minzheng-canji').getByLabel('业务名称');

@@ -3,18 +3,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.js';
 import { TestPages, launchChromium } from '../helpers/browser.js';
+import { actOutDirtyMorning } from '../helpers/dirtyMorning.js';
 import { hasChromium } from '../helpers/requirements.js';
 import { ADMIN_PASSWORD, DEMO, DEMO_PASSWORD, type TestServer, startTestServer } from '../helpers/testServer.js';
 
 /**
  * 履职提示 (the reports' integrity tab) in Chromium, over a dirty morning scripted a week ago on the
- * server's clock (a fixed local day, so the hour the test runs at does not matter):
- *
- *   08:00 王芳 (clerk1) opens window 1 (综合受理窗口); A001, A002, A003 issued
- *   08:10 window 1 calls A001 (idle 10 min while three waited) and marks it a no-show at once
- *   08:11 window 1 calls A003 by number (A002 was due first)
- *
- * The clock then returns to the present, so the browser's sign-in is fresh.
+ * server's clock (a fixed local day, so the hour the test runs at does not matter; the morning is
+ * tests/helpers/dirtyMorning.ts). The clock then returns to the present, so the browser's sign-in is fresh.
  */
 
 const POLL = { timeout: 8000, interval: 50 };
@@ -31,20 +27,7 @@ describe.runIf(hasChromium())('履职提示 in Chromium', () => {
   beforeAll(async () => {
     t = await startTestServer({}, { clock: () => now });
     browser = await launchChromium();
-    const clerk = await t.login('clerk1');
-    const step = async (hhmm: string, path: string, body: unknown = {}) => {
-      now = at(hhmm);
-      const res = await t.api('POST', `/api/halls/${DEMO}${path}`, { token: clerk, body });
-      if (res.status >= 300) throw new Error(`${hhmm} ${path}: ${res.status} ${res.text}`);
-      return res.body;
-    };
-    await step('08:00', '/windows/1/open');
-    await step('08:00', '/tickets', { serviceId: 'zonghe-zixun' });
-    await step('08:00', '/tickets', { serviceId: 'zonghe-zixun' });
-    const a003 = await step('08:00', '/tickets', { serviceId: 'zonghe-zixun' });
-    await step('08:10', '/windows/1/call-next');
-    await step('08:10', '/windows/1/no-show');
-    await step('08:11', '/windows/1/call', { ticketId: a003.id });
+    await actOutDirtyMorning(t, DAY, (at) => (now = at));
     now = Date.now();
   });
   afterEach(async () => pages.closeAll());

@@ -9,6 +9,7 @@
  *   09:00 the reports are read
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOutDirtyMorning } from '../helpers/dirtyMorning.js';
 import { DEMO, type TestServer, errorCodeOf, startTestServer } from '../helpers/testServer.js';
 import type { IntegrityReport } from '../../server/protocol/integrity.js';
 
@@ -25,19 +26,9 @@ describe('integrity signals over HTTP', () => {
     t = await startTestServer({}, { clock: () => now });
     zhuren = await t.login('zhuren');
     clerk1 = await t.login('clerk1');
-    const step = async (hhmm: string, path: string, body: unknown = {}) => {
-      now = at(hhmm);
-      const res = await t.api('POST', `/api/halls/${DEMO}${path}`, { token: clerk1, body });
-      if (res.status >= 300) throw new Error(`${hhmm} ${path}: ${res.status} ${res.text}`);
-      return res.body;
-    };
-    await step('08:00', '/windows/1/open');
-    await step('08:00', '/tickets', { serviceId: 'zonghe-zixun' });
-    await step('08:00', '/tickets', { serviceId: 'zonghe-zixun' });
-    const a003 = await step('08:00', '/tickets', { serviceId: 'zonghe-zixun' });
-    expect((await step('08:10', '/windows/1/call-next')).number).toBe('A001');
-    await step('08:10', '/windows/1/no-show');
-    expect((await step('08:11', '/windows/1/call', { ticketId: a003.id })).outOfOrder).toBe(true);
+    const morning = await actOutDirtyMorning(t, DAY, (at) => (now = at));
+    expect(morning.firstCall.number).toBe('A001');
+    expect(morning.byNumber.outOfOrder).toBe(true);
     now = at('09:00');
   });
   afterAll(async () => t?.close());

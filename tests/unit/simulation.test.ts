@@ -18,7 +18,8 @@ import { replayConfig } from '../../server/oversight/simulation/staffing.js';
 import type { SimulationRequest } from '../../server/protocol/simulation.js';
 import { addDays, localMidnight } from '../../server/stats/days.js';
 import { CountingIds, testHallConfig } from '../helpers/engineHarness.js';
-import { type ScriptShift, type ScriptTicket, actOutDay, citizens, random } from '../helpers/scriptedDay.js';
+import { recordDay as recordEngineDay } from '../helpers/engineDay.js';
+import { type ScriptShift, type ScriptTicket, citizens, random } from '../helpers/scriptedDay.js';
 
 const ADMIN: Actor = { kind: 'staff', user: { id: 'admin1', name: '管理员', role: 'admin' } };
 const MINUTE = 60_000;
@@ -32,25 +33,8 @@ const at = (day: string, hhmm: string) => Date.parse(`${day}T${hhmm}:00+08:00`);
 const span = (config: HallConfig, day: string) => ({ start: localMidnight(day, config.timeZone), end: localMidnight(addDays(day, 1), config.timeZone) });
 
 /** The day acted out straight into the engine; every event it recorded. */
-async function recordDay(config: HallConfig, day: string, tickets: ScriptTicket[], shifts: ScriptShift[]): Promise<HallEvent[]> {
-  const founded = foundHall(config, ADMIN, localMidnight(day, config.timeZone));
-  let state: HallState = founded.state;
-  const events: HallEvent[] = [...founded.events];
-  const ids = new CountingIds();
-  await actOutDay(
-    async (command, now) => {
-      const outcome = execute(state, command, ADMIN, { now, ids });
-      if (!outcome.ok) return undefined;
-      state = outcome.state;
-      events.push(...outcome.events);
-      return outcome.result;
-    },
-    config.windows.map((window) => window.id),
-    tickets,
-    shifts,
-  );
-  return events;
-}
+const recordDay = (config: HallConfig, day: string, tickets: ScriptTicket[], shifts: ScriptShift[]): Promise<HallEvent[]> =>
+  recordEngineDay(config, localMidnight(day, config.timeZone), tickets, shifts);
 
 const job = (config: HallConfig, day: string, events: HallEvent[], request: Omit<SimulationRequest, 'day'> = {}): SimulationJob => ({
   config,

@@ -4,35 +4,22 @@
  */
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { execute, foundHall } from '../../server/domain/engine.js';
-import type { HallEvent } from '../../server/protocol/events.js';
-import type { Actor, HallState } from '../../server/protocol/model.js';
 import { SimulationBusy, SimulationPool } from '../../server/oversight/simulation/pool.js';
 import { type SimulationJob, simulate } from '../../server/oversight/simulation/simulate.js';
 import { addDays, localMidnight } from '../../server/stats/days.js';
-import { CountingIds, testHallConfig } from '../helpers/engineHarness.js';
-import { actOutDay, citizens, random } from '../helpers/scriptedDay.js';
+import { recordDay } from '../helpers/engineDay.js';
+import { testHallConfig } from '../helpers/engineHarness.js';
+import { citizens, random } from '../helpers/scriptedDay.js';
 
-const ADMIN: Actor = { kind: 'staff', user: { id: 'admin1', name: '管理员', role: 'admin' } };
 const DAY = '2026-03-02';
 const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+08:00`);
 
 async function dayJob(): Promise<SimulationJob> {
   const config = testHallConfig();
   const span = { start: localMidnight(DAY, config.timeZone), end: localMidnight(addDays(DAY, 1), config.timeZone) };
-  const founded = foundHall(config, ADMIN, span.start);
-  let state: HallState = founded.state;
-  const events: HallEvent[] = [...founded.events];
-  const ids = new CountingIds();
-  await actOutDay(
-    async (command, now) => {
-      const outcome = execute(state, command, ADMIN, { now, ids });
-      if (!outcome.ok) return undefined;
-      state = outcome.state;
-      events.push(...outcome.events);
-      return outcome.result;
-    },
-    ['w1', 'w2', 'w3', 'w4'],
+  const events = await recordDay(
+    config,
+    span.start,
     citizens(random(9), 30, at('09:00'), at('10:30'), ['svc-a', 'svc-b'], 3, 8),
     [
       { windowId: 'w1', from: at('09:00'), to: at('12:00') },
